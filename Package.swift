@@ -1,0 +1,99 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every HISPay target shares: Swift 6 mode (the tools default) with warnings as errors.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "HISPay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "HISPay", targets: ["HISPay"]),
+        .executable(name: "hispay", targets: ["hispay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries and the one C shim for their variadic/macro APIs.
+        .systemLibrary(
+            name: "CHISPayOpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHISPayCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "CHISPayShims", dependencies: ["CHISPayOpenSSL", "CHISPayCurl"]),
+
+        // Library modules, dependencies pointing down.
+        .target(
+            name: "HISPayCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HISPayCrypto",
+            dependencies: ["CHISPayOpenSSL", "CHISPayShims"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HISPayCurl",
+            dependencies: [
+                "HISPayCore", "CHISPayCurl", "CHISPayShims",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HISPay",
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "hispay",
+            dependencies: [
+                "HISPay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/hispay",
+            swiftSettings: strict
+        ),
+
+        // Tests.
+        .target(
+            name: "HISPayTestSupport",
+            dependencies: ["HISPayCore"],
+            path: "Tests/HISPayTestSupport",
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HISPayCoreTests",
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HISPayCryptoTests",
+            dependencies: ["HISPayCrypto", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HISPayCurlTests",
+            dependencies: ["HISPayCurl", "HISPayCore", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HISPayTests",
+            dependencies: ["HISPay", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

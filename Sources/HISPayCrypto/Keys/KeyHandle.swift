@@ -1,0 +1,72 @@
+import CHISPayOpenSSL
+import CHISPayShims
+
+/// Owns one OpenSSL `EVP_PKEY`. Keys are immutable after loading, so sharing one handle across
+/// tasks is safe; every operation makes its own contexts.
+final class KeyHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(taking pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { EVP_PKEY_free(pointer) }
+
+    /// The algorithm family of the key.
+    var algorithm: KeyAlgorithm {
+        if EVP_PKEY_is_a(pointer, "SM2") == 1 { return .sm2 }
+        if EVP_PKEY_is_a(pointer, "RSA") == 1 { return .rsa }
+        if EVP_PKEY_is_a(pointer, "EC") == 1 { return .ec }
+        return .other
+    }
+
+    /// Key size in bits.
+    var bits: Int { Int(EVP_PKEY_get_bits(pointer)) }
+
+    /// Decodes a key from PEM or DER bytes with OpenSSL's decoder (PKCS#1, PKCS#8, SEC1, SPKI,
+    /// encrypted PKCS#8 with `password`).
+    static func decode(
+        _ bytes: [UInt8],
+        format: String?,
+        keyType: String? = nil,
+        publicOnly: Bool,
+        password: String?
+    ) throws -> KeyHandle {
+        OpenSSLErrors.clear()
+        var pkey: OpaquePointer? = nil
+        let selection = publicOnly ? hispay_EVP_PKEY_PUBLIC_KEY() : hispay_EVP_PKEY_KEYPAIR()
+        guard let ctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, format, nil, keyType, selection, nil, nil) else {
+            throw OpenSSLErrors.error(.internalFailure, "could not create a key decoder")
+        }
+        defer { OSSL_DECODER_CTX_free(ctx) }
+        if let password {
+            let pass = Array(password.utf8)
+            _ = pass.withUnsafeBufferPointer { OSSL_DECODER_CTX_set_passphrase(ctx, $0.baseAddress, $0.count) }
+        }
+        let decoded = bytes.withUnsafeBufferPointer { buffer -> Int32 in
+            var data = buffer.baseAddress
+            var length = buffer.count
+            return OSSL_DECODER_from_data(ctx, &data, &length)
+        }
+        guard decoded == 1, let pkey else {
+            let detail = OpenSSLErrors.drain()
+            if detail.contains("bad decrypt") || detail.contains("maybe wrong password") {
+                throw CryptoError(.wrongPassword, "the key is encrypted and did not open with the given password")
+            }
+            throw CryptoError(
+                .malformedKey,
+                publicOnly
+                    ? "not a public key in PEM (SPKI or PKCS#1) or DER form (\(detail))"
+                    : "not a private key in PEM (PKCS#1, PKCS#8, SEC1) or DER form (\(detail))"
+            )
+        }
+        return KeyHandle(taking: pkey)
+    }
+
+    /// Encodes the public half as DER SubjectPublicKeyInfo.
+    func publicKeyDER() throws -> [UInt8] {
+        var out: UnsafeMutablePointer<UInt8>? = nil
+        let length = i2d_PUBKEY(pointer, &out)
+        guard length > 0, let out else { throw OpenSSLErrors.error(.internalFailure, "could not encode public key") }
+        defer { CRYPTO_free(out, #fileID, #line) }
+        return Array(UnsafeBufferPointer(start: out, count: Int(length)))
+    }
+}

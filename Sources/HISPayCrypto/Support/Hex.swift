@@ -1,0 +1,43 @@
+/// Hexadecimal text ↔ bytes, as channels use it for digests, keys and signatures.
+public enum Hex {
+    /// Lower-case (default) or upper-case hex of `bytes`.
+    public static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
+        let digits: [UInt8] = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Bytes of hex text (either case). Throws ``CryptoError/Code/malformedEncoding`` on odd length
+    /// or a non-hex character.
+    public static func decode(_ text: String) throws -> [UInt8] {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0 else {
+            throw CryptoError(.malformedEncoding, "hex text has an odd number of digits (\(chars.count))")
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(chars.count / 2)
+        var index = 0
+        while index < chars.count {
+            guard let high = value(chars[index]), let low = value(chars[index + 1]) else {
+                throw CryptoError(.malformedEncoding, "hex text has a non-hex character at offset \(index)")
+            }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+
+    private static func value(_ char: UInt8) -> UInt8? {
+        switch char {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import HISPayCrypto
+import HISPayTestSupport
+import Testing
+
+@Suite struct CertificateTests {
+    let root: Certificate
+    let middle: Certificate
+    let unionPaySigner: Certificate
+
+    init() throws {
+        root = try Certificate(pemOrDER: Fixtures.bytes("certs/unionpay-acp-test/acp_test_root.cer"))
+        middle = try Certificate(pemOrDER: Fixtures.bytes("certs/unionpay-acp-test/acp_test_middle.cer"))
+        unionPaySigner = try Certificate(
+            pem: Fixtures.text("certs/unionpay-acp-test/unionpay_test_signPubKeyCert_2020-2025.pem"))
+    }
+
+    /// 2023-11-14, inside the 2020–2025 test certificate's validity.
+    static let inside = Date(timeIntervalSince1970: 1_700_000_000)
+    /// 2026-11-22, after it expired.
+    static let after = Date(timeIntervalSince1970: 1_795_305_600)
+
+    @Test func fieldsMatchWhatOpenSSLReports() {
+        #expect(root.subjectCommonName == "CFCA TEST CS CA")
+        #expect(middle.issuerCommonName == "CFCA TEST CS CA")
+        #expect(unionPaySigner.subjectCommonName == "041@8310000000083040@中国银联股份有限公司@00016495")
+        #expect(unionPaySigner.serialNumberHex == "1039308534")
+        #expect(unionPaySigner.serialNumberDecimal == String(UInt64(0x10_3930_8534)))
+        #expect(unionPaySigner.issuerRFC2253 == "CN=CFCA TEST OCA1,O=China Financial Certification Authority,C=CN")
+        #expect(unionPaySigner.notAfter == Date(timeIntervalSince1970: 1_753_924_756))  // 2025-07-31 01:19:16 UTC
+        #expect(unionPaySigner.signatureAlgorithmOID.hasPrefix("1.2.840.113549.1.1"))
+    }
+
+    @Test func chainVerifiesAtATimeInsideValidity() throws {
+        let verifier = CertificateVerifier(roots: [root])
+        try verifier.verify(unionPaySigner, intermediates: [middle], at: Self.inside)
+        try unionPaySigner.checkValidity(at: Self.inside)
+    }
+
+    @Test func expiredCertificateIsRejectedDistinctly() throws {
+        let verifier = CertificateVerifier(roots: [root])
+        #expect(throws: CryptoError(.certificateExpired, "")) {
+            try verifier.verify(unionPaySigner, intermediates: [middle], at: Self.after)
+        }
+        #expect(throws: CryptoError(.certificateExpired, "")) { try unionPaySigner.checkValidity(at: Self.after) }
+        #expect(throws: CryptoError(.certificateNotYetValid, "")) {
+            try unionPaySigner.checkValidity(at: Date(timeIntervalSince1970: 1_500_000_000))
+        }
+    }
+
+    @Test func missingIntermediateOrForeignRootIsUntrusted() throws {
+        #expect(throws: CryptoError(.untrustedCertificate, "")) {
+            try CertificateVerifier(roots: [root]).verify(unionPaySigner, at: Self.inside)
+        }
+        let foreign = try Certificate(pem: Fixtures.vector("wechat-v3-rsa-sign-go")["inputs"]["certificate_pem"].string)
+        #expect(throws: CryptoError(.untrustedCertificate, "")) {
+            try CertificateVerifier(roots: [foreign]).verify(unionPaySigner, intermediates: [middle], at: Self.inside)
+        }
+    }
+
+    @Test func malformedCertificateIsATypedError() {
+        #expect(throws: CryptoError(.malformedCertificate, "")) { try Certificate(der: [0x30, 0x01, 0x00]) }
+        #expect(throws: CryptoError(.malformedCertificate, "")) { try Certificate(pem: "no certificate here") }
+    }
+
+    @Test func pkcs12BundleCarriesItsChain() throws {
+        let bundle = try PKCS12Bundle(
+            der: Fixtures.bytes("certs/unionpay-acp-test/acp_test_sign.pfx"), password: "000000")
+        #expect(bundle.certificate.subjectCommonName == "041@Z2014-11-11@700000000000001:SIGN@00000003")
+        #expect(bundle.additionalCertificates.count == 2)
+    }
+}
