@@ -1,0 +1,59 @@
+import Foundation
+
+/// A verified, decrypted callback, normalized across channels.
+public struct CallbackEvent: Hashable, Sendable {
+    /// What happened. Extensible.
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        public init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        public static let paymentSucceeded = Kind("paymentSucceeded")
+        public static let refundSucceeded = Kind("refundSucceeded")
+        public static let refundFailed = Kind("refundFailed")
+        public static let closed = Kind("closed")
+        public static let insuranceSettled = Kind("insuranceSettled")
+        public static let preAuthorizationFrozen = Kind("preAuthorizationFrozen")
+        public static let preAuthorizationCaptured = Kind("preAuthorizationCaptured")
+        public static let preAuthorizationReleased = Kind("preAuthorizationReleased")
+    }
+
+    public var kind: Kind
+    public var channel: ChannelID
+    /// A key that is the same for every retry of this notification (notification id, or the order
+    /// number with the state), for exactly-once delivery.
+    public var deduplicationKey: String
+    public var outTradeNo: String
+    public var transactionID: String?
+    public var outRefundNo: String?
+    public var amount: Amount?
+    /// The merchant id the channel says the event belongs to (checked against the profile).
+    public var merchantID: String?
+    public var occurredAt: Date?
+    /// The decrypted business fields, for what the normalized fields do not carry.
+    public var fields: [String: String]
+
+    public init(
+        kind: Kind,
+        channel: ChannelID,
+        deduplicationKey: String,
+        outTradeNo: String,
+        transactionID: String? = nil,
+        outRefundNo: String? = nil,
+        amount: Amount? = nil,
+        merchantID: String? = nil,
+        occurredAt: Date? = nil,
+        fields: [String: String] = [:]
+    ) {
+        self.kind = kind
+        self.channel = channel
+        self.deduplicationKey = deduplicationKey
+        self.outTradeNo = outTradeNo
+        self.transactionID = transactionID
+        self.outRefundNo = outRefundNo
+        self.amount = amount
+        self.merchantID = merchantID
+        self.occurredAt = occurredAt
+        self.fields = fields
+    }
+}

@@ -1,0 +1,21 @@
+/// Identifies an order at the channel: by the hospital's merchant order number, the channel's
+/// transaction id, or both.
+public struct OrderReference: Hashable, Sendable, CustomStringConvertible {
+    public var outTradeNo: String?
+    public var transactionID: String?
+
+    /// By merchant order number (商户订单号).
+    public static func outTradeNo(_ value: String) -> OrderReference { OrderReference(outTradeNo: value) }
+    /// By the channel's transaction id (微信支付订单号 / 支付宝交易号 / queryId).
+    public static func transactionID(_ value: String) -> OrderReference { OrderReference(transactionID: value) }
+
+    public init(outTradeNo: String? = nil, transactionID: String? = nil) {
+        self.outTradeNo = outTradeNo
+        self.transactionID = transactionID
+    }
+
+    public var description: String {
+        [outTradeNo.map { "outTradeNo=\($0)" }, transactionID.map { "transactionID=\($0)" }]
+            .compactMap { $0 }.joined(separator: ",")
+    }
+}

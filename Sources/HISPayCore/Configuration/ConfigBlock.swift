@@ -1,0 +1,109 @@
+import Foundation
+
+/// One JSON object of a configuration file (a channel block, or a nested one), with typed access
+/// that resolves `env:NAME` values from the environment and file paths relative to the config file.
+///
+/// Errors name the key path (`merchants[0].wechatpay.apiV3Key`) and, for `env:` values, the
+/// variable — never the value, which may be a secret. ``description`` lists keys only.
+public struct ConfigBlock: Sendable, CustomStringConvertible {
+    /// Where this block sits in the file, e.g. `merchants[0].alipay`.
+    public let path: String
+    /// The raw entries.
+    public let entries: [String: ConfigValue]
+    /// The directory relative file paths are resolved against.
+    public let baseDirectory: URL
+    private let environment: [String: String]
+
+    init(path: String, entries: [String: ConfigValue], baseDirectory: URL, environment: [String: String]) {
+        self.path = path
+        self.entries = entries
+        self.baseDirectory = baseDirectory
+        self.environment = environment
+    }
+
+    /// The keys present.
+    public var keys: [String] { entries.keys.sorted() }
+
+    /// A required string (after `env:` resolution).
+    public func string(_ key: String) throws(ConfigurationError) -> String {
+        guard let value = try optionalString(key) else {
+            throw ConfigurationError(.missingKey, "\(path).\(key) is required")
+        }
+        return value
+    }
+
+    /// An optional string (after `env:` resolution); numbers are given as their text.
+    public func optionalString(_ key: String) throws(ConfigurationError) -> String? {
+        switch entries[key] {
+        case nil, .null?: return nil
+        case .string(let text)?:
+            guard text.hasPrefix("env:") else { return text }
+            let name = String(text.dropFirst(4))
+            guard let value = environment[name], !value.isEmpty else {
+                throw ConfigurationError(
+                    .missingEnvironmentVariable, "\(path).\(key) reads environment variable \(name), which is not set")
+            }
+            return value
+        case .number(let text)?: return text
+        case let other?:
+            throw ConfigurationError(.invalidValue, "\(path).\(key) must be a string, not a \(other.typeName)")
+        }
+    }
+
+    /// An optional boolean.
+    public func bool(_ key: String) throws(ConfigurationError) -> Bool? {
+        switch entries[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case let other?: throw ConfigurationError(.invalidValue, "\(path).\(key) must be true or false, not a \(other.typeName)")
+        }
+    }
+
+    /// An optional integer.
+    public func int(_ key: String) throws(ConfigurationError) -> Int? {
+        switch entries[key] {
+        case nil, .null?: return nil
+        case .number(let text)?:
+            guard let value = Int(text) else {
+                throw ConfigurationError(.invalidValue, "\(path).\(key) must be a whole number, not \(text)")
+            }
+            return value
+        case let other?: throw ConfigurationError(.invalidValue, "\(path).\(key) must be a number, not a \(other.typeName)")
+        }
+    }
+
+    /// A required file path, resolved against the config file's directory.
+    public func fileURL(_ key: String) throws(ConfigurationError) -> URL {
+        let value = try string(key)
+        return value.hasPrefix("/") ? URL(fileURLWithPath: value) : baseDirectory.appendingPathComponent(value)
+    }
+
+    /// The bytes of a required file (a key, certificate or PKCS#12).
+    public func fileBytes(_ key: String) throws(ConfigurationError) -> [UInt8] {
+        let url = try fileURL(key)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ConfigurationError(.fileUnreadable, "\(path).\(key) names \(url.path), which cannot be read")
+        }
+        return [UInt8](data)
+    }
+
+    /// A nested object, if present.
+    public func block(_ key: String) throws(ConfigurationError) -> ConfigBlock? {
+        switch entries[key] {
+        case nil, .null?: return nil
+        case .object(let entries)?:
+            return ConfigBlock(path: "\(path).\(key)", entries: entries, baseDirectory: baseDirectory, environment: environment)
+        case let other?: throw ConfigurationError(.invalidValue, "\(path).\(key) must be an object, not a \(other.typeName)")
+        }
+    }
+
+    /// Throws ``ConfigurationError/Code/unknownKey`` for any key not in `allowed` (catches typos).
+    public func rejectUnknownKeys(allowed: Set<String>) throws(ConfigurationError) {
+        if let unknown = keys.first(where: { !allowed.contains($0) }) {
+            throw ConfigurationError(
+                .unknownKey, "\(path).\(unknown) is not a known key (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    public var description: String { "ConfigBlock(\(path): \(keys.joined(separator: ", ")))" }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// A JSON value from a configuration file.
+public enum ConfigValue: Hashable, Sendable, Decodable {
+    case string(String)
+    /// A number, kept as its text so no precision is lost.
+    case number(String)
+    case bool(Bool)
+    case object([String: ConfigValue])
+    case array([ConfigValue])
+    case null
+
+    /// Parses JSON text; throws ``ConfigurationError/Code/malformedJSON`` with the parser's message.
+    static func parse(_ data: Data, source: String) throws(ConfigurationError) -> ConfigValue {
+        do {
+            return try JSONDecoder().decode(ConfigValue.self, from: data)
+        } catch {
+            throw ConfigurationError(.malformedJSON, "\(source) is not valid JSON (\(error))")
+        }
+    }
+
+    /// The JSON type's name, for error messages.
+    var typeName: String {
+        switch self {
+        case .string: "string"
+        case .number: "number"
+        case .bool: "boolean"
+        case .object: "object"
+        case .array: "array"
+        case .null: "null"
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode(Decimal.self) {
+            self = .number("\(value)")
+        } else if let value = try? container.decode([String: ConfigValue].self) {
+            self = .object(value)
+        } else {
+            self = .array(try container.decode([ConfigValue].self))
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// An error from a channel call: the call could not be made, or its answer could not be trusted.
+/// Business results (declined, user paying, unknown) are ``Outcome``s, not errors.
+///
+/// ``isRetrySafe`` says whether sending the same request again cannot double-charge: true when the
+/// request provably never reached the channel, false when it may have.
+public struct ChannelError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The failure kind. Extensible.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+        public var description: String { name }
+
+        /// The channel does not offer this operation or scene.
+        public static let unsupportedOperation = Code("unsupportedOperation")
+        /// The request is invalid before sending (missing field, bad amount, bad date).
+        public static let invalidRequest = Code("invalidRequest")
+        /// The merchant profile is incomplete or wrong (missing key, unreadable certificate).
+        public static let configuration = Code("configuration")
+        /// The answer could not be parsed.
+        public static let invalidResponse = Code("invalidResponse")
+        /// The answer's or callback's signature does not verify.
+        public static let signatureInvalid = Code("signatureInvalid")
+        /// A certificate in the answer or callback is expired, untrusted or not the channel's.
+        public static let certificateInvalid = Code("certificateInvalid")
+        /// A callback is stale (timestamp outside the allowed window) or a probe.
+        public static let callbackRejected = Code("callbackRejected")
+        /// Encrypted content could not be decrypted.
+        public static let decryptionFailed = Code("decryptionFailed")
+        /// The request could not be delivered or the answer not received.
+        public static let transport = Code("transport")
+    }
+
+    public let code: Code
+    public let channel: ChannelID?
+    public let operation: ChannelOperation?
+    /// What is wrong, in words an operator can act on. Never contains secrets.
+    public let reason: String
+    /// The channel's raw status when it answered.
+    public let status: ChannelStatus?
+    /// Whether resending the same request is safe.
+    public let isRetrySafe: Bool
+
+    public init(
+        _ code: Code,
+        channel: ChannelID? = nil,
+        operation: ChannelOperation? = nil,
+        reason: String,
+        status: ChannelStatus? = nil,
+        isRetrySafe: Bool = false
+    ) {
+        self.code = code
+        self.channel = channel
+        self.operation = operation
+        self.reason = reason
+        self.status = status
+        self.isRetrySafe = isRetrySafe
+    }
+
+    /// The error for an operation a channel does not offer.
+    public static func unsupported(_ operation: ChannelOperation, on channel: ChannelID) -> ChannelError {
+        ChannelError(
+            .unsupportedOperation, channel: channel, operation: operation,
+            reason: "\(channel) does not support \(operation)", isRetrySafe: false)
+    }
+
+    public var description: String {
+        let place = [channel?.rawValue, operation?.name].compactMap { $0 }.joined(separator: ".")
+        return "ChannelError.\(code)\(place.isEmpty ? "" : " [\(place)]"): \(reason)"
+            + (status.map { " (\($0))" } ?? "")
+    }
+
+    public static func == (lhs: ChannelError, rhs: ChannelError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}

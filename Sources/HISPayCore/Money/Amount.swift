@@ -1,0 +1,118 @@
+/// An amount of Chinese yuan held exactly as Int64 fen (1 yuan = 100 fen). No floating point is
+/// ever involved: amounts are parsed from and formatted to each channel's exact text.
+///
+/// - Alipay and NHSA send yuan text with up to two decimals (`"0.10"`, `"12"`): ``init(yuan:allowNegative:)``
+///   and ``yuanString``.
+/// - WeChat Pay and UnionPay send integer fen (`1230`, `"1230"`): ``init(fen:)``,
+///   ``init(fenText:allowNegative:)`` and ``fenString``.
+public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// The amount in fen.
+    public let fen: Int64
+
+    /// Zero yuan.
+    public static let zero = Amount(fen: 0)
+
+    /// An amount of `fen` fen.
+    public init(fen: Int64) {
+        self.fen = fen
+    }
+
+    /// Parses yuan text: optional `-` (only when `allowNegative`), ASCII digits, optionally `.` and
+    /// one or two decimals (further decimals only if they are zeros). Rejects `+`, spaces, exponents,
+    /// grouping and more than two significant decimals with an ``AmountError``.
+    public init(yuan text: String, allowNegative: Bool = false) throws(AmountError) {
+        var digits = Substring(text)
+        let negative = digits.first == "-"
+        if negative {
+            guard allowNegative else { throw AmountError(.negative, text) }
+            digits = digits.dropFirst()
+        }
+        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty else {
+            throw AmountError(text.isEmpty ? .empty : .notANumber, text)
+        }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard Amount.isDigits(whole), Amount.isDigits(fraction), parts.count == 1 || !fraction.isEmpty else {
+            throw AmountError(.notANumber, text)
+        }
+        guard fraction.dropFirst(2).allSatisfy({ $0 == "0" }) else { throw AmountError(.tooPrecise, text) }
+        var cents = Array(fraction.prefix(2).utf8)
+        while cents.count < 2 { cents.append(UInt8(ascii: "0")) }
+        var value: Int64 = 0
+        for byte in Array(whole.utf8) + cents {
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflowB) = shifted.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            guard !overflowA, !overflowB else { throw AmountError(.overflow, text) }
+            value = next
+        }
+        fen = negative ? -value : value
+    }
+
+    /// Parses integer fen text (`"1230"`), as UnionPay's `txnAmt` and WeChat bills' cent columns carry it.
+    public init(fenText text: String, allowNegative: Bool = false) throws(AmountError) {
+        var digits = Substring(text)
+        let negative = digits.first == "-"
+        if negative {
+            guard allowNegative else { throw AmountError(.negative, text) }
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty else { throw AmountError(text.isEmpty ? .empty : .notANumber, text) }
+        guard Amount.isDigits(digits) else { throw AmountError(.notANumber, text) }
+        guard let value = Int64(digits) else { throw AmountError(.overflow, text) }
+        fen = negative ? -value : value
+    }
+
+    /// Yuan text with exactly two decimals: `"12.30"`, `"0.01"`, `"-3.50"`.
+    public var yuanString: String {
+        let magnitude = fen.magnitude
+        let cents = magnitude % 100
+        return "\(fen < 0 ? "-" : "")\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
+    /// Integer fen text: `"1230"`.
+    public var fenString: String { String(fen) }
+
+    /// `"¥12.30"`.
+    public var description: String { "¥\(yuanString)" }
+
+    /// Whether the amount is below zero.
+    public var isNegative: Bool { fen < 0 }
+
+    /// The sum, or ``AmountError/Code/overflow``.
+    public func adding(_ other: Amount) throws(AmountError) -> Amount {
+        let (sum, overflow) = fen.addingReportingOverflow(other.fen)
+        guard !overflow else { throw AmountError(.overflow, "\(self) + \(other)") }
+        return Amount(fen: sum)
+    }
+
+    /// The difference, or ``AmountError/Code/overflow``.
+    public func subtracting(_ other: Amount) throws(AmountError) -> Amount {
+        let (difference, overflow) = fen.subtractingReportingOverflow(other.fen)
+        guard !overflow else { throw AmountError(.overflow, "\(self) - \(other)") }
+        return Amount(fen: difference)
+    }
+
+    /// The total of `amounts`, or ``AmountError/Code/overflow``.
+    public static func sum(_ amounts: some Sequence<Amount>) throws(AmountError) -> Amount {
+        var total = Amount.zero
+        for amount in amounts { total = try total.adding(amount) }
+        return total
+    }
+
+    public static func < (lhs: Amount, rhs: Amount) -> Bool { lhs.fen < rhs.fen }
+
+    /// Encodes as the integer number of fen.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(fen)
+    }
+
+    /// Decodes from an integer number of fen.
+    public init(from decoder: any Decoder) throws {
+        fen = try decoder.singleValueContainer().decode(Int64.self)
+    }
+
+    private static func isDigits(_ text: Substring) -> Bool {
+        text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import HISPayCore
+import Testing
+
+@Suite struct ConfigurationTests {
+    let directory = URL(fileURLWithPath: "/srv/his/hispay")
+
+    private func load(_ json: String, environment: [String: String] = [:]) throws -> HISPayConfiguration {
+        try HISPayConfiguration(json: Data(json.utf8), baseDirectory: directory, environment: environment)
+    }
+
+    @Test func resolvesEnvironmentSecretsAndRelativePaths() throws {
+        let config = try load(
+            """
+            {"merchants": [
+              {"name": "main-campus", "wechatpay": {"mchid": "1900000001", "apiV3Key": "env:HISPAY_V3_KEY",
+                "privateKey": "keys/apiclient_key.pem", "rootCert": "/etc/hispay/root.pem", "timeoutSeconds": 15,
+                "sandbox": false}},
+              {"name": "east-campus", "alipay": {"appId": "2021000000000001"}}
+            ]}
+            """, environment: ["HISPAY_V3_KEY": "0123456789abcdef0123456789abcdef"])
+        #expect(config.merchants.map(\.name) == ["main-campus", "east-campus"])
+        let main = try config.merchant(named: nil)
+        #expect(main.channels == [.wechatPay])
+        let block = try #require(main.block(for: .wechatPay))
+        #expect(try block.string("apiV3Key") == "0123456789abcdef0123456789abcdef")
+        #expect(try block.fileURL("privateKey").path == "/srv/his/hispay/keys/apiclient_key.pem")
+        #expect(try block.fileURL("rootCert").path == "/etc/hispay/root.pem")
+        #expect(try block.int("timeoutSeconds") == 15)
+        #expect(try block.bool("sandbox") == false)
+        #expect(try config.merchant(named: "east-campus").channels == [.alipay])
+        #expect(!block.description.contains("0123456789abcdef"))
+    }
+
+    @Test func errorsNameTheKeyAndVariableButNeverTheValue() throws {
+        let config = try load(#"{"merchants": [{"name": "m", "alipay": {"privateKey": "env:ALIPAY_KEY", "appId": 7}}]}"#)
+        let block = try #require(try config.merchant(named: "m").block(for: .alipay))
+        do {
+            _ = try block.string("privateKey")
+            Issue.record("an unset variable must fail")
+        } catch {
+            #expect(error.code == .missingEnvironmentVariable)
+            #expect(error.reason.contains("ALIPAY_KEY"))
+            #expect(error.reason.contains("merchants[0].alipay.privateKey"))
+        }
+        #expect(throws: ConfigurationError(.missingKey, "")) { try block.string("appCertPath") }
+        #expect(try block.string("appId") == "7")
+        #expect(throws: ConfigurationError(.invalidValue, "")) { try block.bool("appId") }
+        #expect(throws: ConfigurationError(.fileUnreadable, "")) {
+            try HISPayConfiguration(json: Data(#"{"merchants":[{"name":"m","unionpay":{"signCert":"missing.pfx"}}]}"#.utf8),
+                baseDirectory: URL(fileURLWithPath: "/nonexistent")).merchants[0].block(for: .unionPay)!.fileBytes("signCert")
+        }
+    }
+
+    @Test func rejectsMalformedFiles() {
+        #expect(throws: ConfigurationError(.malformedJSON, "")) { try load("{\"merchants\": [") }
+        #expect(throws: ConfigurationError(.missingKey, "")) { try load("{}") }
+        #expect(throws: ConfigurationError(.unknownMerchant, "")) { try load(#"{"merchants": []}"#) }
+        #expect(throws: ConfigurationError(.unknownKey, "")) { try load(#"{"merchants": [{"name": "m", "wechatPay": {}}]}"#) }
+        #expect(throws: ConfigurationError(.invalidValue, "")) { try load(#"{"merchants": [{"name": "m", "alipay": "x"}]}"#) }
+        #expect(throws: ConfigurationError(.invalidValue, "")) { try load(#"{"merchants": [{"name": "m"}, {"name": "m"}]}"#) }
+        #expect(throws: ConfigurationError(.missingKey, "")) { try load(#"{"merchants": [{"alipay": {}}]}"#) }
+        #expect(throws: ConfigurationError(.unknownMerchant, "")) { try load(#"{"merchants": [{"name": "m"}]}"#).merchant(named: "x") }
+        #expect(throws: ConfigurationError(.fileUnreadable, "")) { try HISPayConfiguration.load(path: "/nonexistent/hispay.json") }
+    }
+}
