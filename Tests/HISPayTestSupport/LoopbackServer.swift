@@ -1,0 +1,69 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real HTTP(S) server process on 127.0.0.1 for transport tests (`Fixtures/loopback_server.py`).
+/// It binds a free loopback port and stops when this object is stopped or deallocated.
+public final class LoopbackServer: @unchecked Sendable {
+    public let port: Int
+    public let scheme: String
+    private let process: Process
+
+    /// TLS options: the server certificate from `Fixtures/tls`, optionally requiring client
+    /// certificates issued by the test CA.
+    public enum Mode: Sendable {
+        case http
+        case https
+        case mutualTLS
+    }
+
+    public init(_ mode: Mode = .http) throws {
+        let tls = Fixtures.url("tls")
+        var arguments = [Fixtures.url("loopback_server.py").path]
+        if mode != .http {
+            arguments += ["--cert", tls.appendingPathComponent("server.pem").path, "--key", tls.appendingPathComponent("server.key").path]
+        }
+        if mode == .mutualTLS {
+            arguments += ["--client-ca", tls.appendingPathComponent("ca.pem").path]
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let line = LoopbackServer.readLine(output.fileHandleForReading)
+        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
+            process.terminate()
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "loopback server did not start: \(line)"])
+        }
+        self.port = port
+        self.scheme = mode == .http ? "http" : "https"
+    }
+
+    /// `scheme://127.0.0.1:port` + `path`.
+    public func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
+
+    /// Kills the server and waits (up to 5 s) until it is gone, so its port is closed.
+    public func stop() {
+        let pid = process.processIdentifier
+        guard pid > 0, kill(pid, 0) == 0 else { return }
+        kill(pid, SIGKILL)
+        for _ in 0..<500 {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid || kill(pid, 0) != 0 { return }
+            usleep(10_000)
+        }
+    }
+
+    deinit { stop() }
+
+    private static func readLine(_ handle: FileHandle) -> String {
+        var bytes: [UInt8] = []
+        while let chunk = try? handle.read(upToCount: 1), let byte = chunk.first, byte != UInt8(ascii: "\n") {
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
