@@ -1,3 +1,5 @@
+import HISPayCore
+
 /// How the curl transport connects.
 extension CurlTransport {
     public struct Configuration: Sendable {
@@ -53,7 +55,7 @@ extension CurlTransport {
             trustedCAs: [UInt8]? = nil,
             clientCertificate: ClientCertificate? = nil,
             maximumConcurrentRequests: Int = 4,
-            userAgent: String = "HISPay/0.1.0"
+            userAgent: String = "HISPay/\(HISPayVersion.string)"
         ) {
             self.connectTimeout = connectTimeout
             self.defaultTimeout = defaultTimeout

@@ -9,6 +9,9 @@ import Foundation
 /// Any string may be `"env:NAME"` to read a secret from the environment; key and certificate
 /// values are file paths relative to the config file. Each channel defines its own block.
 public struct HISPayConfiguration: Sendable {
+    /// Top-level keys: the merchant list and the optional `transport` block (proxy, CA, timeouts).
+    public static let knownKeys: Set<String> = ["merchants", "transport"]
+
     /// The merchants, in file order.
     public let merchants: [MerchantProfile]
     /// The whole file, for settings outside the merchant list.
@@ -38,6 +41,8 @@ public struct HISPayConfiguration: Sendable {
             throw ConfigurationError(.invalidValue, "\(source) must hold a JSON object")
         }
         root = ConfigBlock(path: "config", entries: entries, baseDirectory: baseDirectory, environment: environment)
+        try root.rejectUnknownKeys(allowed: HISPayConfiguration.knownKeys)
+        _ = try root.block("transport")
         guard case .array(let list)? = entries["merchants"] else {
             throw ConfigurationError(.missingKey, "\(source) needs a \"merchants\" array")
         }
@@ -57,6 +62,9 @@ public struct HISPayConfiguration: Sendable {
         guard !merchants.isEmpty else { throw ConfigurationError(.unknownMerchant, "\(source) lists no merchants") }
         self.merchants = merchants
     }
+
+    /// The optional `transport` block.
+    public var transport: ConfigBlock? { try? root.block("transport") }
 
     /// The merchant called `name`, or the first one when `name` is nil.
     public func merchant(named name: String?) throws(ConfigurationError) -> MerchantProfile {

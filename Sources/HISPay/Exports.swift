@@ -1,0 +1,4 @@
+// The umbrella module: `import HISPay` brings the whole public API.
+@_exported import HISPayCore
+@_exported import HISPayCrypto
+@_exported import HISPayCurl

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Runs the built `hispay` executable (from the same build directory as the tests) and captures
+/// its exit status, stdout and stderr.
+public struct CommandLineRun: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+
+    /// The build products directory holding the test bundle and the `hispay` executable.
+    public static var executable: URL {
+        Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("hispay")
+    }
+
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = CommandLineRun.executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        status = process.terminationStatus
+        stdout = String(decoding: outData, as: UTF8.self)
+        stderr = String(decoding: errData, as: UTF8.self)
+    }
+}
