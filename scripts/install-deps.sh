@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what HISPay needs on Debian/Ubuntu: OpenSSL 3 and libcurl headers, pkg-config, and
+# python3 (the loopback test server). The Swift 6.3 toolchain itself must already be on PATH.
+set -euo pipefail
+
+packages=(libssl-dev libcurl4-openssl-dev pkg-config)
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "hispay: installing ${missing[*]}" >&2
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "hispay: the Swift 6.3 toolchain is required (https://www.swift.org/install/linux/)" >&2
+  exit 1
+fi
