@@ -8,7 +8,8 @@ import HISPayCore
 final class CurlEasyHandle {
     private let handle: UnsafeMutableRawPointer?
     private let share: UnsafeMutableRawPointer?
-    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    /// libcurl writes its error detail here during `curl_easy_perform`.
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
     init(share: UnsafeMutableRawPointer?) {
         self.handle = curl_easy_init()
@@ -17,6 +18,7 @@ final class CurlEasyHandle {
 
     func close() {
         if let handle { curl_easy_cleanup(handle) }
+        errorBuffer.deallocate()
     }
 
     /// Runs one transfer to completion on the calling (worker) thread.
@@ -29,29 +31,21 @@ final class CurlEasyHandle {
         }
         curl_easy_reset(handle)
         transfer.reset()
-        errorBuffer = [CChar](repeating: 0, count: errorBuffer.count)
+        errorBuffer.initialize(to: 0)
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
 
         let context = Unmanaged.passUnretained(transfer).toOpaque()
-        let configured = errorBuffer.withUnsafeMutableBufferPointer { buffer -> TransportError? in
-            _ = hispay_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            return configure(handle, transfer: transfer, context: context, headerList: &headerList)
+        if let failure = configure(handle, transfer: transfer, context: context, headerList: &headerList) {
+            return .failure(failure)
         }
-        if let configured { return .failure(configured) }
-
-        let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
-            _ = hispay_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            let code = curl_easy_perform(handle)
-            _ = hispay_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, nil)
-            return code
-        }
+        let code = curl_easy_perform(handle)
         var sentBytes = 0
         var status = 0
         _ = hispay_curl_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &sentBytes)
         _ = hispay_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         guard code == CURLE_OK else {
-            let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            let detail = String(cString: errorBuffer)
             return .failure(CurlErrorMapping.error(for: code, detail: detail, requestSent: sentBytes > 0, transfer: transfer))
         }
         return .success(transfer.response(status: status))
@@ -83,6 +77,7 @@ final class CurlEasyHandle {
             check(bytes.withUnsafeBytes { hispay_curl_easy_setopt_blob(handle, option, $0.baseAddress, $0.count) }, what)
         }
 
+        check(hispay_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
         setString(CURLOPT_URL, request.url, "URL")
         setString(CURLOPT_PROTOCOLS_STR, "http,https", "protocols")
         setLong(CURLOPT_NOSIGNAL, 1, "nosignal")

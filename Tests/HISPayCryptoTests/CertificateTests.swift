@@ -58,6 +58,37 @@ import Testing
         }
     }
 
+    /// The acceptance: a tampered signature, a wrong SM2 ID, a wrong key and an expired
+    /// certificate are each rejected, each with its own error code.
+    @Test func fourRejectionsHaveFourDistinctCodes() throws {
+        let sm2 = try PrivateKey.generate(.sm2)
+        let message = Array("notify body".utf8)
+        var tampered = try sm2.sm2Signature(for: message, encoding: .raw)
+        tampered[5] ^= 0x01
+        let rsa = try PrivateKey.generate(.rsa, bits: 2048)
+        let rsaSignature = try rsa.rsaSignature(for: message)
+        let stranger = try PrivateKey.generate(.rsa, bits: 2048).publicKey
+
+        func code(_ body: () throws -> Void) -> CryptoError.Code? {
+            do {
+                try body()
+                return nil
+            } catch let error as CryptoError {
+                return error.code
+            } catch {
+                return nil
+            }
+        }
+        let codes = [
+            code { try sm2.publicKey.verifySM2Signature(tampered, for: message, encoding: .raw) },
+            code { try sm2.publicKey.verifySM2Signature(try sm2.sm2Signature(for: message), for: message, identifier: "HOSPITAL-01") },
+            code { try stranger.verifyRSASignature(rsaSignature, for: message) },
+            code { try CertificateVerifier(roots: [root]).verify(unionPaySigner, intermediates: [middle], at: Self.after) },
+        ]
+        #expect(codes == [.signatureMismatch, .wrongSM2Identifier, .wrongKey, .certificateExpired])
+        #expect(Set(codes.compactMap { $0 }).count == 4)
+    }
+
     @Test func malformedCertificateIsATypedError() {
         #expect(throws: CryptoError(.malformedCertificate, "")) { try Certificate(der: [0x30, 0x01, 0x00]) }
         #expect(throws: CryptoError(.malformedCertificate, "")) { try Certificate(pem: "no certificate here") }

@@ -57,6 +57,14 @@ import Testing
         #expect(reparsed == publicKey)
     }
 
+    @Test func pkcs1PublicKeyPEMLoads() throws {
+        let vector = try Fixtures.vector("wechat-v3-rsa-sign-go")
+        let pkcs1 = try PublicKey(pem: Fixtures.text("derived/wechat-v3-rsa-go-public-pkcs1.pem"))
+        #expect(pkcs1 == (try PublicKey(pem: vector["inputs"]["public_key_pem"].string)))
+        let signature = try Base64.decode(vector["expected"]["signature_base64"].string)
+        try pkcs1.verifyRSASignature(signature, for: Array(vector["inputs"]["message"].string.utf8))
+    }
+
     @Test func unionPayConsumeRequestSignatureFromTestPFXMatches() throws {
         let vector = try Fixtures.vector("unionpay-acp-510-sign-consume-request")
         let bundle = try PKCS12Bundle(

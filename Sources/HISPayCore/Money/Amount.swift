@@ -21,12 +21,7 @@ public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConve
     /// one or two decimals (further decimals only if they are zeros). Rejects `+`, spaces, exponents,
     /// grouping and more than two significant decimals with an ``AmountError``.
     public init(yuan text: String, allowNegative: Bool = false) throws(AmountError) {
-        var digits = Substring(text)
-        let negative = digits.first == "-"
-        if negative {
-            guard allowNegative else { throw AmountError(.negative, text) }
-            digits = digits.dropFirst()
-        }
+        let (negative, digits) = try Amount.sign(of: text, allowNegative: allowNegative)
         let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, !whole.isEmpty else {
             throw AmountError(text.isEmpty ? .empty : .notANumber, text)
@@ -50,12 +45,7 @@ public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConve
 
     /// Parses integer fen text (`"1230"`), as UnionPay's `txnAmt` and WeChat bills' cent columns carry it.
     public init(fenText text: String, allowNegative: Bool = false) throws(AmountError) {
-        var digits = Substring(text)
-        let negative = digits.first == "-"
-        if negative {
-            guard allowNegative else { throw AmountError(.negative, text) }
-            digits = digits.dropFirst()
-        }
+        let (negative, digits) = try Amount.sign(of: text, allowNegative: allowNegative)
         guard !digits.isEmpty else { throw AmountError(text.isEmpty ? .empty : .notANumber, text) }
         guard Amount.isDigits(digits) else { throw AmountError(.notANumber, text) }
         guard let value = Int64(digits) else { throw AmountError(.overflow, text) }
@@ -110,6 +100,13 @@ public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConve
     /// Decodes from an integer number of fen.
     public init(from decoder: any Decoder) throws {
         fen = try decoder.singleValueContainer().decode(Int64.self)
+    }
+
+    /// Splits a leading `-` off `text`, refusing it unless `allowNegative`.
+    private static func sign(of text: String, allowNegative: Bool) throws(AmountError) -> (negative: Bool, digits: Substring) {
+        guard text.first == "-" else { return (false, Substring(text)) }
+        guard allowNegative else { throw AmountError(.negative, text) }
+        return (true, Substring(text).dropFirst())
     }
 
     private static func isDigits(_ text: Substring) -> Bool {
