@@ -116,7 +116,9 @@ import Testing
     @Test func cassettesRoundTripThroughJSONFiles() throws {
         var binary = close
         binary.body = Data([0x1f, 0x8b, 0x08, 0x00, 0xff])
-        let original = cassette([query, binary])
+        var original = cassette([query, binary])
+        original.recordedAt = "2026-11-22T10:00:00+08:00"
+        #expect(original.recordedDate == Date(timeIntervalSince1970: 1_795_312_800))
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: url) }
         try original.write(to: url)

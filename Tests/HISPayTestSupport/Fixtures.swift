@@ -48,7 +48,8 @@ public struct JSONValue: @unchecked Sendable {
         return JSONValue(raw: array[index])
     }
 
-    /// The string value; fails the test loudly through a crash-free empty string when absent.
+    /// The string value, or an empty string when absent (so a missing vector field fails the
+    /// comparison it feeds instead of crashing the test run).
     public var string: String { value as? String ?? "" }
     public var int: Int? { value as? Int }
     public var bool: Bool? { value as? Bool }

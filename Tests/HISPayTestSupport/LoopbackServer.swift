@@ -36,10 +36,15 @@ public final class LoopbackServer: @unchecked Sendable {
         let line = LoopbackServer.readLine(output.fileHandleForReading)
         guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
             process.terminate()
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "loopback server did not start: \(line)"])
+            throw StartError(description: "loopback server did not start (is python3 installed?): \(line)")
         }
         self.port = port
         self.scheme = mode == .http ? "http" : "https"
+    }
+
+    /// The server process did not report its port.
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// `scheme://127.0.0.1:port` + `path`.

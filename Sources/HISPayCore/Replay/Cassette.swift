@@ -26,6 +26,11 @@ public struct Cassette: Codable, Hashable, Sendable {
         self.interactions = interactions
     }
 
+    /// ``recordedAt`` as a date, to start a ``ManualTimeSource`` at when replaying signed traffic.
+    public var recordedDate: Date? {
+        recordedAt.flatMap { try? Date($0, strategy: .iso8601) }
+    }
+
     /// One request and the response it got.
     public struct Interaction: Codable, Hashable, Sendable {
         public var request: Request

@@ -29,7 +29,7 @@ public final class ReplayTransport: HTTPTransport {
                     used[index] = true
                     return interaction.response.httpResponse
                 }
-                if closest == nil || differences.count < closest!.differences.count {
+                if differences.count < closest?.differences.count ?? Int.max {
                     closest = (index, differences)
                 }
             }

@@ -1,6 +1,6 @@
 /// Decides whether a live request is a recorded one.
 public protocol RequestMatcher: Sendable {
-    /// Nil when `actual` matches `recorded`, else the differences in words (for the "closest
+    /// Empty when `actual` matches `recorded`, else the differences in words (for the "closest
     /// recorded request" report). Both are already redacted.
     func differences(recorded: Cassette.Request, actual: Cassette.Request) -> [String]
 
