@@ -53,8 +53,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "WeChatPay",
+            dependencies: ["HISPayCore", "HISPayCrypto"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "HISPay",
-            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl"],
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -88,6 +93,11 @@ let package = Package(
         .testTarget(
             name: "HISPayCurlTests",
             dependencies: ["HISPayCurl", "HISPayCore", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WeChatPayTests",
+            dependencies: ["WeChatPay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,3 +2,4 @@
 @_exported import HISPayCore
 @_exported import HISPayCrypto
 @_exported import HISPayCurl
+@_exported import WeChatPay

@@ -16,13 +16,19 @@ public struct ChannelError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidRequest = Code("invalidRequest")
         /// The merchant profile is incomplete or wrong (missing key, unreadable certificate).
         public static let configuration = Code("configuration")
-        /// The answer could not be parsed.
+        /// The answer, callback or statement could not be parsed, or its content is inconsistent.
         public static let invalidResponse = Code("invalidResponse")
         /// The answer's or callback's signature does not verify.
         public static let signatureInvalid = Code("signatureInvalid")
         /// A certificate in the answer or callback is expired, untrusted or not the channel's.
         public static let certificateInvalid = Code("certificateInvalid")
-        /// A callback is stale (timestamp outside the allowed window) or a probe.
+        /// The answer or callback names a signing key (certificate serial, public-key id) that is not configured.
+        public static let unknownSigningKey = Code("unknownSigningKey")
+        /// A signed timestamp lies outside the allowed window (replay or clock skew).
+        public static let staleTimestamp = Code("staleTimestamp")
+        /// A channel's signature probe (e.g. WeChat Pay `WECHATPAY/SIGNTEST/`), which must be refused.
+        public static let probeSignature = Code("probeSignature")
+        /// A callback was refused for another reason (wrong merchant, unexpected event).
         public static let callbackRejected = Code("callbackRejected")
         /// Encrypted content could not be decrypted.
         public static let decryptionFailed = Code("decryptionFailed")

@@ -1,0 +1,54 @@
+import Foundation
+
+/// One row of a channel statement, normalized across channels for reconciliation.
+public struct StatementRecord: Hashable, Sendable, Codable {
+    /// Payment or refund. Extensible.
+    public struct Kind: Hashable, Sendable, Codable, CustomStringConvertible {
+        public let name: String
+        public init(_ name: String) { self.name = name }
+        public var description: String { name }
+        public static let payment = Kind("payment")
+        public static let refund = Kind("refund")
+
+        public init(from decoder: any Decoder) throws { name = try decoder.singleValueContainer().decode(String.self) }
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(name)
+        }
+    }
+
+    public var channel: ChannelID
+    public var kind: Kind
+    /// The hospital's merchant order number.
+    public var outTradeNo: String
+    /// The channel's transaction id.
+    public var channelTradeNo: String
+    /// The hospital's refund number (refunds only).
+    public var outRefundNo: String?
+    /// The channel's refund id (refunds only).
+    public var channelRefundNo: String?
+    /// The money that moved: the settled payment, or the refund (positive in both cases).
+    public var amount: Amount
+    /// The channel's fee for this row.
+    public var fee: Amount
+    /// When it happened, as the statement states it (Beijing time).
+    public var time: Date
+    /// The channel's status text for the row (`SUCCESS`, `REFUND`, …).
+    public var status: String
+
+    public init(
+        channel: ChannelID, kind: Kind, outTradeNo: String, channelTradeNo: String, outRefundNo: String? = nil,
+        channelRefundNo: String? = nil, amount: Amount, fee: Amount, time: Date, status: String
+    ) {
+        self.channel = channel
+        self.kind = kind
+        self.outTradeNo = outTradeNo
+        self.channelTradeNo = channelTradeNo
+        self.outRefundNo = outRefundNo
+        self.channelRefundNo = channelRefundNo
+        self.amount = amount
+        self.fee = fee
+        self.time = time
+        self.status = status
+    }
+}
