@@ -30,38 +30,83 @@ public enum Fixtures {
 }
 
 /// Read-only access into parsed JSON for tests: `vector["inputs"]["key_hex"].string`.
-public struct JSONValue: @unchecked Sendable {
-    private let value: Any?
+/// Decoded with `JSONDecoder` (Foundation's `JSONSerialization` drops a leading U+FEFF from strings,
+/// which the WeChat bill sample starts with).
+public enum JSONValue: Sendable, Decodable {
+    case string(String)
+    case number(String)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([String: JSONValue])
+    case null
 
     public init(parsing data: Data) throws {
-        value = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        self = try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
-    private init(raw: Any?) { value = raw }
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode(Decimal.self) {
+            self = .number("\(value)")
+        } else if let value = try? container.decode([String: JSONValue].self) {
+            self = .object(value)
+        } else {
+            self = .array(try container.decode([JSONValue].self))
+        }
+    }
 
     public subscript(key: String) -> JSONValue {
-        JSONValue(raw: (value as? [String: Any])?[key])
+        if case .object(let object) = self, let value = object[key] { return value }
+        return .null
     }
 
     public subscript(index: Int) -> JSONValue {
-        guard let array = value as? [Any], array.indices.contains(index) else { return JSONValue(raw: nil) }
-        return JSONValue(raw: array[index])
+        if case .array(let array) = self, array.indices.contains(index) { return array[index] }
+        return .null
     }
 
     /// The string value, or an empty string when absent (so a missing vector field fails the
     /// comparison it feeds instead of crashing the test run).
-    public var string: String { value as? String ?? "" }
-    public var int: Int? { value as? Int }
-    public var bool: Bool? { value as? Bool }
-    public var array: [JSONValue] { (value as? [Any] ?? []).map { JSONValue(raw: $0) } }
-    public var isNull: Bool { value == nil || value is NSNull }
+    public var string: String {
+        if case .string(let text) = self { return text }
+        return ""
+    }
+
+    public var int: Int? {
+        if case .number(let text) = self { return Int(text) }
+        return nil
+    }
+
+    public var bool: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    public var array: [JSONValue] {
+        if case .array(let array) = self { return array }
+        return []
+    }
+
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
 
     /// An object's entries with string values rendered as text (numbers as their decimal form).
     public var stringDictionary: [String: String] {
-        var out: [String: String] = [:]
-        for (key, item) in value as? [String: Any] ?? [:] {
-            if let text = item as? String { out[key] = text } else if let number = item as? NSNumber { out[key] = number.stringValue }
+        guard case .object(let object) = self else { return [:] }
+        return object.compactMapValues { value in
+            switch value {
+            case .string(let text): text
+            case .number(let text): text
+            default: nil
+            }
         }
-        return out
     }
 }

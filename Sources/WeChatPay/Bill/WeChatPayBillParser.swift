@@ -1,0 +1,168 @@
+import Foundation
+import HISPayCore
+
+/// Streams a WeChat Pay trade bill (`bill_type` ALL, SUCCESS or REFUND; APIv3 tradebill and v2
+/// downloadbill share the format) into ``StatementRecord``s.
+///
+/// The format: UTF-8 with BOM, CRLF; a header row; one row per record with every field prefixed by a
+/// backtick; then a summary header (`总交易单数,应结订单总金额,退款总金额,…`) and one summary row.
+/// Columns are found by name, so variants with or without coupon and fee-rate columns parse alike.
+/// The summary is checked against the rows: a truncated or inconsistent file is an error.
+public struct WeChatPayBillParser {
+    /// What the file's own summary row states, verified against the rows.
+    public struct Summary: Hashable, Sendable, Codable {
+        public var count: Int
+        /// Sum of 应结订单金额 (settled payments).
+        public var paymentAmount: Amount
+        /// Sum of 退款金额 (refunds).
+        public var refundAmount: Amount
+        /// Sum of 手续费 (fees).
+        public var fee: Amount
+
+        public init(count: Int, paymentAmount: Amount, refundAmount: Amount, fee: Amount) {
+            self.count = count
+            self.paymentAmount = paymentAmount
+            self.refundAmount = refundAmount
+            self.fee = fee
+        }
+    }
+
+    private var columns: [String: Int] = [:]
+    private var columnCount = 0
+    private var lineNumber = 0
+    private var rows = Summary(count: 0, paymentAmount: .zero, refundAmount: .zero, fee: .zero)
+    private var stated: Summary? = nil
+    private var summaryColumns: [String: Int]? = nil
+    private let channel: ChannelID
+
+    public init(channel: ChannelID = .wechatPay) { self.channel = channel }
+
+    /// Parses a whole bill in memory.
+    public static func parse(_ data: Data, channel: ChannelID = .wechatPay) throws(ChannelError) -> (records: [StatementRecord], summary: Summary) {
+        var records: [StatementRecord] = []
+        let summary = try parse(lines: LineReader(data: data), channel: channel) { records.append($0) }
+        return (records, summary)
+    }
+
+    /// Streams `lines` into `handle`, one record at a time; returns the verified summary.
+    public static func parse(
+        lines: some Sequence<Data>,
+        channel: ChannelID = .wechatPay,
+        _ handle: (StatementRecord) throws -> Void
+    ) throws(ChannelError) -> Summary {
+        var parser = WeChatPayBillParser(channel: channel)
+        for line in lines {
+            if let record = try parser.feed(line) {
+                do { try handle(record) } catch { throw ChannelError(.invalidResponse, channel: channel, operation: .statement, reason: "\(error)") }
+            }
+        }
+        return try parser.finish()
+    }
+
+    /// Consumes one line; returns the record it holds, if any.
+    public mutating func feed(_ line: Data) throws(ChannelError) -> StatementRecord? {
+        lineNumber += 1
+        var text = String(decoding: line, as: UTF8.self)
+        if lineNumber == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        if text.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
+        let fields = text.split(separator: ",", omittingEmptySubsequences: false).map { field -> String in
+            field.hasPrefix("`") ? String(field.dropFirst()) : String(field)
+        }
+        if stated != nil { throw fail("content after the summary row") }
+        if let summaryColumns {
+            stated = try summary(fields, summaryColumns)
+            return nil
+        }
+        if columns.isEmpty {
+            try readHeader(fields)
+            return nil
+        }
+        if fields.first == "总交易单数" {
+            summaryColumns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            return nil
+        }
+        return try record(fields)
+    }
+
+    /// Checks that the summary was present and agrees with the rows.
+    public func finish() throws(ChannelError) -> Summary {
+        guard let stated else {
+            throw ChannelError(
+                .invalidResponse, channel: channel, operation: .statement,
+                reason: "bill is truncated: no summary row after \(rows.count) records (line \(lineNumber))")
+        }
+        for (name, claimed, counted) in [
+            ("总交易单数", "\(stated.count)", "\(rows.count)"),
+            ("应结订单总金额", stated.paymentAmount.yuanString, rows.paymentAmount.yuanString),
+            ("退款总金额", stated.refundAmount.yuanString, rows.refundAmount.yuanString),
+            ("手续费总金额", stated.fee.yuanString, rows.fee.yuanString),
+        ] where claimed != counted {
+            throw ChannelError(
+                .invalidResponse, channel: channel, operation: .statement,
+                reason: "bill summary says \(name) \(claimed) but its rows add up to \(counted)")
+        }
+        return stated
+    }
+
+    private static let required = ["交易时间", "微信订单号", "商户订单号", "交易状态", "应结订单金额", "手续费"]
+
+    private mutating func readHeader(_ fields: [String]) throws(ChannelError) {
+        columns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        columnCount = fields.count
+        let missing = Self.required.filter { columns[$0] == nil }
+        guard missing.isEmpty else { throw fail("header lacks the columns \(missing.joined(separator: ", "))") }
+    }
+
+    private mutating func record(_ fields: [String]) throws(ChannelError) -> StatementRecord {
+        guard fields.count == columnCount else {
+            throw fail("has \(fields.count) fields, the header has \(columnCount) (truncated or corrupt row)")
+        }
+        func field(_ name: String) -> String { columns[name].map { fields[$0] } ?? "" }
+        func amount(_ name: String, negative: Bool = false) throws(ChannelError) -> Amount {
+            let text = field(name)
+            if text.isEmpty { return .zero }
+            do { return try Amount(yuan: text, allowNegative: negative) } catch { throw fail("column \(name): \(error)") }
+        }
+        guard let time = BeijingTime.parse(field("交易时间")) else { throw fail("交易时间 \"\(field("交易时间"))\" is not a time") }
+        let state = field("交易状态")
+        let settled = try amount("应结订单金额")
+        let refunded = try amount("退款金额")
+        let fee = try amount("手续费", negative: true)
+        do {
+            rows.count += 1
+            rows.paymentAmount = try rows.paymentAmount.adding(settled)
+            rows.refundAmount = try rows.refundAmount.adding(refunded)
+            rows.fee = try rows.fee.adding(fee)
+        } catch {
+            throw fail("totals overflow")
+        }
+        let isRefund = state == "REFUND"
+        return StatementRecord(
+            channel: channel, kind: isRefund ? .refund : .payment, outTradeNo: field("商户订单号"),
+            channelTradeNo: field("微信订单号"), outRefundNo: isRefund ? field("商户退款单号") : nil,
+            channelRefundNo: isRefund ? field("微信退款单号") : nil, amount: isRefund ? refunded : settled, fee: fee,
+            time: time, status: isRefund ? (field("退款状态").isEmpty ? state : field("退款状态")) : state)
+    }
+
+    private func summary(_ fields: [String], _ names: [String: Int]) throws(ChannelError) -> Summary {
+        func value(_ name: String) throws(ChannelError) -> String {
+            guard let index = names[name], index < fields.count else { throw fail("summary lacks \(name)") }
+            return fields[index]
+        }
+        func amount(_ name: String, negative: Bool = false) throws(ChannelError) -> Amount {
+            let text = try value(name)
+            do { return try Amount(yuan: text, allowNegative: negative) } catch { throw fail("summary \(name): \(error)") }
+        }
+        let countText = try value("总交易单数")
+        guard let count = Int(countText.hasSuffix(".0") ? String(countText.dropLast(2)) : countText) else {
+            throw fail("summary 总交易单数 \"\(countText)\" is not a count")
+        }
+        return Summary(
+            count: count, paymentAmount: try amount("应结订单总金额"), refundAmount: try amount("退款总金额"),
+            fee: try amount("手续费总金额", negative: true))
+    }
+
+    private func fail(_ what: String) -> ChannelError {
+        ChannelError(.invalidResponse, channel: channel, operation: .statement, reason: "bill line \(lineNumber): \(what)")
+    }
+}
