@@ -101,7 +101,8 @@ public struct Cassette: Codable, Hashable, Sendable {
         public var base64: String?
 
         public init(_ data: Data) {
-            if let text = String(data: data, encoding: .utf8) {
+            // Not String(data:encoding:), which drops a leading byte-order mark (bills start with one).
+            if let text = String(validating: data, as: UTF8.self) {
                 utf8 = text
             } else {
                 base64 = data.base64EncodedString()

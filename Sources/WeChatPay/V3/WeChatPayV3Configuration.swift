@@ -1,0 +1,105 @@
+import Foundation
+import HISPayCore
+import HISPayCrypto
+
+/// A WeChat Pay APIv3 merchant profile, from the `wechatpay` configuration block:
+///
+/// ```json
+/// "wechatpay": {"mchId": "1900000001", "appId": "wx2421b1c4370ec43b", "merchantSerialNo": "5157F09E…",
+///               "privateKey": "keys/apiclient_key.pem", "apiV3Key": "env:WECHATPAY_APIV3_KEY",
+///               "platformCertificates": ["certs/wechatpay_5DEA10EF.pem"],
+///               "platformPublicKey": "certs/pub_key.pem", "platformPublicKeyId": "PUB_KEY_ID_…",
+///               "subMchId": "1900000109", "subAppId": "wx8888888888888888",
+///               "notifyURL": "https://his.example/notify/wechatpay", "baseURL": "https://api.mch.weixin.qq.com"}
+/// ```
+/// With `subMchId` the profile works in service-provider (partner) mode: `mchId`/`appId` are the
+/// provider's `sp_mchid`/`sp_appid`.
+public struct WeChatPayV3Configuration: Sendable {
+    public var merchantID: String
+    public var appID: String
+    public var merchantSerialNo: String
+    public var privateKey: PrivateKey
+    public var apiV3Key: APIv3Key
+    public var platformKeys: PlatformKeys
+    public var subMerchantID: String?
+    public var subAppID: String?
+    public var notifyURL: String?
+    public var baseURL: String
+
+    /// The production gateway.
+    public static let productionBaseURL = "https://api.mch.weixin.qq.com"
+
+    public init(
+        merchantID: String, appID: String, merchantSerialNo: String, privateKey: PrivateKey, apiV3Key: APIv3Key,
+        platformKeys: PlatformKeys, subMerchantID: String? = nil, subAppID: String? = nil, notifyURL: String? = nil,
+        baseURL: String = productionBaseURL
+    ) {
+        self.merchantID = merchantID
+        self.appID = appID
+        self.merchantSerialNo = merchantSerialNo
+        self.privateKey = privateKey
+        self.apiV3Key = apiV3Key
+        self.platformKeys = platformKeys
+        self.subMerchantID = subMerchantID
+        self.subAppID = subAppID
+        self.notifyURL = notifyURL
+        self.baseURL = baseURL
+    }
+
+    /// The keys the `wechatpay` block may hold.
+    public static let keys: Set<String> = [
+        "mchId", "appId", "merchantSerialNo", "privateKey", "apiV3Key", "platformCertificates", "platformPublicKey",
+        "platformPublicKeyId", "subMchId", "subAppId", "notifyURL", "baseURL",
+    ]
+
+    /// Reads the block; errors name the key, never its value.
+    public init(block: ConfigBlock) throws {
+        try block.rejectUnknownKeys(allowed: Self.keys)
+        let keyText = String(decoding: try block.fileBytes("privateKey"), as: UTF8.self)
+        let privateKey: PrivateKey
+        do { privateKey = try PrivateKey(text: keyText) } catch {
+            throw ConfigurationError(.invalidValue, "\(block.path).privateKey: \(error)")
+        }
+        var certificates: [Certificate] = []
+        if case .array(let paths)? = block.entries["platformCertificates"] {
+            for (index, path) in paths.enumerated() {
+                guard case .string(let file) = path else {
+                    throw ConfigurationError(.invalidValue, "\(block.path).platformCertificates[\(index)] must be a file path")
+                }
+                let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : block.baseDirectory.appendingPathComponent(file)
+                guard let data = FileManager.default.contents(atPath: url.path) else {
+                    throw ConfigurationError(.fileUnreadable, "\(block.path).platformCertificates[\(index)] names \(url.path), which cannot be read")
+                }
+                do { certificates += try Certificate.all(pem: String(decoding: data, as: UTF8.self)) } catch {
+                    throw ConfigurationError(.invalidValue, "\(block.path).platformCertificates[\(index)]: \(error)")
+                }
+            }
+        }
+        var publicKey: PublicKey? = nil
+        if try block.optionalString("platformPublicKey") != nil {
+            do { publicKey = try PublicKey(text: String(decoding: try block.fileBytes("platformPublicKey"), as: UTF8.self)) } catch let error as ConfigurationError {
+                throw error
+            } catch {
+                throw ConfigurationError(.invalidValue, "\(block.path).platformPublicKey: \(error)")
+            }
+        }
+        let publicKeyID = try block.optionalString("platformPublicKeyId")
+        if (publicKey == nil) != (publicKeyID == nil) {
+            throw ConfigurationError(.missingKey, "\(block.path): platformPublicKey and platformPublicKeyId go together")
+        }
+        self.init(
+            merchantID: try block.string("mchId"), appID: try block.string("appId"),
+            merchantSerialNo: try block.string("merchantSerialNo").uppercased(), privateKey: privateKey,
+            apiV3Key: try APIv3Key(try block.string("apiV3Key")),
+            platformKeys: PlatformKeys(certificates: certificates, publicKeyID: publicKeyID, publicKey: publicKey),
+            subMerchantID: try block.optionalString("subMchId"), subAppID: try block.optionalString("subAppId"),
+            notifyURL: try block.optionalString("notifyURL"),
+            baseURL: try block.optionalString("baseURL") ?? Self.productionBaseURL)
+    }
+
+    /// Whether this is a service-provider (partner) profile.
+    public var isPartner: Bool { subMerchantID != nil }
+
+    /// The merchant ids a callback may name.
+    public var callbackMerchantIDs: Set<String> { Set([merchantID, subMerchantID].compactMap { $0 }) }
+}
