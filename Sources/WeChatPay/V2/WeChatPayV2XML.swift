@@ -1,0 +1,67 @@
+import Foundation
+import HISPayCore
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// The flat `<xml><key><![CDATA[value]]></key>…</xml>` documents of WeChat Pay APIv2.
+public enum WeChatPayV2XML {
+    /// The fields of a flat document (the root's children). Nested elements, a root other than
+    /// `xml`/`root`, or malformed XML throw ``ChannelError/Code/invalidResponse``. External entities are
+    /// never resolved.
+    public static func parse(_ data: Data) throws(ChannelError) -> [String: String] {
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        let collector = FieldCollector()
+        parser.delegate = collector
+        guard parser.parse(), collector.problem == nil, collector.closedRoot else {
+            throw ChannelError(
+                .invalidResponse, channel: .wechatPayV2,
+                reason: "not a WeChat Pay XML document: \(collector.problem ?? parser.parserError.map { "\($0)" } ?? "empty")")
+        }
+        return collector.fields
+    }
+
+    /// A `<xml>` document with every value in CDATA, keys sorted (stable bytes for signing and replay).
+    public static func build(_ fields: [String: String]) -> Data {
+        var text = "<xml>"
+        for key in fields.keys.sorted() {
+            let value = fields[key]!.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>")
+            text += "<\(key)><![CDATA[\(value)]]></\(key)>"
+        }
+        return Data((text + "</xml>").utf8)
+    }
+
+    private final class FieldCollector: NSObject, XMLParserDelegate {
+        var fields: [String: String] = [:]
+        var problem: String?
+        /// Whether the root element was opened and closed (a truncated document never closes it).
+        var closedRoot = false
+        private var depth = 0
+        private var text = ""
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            depth += 1
+            if depth == 1 {
+                if closedRoot { problem = "a second root element <\(name)>" }
+                if name != "xml", name != "root" { problem = "root element <\(name)>" }
+            } else if depth > 2 {
+                problem = "nested element <\(name)>"
+            }
+            text = ""
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if depth == 2 {
+                if fields[name] != nil { problem = "field <\(name)> appears twice" }
+                fields[name] = text
+            }
+            if depth == 1 { closedRoot = true }
+            depth -= 1
+        }
+    }
+}
