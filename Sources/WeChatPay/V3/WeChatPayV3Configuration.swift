@@ -52,14 +52,46 @@ public struct WeChatPayV3Configuration: Sendable {
         "platformPublicKeyId", "subMchId", "subAppId", "notifyURL", "baseURL",
     ]
 
-    /// Reads the block; errors name the key, never its value.
+    /// Reads the whole block; errors name the key, never its value.
     public init(block: ConfigBlock) throws {
         try block.rejectUnknownKeys(allowed: Self.keys)
-        let keyText = String(decoding: try block.fileBytes("privateKey"), as: UTF8.self)
-        let privateKey: PrivateKey
-        do { privateKey = try PrivateKey(text: keyText) } catch {
+        self.init(
+            merchantID: try block.string("mchId"), appID: try block.string("appId"),
+            merchantSerialNo: try block.string("merchantSerialNo").uppercased(), privateKey: try Self.privateKey(block),
+            apiV3Key: try APIv3Key(try block.string("apiV3Key")), platformKeys: try Self.platformKeys(block),
+            subMerchantID: try block.optionalString("subMchId"), subAppID: try block.optionalString("subAppId"),
+            notifyURL: try block.optionalString("notifyURL"),
+            baseURL: try block.optionalString("baseURL") ?? Self.productionBaseURL)
+    }
+
+    /// Only what request signing needs (`mchId`, `merchantSerialNo`, `privateKey`).
+    public static func signer(block: ConfigBlock) throws -> WeChatPayV3Signer {
+        try block.rejectUnknownKeys(allowed: keys)
+        return WeChatPayV3Signer(
+            merchantID: try block.string("mchId"), certificateSerial: try block.string("merchantSerialNo").uppercased(),
+            privateKey: try privateKey(block))
+    }
+
+    /// Only what callback handling needs (`mchId`, `subMchId`, `apiV3Key`, platform keys).
+    public static func callbackHandler(block: ConfigBlock) throws -> WeChatPayV3CallbackHandler {
+        try block.rejectUnknownKeys(allowed: keys)
+        let keys = try platformKeys(block)
+        guard !keys.isEmpty else {
+            throw ConfigurationError(.missingKey, "\(block.path) needs platformCertificates or platformPublicKey to verify callbacks")
+        }
+        return WeChatPayV3CallbackHandler(
+            verifier: WeChatPayV3Verifier(keys: keys), apiV3Key: try APIv3Key(try block.string("apiV3Key")),
+            merchantIDs: Set([try block.string("mchId"), try block.optionalString("subMchId")].compactMap { $0 }))
+    }
+
+    private static func privateKey(_ block: ConfigBlock) throws -> PrivateKey {
+        let text = String(decoding: try block.fileBytes("privateKey"), as: UTF8.self)
+        do { return try PrivateKey(text: text) } catch {
             throw ConfigurationError(.invalidValue, "\(block.path).privateKey: \(error)")
         }
+    }
+
+    private static func platformKeys(_ block: ConfigBlock) throws -> PlatformKeys {
         var certificates: [Certificate] = []
         if case .array(let paths)? = block.entries["platformCertificates"] {
             for (index, path) in paths.enumerated() {
@@ -75,26 +107,18 @@ public struct WeChatPayV3Configuration: Sendable {
                 }
             }
         }
+        let publicKeyID = try block.optionalString("platformPublicKeyId")
         var publicKey: PublicKey? = nil
         if try block.optionalString("platformPublicKey") != nil {
-            do { publicKey = try PublicKey(text: String(decoding: try block.fileBytes("platformPublicKey"), as: UTF8.self)) } catch let error as ConfigurationError {
-                throw error
-            } catch {
+            let text = String(decoding: try block.fileBytes("platformPublicKey"), as: UTF8.self)
+            do { publicKey = try PublicKey(text: text) } catch {
                 throw ConfigurationError(.invalidValue, "\(block.path).platformPublicKey: \(error)")
             }
         }
-        let publicKeyID = try block.optionalString("platformPublicKeyId")
         if (publicKey == nil) != (publicKeyID == nil) {
             throw ConfigurationError(.missingKey, "\(block.path): platformPublicKey and platformPublicKeyId go together")
         }
-        self.init(
-            merchantID: try block.string("mchId"), appID: try block.string("appId"),
-            merchantSerialNo: try block.string("merchantSerialNo").uppercased(), privateKey: privateKey,
-            apiV3Key: try APIv3Key(try block.string("apiV3Key")),
-            platformKeys: PlatformKeys(certificates: certificates, publicKeyID: publicKeyID, publicKey: publicKey),
-            subMerchantID: try block.optionalString("subMchId"), subAppID: try block.optionalString("subAppId"),
-            notifyURL: try block.optionalString("notifyURL"),
-            baseURL: try block.optionalString("baseURL") ?? Self.productionBaseURL)
+        return PlatformKeys(certificates: certificates, publicKeyID: publicKeyID, publicKey: publicKey)
     }
 
     /// Whether this is a service-provider (partner) profile.

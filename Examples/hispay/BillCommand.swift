@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import HISPay
+
+/// `hispay bill parse`: streams a channel statement into normalized records (JSON lines), or with
+/// `--summary` prints the totals checked against the file's own summary row.
+struct BillCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bill", abstract: "Work with channel statements.", subcommands: [Parse.self])
+
+    struct Parse: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Parse a statement file into normalized records.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "wechatpay (trade bill, APIv3 or v2 format).")
+        var channel: WeChatChannelOption
+
+        @Argument(help: "The statement file.")
+        var file: String
+
+        @Flag(help: "Print only the verified totals.")
+        var summary = false
+
+        struct Record: Encodable {
+            let channel: String
+            let kind: String
+            let outTradeNo: String
+            let channelTradeNo: String
+            let outRefundNo: String?
+            let channelRefundNo: String?
+            let amount: Int64
+            let fee: Int64
+            let time: String
+            let status: String
+        }
+
+        struct Totals: Encodable {
+            let count: Int
+            let paymentAmount: Int64
+            let refundAmount: Int64
+            let fee: Int64
+        }
+
+        func run() async throws {
+            guard FileManager.default.isReadableFile(atPath: file) else { throw CLIError("cannot read \(file)") }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let out = FileHandle.standardOutput
+            let printRecords = !summary
+            let totals = try WeChatPayBillParser.parse(lines: LineReader(fileURL: URL(fileURLWithPath: file)), channel: .wechatPay) { record in
+                guard printRecords else { return }
+                out.write(try encoder.encode(Record(
+                    channel: record.channel.rawValue, kind: record.kind.name, outTradeNo: record.outTradeNo,
+                    channelTradeNo: record.channelTradeNo, outRefundNo: record.outRefundNo, channelRefundNo: record.channelRefundNo,
+                    amount: record.amount.fen, fee: record.fee.fen, time: CLITime.beijing(record.time), status: record.status)))
+                out.write(Data("\n".utf8))
+            }
+            if summary {
+                try JSONOutput.print(Totals(
+                    count: totals.count, paymentAmount: totals.paymentAmount.fen, refundAmount: totals.refundAmount.fen, fee: totals.fee.fen))
+            }
+        }
+    }
+}
