@@ -33,3 +33,10 @@ public enum BeijingTime {
         return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)):\(two(c.second))"
     }
 }
+
+extension BeijingTime {
+    /// `yyyyMMddHHmmss` in Beijing time (WeChat Pay v2 `time_expire`, UnionPay `txnTime`).
+    public static func compact(_ date: Date) -> String {
+        format(date).filter(\.isNumber)
+    }
+}
