@@ -21,19 +21,19 @@ struct WeChatPayScript {
         merchantKey = try PrivateKey(pem: Fixtures.vector("wechat-v3-rsa-sign-java")["inputs"]["merchant_private_key_pem"].string)
     }
 
-    func configuration(partner: Bool = false) throws -> WeChatPayV3Configuration {
+    func configuration(partner: Bool = false, trustPlatformCertificate: Bool = true) throws -> WeChatPayV3Configuration {
         WeChatPayV3Configuration(
             merchantID: keys.merchantID, appID: "wx2421b1c4370ec43b", merchantSerialNo: merchantSerial, privateKey: merchantKey,
-            apiV3Key: try keys.apiV3Key, platformKeys: PlatformKeys(certificates: [keys.platformCertificate]),
+            apiV3Key: try keys.apiV3Key, platformKeys: PlatformKeys(certificates: trustPlatformCertificate ? [keys.platformCertificate] : []),
             subMerchantID: partner ? "1900000109" : nil, subAppID: partner ? "wx8888888888888888" : nil,
             notifyURL: notifyURL, baseURL: baseURL)
     }
 
     /// The channel under test, replaying what was scripted so far.
-    func channel(partner: Bool = false) throws -> (WeChatPayV3Channel, ReplayTransport) {
+    func channel(partner: Bool = false, trustPlatformCertificate: Bool = true, time: ManualTimeSource? = nil) throws -> (WeChatPayV3Channel, ReplayTransport) {
         let replay = ReplayTransport(cassette: Cassette(name: "wechatpay-v3", recordedAt: "2026-11-22T10:00:00+08:00", interactions: interactions))
         let channel = WeChatPayV3Channel(
-            configuration: try configuration(partner: partner), transport: replay, time: ManualTimeSource(keys.now),
+            configuration: try configuration(partner: partner, trustPlatformCertificate: trustPlatformCertificate), transport: replay, time: time ?? ManualTimeSource(keys.now),
             nonces: ScriptedNonceSource())
         return (channel, replay)
     }
@@ -70,6 +70,13 @@ struct WeChatPayScript {
             for field in signed.headers where field.name != "Wechatpay-Signature-Type" { headers.add(field.name, field.value) }
         }
         return HTTPResponse(status: status, headers: headers, body: bytes)
+    }
+
+    /// A `GET /v3/certificates` answer carrying `certificate`, encrypted with the test APIv3 key.
+    func certificateDownload(_ certificate: Certificate) throws -> String {
+        let pem = PEM.encode(certificate.derRepresentation, label: "CERTIFICATE")
+        let ciphertext = try keys.apiV3Key.seal(Data(pem.utf8), nonce: "4de73afd28b6", associatedData: "certificate")
+        return #"{"data":[{"effective_time":"2021-04-27T16:55:23+08:00","encrypt_certificate":{"algorithm":"AEAD_AES_256_GCM","associated_data":"certificate","ciphertext":"\#(ciphertext)","nonce":"4de73afd28b6"},"expire_time":"2031-04-25T16:55:23+08:00","serial_no":"\#(certificate.serialNumberHex)"}]}"#
     }
 
     static let transactionSuccess = #"{"amount":{"currency":"CNY","payer_currency":"CNY","payer_total":1230,"total":1230},"appid":"wx2421b1c4370ec43b","attach":"","bank_type":"OTHERS","mchid":"1900000001","out_trade_no":"REG20261122001","payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"success_time":"2026-11-22T09:59:30+08:00","trade_state":"SUCCESS","trade_state_desc":"支付成功","trade_type":"MICROPAY","transaction_id":"4200002026112212345678"}"#

@@ -23,6 +23,7 @@ public final class WeChatPayV3Channel: PaymentChannel {
     private let nonces: any NonceSource
     private let signer: WeChatPayV3Signer
     private let platformKeys: Mutex<PlatformKeys>
+    private let lastRefresh = Mutex<Date?>(nil)
     private let logger: Logger
 
     public init(
@@ -203,10 +204,18 @@ public final class WeChatPayV3Channel: PaymentChannel {
     // MARK: Callbacks
 
     public func verifyCallback(_ request: CallbackRequest) async throws -> VerifiedCallback {
-        let handler = WeChatPayV3CallbackHandler(
-            verifier: WeChatPayV3Verifier(keys: currentPlatformKeys), apiV3Key: configuration.apiV3Key,
-            merchantIDs: configuration.callbackMerchantIDs)
-        return try handler.handle(request, now: time.now())
+        func handle() throws -> VerifiedCallback {
+            try WeChatPayV3CallbackHandler(
+                verifier: WeChatPayV3Verifier(keys: currentPlatformKeys), apiV3Key: configuration.apiV3Key,
+                merchantIDs: configuration.callbackMerchantIDs
+            ).handle(request, now: time.now())
+        }
+        do {
+            return try handle()
+        } catch let error as ChannelError where error.code == .unknownSigningKey && configuration.platformKeys.publicKey == nil {
+            try await refreshPlatformCertificates()
+            return try handle()
+        }
     }
 
     public func callbackRejection(reason: String) -> HTTPResponse { WeChatPayV3CallbackHandler.rejection() }
@@ -238,6 +247,57 @@ public final class WeChatPayV3Channel: PaymentChannel {
             throw ChannelError(.invalidResponse, channel: id, operation: .statement, reason: "bill SHA-1 \(digest) does not match hash_value \(hash): incomplete or altered download")
         }
         return StatementFile(channel: id, date: request.date, format: "wechatpay.tradebill.csv", contents: response.body)
+    }
+
+    // MARK: Platform certificates
+
+    /// Downloads the platform certificates (`GET /v3/certificates`), trusts them only if the answer
+    /// verifies, and adds them to the keys in use (old ones stay until they expire). Returns the
+    /// certificates now trusted.
+    @discardableResult
+    public func refreshPlatformCertificates() async throws -> [Certificate] {
+        let (request, _) = try signedRequest("GET", url: configuration.baseURL + "/v3/certificates", body: nil)
+        let response: HTTPResponse
+        do { response = try await transport.send(request) } catch let error as TransportError {
+            throw ChannelError(.transport, channel: id, reason: "certificate download: \(error.reason)", isRetrySafe: true)
+        }
+        guard response.status == 200 else {
+            throw ChannelError(.invalidResponse, channel: id, reason: "certificate download returned HTTP \(response.status)")
+        }
+        let now = time.now()
+        let downloaded = try PlatformCertificateDownload.verifiedCertificates(
+            response: response, apiV3Key: configuration.apiV3Key, trusted: currentPlatformKeys, now: now)
+        lastRefresh.withLock { $0 = now }
+        return platformKeys.withLock { keys in
+            keys.add(downloaded)
+            return Array(keys.certificates.values)
+        }
+    }
+
+    /// Refreshes the platform certificates when the last refresh is older than `interval` (or never
+    /// happened); call it from a scheduler, e.g. hourly with a 12-hour interval. Returns whether it
+    /// downloaded. Public-key-only profiles never download.
+    @discardableResult
+    public func refreshPlatformCertificatesIfDue(interval: Duration = .seconds(12 * 3600)) async throws -> Bool {
+        guard !configuration.platformKeys.certificates.isEmpty || configuration.platformKeys.publicKey == nil else { return false }
+        let seconds = TimeInterval(interval.components.seconds)
+        if let last = lastRefresh.withLock({ $0 }), time.now().timeIntervalSince(last) < seconds { return false }
+        try await refreshPlatformCertificates()
+        return true
+    }
+
+    /// Verifies a signed answer or callback; an unknown certificate serial triggers one certificate
+    /// refresh (WeChat Pay rotates platform certificates) before giving up.
+    private func verifySigned(headers: HTTPHeaders, body: Data) async throws {
+        let verifier = WeChatPayV3Verifier(keys: currentPlatformKeys)
+        do {
+            try verifier.verify(headers: headers, body: body, now: time.now())
+            return
+        } catch {
+            guard error.code == .unknownSigningKey, configuration.platformKeys.publicKey == nil else { throw error }
+        }
+        try await refreshPlatformCertificates()
+        try WeChatPayV3Verifier(keys: currentPlatformKeys).verify(headers: headers, body: body, now: time.now())
     }
 
     // MARK: Plumbing
@@ -337,8 +397,8 @@ public final class WeChatPayV3Channel: PaymentChannel {
         let isResult = is2xx && json?["code"] == nil
         if is2xx || response.headers["Wechatpay-Signature"] != nil {
             do {
-                try WeChatPayV3Verifier(keys: currentPlatformKeys).verify(headers: response.headers, body: response.body, now: time.now())
-            } catch {
+                try await verifySigned(headers: response.headers, body: response.body)
+            } catch let error as ChannelError {
                 throw ChannelError(error.code, channel: id, operation: operation, reason: "answer to \(operation) not trusted: \(error.reason)", status: ChannelStatus(httpStatus: response.status))
             }
         }
