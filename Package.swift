@@ -31,6 +31,11 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CHISPayZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "CHISPayShims", dependencies: ["CHISPayOpenSSL", "CHISPayCurl"]),
 
         // Library modules, dependencies pointing down.
@@ -53,13 +58,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "HISPayCompression",
+            dependencies: ["CHISPayZlib"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "WeChatPay",
-            dependencies: ["HISPayCore", "HISPayCrypto"],
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCompression"],
             swiftSettings: strict
         ),
         .target(
             name: "HISPay",
-            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay"],
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -93,6 +103,11 @@ let package = Package(
         .testTarget(
             name: "HISPayCurlTests",
             dependencies: ["HISPayCurl", "HISPayCore", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HISPayCompressionTests",
+            dependencies: ["HISPayCompression"],
             swiftSettings: strict
         ),
         .testTarget(

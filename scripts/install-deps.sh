@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs what HISPay needs on Debian/Ubuntu: OpenSSL 3 and libcurl headers, pkg-config, and
+# Installs what HISPay needs on Debian/Ubuntu: OpenSSL 3, libcurl and zlib headers, pkg-config, and
 # python3 (the loopback test server). The Swift 6.3 toolchain itself must already be on PATH.
 set -euo pipefail
 
-packages=(libssl-dev libcurl4-openssl-dev pkg-config)
+packages=(libssl-dev libcurl4-openssl-dev zlib1g-dev pkg-config)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 
 missing=()

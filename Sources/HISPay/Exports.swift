@@ -1,5 +1,6 @@
 // The umbrella module: `import HISPay` brings the whole public API.
 @_exported import HISPayCore
 @_exported import HISPayCrypto
+@_exported import HISPayCompression
 @_exported import HISPayCurl
 @_exported import WeChatPay

@@ -44,7 +44,7 @@ struct WeChatPayScript {
     /// Adds one exchange: the request the channel must send and the answer it gets.
     mutating func expect(
         _ method: String, _ path: String, body: String? = nil, status: Int = 200, answer: String? = nil,
-        signAnswer: Bool = true, answerTimestamp: Date? = nil
+        answerBytes: Data? = nil, signAnswer: Bool = true, answerTimestamp: Date? = nil
     ) throws {
         nonceCounter += 1
         let nonce = "NONCE\(nonceCounter)"
@@ -57,12 +57,12 @@ struct WeChatPayScript {
         let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes)
         interactions.append(Cassette.Interaction(
             request: Cassette.Request(request),
-            response: Cassette.Response(try response(status: status, body: answer, sign: signAnswer, at: answerTimestamp ?? keys.now))))
+            response: Cassette.Response(try response(status: status, body: answerBytes ?? answer.map { Data($0.utf8) }, sign: signAnswer, at: answerTimestamp ?? keys.now))))
     }
 
     /// An answer as the gateway sends it: JSON body, `Request-ID`, and the `Wechatpay-*` signature headers.
-    func response(status: Int, body: String?, sign: Bool, at time: Date) throws -> HTTPResponse {
-        let bytes = Data((body ?? "").utf8)
+    func response(status: Int, body: Data?, sign: Bool, at time: Date) throws -> HTTPResponse {
+        let bytes = body ?? Data()
         var headers: HTTPHeaders = ["Request-ID": "08F4D7C1BD0610A20A18C8B9D5022086F2142861B5ED00"]
         if body != nil { headers.add("Content-Type", "application/json; charset=utf-8") }
         if sign {

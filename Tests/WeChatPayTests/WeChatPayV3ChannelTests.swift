@@ -1,4 +1,5 @@
 import Foundation
+import HISPayCompression
 import HISPayCore
 import HISPayCrypto
 import HISPayTestSupport
@@ -176,8 +177,8 @@ import WeChatPay
         let sample = Data(try Fixtures.vector("wechat-bill-trade-all-sample")["inputs"]["file_utf8"].string.utf8)
         var script = try WeChatPayScript()
         let downloadURL = "https://api.mch.weixin.qq.com/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO"
-        try script.expect("GET", "/v3/bill/tradebill?bill_date=2026-11-21&bill_type=ALL", answer: #"{"download_url":"\#(downloadURL)","hash_type":"SHA1","hash_value":"9bb6cd819be348f17a9cbcedddc8eb62fefbd790"}"#)
-        try script.expect("GET", "/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO", answer: String(decoding: sample, as: UTF8.self), signAnswer: false)
+        try script.expect("GET", "/v3/bill/tradebill?bill_date=2026-11-21&bill_type=ALL&tar_type=GZIP", answer: #"{"download_url":"\#(downloadURL)","hash_type":"SHA1","hash_value":"9bb6cd819be348f17a9cbcedddc8eb62fefbd790"}"#)
+        try script.expect("GET", "/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO", answerBytes: try Gzip.compress(sample), signAnswer: false)
         let (channel, replay) = try script.channel()
         let file = try await channel.downloadStatement(StatementRequest(date: "2026-11-21"))
         #expect(file.contents == sample)
@@ -185,10 +186,21 @@ import WeChatPay
         try replay.verifyAllUsed()
 
         var corrupt = try WeChatPayScript()
-        try corrupt.expect("GET", "/v3/bill/tradebill?bill_date=2026-11-21&bill_type=ALL", answer: #"{"download_url":"\#(downloadURL)","hash_type":"SHA1","hash_value":"9bb6cd819be348f17a9cbcedddc8eb62fefbd790"}"#)
+        try corrupt.expect("GET", "/v3/bill/tradebill?bill_date=2026-11-21&bill_type=ALL&tar_type=GZIP", answer: #"{"download_url":"\#(downloadURL)","hash_type":"SHA1","hash_value":"9bb6cd819be348f17a9cbcedddc8eb62fefbd790"}"#)
         try corrupt.expect("GET", "/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO", answer: String(decoding: sample.dropLast(100), as: UTF8.self), signAnswer: false)
         let (truncated, _) = try corrupt.channel()
         await #expect(throws: ChannelError(.invalidResponse, reason: "")) { try await truncated.downloadStatement(StatementRequest(date: "2026-11-21")) }
+
+        var cutGzip = try WeChatPayScript()
+        try cutGzip.expect("GET", "/v3/bill/tradebill?bill_date=2026-11-21&bill_type=ALL&tar_type=GZIP", answer: #"{"download_url":"\#(downloadURL)","hash_type":"SHA1","hash_value":"9bb6cd819be348f17a9cbcedddc8eb62fefbd790"}"#)
+        try cutGzip.expect("GET", "/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO", answerBytes: try Gzip.compress(sample).dropLast(40), signAnswer: false)
+        let (cut, _) = try cutGzip.channel()
+        do {
+            _ = try await cut.downloadStatement(StatementRequest(date: "2026-11-21"))
+            Issue.record("a truncated gzip download must fail")
+        } catch let error as ChannelError {
+            #expect(error.reason.contains("truncated"))
+        }
     }
 
     @Test func timeoutAfterSendingIsUnknownAndRefusedConnectionIsARetrySafeError() async throws {

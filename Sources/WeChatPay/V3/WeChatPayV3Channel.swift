@@ -1,4 +1,5 @@
 import Foundation
+import HISPayCompression
 import HISPayCore
 import HISPayCrypto
 import Logging
@@ -222,10 +223,10 @@ public final class WeChatPayV3Channel: PaymentChannel {
 
     // MARK: Statements
 
-    /// Requests the trade bill (`bill_type` from the request, `ALL` by default), downloads it, and
-    /// checks its SHA-1 `hash_value` before handing it over.
+    /// Requests the trade bill (`bill_type` from the request, `ALL` by default) gzip-compressed,
+    /// downloads and gunzips it, and checks its SHA-1 `hash_value` before handing it over.
     public func downloadStatement(_ request: StatementRequest) async throws -> StatementFile {
-        var path = "/v3/bill/tradebill?bill_date=\(request.date)&bill_type=\(request.type ?? "ALL")"
+        var path = "/v3/bill/tradebill?bill_date=\(request.date)&bill_type=\(request.type ?? "ALL")&tar_type=GZIP"
         if let subMerchantID = configuration.subMerchantID { path += "&sub_mchid=\(subMerchantID)" }
         let answer = try await call("GET", path, body: nil, operation: .statement)
         guard let json = answer.success else {
@@ -242,11 +243,18 @@ public final class WeChatPayV3Channel: PaymentChannel {
         guard response.status == 200 else {
             throw ChannelError(.invalidResponse, channel: id, operation: .statement, reason: "bill download returned HTTP \(response.status)")
         }
-        let digest = Hex.encode(try DigestAlgorithm.sha1.hash(response.body))
+        var contents = response.body
+        if Gzip.isGzip(contents) {
+            do { contents = try Gzip.decompress(contents) } catch {
+                throw ChannelError(.invalidResponse, channel: id, operation: .statement, reason: "bill download: \(error)")
+            }
+        }
+        // hash_value is the SHA-1 of the uncompressed bill.
+        let digest = Hex.encode(try DigestAlgorithm.sha1.hash(contents))
         guard digest.caseInsensitiveCompare(hash) == .orderedSame else {
             throw ChannelError(.invalidResponse, channel: id, operation: .statement, reason: "bill SHA-1 \(digest) does not match hash_value \(hash): incomplete or altered download")
         }
-        return StatementFile(channel: id, date: request.date, format: "wechatpay.tradebill.csv", contents: response.body)
+        return StatementFile(channel: id, date: request.date, format: "wechatpay.tradebill.csv", contents: contents)
     }
 
     // MARK: Platform certificates
