@@ -78,6 +78,35 @@ import WeChatPay
         try replay.verifyAllUsed()
     }
 
+    @Test func unifiedOrderH5AndApp() async throws {
+        var script = Script(signer: signer)
+        var h5 = orderFields
+        h5["notify_url"] = "https://his.example/notify/wechatpay-v2"
+        h5["trade_type"] = "MWEB"
+        h5["spbill_create_ip"] = "14.23.150.211"
+        h5["scene_info"] = #"{"h5_info":{"type":"Wap"}}"#
+        try script.expect("/pay/unifiedorder", h5, answer: ok.merging(["trade_type": "MWEB", "prepay_id": "wx20161110163838f231619da20804912345", "mweb_url": "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx20161110163838f231619da20804912345&package=1037687096"]) { $1 })
+        var app = orderFields
+        app["notify_url"] = "https://his.example/notify/wechatpay-v2"
+        app["trade_type"] = "APP"
+        try script.expect("/pay/unifiedorder", app, answer: ok.merging(["trade_type": "APP", "prepay_id": "wx201410272009395522657a690389285100"]) { $1 })
+        let (channel, replay) = script.channel(now: now)
+        guard case .redirect(let url)? = try await channel.pay(payRequest(.h5(clientIP: "14.23.150.211"))).value?.payerAction else {
+            Issue.record("expected a redirect")
+            return
+        }
+        #expect(url.hasPrefix("https://wx.tenpay.com/"))
+        guard case .appParameters(var parameters)? = try await channel.pay(payRequest(.app)).value?.payerAction else {
+            Issue.record("expected app parameters")
+            return
+        }
+        #expect(parameters["package"] == "Sign=WXPay")
+        #expect(parameters["prepayid"] == "wx201410272009395522657a690389285100")
+        let sign = parameters.removeValue(forKey: "sign")
+        #expect(try signer.sign(parameters) == sign)
+        try replay.verifyAllUsed()
+    }
+
     @Test func micropayUserPayingPollsThenReversesOverClientCertificate() async throws {
         var script = Script(signer: signer)
         var micropay = orderFields

@@ -53,6 +53,10 @@ import WeChatPay
         #expect(verified.event.amount == Amount(fen: 1230))
         #expect(verified.event.merchantID == keys.merchantID)
         #expect(verified.event.deduplicationKey == "wechatpay:EV-2026112200001")
+        // WeChat Pay retries a notification until acknowledged: a retry carries the same key, so a
+        // store delivers it once.
+        let retry = try keys.handler().handle(request, now: keys.now.addingTimeInterval(60))
+        #expect(retry.event == verified.event)
         #expect(verified.event.occurredAt == Date(timeIntervalSince1970: 1_795_312_770))
         #expect(verified.acknowledgement.status == 204)
         #expect(verified.acknowledgement.body.isEmpty)

@@ -25,3 +25,6 @@ openssl req -newkey rsa:2048 -nodes -keyout rogue-client.key -out "$tmp/rogue.cs
 openssl x509 -req -in "$tmp/rogue.csr" -CA rogue-ca.pem -CAkey rogue-ca.key -CAcreateserial -out rogue-client.pem -days $days -extfile "$tmp/ext.cnf"
 
 rm -f ca.key rogue-ca.key ./*.srl
+
+# The client certificate as PKCS#12 (password = the test merchant id), as WeChat Pay v2 issues apiclient_cert.p12.
+openssl pkcs12 -export -in client.pem -inkey client.key -out client.p12 -passout pass:10000100 -name his-node-1
