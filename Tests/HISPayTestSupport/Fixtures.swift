@@ -1,4 +1,5 @@
 import Foundation
+import HISPayCore
 
 /// Test material committed under `Tests/HISPayTestSupport/Fixtures`: published vectors, UnionPay's
 /// public test certificates, test-made TLS material and cassettes.
@@ -29,44 +30,23 @@ public enum Fixtures {
     }
 }
 
-/// Read-only access into parsed JSON for tests: `vector["inputs"]["key_hex"].string`.
-/// Decoded with `JSONDecoder` (Foundation's `JSONSerialization` drops a leading U+FEFF from strings,
-/// which the WeChat bill sample starts with).
-public enum JSONValue: Sendable, Decodable {
-    case string(String)
-    case number(String)
-    case bool(Bool)
-    case array([JSONValue])
-    case object([String: JSONValue])
-    case null
+/// Parsed JSON for tests: the configuration loader's value type, decoded with `JSONDecoder`
+/// (Foundation's `JSONSerialization` drops a leading U+FEFF from strings, which the WeChat bill
+/// sample starts with).
+public typealias JSONValue = ConfigValue
 
+extension ConfigValue {
     public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONDecoder().decode(ConfigValue.self, from: data)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode(Decimal.self) {
-            self = .number("\(value)")
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
-        } else {
-            self = .array(try container.decode([JSONValue].self))
-        }
-    }
-
-    public subscript(key: String) -> JSONValue {
+    /// `vector["inputs"]["key_hex"]`; `.null` when absent.
+    public subscript(key: String) -> ConfigValue {
         if case .object(let object) = self, let value = object[key] { return value }
         return .null
     }
 
-    public subscript(index: Int) -> JSONValue {
+    public subscript(index: Int) -> ConfigValue {
         if case .array(let array) = self, array.indices.contains(index) { return array[index] }
         return .null
     }
@@ -83,19 +63,9 @@ public enum JSONValue: Sendable, Decodable {
         return nil
     }
 
-    public var bool: Bool? {
-        if case .bool(let value) = self { return value }
-        return nil
-    }
-
-    public var array: [JSONValue] {
+    public var array: [ConfigValue] {
         if case .array(let array) = self { return array }
         return []
-    }
-
-    public var isNull: Bool {
-        if case .null = self { return true }
-        return false
     }
 
     /// An object's entries with string values rendered as text (numbers as their decimal form).
