@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries and the one C shim for their variadic/macro APIs.
@@ -68,8 +69,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Alipay",
+            dependencies: [
+                "HISPayCore", "HISPayCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "HISPay",
-            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay"],
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -113,6 +121,11 @@ let package = Package(
         .testTarget(
             name: "WeChatPayTests",
             dependencies: ["WeChatPay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AlipayTests",
+            dependencies: ["Alipay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -4,3 +4,4 @@
 @_exported import HISPayCompression
 @_exported import HISPayCurl
 @_exported import WeChatPay
+@_exported import Alipay

@@ -9,6 +9,8 @@ public struct CallbackEvent: Hashable, Sendable {
         public var description: String { name }
 
         public static let paymentSucceeded = Kind("paymentSucceeded")
+        /// The order exists and waits for the payer (Alipay `WAIT_BUYER_PAY`): nothing to book yet.
+        public static let paymentPending = Kind("paymentPending")
         public static let refundSucceeded = Kind("refundSucceeded")
         public static let refundFailed = Kind("refundFailed")
         public static let closed = Kind("closed")

@@ -1,0 +1,66 @@
+import Foundation
+import HISPayCore
+import HISPayCrypto
+
+/// Turns a raw notification (`notify_url` POST, form-encoded) into a ``CallbackEvent``: decode
+/// once, verify (without `sign`/`sign_type`, falling back to keeping `sign_type`), check `app_id`,
+/// map `trade_status`:
+/// `TRADE_SUCCESS`/`TRADE_FINISHED` → `paymentSucceeded` (or `refundSucceeded` when the
+/// notification carries `refund_fee` — a partial refund), `TRADE_CLOSED` → `refundSucceeded` when it
+/// carries `refund_fee` (a full refund), else `closed`; `WAIT_BUYER_PAY` → `paymentPending`.
+/// The acknowledgement is exactly `success`.
+public struct AlipayNotificationHandler: Sendable {
+    public let verifier: AlipayVerifier
+    public let appID: String
+
+    public init(verifier: AlipayVerifier, appID: String) {
+        self.verifier = verifier
+        self.appID = appID
+    }
+
+    /// `200` with the body `success` (7 characters): anything else makes Alipay retry.
+    public static let acknowledgement = HTTPResponse(
+        status: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data("success".utf8))
+
+    /// `fail`, so Alipay retries.
+    public static let rejection = HTTPResponse(
+        status: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data("fail".utf8))
+
+    public func handle(_ request: CallbackRequest) throws(ChannelError) -> VerifiedCallback {
+        let fields = try AlipayForm.decode(request.body)
+        try verifier.verify(notification: fields)
+        guard fields["app_id"] == appID else {
+            throw ChannelError(
+                .callbackRejected, channel: .alipay, operation: .callback,
+                reason: "notification is for app_id \(fields["app_id"] ?? "?"), not this profile's \(appID)")
+        }
+        guard let outTradeNo = fields["out_trade_no"], let status = fields["trade_status"] else {
+            throw ChannelError(.callbackRejected, channel: .alipay, operation: .callback, reason: "notification \(fields["notify_type"] ?? "?") is not a trade notification")
+        }
+        let refunded = fields["refund_fee"].map { !$0.isEmpty } ?? false
+        let kind: CallbackEvent.Kind
+        switch status {
+        case "TRADE_SUCCESS", "TRADE_FINISHED": kind = refunded ? .refundSucceeded : .paymentSucceeded
+        case "TRADE_CLOSED": kind = refunded ? .refundSucceeded : .closed
+        case "WAIT_BUYER_PAY": kind = .paymentPending
+        default:
+            throw ChannelError(.invalidResponse, channel: .alipay, operation: .callback, reason: "unknown trade_status \(status)")
+        }
+        let amountField = kind == .refundSucceeded ? "refund_fee" : "total_amount"
+        var amount: Amount? = nil
+        if let text = fields[amountField] {
+            do { amount = try Amount(yuan: text) } catch {
+                throw ChannelError(.invalidResponse, channel: .alipay, operation: .callback, reason: "\(amountField): \(error)")
+            }
+        }
+        let timeField = kind == .refundSucceeded ? "gmt_refund" : (kind == .closed ? "gmt_close" : "gmt_payment")
+        let key = fields["notify_id"].map { "alipay:\($0)" } ?? "alipay:\(outTradeNo):\(status):\(fields["refund_fee"] ?? "")"
+        return VerifiedCallback(
+            event: CallbackEvent(
+                kind: kind, channel: .alipay, deduplicationKey: key, outTradeNo: outTradeNo, transactionID: fields["trade_no"],
+                outRefundNo: kind == .refundSucceeded ? fields["out_biz_no"] : nil, amount: amount,
+                merchantID: fields["seller_id"], occurredAt: fields[timeField].flatMap(BeijingTime.parse),
+                fields: fields.filter { $0.key != "sign" }),
+            acknowledgement: Self.acknowledgement)
+    }
+}

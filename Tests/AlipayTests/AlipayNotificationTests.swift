@@ -1,0 +1,76 @@
+import Alipay
+import Foundation
+import HISPayCore
+import HISPayCrypto
+import HISPayTestSupport
+import Testing
+
+@Suite struct AlipayNotificationTests {
+    func request(_ fields: [String: String]) -> CallbackRequest {
+        CallbackRequest(path: "/notify/alipay", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data(AlipayForm.encode(fields).utf8))
+    }
+
+    /// The nodejs real notification, with `fund_bill_list` as its original compact JSON text.
+    func nodeNotification() throws -> (fields: [String: String], key: PublicKey) {
+        let vector = try Fixtures.vector("alipay-notify-verify")["vectors"][0]["inputs"]
+        var fields = vector["params"].stringDictionary
+        fields["fund_bill_list"] = #"[{"amount":"0.10","fundChannel":"ALIPAYACCOUNT"}]"#
+        return (fields, try PublicKey(text: vector["alipay_public_key_base64_spki"].string))
+    }
+
+    @Test func realTradeNotificationVerifiesAndIsAcknowledgedWithSuccess() throws {
+        let (fields, key) = try nodeNotification()
+        let handler = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: key), appID: "2019073166072302")
+        let verified = try handler.handle(request(fields))
+        #expect(verified.event.kind == .paymentSucceeded)
+        #expect(verified.event.outTradeNo == "20190815155618536-564-57")
+        #expect(verified.event.transactionID == "2019081522001468450512505578")
+        #expect(verified.event.amount == Amount(fen: 10))
+        #expect(verified.event.occurredAt == BeijingTime.parse("2019-08-15 15:56:24"))
+        #expect(verified.event.deduplicationKey == "alipay:2019081500222155624068450559358070")
+        #expect(verified.acknowledgement.text == "success")
+        #expect(try handler.handle(request(fields)).event == verified.event)  // a retry is the same event
+    }
+
+    @Test func tamperedAmountWrongKeyAndWrongAppIDAreRejected() throws {
+        let (fields, key) = try nodeNotification()
+        let handler = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: key), appID: "2019073166072302")
+        var tampered = fields
+        tampered["total_amount"] = "100.10"
+        #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try handler.handle(request(tampered)) }
+        let wrongKey = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: try PrivateKey.generate(.rsa).publicKey), appID: "2019073166072302")
+        #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try wrongKey.handle(request(fields)) }
+        let otherApp = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: key), appID: "2021000000000001")
+        #expect(throws: ChannelError(.callbackRejected, reason: "")) { try otherApp.handle(request(fields)) }
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try handler.handle(CallbackRequest(path: "/", body: Data("a=%ZZ".utf8))) }
+    }
+
+    @Test func publishedNegativeVectorFails() throws {
+        let vector = try Fixtures.vector("alipay-notify-verify")["vectors"][2]["inputs"]
+        var fields = vector["params"].stringDictionary
+        fields["fund_bill_list"] = #"[{"amount":"0.01","fundChannel":"ALIPAYACCOUNT"}]"#
+        let verifier = AlipayVerifier(alipayPublicKey: try PublicKey(text: vector["alipay_public_key_base64_spki"].string))
+        #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try verifier.verify(notification: fields) }
+    }
+
+    @Test func familiesSignedWithSignTypeVerifyThroughTheFallback() throws {
+        let vector = try Fixtures.vector("alipay-notify-verify")["vectors"][3]["inputs"]
+        let verifier = AlipayVerifier(alipayPublicKey: try PublicKey(pem: vector["alipay_public_key_pem"].string))
+        try verifier.verify(notification: vector["params"].stringDictionary)
+    }
+
+    @Test func plusSignIsDecodedExactlyOnceInCertificateMode() throws {
+        let vector = try Fixtures.vector("alipay-notify-verify")["vectors"][4]["inputs"]
+        let fields = vector["params_after_form_decoding"].stringDictionary
+        #expect(fields["subject"] == "yansongda+测试 - 1")
+        let key = try Certificate(pem: vector["alipay_public_cert_pem"].string).publicKey
+        let handler = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: key), appID: "9021000122682882")
+        // Encoded as Alipay sends it: '+' as %2B, spaces as '+'.
+        let verified = try handler.handle(request(fields))
+        #expect(verified.event.fields["subject"] == "yansongda+测试 - 1")
+        // Decoding twice (turning the real '+' into a space) breaks the signature.
+        var doubled = fields
+        doubled["subject"] = "yansongda 测试 - 1"
+        #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try handler.handle(request(doubled)) }
+    }
+}
