@@ -1,0 +1,81 @@
+import Alipay
+import Foundation
+import HISPayCore
+import HISPayTestSupport
+import Testing
+import ZIPFoundation
+
+@Suite struct AlipayBillParserTests {
+    let detail: [String]
+    let summary = [
+        "#支付宝业务汇总查询", "#账号：[20880211096256330156]",
+        "#起始日期：[2019年09月16日 00:00:00]   终止日期：[2019年09月17日 00:00:00]",
+        "门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）",
+        "alipay_store\t,alipay_store\t,5,4,0.01,0.01,0.00,0.00,0.00,0.00,0.00,0.01",
+        "\t,\t,1,0,0.01,0.01,0.00,0.00,0.00,0.00,0.00,0.01",
+        "合计,,6,4,0.02,0.02,0.00,0.00,0.00,0.00,0.00,0.02",
+        "#导出时间：[2019年09月17日 05:46:49]",
+    ]
+
+    init() throws {
+        detail = try Fixtures.vector("alipay-bill-trade-detail-sample")["inputs"]["detail_csv_lines_utf8"].array.map(\.string)
+    }
+
+    /// A bill archive in the real layout: GBK CSV files with CRLF line ends, zipped.
+    static func archive(detail: [String]?, summary: [String]?, encode: (String) throws -> [UInt8] = { try GB18030.encode($0) }) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for (name, lines) in [("20880211096256330156_20190916_业务明细.csv", detail), ("20880211096256330156_20190916_业务明细(汇总).csv", summary)] {
+            guard let lines else { continue }
+            let bytes = Data(try encode(lines.joined(separator: "\r\n") + "\r\n"))
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
+                bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return try #require(archive.data)
+    }
+
+    @Test func gbkArchiveRoundTripsIntoRecordsMatchingItsTotals() throws {
+        let (records, totals) = try AlipayBillParser.parse(archive: Self.archive(detail: detail, summary: summary))
+        #expect(records.count == 10)
+        #expect(totals == .init(paymentCount: 6, refundCount: 4, paymentAmount: Amount(fen: 6), refundAmount: Amount(fen: 4), fee: .zero))
+        let refund = records[1]
+        #expect(refund.kind == .refund)
+        #expect(refund.channelTradeNo == "2019091622001458860515315453")  // the trailing tab is gone
+        #expect(refund.outTradeNo == "service_1568601259302")
+        #expect(refund.amount == Amount(fen: 1))
+        #expect(refund.time == BeijingTime.parse("2019-09-16 10:56:48"))
+        #expect(records[0].kind == .payment)
+        #expect(records.contains { $0.outTradeNo == "20190916165659224L3VUQRL9" })
+    }
+
+    @Test func chineseTextIsDecodedExactly() throws {
+        let bytes = try GB18030.encode("门诊缴费，住院预交金：¥12.30")
+        #expect(bytes.count > 0)
+        #expect(try GB18030.decode(bytes) == "门诊缴费，住院预交金：¥12.30")
+        #expect(throws: GB18030.Error.self) { try GB18030.decode([0xC3]) }  // a lead byte with no trail byte
+    }
+
+    @Test func missingFileCorruptZipTruncationAndWrongTotalsAreErrors() throws {
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: Self.archive(detail: nil, summary: summary)) }
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: Data("PK\u{03}\u{04}garbage".utf8)) }
+        let truncated = Array(detail.prefix(9))
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: Self.archive(detail: truncated, summary: summary)) }
+        var wrongFooter = detail
+        wrongFooter[wrongFooter.count - 3] = "#交易合计：6笔，商家实收共0.07元，商家优惠共0.00元"
+        do {
+            _ = try AlipayBillParser.parse(archive: Self.archive(detail: wrongFooter, summary: summary))
+            Issue.record("a wrong footer must fail")
+        } catch {
+            #expect((error as? ChannelError)?.reason.contains("0.07") == true)
+        }
+        var wrongSummary = summary
+        wrongSummary[6] = "合计,,7,4,0.02,0.02,0.00,0.00,0.00,0.00,0.00,0.02"
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: Self.archive(detail: detail, summary: wrongSummary)) }
+    }
+
+    @Test func utf8TextWhereGBKIsExpectedIsRefusedOrNotMistakenForABill() throws {
+        // UTF-8 bytes of Chinese text are not the GBK bill header: the detail file is not recognised.
+        let utf8 = try Self.archive(detail: detail, summary: summary) { Array($0.utf8) }
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: utf8) }
+    }
+}
