@@ -13,8 +13,8 @@ struct BillCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "wechatpay (trade bill, APIv3 or v2 format).")
-        var channel: WeChatChannelOption
+        @Option(help: "wechatpay (trade bill, APIv3 or v2 format) or alipay (the bill zip archive).")
+        var channel: ChannelOption
 
         @Argument(help: "The statement file.")
         var file: String
@@ -48,7 +48,7 @@ struct BillCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let out = FileHandle.standardOutput
             let printRecords = !summary
-            let totals = try WeChatPayBillParser.parse(lines: LineReader(fileURL: URL(fileURLWithPath: file)), channel: .wechatPay) { record in
+            let emit = { (record: StatementRecord) throws in
                 guard printRecords else { return }
                 out.write(try encoder.encode(Record(
                     channel: record.channel.rawValue, kind: record.kind.name, outTradeNo: record.outTradeNo,
@@ -56,10 +56,18 @@ struct BillCommand: AsyncParsableCommand {
                     amount: record.amount.fen, fee: record.fee.fen, time: CLITime.beijing(record.time), status: record.status)))
                 out.write(Data("\n".utf8))
             }
-            if summary {
-                try JSONOutput.print(Totals(
-                    count: totals.count, paymentAmount: totals.paymentAmount.fen, refundAmount: totals.refundAmount.fen, fee: totals.fee.fen))
+            let totals: Totals
+            switch channel {
+            case .wechatpay, .wechatpayV2:
+                let stated = try WeChatPayBillParser.parse(lines: LineReader(fileURL: URL(fileURLWithPath: file)), channel: .wechatPay, emit)
+                totals = Totals(count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen)
+            case .alipay:
+                let stated = try AlipayBillParser.parse(archive: CLIFiles.read(file), emit)
+                totals = Totals(
+                    count: stated.paymentCount + stated.refundCount, paymentAmount: stated.paymentAmount.fen,
+                    refundAmount: stated.refundAmount.fen, fee: stated.fee.fen)
             }
+            if summary { try JSONOutput.print(totals) }
         }
     }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
 
-/// The `--channel` values the WeChat Pay commands accept.
-enum WeChatChannelOption: String, ExpressibleByArgument, CaseIterable {
+/// The `--channel` values the channel commands accept.
+enum ChannelOption: String, ExpressibleByArgument, CaseIterable {
     case wechatpay
     case wechatpayV2 = "wechatpay-v2"
+    case alipay
 }

@@ -9,12 +9,21 @@ struct NotifyCommand: AsyncParsableCommand {
         commandName: "notify", abstract: "Work with channel callbacks (notifications).", subcommands: [Verify.self])
 
     struct Verify: AsyncParsableCommand {
+        /// `payment`, `refund`, or the event kind's own name for anything else (`closed`, `paymentPending`).
+        static func kind(_ kind: CallbackEvent.Kind) -> String {
+            switch kind {
+            case .paymentSucceeded: "payment"
+            case .refundSucceeded, .refundFailed: "refund"
+            default: kind.name
+            }
+        }
+
         static let configuration = CommandConfiguration(abstract: "Verify and decode a raw callback request.")
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "wechatpay (APIv3) or wechatpay-v2.")
-        var channel: WeChatChannelOption
+        @Option(help: "wechatpay (APIv3), wechatpay-v2 or alipay.")
+        var channel: ChannelOption
 
         @Option(help: "File holding the raw request body exactly as received.")
         var body: String
@@ -62,14 +71,16 @@ struct NotifyCommand: AsyncParsableCommand {
             case .wechatpayV2:
                 verified = try WeChatPayV2Configuration(block: global.block(for: .wechatPayV2, command: "notify verify"))
                     .callbackHandler().handle(request)
+            case .alipay:
+                verified = try AlipayConfiguration.notificationHandler(block: global.block(for: .alipay, command: "notify verify")).handle(request)
             }
             let event = verified.event
             try JSONOutput.print(Output(
                 channel: event.channel.rawValue,
-                kind: event.kind == .paymentSucceeded ? "payment" : "refund",
+                kind: Self.kind(event.kind),
                 outTradeNo: event.outTradeNo, channelTradeNo: event.transactionID, outRefundNo: event.outRefundNo,
                 amount: event.amount?.fen,
-                state: event.fields["trade_state"] ?? event.fields["refund_status"] ?? event.fields["result_code"],
+                state: event.fields["trade_state"] ?? event.fields["refund_status"] ?? event.fields["trade_status"] ?? event.fields["result_code"],
                 time: event.occurredAt.map(CLITime.beijing),
                 ack: .init(status: verified.acknowledgement.status, body: verified.acknowledgement.text)))
         }

@@ -11,8 +11,8 @@ struct SignCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "wechatpay (APIv3) or wechatpay-v2.")
-    var channel: WeChatChannelOption
+    @Option(help: "wechatpay (APIv3), wechatpay-v2 or alipay.")
+    var channel: ChannelOption
 
     @Option(help: "APIv3: HTTP method.")
     var method: String?
@@ -29,7 +29,7 @@ struct SignCommand: AsyncParsableCommand {
     @Option(help: "APIv3: nonce (default: random).")
     var nonce: String?
 
-    @Option(help: "APIv2: JSON file of the request parameters (string values).")
+    @Option(help: "wechatpay-v2 / alipay: JSON file of the request parameters (Alipay: biz_content as a string or an object).")
     var params: String?
 
     struct V3Output: Encodable {
@@ -38,7 +38,7 @@ struct SignCommand: AsyncParsableCommand {
         let authorization: String
     }
 
-    struct V2Output: Encodable {
+    struct ParametersOutput: Encodable {
         let stringToSign: String
         let signature: String
     }
@@ -67,7 +67,31 @@ struct SignCommand: AsyncParsableCommand {
             let stringToSign = configuration.signer.stringToSign(parameters)
             // The string-to-sign ends with the API key: print it masked, never in the clear.
             let masked = stringToSign.replacingOccurrences(of: "&key=\(configuration.apiKey)", with: "&key=<API_KEY>")
-            try JSONOutput.print(V2Output(stringToSign: masked, signature: try configuration.signer.sign(parameters)))
+            try JSONOutput.print(ParametersOutput(stringToSign: masked, signature: try configuration.signer.sign(parameters)))
+        case .alipay:
+            guard let params else { throw CLIError("sign --channel alipay needs --params FILE.json") }
+            let signer = try AlipayConfiguration.signer(block: global.block(for: .alipay, command: "sign"))
+            let signed = try signer.sign(try Self.alipayParameters(CLIFiles.read(params), path: params))
+            try JSONOutput.print(ParametersOutput(stringToSign: signed.content, signature: signed.signature))
         }
+    }
+
+    /// Top-level gateway parameters; an object `biz_content` becomes its compact JSON text (sorted keys).
+    static func alipayParameters(_ data: Data, path: String) throws -> [String: String] {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw CLIError("\(path) must be a JSON object")
+        }
+        var parameters: [String: String] = [:]
+        for (key, value) in object {
+            switch value {
+            case let text as String: parameters[key] = text
+            case let number as NSNumber: parameters[key] = number.stringValue
+            case is [String: Any], is [Any]:
+                let json = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+                parameters[key] = String(decoding: json, as: UTF8.self)
+            default: throw CLIError("\(path): \(key) must be a string, number or object")
+            }
+        }
+        return parameters
     }
 }
