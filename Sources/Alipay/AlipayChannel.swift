@@ -272,11 +272,17 @@ public final class AlipayChannel: PaymentChannel {
         guard (200..<300).contains(response.status) else {
             return AlipayAnswer(success: nil, status: ChannelStatus(httpStatus: response.status), gatewayError: false)
         }
-        let text = try AlipayResponseText(body: response.body, method: method)
+        var text = try AlipayResponseText(body: response.body, method: method)
         do {
             try configuration.verifier.verify(text, method: method)
         } catch {
             throw ChannelError(error.code, channel: id, operation: operation, reason: error.reason, status: ChannelStatus(httpStatus: response.status))
+        }
+        if text.encryptedContent != nil {
+            guard let cipher = configuration.contentCipher else {
+                throw ChannelError(.configuration, channel: id, operation: operation, reason: "answer is encrypted but no encryptKey is configured")
+            }
+            try text.decrypt(with: cipher)
         }
         let code = text.fields["code"] as? String
         let status = ChannelStatus(

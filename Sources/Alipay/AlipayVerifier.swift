@@ -28,8 +28,9 @@ public struct AlipayVerifier: Sendable {
                 reason: "answer is signed under Alipay certificate SN \(named), not the configured \(alipayCertSN): download and install Alipay's new certificate")
         }
         guard let sign = response.sign else {
-            if response.isGatewayError || (response.fields["code"] as? String) != "10000" { return }
-            throw ChannelError(.signatureInvalid, channel: .alipay, reason: "successful answer to \(method) carries no sign")
+            // Unsigned error answers carry nothing to act on; an encrypted or successful one must be signed.
+            if response.encryptedContent == nil, response.isGatewayError || (response.fields["code"] as? String) != "10000" { return }
+            throw ChannelError(.signatureInvalid, channel: .alipay, reason: "answer to \(method) carries no sign")
         }
         try verify(signature: sign, content: response.signedContent, what: "answer to \(method)")
     }

@@ -76,4 +76,19 @@ import Testing
         #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayResponseText(body: Data("{}".utf8), method: "alipay.trade.close") }
         #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayResponseText(body: Data(#"{"alipay_trade_close_response":{"code":"#.utf8), method: "alipay.trade.close") }
     }
+
+    @Test func encryptedAnswerIsVerifiedOverItsRawTokenThenDecrypted() throws {
+        let cipher = try AlipayContentCipher(encryptKey: "aa4BtZ4tspm2wnXLb1ThQA==")
+        let alipayKey = try PrivateKey.generate(.rsa)
+        let token = "\"" + (try cipher.encrypt(#"{"code":"10000","msg":"Success","out_trade_no":"REG1","trade_status":"TRADE_SUCCESS"}"#)) + "\""
+        let signature = Base64.encode(try alipayKey.rsaSignature(for: Array(token.utf8)))
+        var response = try AlipayResponseText(body: Data(#"{"alipay_trade_query_response":\#(token),"sign":"\#(signature)"}"#.utf8), method: "alipay.trade.query")
+        #expect(response.signedContent == token)
+        try AlipayVerifier(alipayPublicKey: alipayKey.publicKey).verify(response, method: "alipay.trade.query")
+        try response.decrypt(with: cipher)
+        #expect(response.fields["trade_status"] as? String == "TRADE_SUCCESS")
+
+        let unsigned = try AlipayResponseText(body: Data(#"{"alipay_trade_query_response":\#(token)}"#.utf8), method: "alipay.trade.query")
+        #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try AlipayVerifier(alipayPublicKey: alipayKey.publicKey).verify(unsigned, method: "alipay.trade.query") }
+    }
 }
