@@ -76,8 +76,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "UnionPay",
+            dependencies: [
+                "HISPayCore", "HISPayCrypto", "HISPayCompression", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "HISPay",
-            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay"],
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -126,6 +133,11 @@ let package = Package(
         .testTarget(
             name: "AlipayTests",
             dependencies: ["Alipay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "UnionPayTests",
+            dependencies: ["UnionPay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

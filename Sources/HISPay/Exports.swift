@@ -5,3 +5,4 @@
 @_exported import HISPayCurl
 @_exported import WeChatPay
 @_exported import Alipay
+@_exported import UnionPay

@@ -20,8 +20,15 @@ public struct ChannelError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidResponse = Code("invalidResponse")
         /// The answer's or callback's signature does not verify.
         public static let signatureInvalid = Code("signatureInvalid")
-        /// A certificate in the answer or callback is expired, untrusted or not the channel's.
+        /// A certificate in the answer or callback is unusable (expired platform certificate, unreadable).
         public static let certificateInvalid = Code("certificateInvalid")
+        /// The signing certificate carried by the message is outside its validity at the checked time.
+        public static let certificateExpired = Code("certificateExpired")
+        /// The signing certificate carried by the message does not chain to the configured roots.
+        public static let untrustedCertificate = Code("untrustedCertificate")
+        /// The signing certificate chains correctly but belongs to someone other than the channel
+        /// (UnionPay's CN owner check).
+        public static let certificateOwnerMismatch = Code("certificateOwnerMismatch")
         /// The answer or callback names a signing key (certificate serial, public-key id) that is not configured.
         public static let unknownSigningKey = Code("unknownSigningKey")
         /// A signed timestamp lies outside the allowed window (replay or clock skew).

@@ -1,0 +1,84 @@
+import Foundation
+import HISPayCore
+import HISPayCrypto
+
+/// Verifies ACP 5.1.0 answers and notifications: the `signPubKeyCert` carried by the message must be
+/// valid at `now`, chain to the configured middle and root certificates, and belong to UnionPay (CN
+/// owner part `中国银联股份有限公司`; `00040000:SIGN` too only in a test environment); then the
+/// signature must verify over every received field but `signature`. Secure-key profiles compare the
+/// recomputed digest instead. Each failure is its own ``ChannelError`` code.
+public struct UnionPayVerifier: Sendable {
+    public let roots: [Certificate]
+    public let middles: [Certificate]
+    public let testEnvironment: Bool
+    /// For signMethod 11/12 profiles: the secure key.
+    public let secureKey: String?
+
+    public static let owner = "中国银联股份有限公司"
+    public static let testOwner = "00040000:SIGN"
+
+    public init(roots: [Certificate], middles: [Certificate], testEnvironment: Bool = false, secureKey: String? = nil) {
+        self.roots = roots
+        self.middles = middles
+        self.testEnvironment = testEnvironment
+        self.secureKey = secureKey
+    }
+
+    public func verify(_ fields: [String: String], now: Date) throws(ChannelError) {
+        guard let signature = fields["signature"], !signature.isEmpty else {
+            throw ChannelError(.signatureInvalid, channel: .unionPay, reason: "message has no signature")
+        }
+        let text = UnionPayMessage.stringToSign(fields)
+        switch fields["signMethod"] {
+        case "11"?, "12"?:
+            guard let secureKey else {
+                throw ChannelError(.configuration, channel: .unionPay, reason: "message uses signMethod \(fields["signMethod"]!) but no secureKey is configured")
+            }
+            let expected: String
+            do { expected = try UnionPaySigner.secureKeySignature(text, key: secureKey, digest: fields["signMethod"] == "12" ? .sm3 : .sha256) } catch {
+                throw ChannelError(.signatureInvalid, channel: .unionPay, reason: "signature could not be computed")
+            }
+            guard ConstantTime.equals(Array(expected.utf8), Array(signature.lowercased().utf8)) else {
+                throw ChannelError(.signatureInvalid, channel: .unionPay, reason: "secure-key signature does not match (tampered field or another key)")
+            }
+        default:
+            let certificate = try signingCertificate(fields, now: now)
+            do {
+                let hex = Hex.encode(try DigestAlgorithm.sha256.hash(text))
+                try certificate.publicKey.verifyRSASignature(try Base64.decode(signature), for: Array(hex.utf8))
+            } catch {
+                throw ChannelError(.signatureInvalid, channel: .unionPay, reason: "signature does not verify with signPubKeyCert: \((error as? CryptoError)?.reason ?? "\(error)")")
+            }
+        }
+    }
+
+    private func signingCertificate(_ fields: [String: String], now: Date) throws(ChannelError) -> Certificate {
+        guard let pem = fields["signPubKeyCert"], !pem.isEmpty else {
+            throw ChannelError(.untrustedCertificate, channel: .unionPay, reason: "message carries no signPubKeyCert")
+        }
+        let certificate: Certificate
+        do { certificate = try Certificate(pem: pem) } catch {
+            throw ChannelError(.untrustedCertificate, channel: .unionPay, reason: "signPubKeyCert is not a certificate")
+        }
+        do {
+            try certificate.checkValidity(at: now)
+        } catch {
+            throw ChannelError(.certificateExpired, channel: .unionPay, reason: "signPubKeyCert: \((error as? CryptoError)?.reason ?? "\(error)")")
+        }
+        do {
+            try CertificateVerifier(roots: roots).verify(certificate, intermediates: middles, at: now)
+        } catch let error as CryptoError where error.code == .certificateExpired || error.code == .certificateNotYetValid {
+            throw ChannelError(.certificateExpired, channel: .unionPay, reason: "signPubKeyCert chain: \(error.reason)")
+        } catch {
+            throw ChannelError(.untrustedCertificate, channel: .unionPay, reason: "signPubKeyCert: \((error as? CryptoError)?.reason ?? "\(error)")")
+        }
+        let parts = (certificate.subjectCommonName ?? "").split(separator: "@", omittingEmptySubsequences: false)
+        let owner = parts.count > 2 ? String(parts[2]) : ""
+        guard owner == Self.owner || (testEnvironment && owner == Self.testOwner) else {
+            throw ChannelError(
+                .certificateOwnerMismatch, channel: .unionPay,
+                reason: "signPubKeyCert belongs to \"\(owner)\", not \(Self.owner)\(testEnvironment ? " or \(Self.testOwner)" : "")")
+        }
+        return certificate
+    }
+}
