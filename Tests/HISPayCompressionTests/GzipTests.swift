@@ -34,3 +34,14 @@ import Testing
         #expect(throws: Gzip.Error.self) { try Gzip.decompress(packed, limit: 1000) }
     }
 }
+
+@Suite struct ZlibTests {
+    @Test func roundTripsAndRefusesGzipOrTruncatedInput() throws {
+        let text = Data(String(repeating: "INN26112188ZM_777290058167151 ", count: 500).utf8)
+        let packed = try Zlib.compress(text)
+        #expect(packed.first == 0x78)
+        #expect(try Zlib.decompress(packed) == text)
+        #expect(throws: Gzip.Error.self) { try Zlib.decompress(packed.prefix(packed.count - 8)) }
+        #expect(throws: Gzip.Error.self) { try Zlib.decompress(try Gzip.compress(text)) }
+    }
+}
