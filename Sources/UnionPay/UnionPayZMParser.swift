@@ -1,0 +1,138 @@
+import Foundation
+import HISPayCore
+import ZIPFoundation
+
+/// Streams UnionPay ZM files (ordinary transaction detail, `INN<yyMMdd>88ZM_<merId>`) into
+/// ``StatementRecord``s: 42 fixed-width fields (widths in **bytes**, GBK text) with one separator byte
+/// between fields, 607 bytes per line. Payments (txnType 01, 03) and refunds/undos (04, 31, 32, 33)
+/// are told apart by field 20; refunds carry the original `queryId` (field 27) and order number
+/// (field 41). A short line, a bad D/C sign or a non-digit amount is an error naming the line.
+public enum UnionPayZMParser {
+    /// Field widths in bytes, in order (《全渠道平台接入接口规范 第3部分 文件接口》 6.1).
+    public static let widths = [3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13, 12, 2, 1, 32, 98]
+    /// Bytes per record line (fields plus one separator between each).
+    public static let lineLength = widths.reduce(0, +) + widths.count - 1
+
+    /// Totals of the parsed rows.
+    public struct Summary: Hashable, Sendable, Codable {
+        public var count: Int
+        public var paymentAmount: Amount
+        public var refundAmount: Amount
+        public var fee: Amount
+
+        public init(count: Int = 0, paymentAmount: Amount = .zero, refundAmount: Amount = .zero, fee: Amount = .zero) {
+            self.count = count
+            self.paymentAmount = paymentAmount
+            self.refundAmount = refundAmount
+            self.fee = fee
+        }
+    }
+
+    /// Parses a bill: the zip from the file transfer, or a ZM file itself. `settlementDate` is
+    /// `yyyy-MM-dd` (it dates the `MMDDhhmmss` times); for a zip it is read from the ZM file name
+    /// when not given.
+    public static func parse(_ data: Data, settlementDate: String? = nil, _ handle: (StatementRecord) throws -> Void) throws(ChannelError) -> Summary {
+        guard data.starts(with: [0x50, 0x4B]) else {
+            guard let settlementDate else { throw fail(0, "a bare ZM file needs the settlement date") }
+            return try parse(lines: LineReader(data: data), settlementDate: settlementDate, handle)
+        }
+        let archive: Archive
+        do { archive = try Archive(data: data, accessMode: .read) } catch { throw fail(0, "the file is not a readable zip archive") }
+        guard let entry = archive.first(where: { $0.path.contains("ZM_") && !$0.path.contains("ZME") }) else {
+            throw fail(0, "the archive holds no ZM file (INN<yyMMdd>88ZM_<merId>)")
+        }
+        var bytes = Data()
+        do { _ = try archive.extract(entry) { bytes.append($0) } } catch { throw fail(0, "ZM entry is corrupt (\(error))") }
+        let date = settlementDate ?? dateFromName(entry.path)
+        guard let date else { throw fail(0, "cannot tell the settlement date from \(entry.path)") }
+        return try parse(lines: LineReader(data: bytes), settlementDate: date, handle)
+    }
+
+    /// Streams ZM lines.
+    public static func parse(lines: some Sequence<Data>, settlementDate: String, _ handle: (StatementRecord) throws -> Void) throws(ChannelError) -> Summary {
+        let parts = settlementDate.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { throw fail(0, "settlement date \(settlementDate) is not yyyy-MM-dd") }
+        var summary = Summary()
+        var number = 0
+        for line in lines {
+            number += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
+            let record = try record(Array(line), number: number, year: parts[0], settleMonth: parts[1])
+            do {
+                summary.count += 1
+                if record.kind == .refund {
+                    summary.refundAmount = try summary.refundAmount.adding(record.amount)
+                } else {
+                    summary.paymentAmount = try summary.paymentAmount.adding(record.amount)
+                }
+                summary.fee = try summary.fee.adding(record.fee)
+            } catch { throw fail(number, "totals overflow") }
+            do { try handle(record) } catch { throw fail(number, "\(error)") }
+        }
+        return summary
+    }
+
+    static func record(_ bytes: [UInt8], number: Int, year: Int, settleMonth: Int) throws(ChannelError) -> StatementRecord {
+        guard bytes.count >= lineLength else {
+            throw fail(number, "has \(bytes.count) bytes; a ZM record has \(lineLength) (truncated line)")
+        }
+        var fields: [[UInt8]] = []
+        var offset = 0
+        for width in widths {
+            fields.append(Array(bytes[offset..<(offset + width)]))
+            offset += width + 1
+        }
+        func text(_ seq: Int) -> String {
+            ((try? GB18030.decode(fields[seq - 1])) ?? String(decoding: fields[seq - 1], as: UTF8.self)).trimmingCharacters(in: .whitespaces)
+        }
+        func unsigned(_ seq: Int, _ name: String) throws(ChannelError) -> Amount {
+            let value = text(seq)
+            guard !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }), let fen = Int64(value) else {
+                throw fail(number, "field \(seq) \(name) \"\(value)\" is not a number of fen")
+            }
+            return Amount(fen: fen)
+        }
+        func signed(_ seq: Int, _ name: String) throws(ChannelError) -> Amount {
+            let value = text(seq)
+            guard let sign = value.first, sign == "D" || sign == "C" else {
+                throw fail(number, "field \(seq) \(name) \"\(value)\" does not start with D or C")
+            }
+            let digits = value.dropFirst()
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let fen = Int64(digits) else {
+                throw fail(number, "field \(seq) \(name) \"\(value)\" is not a signed number of fen")
+            }
+            return Amount(fen: sign == "D" ? fen : -fen)
+        }
+        let amount = try unsigned(7, "交易金额")
+        let fee = try signed(16, "商户手续费")
+        _ = try signed(17, "结算金额")
+        let transmission = text(5)
+        guard transmission.count == 10, let month = Int(transmission.prefix(2)) else {
+            throw fail(number, "field 5 交易传输时间 \"\(transmission)\" is not MMDDhhmmss")
+        }
+        let txnYear = month > settleMonth ? year - 1 : year
+        guard let time = BeijingTime.parse("\(txnYear)\(transmission)") else {
+            throw fail(number, "field 5 交易传输时间 \"\(transmission)\" is not a time")
+        }
+        let txnType = text(20)
+        let isRefund = ["04", "31", "32", "33"].contains(txnType)
+        let orderID = text(12)
+        return StatementRecord(
+            channel: .unionPay, kind: isRefund ? .refund : .payment,
+            outTradeNo: isRefund ? (text(41).isEmpty ? orderID : text(41)) : orderID,
+            channelTradeNo: isRefund ? text(27) : text(10), outRefundNo: isRefund ? orderID : nil,
+            channelRefundNo: isRefund ? text(10) : nil, amount: amount, fee: fee, time: time, status: txnType)
+    }
+
+    /// `INN261122 88ZM_…` → `2026-11-22`.
+    static func dateFromName(_ path: String) -> String? {
+        guard let range = path.range(of: "INN"), path[range.upperBound...].count >= 6 else { return nil }
+        let digits = path[range.upperBound...].prefix(6)
+        guard digits.allSatisfy(\.isNumber) else { return nil }
+        return "20\(digits.prefix(2))-\(digits.dropFirst(2).prefix(2))-\(digits.suffix(2))"
+    }
+
+    static func fail(_ line: Int, _ what: String) -> ChannelError {
+        ChannelError(.invalidResponse, channel: .unionPay, operation: .statement, reason: line > 0 ? "ZM line \(line): \(what)" : "UnionPay bill: \(what)")
+    }
+}
