@@ -13,7 +13,7 @@ struct BillCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "wechatpay (trade bill, APIv3 or v2 format) or alipay (the bill zip archive).")
+        @Option(help: "wechatpay (trade bill, APIv3 or v2 format), alipay (the bill zip archive) or unionpay (the file-transfer zip, or its INN…ZM_ file).")
         var channel: ChannelOption
 
         @Argument(help: "The statement file.")
@@ -60,6 +60,10 @@ struct BillCommand: AsyncParsableCommand {
             switch channel {
             case .wechatpay, .wechatpayV2:
                 let stated = try WeChatPayBillParser.parse(lines: LineReader(fileURL: URL(fileURLWithPath: file)), channel: .wechatPay, emit)
+                totals = Totals(count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen)
+            case .unionpay:
+                let name = URL(fileURLWithPath: file).lastPathComponent
+                let stated = try UnionPayZMParser.parse(CLIFiles.read(file), settlementDate: UnionPayZMParser.dateFromName(name), emit)
                 totals = Totals(count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen)
             case .alipay:
                 let stated = try AlipayBillParser.parse(archive: CLIFiles.read(file), emit)

@@ -6,4 +6,11 @@ enum CLITime {
     static func beijing(_ date: Date) -> String {
         BeijingTime.format(date).replacingOccurrences(of: " ", with: "T") + "+08:00"
     }
+
+    /// `--now` or the wall clock.
+    static func now(_ option: String?) throws -> Date {
+        guard let option else { return Date() }
+        guard let parsed = try? Date(option, strategy: .iso8601) else { throw CLIError("--now \(option) is not an ISO 8601 time") }
+        return parsed
+    }
 }

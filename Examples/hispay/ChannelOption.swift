@@ -5,4 +5,5 @@ enum ChannelOption: String, ExpressibleByArgument, CaseIterable {
     case wechatpay
     case wechatpayV2 = "wechatpay-v2"
     case alipay
+    case unionpay
 }

@@ -22,7 +22,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "wechatpay (APIv3), wechatpay-v2 or alipay.")
+        @Option(help: "wechatpay (APIv3), wechatpay-v2, alipay or unionpay.")
         var channel: ChannelOption
 
         @Option(help: "File holding the raw request body exactly as received.")
@@ -61,18 +61,17 @@ struct NotifyCommand: AsyncParsableCommand {
             let verified: VerifiedCallback
             switch channel {
             case .wechatpay:
-                var time = Date()
-                if let now {
-                    guard let parsed = try? Date(now, strategy: .iso8601) else { throw CLIError("--now \(now) is not an ISO 8601 time") }
-                    time = parsed
-                }
                 verified = try WeChatPayV3Configuration.callbackHandler(block: global.block(for: .wechatPay, command: "notify verify"))
-                    .handle(request, now: time)
+                    .handle(request, now: CLITime.now(now))
             case .wechatpayV2:
                 verified = try WeChatPayV2Configuration(block: global.block(for: .wechatPayV2, command: "notify verify"))
                     .callbackHandler().handle(request)
             case .alipay:
                 verified = try AlipayConfiguration.notificationHandler(block: global.block(for: .alipay, command: "notify verify")).handle(request)
+            case .unionpay:
+                let configuration = try UnionPayConfiguration(block: global.block(for: .unionPay, command: "notify verify"))
+                verified = try UnionPayNotificationHandler(verifier: configuration.verifier, merchantID: configuration.merchantID)
+                    .handle(request, now: CLITime.now(now))
             }
             let event = verified.event
             try JSONOutput.print(Output(
@@ -80,7 +79,8 @@ struct NotifyCommand: AsyncParsableCommand {
                 kind: Self.kind(event.kind),
                 outTradeNo: event.outTradeNo, channelTradeNo: event.transactionID, outRefundNo: event.outRefundNo,
                 amount: event.amount?.fen,
-                state: event.fields["trade_state"] ?? event.fields["refund_status"] ?? event.fields["trade_status"] ?? event.fields["result_code"],
+                state: event.fields["trade_state"] ?? event.fields["refund_status"] ?? event.fields["trade_status"] ?? event.fields["result_code"]
+                    ?? event.fields["respCode"],
                 time: event.occurredAt.map(CLITime.beijing),
                 ack: .init(status: verified.acknowledgement.status, body: verified.acknowledgement.text)))
         }

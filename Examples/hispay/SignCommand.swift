@@ -11,7 +11,7 @@ struct SignCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "wechatpay (APIv3), wechatpay-v2 or alipay.")
+    @Option(help: "wechatpay (APIv3), wechatpay-v2, alipay or unionpay.")
     var channel: ChannelOption
 
     @Option(help: "APIv3: HTTP method.")
@@ -29,8 +29,11 @@ struct SignCommand: AsyncParsableCommand {
     @Option(help: "APIv3: nonce (default: random).")
     var nonce: String?
 
-    @Option(help: "wechatpay-v2 / alipay: JSON file of the request parameters (Alipay: biz_content as a string or an object).")
+    @Option(help: "wechatpay-v2 / alipay / unionpay: JSON file of the request parameters (Alipay: biz_content as a string or an object).")
     var params: String?
+
+    @Option(help: "unionpay: the time the signing certificate must be valid at, ISO 8601 (default: now).")
+    var now: String?
 
     struct V3Output: Encodable {
         let stringToSign: String
@@ -41,6 +44,12 @@ struct SignCommand: AsyncParsableCommand {
     struct ParametersOutput: Encodable {
         let stringToSign: String
         let signature: String
+    }
+
+    struct UnionPayOutput: Encodable {
+        let stringToSign: String
+        let signature: String
+        let certId: String?
     }
 
     func run() async throws {
@@ -71,13 +80,20 @@ struct SignCommand: AsyncParsableCommand {
         case .alipay:
             guard let params else { throw CLIError("sign --channel alipay needs --params FILE.json") }
             let signer = try AlipayConfiguration.signer(block: global.block(for: .alipay, command: "sign"))
-            let signed = try signer.sign(try Self.alipayParameters(CLIFiles.read(params), path: params))
+            let signed = try signer.sign(try Self.flatParameters(CLIFiles.read(params), path: params))
             try JSONOutput.print(ParametersOutput(stringToSign: signed.content, signature: signed.signature))
+        case .unionpay:
+            guard let params else { throw CLIError("sign --channel unionpay needs --params FILE.json") }
+            let configuration = try UnionPayConfiguration(block: global.block(for: .unionPay, command: "sign"))
+            let fields = try Self.flatParameters(CLIFiles.read(params), path: params)
+            let signed = try configuration.signer.sign(fields, now: CLITime.now(now))
+            try JSONOutput.print(UnionPayOutput(stringToSign: signed.stringToSign, signature: signed.fields["signature"] ?? "", certId: signed.fields["certId"]))
         }
     }
 
-    /// Top-level gateway parameters; an object `biz_content` becomes its compact JSON text (sorted keys).
-    static func alipayParameters(_ data: Data, path: String) throws -> [String: String] {
+    /// Top-level parameters of a JSON object; an object value (Alipay's `biz_content`) becomes its
+    /// compact JSON text (sorted keys), numbers their decimal text.
+    static func flatParameters(_ data: Data, path: String) throws -> [String: String] {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw CLIError("\(path) must be a JSON object")
         }

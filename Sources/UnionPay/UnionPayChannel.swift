@@ -267,7 +267,7 @@ public final class UnionPayChannel: PaymentChannel {
                 sent[orderID] = (now, sent[orderID]?.queryID)
             }
         }
-        return try configuration.signer.sign(all).fields
+        return try configuration.signer.sign(all, now: now).fields
     }
 
     private func call(_ path: String, _ fields: [String: String], orderID: String?, operation: ChannelOperation, base: String? = nil) async throws -> UnionPayAnswer {

@@ -40,8 +40,14 @@ public struct UnionPaySigner: Sendable {
     }
 
     /// Adds `signMethod`, `certId` (certificate mode) and `signature` to `fields`; returns the signed
-    /// fields and the string that was signed.
-    public func sign(_ fields: [String: String]) throws -> (fields: [String: String], stringToSign: String) {
+    /// fields and the string that was signed. With `now`, a signing certificate outside its validity
+    /// is refused (UnionPay would reject the request anyway, with a less helpful message).
+    public func sign(_ fields: [String: String], now: Date? = nil) throws -> (fields: [String: String], stringToSign: String) {
+        if let now, case .certificate(let bundle) = method {
+            do { try bundle.certificate.checkValidity(at: now) } catch {
+                throw ChannelError(.configuration, channel: .unionPay, reason: "the merchant signing certificate (certId \(bundle.certificate.serialNumberDecimal)) cannot sign now: \((error as? CryptoError)?.reason ?? "\(error)")")
+            }
+        }
         var all = fields.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }.mapValues { $0.trimmingCharacters(in: .whitespaces) }
         all["signMethod"] = signMethod
         all["version"] = all["version"] ?? version

@@ -124,8 +124,8 @@ public enum UnionPayZMParser {
             channelRefundNo: isRefund ? text(10) : nil, amount: amount, fee: fee, time: time, status: txnType)
     }
 
-    /// `INN261122 88ZM_…` → `2026-11-22`.
-    static func dateFromName(_ path: String) -> String? {
+    /// The settlement date in a ZM file name: `INN26112288ZM_…` → `2026-11-22`.
+    public static func dateFromName(_ path: String) -> String? {
         guard let range = path.range(of: "INN"), path[range.upperBound...].count >= 6 else { return nil }
         let digits = path[range.upperBound...].prefix(6)
         guard digits.allSatisfy(\.isNumber) else { return nil }

@@ -19,6 +19,12 @@ import UnionPay
         #expect(signed["signature"] == vector["expected"]["signature"].string)
     }
 
+    @Test func anExpiredMerchantCertificateCannotSign() throws {
+        let after = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15, after the test pfx expired (2026-11-26)
+        #expect(throws: ChannelError(.configuration, reason: "")) { try UnionPaySigner(method: .certificate(keys.merchant)).sign(["merId": "1"], now: after) }
+        _ = try UnionPaySigner(method: .certificate(keys.merchant)).sign(["merId": "1"], now: keys.now)
+    }
+
     @Test func publishedBackNotifyAndQueryAnswerVerifyAtTheirOwnTime() throws {
         let root = try Certificate(pemOrDER: Fixtures.bytes("certs/unionpay-acp-test/acp_test_root.cer"))
         let middle = try Certificate(pemOrDER: Fixtures.bytes("certs/unionpay-acp-test/acp_test_middle.cer"))
