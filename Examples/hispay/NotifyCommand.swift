@@ -72,6 +72,7 @@ struct NotifyCommand: AsyncParsableCommand {
                 let configuration = try UnionPayConfiguration(block: global.block(for: .unionPay, command: "notify verify"))
                 verified = try UnionPayNotificationHandler(verifier: configuration.verifier, merchantID: configuration.merchantID)
                     .handle(request, now: CLITime.now(now))
+                FileHandle.standardError.write(Data("hispay: valid as a back notification; a front (browser) notification is never proof of payment: query the order\n".utf8))
             }
             let event = verified.event
             try JSONOutput.print(Output(
