@@ -83,8 +83,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "MedicalInsurance",
+            dependencies: ["HISPayCore", "HISPayCrypto"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "HISPay",
-            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay"],
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -138,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "UnionPayTests",
             dependencies: ["UnionPay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MedicalInsuranceTests",
+            dependencies: ["MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

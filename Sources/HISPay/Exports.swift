@@ -6,3 +6,4 @@
 @_exported import WeChatPay
 @_exported import Alipay
 @_exported import UnionPay
+@_exported import MedicalInsurance

@@ -64,3 +64,16 @@ import Testing
         #expect(throws: ConfigurationError(.fileUnreadable, "")) { try HISPayConfiguration.load(path: "/nonexistent/hispay.json") }
     }
 }
+
+@Suite struct ExactJSONTests {
+    @Test func numbersKeepTheirTextAndBadJSONIsRefused() throws {
+        let value = try #require(ConfigValue.decode(Data(#" {"a":123.40,"b":[1,-2.50e3,true,null],"c":"\u5f20\n\"x\"","d":{}} "#.utf8)))
+        #expect(value.objectValue["a"] == .number("123.40"))
+        #expect(value.objectValue["b"] == .array([.number("1"), .number("-2.50e3"), .bool(true), .null]))
+        #expect(value.objectValue["c"] == .string("张\n\"x\""))
+        #expect(value.jsonText() == #"{"a":123.40,"b":[1,-2.50e3,true,null],"c":"张\n\"x\"","d":{}}"#)
+        for bad in ["{", "[1,]", #"{"a" 1}"#, "tru", "1 2", #""unterminated"#, "{\"a\":01x}", String(repeating: "[", count: 300)] {
+            #expect(ConfigValue.decode(Data(bad.utf8)) == nil, "\(bad.prefix(20))")
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A JSON value from a configuration file.
+/// A JSON value with numbers kept as exact decimal text: configuration files, and channel answers
+/// whose money must not pass through floating point.
 public enum ConfigValue: Hashable, Sendable, Decodable {
     case string(String)
     /// A number, kept as its text so no precision is lost.
@@ -45,6 +46,30 @@ public enum ConfigValue: Hashable, Sendable, Decodable {
             self = .object(value)
         } else {
             self = .array(try container.decode([ConfigValue].self))
+        }
+    }
+
+    /// Parses JSON text keeping every number's exact text (`123.40` stays `123.40`); nil when it is
+    /// not JSON.
+    public static func decode(_ data: Data) -> ConfigValue? { ExactJSONParser.parse(Array(data)) }
+
+    /// The object's entries (empty for anything else).
+    public var objectValue: [String: ConfigValue] {
+        if case .object(let object) = self { return object }
+        return [:]
+    }
+
+    /// The array's elements (empty for anything else).
+    public var arrayValue: [ConfigValue] {
+        if case .array(let array) = self { return array }
+        return []
+    }
+
+    /// A string's text, or a number's exact decimal text; nil for anything else.
+    public var text: String? {
+        switch self {
+        case .string(let text), .number(let text): text
+        default: nil
         }
     }
 }

@@ -35,6 +35,8 @@ public struct ChannelError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let staleTimestamp = Code("staleTimestamp")
         /// A channel's signature probe (e.g. WeChat Pay `WECHATPAY/SIGNTEST/`), which must be refused.
         public static let probeSignature = Code("probeSignature")
+        /// An SM2 signature verifies only under another distinguishing ID than the profile's.
+        public static let signerIdentifierMismatch = Code("signerIdentifierMismatch")
         /// A callback was refused for another reason (wrong merchant, unexpected event).
         public static let callbackRejected = Code("callbackRejected")
         /// Encrypted content could not be decrypted.
