@@ -85,7 +85,7 @@ public struct SettlementResult: Hashable, Sendable {
         guard sum(accountPay, cashPay, hospitalPart) == personalPart else {
             throw ChannelError(.invalidResponse, channel: .insurance, reason: "settlement split does not add up: account \(accountPay) + cash \(cashPay) + hospital \(hospitalPart) ≠ personal part \(personalPart)")
         }
-        guard accountMutualAid <= accountPay, !accountMutualAid.isNegative else {
+        guard accountMutualAid.fen.magnitude <= accountPay.fen.magnitude, accountMutualAid.isNegative == accountPay.isNegative || accountMutualAid == .zero else {
             throw ChannelError(.invalidResponse, channel: .insurance, reason: "mutual-aid part \(accountMutualAid) exceeds the account payment \(accountPay)")
         }
     }

@@ -1,0 +1,206 @@
+import Foundation
+import HISPayCore
+import HISPayCrypto
+import Synchronization
+
+/// The hospital-side interface of the national medical-insurance platform (国家医保信息平台): the
+/// message envelope (`infno`, `msgid`, regions, `inf_time`, operator, `sign_no`, `input`), the
+/// provincial `x-tif-*` gateway headers, and the outpatient flow — 9001 sign-in, 1101 person info,
+/// 2201 registration, 2204/2205 fee detail upload and undo, 2206 pre-settlement, 2207 settlement, 2208
+/// settlement undo, 2601 reversal, 5261 settlement query, 3201 total reconciliation, 9101 + 3202 detail
+/// reconciliation. Amounts are yuan with two decimals on the wire and ``Amount`` inside.
+public final class NHSAClient: Sendable {
+    public let profile: NHSAProfile
+    private let transport: any HTTPTransport
+    private let time: any TimeSource
+    private let nonces: any NonceSource
+    private let state = Mutex<(signNo: String?, sequence: Int)>((nil, 0))
+
+    public init(profile: NHSAProfile, transport: any HTTPTransport, time: any TimeSource = SystemTimeSource(), nonces: any NonceSource = RandomNonceSource()) {
+        self.profile = profile
+        self.transport = transport
+        self.time = time
+        self.nonces = nonces
+    }
+
+    /// The platform's answer: `infcode` 0 with its `output`.
+    public struct Answer: Sendable {
+        public let messageID: String
+        public let output: [String: ConfigValue]
+    }
+
+    /// The sign-in number from 9001, once signed in.
+    public var signNo: String? { state.withLock { $0.signNo } }
+
+    /// Sends one transaction. Throws ``ChannelError`` `.transport` (retry-safe) when it surely was not
+    /// sent, `.invalidRequest` carrying `infcode`/`err_msg` when the platform refused it, and
+    /// ``NHSAUnknownOutcome`` (with the `msgid` to reverse) when it was sent but not answered.
+    public func call(_ infno: String, input: ConfigValue, insuredArea: String? = nil) async throws -> Answer {
+        let (messageID, body) = envelope(infno, input: input, insuredArea: insuredArea)
+        var headers: HTTPHeaders = ["Content-Type": "application/json;charset=utf-8"]
+        if let paasID = profile.paasID, let token = profile.paasToken {
+            let timestamp = String(Int64(time.now().timeIntervalSince1970))
+            let nonce = nonces.nextNonce()
+            headers.add("x-tif-paasid", paasID)
+            headers.add("x-tif-timestamp", timestamp)
+            headers.add("x-tif-nonce", nonce)
+            headers.add("x-tif-signature", Hex.encode(try DigestAlgorithm.sha256.hash(timestamp + token + nonce + timestamp)))
+        }
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(HTTPRequest(method: "POST", url: "\(profile.gateway)/\(infno)", headers: headers, body: Data(body.utf8)))
+        } catch let error as TransportError {
+            if error.isRetrySafe { throw ChannelError(.transport, channel: .insurance, reason: "\(infno): \(error.reason)", isRetrySafe: true) }
+            throw NHSAUnknownOutcome(infno: infno, messageID: messageID, reason: error.reason)
+        }
+        guard (200..<300).contains(response.status) else {
+            if response.status >= 500 { throw NHSAUnknownOutcome(infno: infno, messageID: messageID, reason: "HTTP \(response.status)") }
+            throw ChannelError(.invalidResponse, channel: .insurance, reason: "\(infno) returned HTTP \(response.status)", status: ChannelStatus(httpStatus: response.status))
+        }
+        guard let answer = ConfigValue.decode(response.body)?.objectValue, let code = answer["infcode"]?.text else {
+            throw ChannelError(.invalidResponse, channel: .insurance, reason: "\(infno) answer is not a platform response")
+        }
+        guard code == "0" else {
+            throw ChannelError(
+                .invalidRequest, channel: .insurance, reason: "\(infno) refused: \(answer["err_msg"]?.text ?? "no message")",
+                status: ChannelStatus(code: code, message: answer["err_msg"]?.text))
+        }
+        return Answer(messageID: messageID, output: answer["output"]?.objectValue ?? [:])
+    }
+
+    /// The request envelope and its `msgid` (fixmedins_code + yyyyMMddHHmmss + 4-digit sequence).
+    func envelope(_ infno: String, input: ConfigValue, insuredArea: String?) -> (messageID: String, body: String) {
+        let now = time.now()
+        let (signNo, sequence) = state.withLock { state -> (String?, Int) in
+            state.sequence = state.sequence % 9999 + 1
+            return (state.signNo, state.sequence)
+        }
+        let sequenceText = String(sequence)
+        let messageID = profile.fixmedinsCode + BeijingTime.compact(now) + String(repeating: "0", count: 4 - sequenceText.count) + sequenceText
+        let fields: [String: ConfigValue] = [
+            "infno": .string(infno), "msgid": .string(messageID), "mdtrtarea_admvs": .string(profile.mdtrtareaAdmvs),
+            "insuplc_admdvs": .string(insuredArea ?? ""), "recer_sys_code": .string(profile.receiverSystemCode), "dev_no": .string(""),
+            "dev_safe_info": .string(""), "cainfo": .string(""), "signtype": .string(""), "infver": .string(profile.interfaceVersion),
+            "opter_type": .string(profile.operatorType), "opter": .string(profile.operatorID), "opter_name": .string(profile.operatorName),
+            "inf_time": .string(BeijingTime.format(now)), "fixmedins_code": .string(profile.fixmedinsCode),
+            "fixmedins_name": .string(profile.fixmedinsName), "sign_no": .string(signNo ?? ""), "input": input,
+        ]
+        return (messageID, ConfigValue.object(fields).jsonText())
+    }
+
+    // MARK: Transactions
+
+    /// 9001: signs in and keeps `sign_no` for later messages.
+    @discardableResult
+    public func signIn(mac: String, ip: String) async throws -> String {
+        let answer = try await call("9001", input: .object(["signIn": .object(["opter_no": .string(profile.operatorID), "mac": .string(mac), "ip": .string(ip)])]))
+        guard let signNo = answer.output["signinoutb"]?.objectValue["sign_no"]?.text ?? answer.output["sign_no"]?.text else {
+            throw ChannelError(.invalidResponse, channel: .insurance, reason: "9001 answer lacks sign_no")
+        }
+        state.withLock { $0.signNo = signNo }
+        return signNo
+    }
+
+    /// 1101: the insured person, with the personal-account balance per insurance type.
+    public func personInfo(certificateType: String, certificateNumber: String, name: String? = nil) async throws -> PersonInfo {
+        var data: [String: ConfigValue] = ["mdtrt_cert_type": .string(certificateType), "mdtrt_cert_no": .string(certificateNumber), "psn_cert_type": .string("01")]
+        if let name { data["psn_name"] = .string(name) }
+        return try PersonInfo(output: try await call("1101", input: .object(["data": .object(data)])).output)
+    }
+
+    /// 2201: outpatient registration; returns `mdtrt_id`.
+    public func register(_ data: [String: ConfigValue], insuredArea: String?) async throws -> String {
+        let answer = try await call("2201", input: .object(["data": .object(data)]), insuredArea: insuredArea)
+        guard let visit = answer.output["data"]?.objectValue["mdtrt_id"]?.text ?? answer.output["mdtrt_id"]?.text else {
+            throw ChannelError(.invalidResponse, channel: .insurance, reason: "2201 answer lacks mdtrt_id")
+        }
+        return visit
+    }
+
+    /// 2204: fee detail upload (one entry per fee line).
+    public func uploadFees(_ lines: [ConfigValue], insuredArea: String?) async throws -> Answer {
+        try await call("2204", input: .object(["feedetail": .array(lines)]), insuredArea: insuredArea)
+    }
+
+    /// 2205: undoes a fee detail upload batch.
+    public func undoFees(visitID: String, chargeBatch: String, personID: String, insuredArea: String?) async throws {
+        _ = try await call("2205", input: .object(["data": .object(["mdtrt_id": .string(visitID), "chrg_bchno": .string(chargeBatch), "psn_no": .string(personID)])]), insuredArea: insuredArea)
+    }
+
+    /// 2206: pre-settlement — the split the patient will see, nothing booked.
+    public func preSettle(_ request: SettlementRequest, insuredArea: String?) async throws -> SettlementResult {
+        try SettlementResult(setlinfo: try await call("2206", input: request.input, insuredArea: insuredArea).output["setlinfo"]?.objectValue ?? [:])
+    }
+
+    /// 2207: settlement. A timeout after sending comes back ``Outcome/unknown(_:)`` with the `msgid`
+    /// in the status: resolve it with ``reverse(messageID:infno:personID:insuredArea:)`` (2601) — never by
+    /// settling again.
+    public func settle(_ request: SettlementRequest, insuredArea: String?) async throws -> Outcome<SettlementResult> {
+        do {
+            let answer = try await call("2207", input: request.input, insuredArea: insuredArea)
+            return .success(try SettlementResult(setlinfo: answer.output["setlinfo"]?.objectValue ?? [:]), ChannelStatus(code: "0", subCode: answer.messageID))
+        } catch let unknown as NHSAUnknownOutcome {
+            return .unknown(ChannelStatus(code: "TIMEOUT", subCode: unknown.messageID, message: unknown.reason))
+        } catch let error as ChannelError where error.code == .invalidRequest {
+            return .failure(error.status ?? ChannelStatus(message: error.reason))
+        }
+    }
+
+    /// 2208: undoes a settlement.
+    public func undoSettlement(settlementID: String, visitID: String, personID: String, insuredArea: String?) async throws -> Outcome<SettlementResult> {
+        let input = ConfigValue.object(["data": .object(["setl_id": .string(settlementID), "mdtrt_id": .string(visitID), "psn_no": .string(personID)])])
+        do {
+            let answer = try await call("2208", input: input, insuredArea: insuredArea)
+            let info = answer.output["setlinfo"]?.objectValue ?? [:]
+            return .success(try SettlementResult(setlinfo: info), ChannelStatus(code: "0", subCode: answer.messageID))
+        } catch let unknown as NHSAUnknownOutcome {
+            return .unknown(ChannelStatus(code: "TIMEOUT", subCode: unknown.messageID, message: unknown.reason))
+        }
+    }
+
+    /// 2601: reverses a 2207/2208 whose outcome is unknown, naming the original `msgid` and `infno`.
+    public func reverse(messageID: String, infno: String, personID: String, insuredArea: String?) async throws {
+        _ = try await call("2601", input: .object(["data": .object(["psn_no": .string(personID), "omsgid": .string(messageID), "oinfno": .string(infno)])]), insuredArea: insuredArea)
+    }
+
+    /// 5261: the settlement as the platform booked it.
+    public func querySettlement(settlementID: String, visitID: String, personID: String, insuredArea: String?) async throws -> SettlementResult {
+        let input = ConfigValue.object(["data": .object(["setl_id": .string(settlementID), "mdtrt_id": .string(visitID), "psn_no": .string(personID)])])
+        return try SettlementResult(setlinfo: try await call("5261", input: input, insuredArea: insuredArea).output["setlinfo"]?.objectValue ?? [:])
+    }
+
+    /// 3201: total reconciliation for one insurance type / clearing type / clearing agency over a
+    /// date range; `true` when the platform reports the totals balanced (`stmt_rslt` 0).
+    public func totalReconciliation(_ totals: ReconciliationTotals) async throws -> (balanced: Bool, detail: String?) {
+        let answer = try await call("3201", input: .object(["data": totals.input]))
+        let info = answer.output["stmtinfo"]?.objectValue ?? [:]
+        guard let result = info["stmt_rslt"]?.text else { throw ChannelError(.invalidResponse, channel: .insurance, reason: "3201 answer lacks stmt_rslt") }
+        return (result == "0", info["stmt_rslt_dscr"]?.text)
+    }
+
+    /// 9101 + 3202: uploads the hospital's settlement list in the format `format` writes, then asks for
+    /// detail reconciliation; returns the platform's `fileinfo`.
+    public func detailReconciliation(
+        _ totals: ReconciliationTotals, settlements: [SettlementResult], format: any ReconciliationFileFormat
+    ) async throws -> [String: ConfigValue] {
+        let file = try format.file(for: settlements)
+        let upload = try await call("9101", input: .object(["fsUploadIn": .object([
+            "in": .string(Base64.encode(file.contents)), "filename": .string(file.name), "fixmedins_code": .string(profile.fixmedinsCode),
+        ])]))
+        guard let queryNo = upload.output["file_qury_no"]?.text ?? upload.output["data"]?.objectValue["file_qury_no"]?.text else {
+            throw ChannelError(.invalidResponse, channel: .insurance, reason: "9101 answer lacks file_qury_no")
+        }
+        var data = totals.input.objectValue
+        data["file_qury_no"] = .string(queryNo)
+        data["cash_payamt"] = data.removeValue(forKey: "acct_pay").map { _ in .number(totals.cashPay.yuanString) }
+        return try await call("3202", input: .object(["data": .object(data)])).output["fileinfo"]?.objectValue ?? [:]
+    }
+}
+
+/// A 2207/2208 sent but unanswered: its `msgid` is what 2601 reverses.
+public struct NHSAUnknownOutcome: Error, Sendable, CustomStringConvertible {
+    public let infno: String
+    public let messageID: String
+    public let reason: String
+    public var description: String { "\(infno) msgid \(messageID) has an unknown outcome (\(reason)): reverse it with 2601" }
+}
