@@ -58,6 +58,8 @@ struct BillCommand: AsyncParsableCommand {
             }
             let totals: Totals
             switch channel {
+            case .insurance:
+                throw CLIError("insurance settlements are reconciled with 3201/3202, not a statement file")
             case .wechatpay, .wechatpayV2:
                 let stated = try WeChatPayBillParser.parse(lines: LineReader(fileURL: URL(fileURLWithPath: file)), channel: .wechatPay, emit)
                 totals = Totals(count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen)

@@ -6,4 +6,5 @@ enum ChannelOption: String, ExpressibleByArgument, CaseIterable {
     case wechatpayV2 = "wechatpay-v2"
     case alipay
     case unionpay
+    case insurance
 }

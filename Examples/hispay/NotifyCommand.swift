@@ -12,7 +12,7 @@ struct NotifyCommand: AsyncParsableCommand {
         /// `payment`, `refund`, or the event kind's own name for anything else (`closed`, `paymentPending`).
         static func kind(_ kind: CallbackEvent.Kind) -> String {
             switch kind {
-            case .paymentSucceeded: "payment"
+            case .paymentSucceeded, .insuranceSettled: "payment"
             case .refundSucceeded, .refundFailed: "refund"
             default: kind.name
             }
@@ -22,7 +22,7 @@ struct NotifyCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "wechatpay (APIv3), wechatpay-v2, alipay or unionpay.")
+        @Option(help: "wechatpay (APIv3), wechatpay-v2, alipay, unionpay or insurance (mobile-pay settlement notification).")
         var channel: ChannelOption
 
         @Option(help: "File holding the raw request body exactly as received.")
@@ -73,6 +73,11 @@ struct NotifyCommand: AsyncParsableCommand {
                 verified = try UnionPayNotificationHandler(verifier: configuration.verifier, merchantID: configuration.merchantID)
                     .handle(request, now: CLITime.now(now))
                 FileHandle.standardError.write(Data("hispay: valid as a back notification; a front (browser) notification is never proof of payment: query the order\n".utf8))
+            case .insurance:
+                guard let mobile = try global.block(for: .insurance, command: "notify verify").block("mobilePay") else {
+                    throw CLIError("the insurance block has no mobilePay block")
+                }
+                verified = try MobilePayNotificationHandler(credentials: MobilePayCredentials(block: mobile)).handle(request)
             }
             let event = verified.event
             try JSONOutput.print(Output(
@@ -81,7 +86,7 @@ struct NotifyCommand: AsyncParsableCommand {
                 outTradeNo: event.outTradeNo, channelTradeNo: event.transactionID, outRefundNo: event.outRefundNo,
                 amount: event.amount?.fen,
                 state: event.fields["trade_state"] ?? event.fields["refund_status"] ?? event.fields["trade_status"] ?? event.fields["result_code"]
-                    ?? event.fields["respCode"],
+                    ?? event.fields["respCode"] ?? event.fields["ordStas"],
                 time: event.occurredAt.map(CLITime.beijing),
                 ack: .init(status: verified.acknowledgement.status, body: verified.acknowledgement.text)))
         }

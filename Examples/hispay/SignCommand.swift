@@ -11,7 +11,7 @@ struct SignCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "wechatpay (APIv3), wechatpay-v2, alipay or unionpay.")
+    @Option(help: "wechatpay (APIv3), wechatpay-v2, alipay, unionpay or insurance (the mobile-pay envelope).")
     var channel: ChannelOption
 
     @Option(help: "APIv3: HTTP method.")
@@ -23,7 +23,7 @@ struct SignCommand: AsyncParsableCommand {
     @Option(help: "APIv3: file holding the exact request body (omit for GET).")
     var body: String?
 
-    @Option(help: "APIv3: Unix timestamp (default: now).")
+    @Option(help: "APIv3: Unix timestamp in seconds; insurance: in milliseconds (default: now).")
     var timestamp: Int64?
 
     @Option(help: "APIv3: nonce (default: random).")
@@ -44,6 +44,12 @@ struct SignCommand: AsyncParsableCommand {
     struct ParametersOutput: Encodable {
         let stringToSign: String
         let signature: String
+    }
+
+    struct EnvelopeOutput: Encodable {
+        let stringToSign: String
+        let signature: String
+        let encData: String
     }
 
     struct UnionPayOutput: Encodable {
@@ -88,6 +94,19 @@ struct SignCommand: AsyncParsableCommand {
             let fields = try Self.flatParameters(CLIFiles.read(params), path: params)
             let signed = try configuration.signer.sign(fields, now: CLITime.now(now))
             try JSONOutput.print(UnionPayOutput(stringToSign: signed.stringToSign, signature: signed.fields["signature"] ?? "", certId: signed.fields["certId"]))
+        case .insurance:
+            guard let params else { throw CLIError("sign --channel insurance needs --params FILE.json (the business data)") }
+            guard let mobile = try global.block(for: .insurance, command: "sign").block("mobilePay") else {
+                throw CLIError("the insurance block has no mobilePay block")
+            }
+            let credentials = try MobilePayCredentials(block: mobile)
+            guard let data = ConfigValue.decode(try CLIFiles.read(params)) else { throw CLIError("\(params) is not JSON") }
+            let timestamp = timestamp.map(String.init) ?? String(Int64(Date().timeIntervalSince1970 * 1000))
+            let sealed = try MobilePayEnvelope.seal(data, credentials: credentials, timestamp: timestamp)
+            let secret = try mobile.string("appSecret")
+            try JSONOutput.print(EnvelopeOutput(
+                stringToSign: sealed.signText.replacingOccurrences(of: "&key=\(secret)", with: "&key=<APP_SECRET>"),
+                signature: sealed.envelope.objectValue["signData"]?.text ?? "", encData: sealed.encData))
         }
     }
 
