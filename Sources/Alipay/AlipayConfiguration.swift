@@ -49,12 +49,7 @@ public struct AlipayConfiguration: Sendable {
     public init(block: ConfigBlock) throws {
         try block.rejectUnknownKeys(allowed: Self.keys)
         let signType = try Self.signType(block)
-        let privateKey: PrivateKey
-        do { privateKey = try PrivateKey(text: String(decoding: try block.fileBytes("privateKey"), as: UTF8.self)) } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw ConfigurationError(.invalidValue, "\(block.path).privateKey: \(error)")
-        }
+        let privateKey = try block.fileValue("privateKey") { try PrivateKey(text: String(decoding: $0, as: UTF8.self)) }
         var cipher: AlipayContentCipher? = nil
         if let key = try block.optionalString("encryptKey") { cipher = try AlipayContentCipher(encryptKey: key) }
         self.init(
@@ -76,12 +71,8 @@ public struct AlipayConfiguration: Sendable {
     /// Only what request signing needs (`privateKey`, `signType`).
     public static func signer(block: ConfigBlock) throws -> AlipaySigner {
         try block.rejectUnknownKeys(allowed: keys)
-        let text = String(decoding: try block.fileBytes("privateKey"), as: UTF8.self)
-        do { return AlipaySigner(privateKey: try PrivateKey(text: text), signType: try signType(block)) } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw ConfigurationError(.invalidValue, "\(block.path).privateKey: \(error)")
-        }
+        let key = try block.fileValue("privateKey") { try PrivateKey(text: String(decoding: $0, as: UTF8.self)) }
+        return AlipaySigner(privateKey: key, signType: try signType(block))
     }
 
     private static func signType(_ block: ConfigBlock) throws -> AlipaySignType {
@@ -101,17 +92,14 @@ public struct AlipayConfiguration: Sendable {
         guard try block.optionalString("alipayPublicKey") != nil else {
             throw ConfigurationError(.missingKey, "\(block.path) needs alipayPublicKey (public-key mode) or alipayCertificate (certificate mode)")
         }
-        do {
-            return AlipayVerifier(alipayPublicKey: try PublicKey(text: String(decoding: try block.fileBytes("alipayPublicKey"), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), signType: type)
-        } catch let error as ConfigurationError { throw error } catch {
-            throw ConfigurationError(.invalidValue, "\(block.path).alipayPublicKey: \(error)")
+        let key = try block.fileValue("alipayPublicKey") {
+            try PublicKey(text: String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }
+        return AlipayVerifier(alipayPublicKey: key, signType: type)
     }
 
     /// The first certificate of a file (Alipay's certificate files may hold a chain).
     private static func certificate(_ block: ConfigBlock, _ key: String) throws -> Certificate {
-        do { return try Certificate(pemOrDER: try block.fileBytes(key)) } catch let error as ConfigurationError { throw error } catch {
-            throw ConfigurationError(.invalidValue, "\(block.path).\(key): \(error)")
-        }
+        try block.fileValue(key) { try Certificate(pemOrDER: $0) }
     }
 }

@@ -52,11 +52,8 @@ public struct UnionPayConfiguration: Sendable {
         let secureKey = try block.optionalString("secureKey")
         let method: UnionPaySigner.Method
         if try block.optionalString("signCertificate") != nil {
-            do {
-                method = .certificate(try PKCS12Bundle(der: try block.fileBytes("signCertificate"), password: try block.string("signCertificatePassword")))
-            } catch let error as ConfigurationError { throw error } catch {
-                throw ConfigurationError(.invalidValue, "\(block.path).signCertificate: \(error)")
-            }
+            let password = try block.string("signCertificatePassword")
+            method = .certificate(try block.fileValue("signCertificate") { try PKCS12Bundle(der: $0, password: password) })
         } else if let secureKey {
             method = try block.optionalString("signMethod") == "12" ? .secureKeySM3(secureKey) : .secureKeySHA256(secureKey)
         } else {
@@ -65,12 +62,8 @@ public struct UnionPayConfiguration: Sendable {
         var roots: [Certificate] = []
         var middles: [Certificate] = []
         if case .certificate = method {
-            do {
-                roots = [try Certificate(pemOrDER: try block.fileBytes("rootCertificate"))]
-                middles = [try Certificate(pemOrDER: try block.fileBytes("middleCertificate"))]
-            } catch let error as ConfigurationError { throw error } catch {
-                throw ConfigurationError(.invalidValue, "\(block.path) root/middle certificate: \(error)")
-            }
+            roots = [try block.fileValue("rootCertificate") { try Certificate(pemOrDER: $0) }]
+            middles = [try block.fileValue("middleCertificate") { try Certificate(pemOrDER: $0) }]
         }
         self.init(
             merchantID: try block.string("merId"), signer: UnionPaySigner(method: method, version: version),

@@ -87,6 +87,15 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
         return [UInt8](data)
     }
 
+    /// A value read from the file that `key` names (a key, certificate, PKCS#12…): `transform` gets
+    /// the file's bytes; its errors become ``ConfigurationError/Code/invalidValue`` naming the key.
+    public func fileValue<T>(_ key: String, _ transform: ([UInt8]) throws -> T) throws(ConfigurationError) -> T {
+        let bytes = try fileBytes(key)
+        do { return try transform(bytes) } catch let error as ConfigurationError { throw error } catch {
+            throw ConfigurationError(.invalidValue, "\(path).\(key): \(error)")
+        }
+    }
+
     /// A nested object, if present.
     public func block(_ key: String) throws(ConfigurationError) -> ConfigBlock? {
         switch entries[key] {

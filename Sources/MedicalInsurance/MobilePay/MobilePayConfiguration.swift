@@ -8,15 +8,13 @@ extension MobilePayCredentials {
     /// `04‖X‖Y`), `signId` (default `1234567812345678`), `gateway`.
     public init(block: ConfigBlock) throws {
         try block.rejectUnknownKeys(allowed: ["appId", "appSecret", "privateKey", "platformPublicKey", "signId", "gateway"])
-        let privateText = String(decoding: try block.fileBytes("privateKey"), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let publicText = String(decoding: try block.fileBytes("platformPublicKey"), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        let privateKey: PrivateKey
-        let publicKey: PublicKey
-        do {
-            privateKey = privateText.contains("-----BEGIN") ? try PrivateKey(pem: privateText) : try PrivateKey(sm2Scalar: Self.rawBytes(privateText))
-            publicKey = publicText.contains("-----BEGIN") ? try PublicKey(pem: publicText) : try PublicKey(sm2Point: Self.rawBytes(publicText))
-        } catch {
-            throw ConfigurationError(.invalidValue, "\(block.path): SM2 keys: \(error)")
+        let privateKey = try block.fileValue("privateKey") { bytes in
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.contains("-----BEGIN") ? try PrivateKey(pem: text) : try PrivateKey(sm2Scalar: Self.rawBytes(text))
+        }
+        let publicKey = try block.fileValue("platformPublicKey") { bytes in
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.contains("-----BEGIN") ? try PublicKey(pem: text) : try PublicKey(sm2Point: Self.rawBytes(text))
         }
         self.init(
             appID: try block.string("appId"), appSecret: try block.string("appSecret"), privateKey: privateKey, platformPublicKey: publicKey,

@@ -85,10 +85,7 @@ public struct WeChatPayV3Configuration: Sendable {
     }
 
     private static func privateKey(_ block: ConfigBlock) throws -> PrivateKey {
-        let text = String(decoding: try block.fileBytes("privateKey"), as: UTF8.self)
-        do { return try PrivateKey(text: text) } catch {
-            throw ConfigurationError(.invalidValue, "\(block.path).privateKey: \(error)")
-        }
+        try block.fileValue("privateKey") { try PrivateKey(text: String(decoding: $0, as: UTF8.self)) }
     }
 
     private static func platformKeys(_ block: ConfigBlock) throws -> PlatformKeys {
@@ -110,10 +107,7 @@ public struct WeChatPayV3Configuration: Sendable {
         let publicKeyID = try block.optionalString("platformPublicKeyId")
         var publicKey: PublicKey? = nil
         if try block.optionalString("platformPublicKey") != nil {
-            let text = String(decoding: try block.fileBytes("platformPublicKey"), as: UTF8.self)
-            do { publicKey = try PublicKey(text: text) } catch {
-                throw ConfigurationError(.invalidValue, "\(block.path).platformPublicKey: \(error)")
-            }
+            publicKey = try block.fileValue("platformPublicKey") { try PublicKey(text: String(decoding: $0, as: UTF8.self)) }
         }
         if (publicKey == nil) != (publicKeyID == nil) {
             throw ConfigurationError(.missingKey, "\(block.path): platformPublicKey and platformPublicKeyId go together")
