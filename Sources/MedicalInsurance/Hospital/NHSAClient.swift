@@ -35,8 +35,8 @@ public final class NHSAClient: Sendable {
     /// Sends one transaction. Throws ``ChannelError`` `.transport` (retry-safe) when it surely was not
     /// sent, `.invalidRequest` carrying `infcode`/`err_msg` when the platform refused it, and
     /// ``NHSAUnknownOutcome`` (with the `msgid` to reverse) when it was sent but not answered.
-    public func call(_ infno: String, input: ConfigValue, insuredArea: String? = nil) async throws -> Answer {
-        let (messageID, body) = envelope(infno, input: input, insuredArea: insuredArea)
+    public func call(_ infno: String, input: ConfigValue, insuredArea: String? = nil, messageID preset: String? = nil) async throws -> Answer {
+        let (messageID, body) = envelope(infno, input: input, insuredArea: insuredArea, messageID: preset)
         var headers: HTTPHeaders = ["Content-Type": "application/json;charset=utf-8"]
         if let paasID = profile.paasID, let token = profile.paasToken {
             let timestamp = String(Int64(time.now().timeIntervalSince1970))
@@ -69,14 +69,10 @@ public final class NHSAClient: Sendable {
     }
 
     /// The request envelope and its `msgid` (fixmedins_code + yyyyMMddHHmmss + 4-digit sequence).
-    func envelope(_ infno: String, input: ConfigValue, insuredArea: String?) -> (messageID: String, body: String) {
+    func envelope(_ infno: String, input: ConfigValue, insuredArea: String?, messageID preset: String? = nil) -> (messageID: String, body: String) {
         let now = time.now()
-        let (signNo, sequence) = state.withLock { state -> (String?, Int) in
-            state.sequence = state.sequence % 9999 + 1
-            return (state.signNo, state.sequence)
-        }
-        let sequenceText = String(sequence)
-        let messageID = profile.fixmedinsCode + BeijingTime.compact(now) + String(repeating: "0", count: 4 - sequenceText.count) + sequenceText
+        let signNo = state.withLock { $0.signNo }
+        let messageID = preset ?? nextMessageID()
         let fields: [String: ConfigValue] = [
             "infno": .string(infno), "msgid": .string(messageID), "mdtrtarea_admvs": .string(profile.mdtrtareaAdmvs),
             "insuplc_admdvs": .string(insuredArea ?? ""), "recer_sys_code": .string(profile.receiverSystemCode), "dev_no": .string(""),
@@ -86,6 +82,17 @@ public final class NHSAClient: Sendable {
             "fixmedins_name": .string(profile.fixmedinsName), "sign_no": .string(signNo ?? ""), "input": input,
         ]
         return (messageID, ConfigValue.object(fields).jsonText())
+    }
+
+    /// A fresh `msgid` (fixmedins_code + yyyyMMddHHmmss + 4-digit sequence), e.g. to journal a 2207
+    /// before sending it so a crash can be resolved by 2601 with that id.
+    public func nextMessageID() -> String {
+        let sequence = state.withLock { state -> Int in
+            state.sequence = state.sequence % 9999 + 1
+            return state.sequence
+        }
+        let sequenceText = String(sequence)
+        return profile.fixmedinsCode + BeijingTime.compact(time.now()) + String(repeating: "0", count: 4 - sequenceText.count) + sequenceText
     }
 
     // MARK: Transactions
@@ -135,9 +142,9 @@ public final class NHSAClient: Sendable {
     /// 2207: settlement. A timeout after sending comes back ``Outcome/unknown(_:)`` with the `msgid`
     /// in the status: resolve it with ``reverse(messageID:infno:personID:insuredArea:)`` (2601) — never by
     /// settling again.
-    public func settle(_ request: SettlementRequest, insuredArea: String?) async throws -> Outcome<SettlementResult> {
+    public func settle(_ request: SettlementRequest, insuredArea: String?, messageID: String? = nil) async throws -> Outcome<SettlementResult> {
         do {
-            let answer = try await call("2207", input: request.input, insuredArea: insuredArea)
+            let answer = try await call("2207", input: request.input, insuredArea: insuredArea, messageID: messageID)
             return .success(try SettlementResult(setlinfo: answer.output["setlinfo"]?.objectValue ?? [:]), ChannelStatus(code: "0", subCode: answer.messageID))
         } catch let unknown as NHSAUnknownOutcome {
             return .unknown(ChannelStatus(code: "TIMEOUT", subCode: unknown.messageID, message: unknown.reason))

@@ -1,7 +1,7 @@
 import HISPayCore
 
 /// The input of 2206 pre-settlement and 2207 settlement.
-public struct SettlementRequest: Sendable, Hashable {
+public struct SettlementRequest: Sendable, Hashable, Codable {
     public var personID: String
     public var certificateType: String
     public var certificateNumber: String

@@ -1,0 +1,17 @@
+/// Where the combined checkout keeps its records. Each `save` must be durable before it returns; the
+/// notification centre's store will implement this for SQLite and PostgreSQL.
+public protocol CheckoutJournal: Sendable {
+    func record(for billID: String) async throws -> CheckoutRecord?
+    func save(_ record: CheckoutRecord) async throws
+}
+
+/// A journal in memory, for tests and single-process use until a durable store is configured.
+public actor InMemoryCheckoutJournal: CheckoutJournal {
+    private var records: [String: CheckoutRecord] = [:]
+
+    public init() {}
+
+    public func record(for billID: String) -> CheckoutRecord? { records[billID] }
+
+    public func save(_ record: CheckoutRecord) { records[record.billID] = record }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import HISPayCore
+
+/// What the combined checkout has durably done for one bill: the step reached and what is needed to
+/// resume, reverse or undo it after a crash.
+public struct CheckoutRecord: Codable, Sendable, Hashable {
+    /// The checkout's progress. Each step is saved *before* the action it names is attempted.
+    public enum Step: String, Codable, Sendable {
+        /// Nothing sent yet.
+        case started
+        /// 2207 may have been sent under ``CheckoutRecord/settlementMessageID``.
+        case settling
+        /// The insurance settlement is booked.
+        case settled
+        /// The cash payment may have been sent under ``CheckoutRecord/cashOrderNo``.
+        case cashPending
+        /// Both legs are done.
+        case completed
+        /// Nothing remains booked (insurance reversed or undone, no cash taken).
+        case rolledBack
+    }
+
+    public var billID: String
+    public var step: Step
+    public var settlementMessageID: String?
+    public var settlementID: String?
+    public var visitID: String?
+    public var personID: String
+    public var cashAmount: Amount?
+    public var cashOrderNo: String
+    public var note: String?
+
+    public init(billID: String, personID: String, cashOrderNo: String) {
+        self.billID = billID
+        self.step = .started
+        self.personID = personID
+        self.cashOrderNo = cashOrderNo
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import HISPayCore
+
+/// Settles an outpatient bill partly from insurance (fund and personal account, 2207) and the rest in
+/// cash on any ``PaymentChannel`` — and never ends half-done.
+///
+/// Every step is journaled *before* it is attempted, so running the same bill again after a crash or
+/// timeout resumes it: a 2207 that may have been sent is reversed with 2601 and settled afresh; a cash
+/// payment that may have been sent is queried; a cash payment that definitely failed undoes the
+/// insurance settlement (2208). The checkout ends `completed` (both legs booked) or `rolledBack`
+/// (nothing booked), or waits for the patient (`awaitingCash`) or for an answer (`unresolved`).
+public struct CombinedCheckout: Sendable {
+    public let insurance: NHSAClient
+    public let cash: any PaymentChannel
+    public let journal: any CheckoutJournal
+
+    public init(insurance: NHSAClient, cash: any PaymentChannel, journal: any CheckoutJournal) {
+        self.insurance = insurance
+        self.cash = cash
+        self.journal = journal
+    }
+
+    /// Where a checkout stands.
+    public enum State: Sendable, Hashable {
+        case completed(settlementID: String, cash: Amount)
+        case awaitingCash(PayerAction?)
+        case rolledBack(String)
+        /// An answer is missing (timeout): run again later.
+        case unresolved(String)
+    }
+
+    /// Runs or resumes the checkout of `bill`.
+    public func run(_ bill: OutpatientBill) async throws -> State {
+        var record = try await journal.record(for: bill.billID)
+            ?? CheckoutRecord(billID: bill.billID, personID: bill.settlement.personID, cashOrderNo: bill.cashOrderNo)
+        var settlementAttempts = 0
+        while true {
+            switch record.step {
+            case .started:
+                settlementAttempts += 1
+                guard settlementAttempts <= 3 else { return .unresolved("the insurance platform did not answer three settlement attempts") }
+                record.settlementMessageID = insurance.nextMessageID()
+                record.step = .settling
+                try await journal.save(record)
+                switch try await insurance.settle(bill.settlement, insuredArea: bill.insuredArea, messageID: record.settlementMessageID) {
+                case .success(let result, _):
+                    record.settlementID = result.settlementID
+                    record.visitID = result.visitID ?? bill.settlement.visitID
+                    record.cashAmount = result.cashPay
+                    record.step = .settled
+                    try await journal.save(record)
+                case .failure(let status):
+                    return try await finish(&record, .rolledBack, note: "insurance refused the settlement: \(status.message ?? status.description)")
+                case .pending, .unknown:
+                    // Sent but unanswered: resolved on the next pass by reversal.
+                    continue
+                }
+            case .settling:
+                // 2207 may or may not have been booked: reverse it (a no-op on the platform if it was not), then settle afresh.
+                if let messageID = record.settlementMessageID {
+                    do {
+                        try await insurance.reverse(messageID: messageID, infno: "2207", personID: record.personID, insuredArea: bill.insuredArea)
+                    } catch let error as NHSAUnknownOutcome {
+                        return .unresolved(error.description)
+                    } catch let error as ChannelError where error.code == .transport {
+                        return .unresolved(error.reason)
+                    } catch let error as ChannelError where error.code == .invalidRequest {
+                        // The platform has nothing to reverse under that msgid: the settlement never happened.
+                    }
+                }
+                record.settlementMessageID = nil
+                record.step = .started
+                try await journal.save(record)
+            case .settled:
+                guard let amount = record.cashAmount, amount.fen > 0 else {
+                    return try await finish(&record, .completed, note: nil)
+                }
+                record.step = .cashPending
+                try await journal.save(record)
+                let outcome = try await cash.pay(PayRequest(outTradeNo: record.cashOrderNo, amount: amount, subject: bill.subject, scene: bill.cashScene))
+                if let state = try await settleCash(outcome, &record, bill) { return state }
+            case .cashPending:
+                let outcome = try await cash.query(.outTradeNo(record.cashOrderNo))
+                if let state = try await settleCash(outcome, &record, bill) { return state }
+            case .completed:
+                return .completed(settlementID: record.settlementID ?? "", cash: record.cashAmount ?? .zero)
+            case .rolledBack:
+                return .rolledBack(record.note ?? "rolled back")
+            }
+        }
+    }
+
+    /// Acts on the cash leg's outcome; nil to keep going.
+    private func settleCash(_ outcome: Outcome<Payment>, _ record: inout CheckoutRecord, _ bill: OutpatientBill) async throws -> State? {
+        switch outcome {
+        case .success:
+            return try await finish(&record, .completed, note: nil)
+        case .pending(let payment, _):
+            return .awaitingCash(payment?.payerAction)
+        case .unknown(let status):
+            return .unresolved("cash payment outcome unknown: \(status)")
+        case .failure(let status):
+            guard let settlementID = record.settlementID, let visitID = record.visitID else {
+                return try await finish(&record, .rolledBack, note: "cash payment failed before insurance settled")
+            }
+            switch try await insurance.undoSettlement(settlementID: settlementID, visitID: visitID, personID: record.personID, insuredArea: bill.insuredArea) {
+            case .success:
+                return try await finish(&record, .rolledBack, note: "cash payment failed (\(status.code ?? "-")); insurance settlement undone")
+            default:
+                return .unresolved("cash payment failed and the insurance undo (2208) has no answer yet")
+            }
+        }
+    }
+
+    private func finish(_ record: inout CheckoutRecord, _ step: CheckoutRecord.Step, note: String?) async throws -> State {
+        record.step = step
+        record.note = note
+        try await journal.save(record)
+        return step == .completed ? .completed(settlementID: record.settlementID ?? "", cash: record.cashAmount ?? .zero) : .rolledBack(note ?? "rolled back")
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import HISPayCore
+import MedicalInsurance
+import Synchronization
+import Testing
+
+/// The process "dies" here: whatever was saved or sent stays, nothing after runs.
+struct SimulatedCrash: Error {}
+
+/// The insurance platform as state: settlements booked by msgid, reversed (2601) or undone (2208).
+final class FakeInsurancePlatform: HTTPTransport, @unchecked Sendable {
+    struct Booking { var active: Bool }
+    let state = Mutex<(bookings: [String: Booking], crashAfter: Set<String>)>(([:], []))
+
+    /// Processes the next `infno` request, then "crashes" before its answer arrives.
+    func crash(after infno: String) { state.withLock { _ = $0.crashAfter.insert(infno) } }
+
+    var activeSettlements: Int { state.withLock { $0.bookings.values.filter(\.active).count } }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let envelope = ConfigValue.decode(request.body)?.objectValue ?? [:]
+        let infno = envelope["infno"]?.text ?? ""
+        let msgid = envelope["msgid"]?.text ?? ""
+        let data = envelope["input"]?.objectValue["data"]?.objectValue ?? [:]
+        let (output, crash): (String?, Bool) = state.withLock { state in
+            let crash = state.crashAfter.remove(infno) != nil
+            switch infno {
+            case "2207":
+                state.bookings[msgid] = Booking(active: true)
+                return (#"{"setlinfo":{"setl_id":"S-\#(msgid)","mdtrt_id":"V1","medfee_sumamt":123.40,"fund_pay_sumamt":70.00,"psn_part_amt":53.40,"acct_pay":30.00,"psn_cash_pay":23.40}}"#, crash)
+            case "2601":
+                let original = data["omsgid"]?.text ?? ""
+                guard state.bookings[original]?.active == true else { return (nil, crash) }
+                state.bookings[original]?.active = false
+                return ("{}", crash)
+            case "2208":
+                let original = String((data["setl_id"]?.text ?? "").dropFirst(2))
+                state.bookings[original]?.active = false
+                return (#"{"setlinfo":{"setl_id":"U-\#(original)","medfee_sumamt":-123.40,"fund_pay_sumamt":-70.00,"psn_part_amt":-53.40,"acct_pay":-30.00,"psn_cash_pay":-23.40}}"#, crash)
+            default:
+                return (nil, crash)
+            }
+        }
+        if crash { throw SimulatedCrash() }
+        let body = output.map { #"{"infcode":0,"output":\#($0)}"# } ?? #"{"infcode":-1,"err_msg":"原交易不存在"}"#
+        return HTTPResponse(status: 200, body: Data(body.utf8))
+    }
+}
+
+/// A cash channel as state: orders paid, or declined when told.
+final class FakeCashChannel: PaymentChannel, @unchecked Sendable {
+    let id = ChannelID("fake-cash")
+    let capabilities = ChannelCapabilities(operations: [.pay, .query], scenes: [.barcode])
+    let state = Mutex<(paid: [String: Amount], crashAfterPay: Bool, decline: Bool)>(([:], false, false))
+
+    var paidAmount: Amount { state.withLock { (try? Amount.sum($0.paid.values)) ?? .zero } }
+
+    func pay(_ request: PayRequest) async throws -> Outcome<Payment> {
+        let (crash, decline) = state.withLock { state -> (Bool, Bool) in
+            if !state.decline { state.paid[request.outTradeNo] = request.amount }
+            let crash = state.crashAfterPay
+            state.crashAfterPay = false
+            return (crash, state.decline)
+        }
+        if crash { throw SimulatedCrash() }
+        if decline { return .failure(ChannelStatus(code: "DECLINED")) }
+        return .success(Payment(outTradeNo: request.outTradeNo, amount: request.amount), ChannelStatus(code: "SUCCESS"))
+    }
+
+    func query(_ order: OrderReference) async throws -> Outcome<Payment> {
+        guard let amount = state.withLock({ $0.paid[order.outTradeNo ?? ""] }) else { return .failure(ChannelStatus(code: "ORDER_NOT_EXIST")) }
+        return .success(Payment(outTradeNo: order.outTradeNo ?? "", amount: amount), ChannelStatus(code: "SUCCESS"))
+    }
+}
+
+/// A journal that crashes right after its n-th save.
+actor CrashingJournal: CheckoutJournal {
+    let inner = InMemoryCheckoutJournal()
+    var savesLeft: Int
+
+    init(crashAfterSave n: Int) { savesLeft = n }
+
+    func record(for billID: String) async throws -> CheckoutRecord? { await inner.record(for: billID) }
+
+    func save(_ record: CheckoutRecord) async throws {
+        await inner.save(record)
+        savesLeft -= 1
+        if savesLeft == 0 { throw SimulatedCrash() }
+    }
+}
+
+@Suite struct CombinedCheckoutTests {
+    let bill = OutpatientBill(
+        billID: "RCPT20261122001",
+        settlement: SettlementRequest(personID: "P1", certificateType: "01", certificateNumber: "ECTOKEN", total: Amount(fen: 12_340), visitID: "V1",
+                                      chargeBatch: "CB1", useAccount: true, insuranceType: "310"),
+        insuredArea: "440100", cashOrderNo: "CASH20261122001", subject: "门诊缴费", cashScene: .barcode(authCode: "134567890123456789"))
+
+    func parts(_ platform: FakeInsurancePlatform, _ cash: FakeCashChannel, _ journal: any CheckoutJournal) -> CombinedCheckout {
+        let client = NHSAClient(
+            profile: NHSAProfile(fixmedinsCode: "H44010600001", fixmedinsName: "测试医院", mdtrtareaAdmvs: "440100", gateway: "https://fsi.example.gov.cn/api"),
+            transport: platform, time: ManualTimeSource(Date(timeIntervalSince1970: 1_795_312_800)))
+        return CombinedCheckout(insurance: client, cash: cash, journal: journal)
+    }
+
+    @Test func happyPathSettlesBothLegs() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let state = try await parts(platform, cash, InMemoryCheckoutJournal()).run(bill)
+        #expect(state == .completed(settlementID: "S-H44010600001202611221000000001", cash: Amount(fen: 2340)))
+        #expect(platform.activeSettlements == 1)
+        #expect(cash.paidAmount == Amount(fen: 2340))
+    }
+
+    @Test func declinedCashUndoesTheInsuranceSettlement() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        cash.state.withLock { $0.decline = true }
+        guard case .rolledBack = try await parts(platform, cash, InMemoryCheckoutJournal()).run(bill) else { Issue.record("expected a rollback"); return }
+        #expect(platform.activeSettlements == 0)
+        #expect(cash.paidAmount == .zero)
+    }
+
+    /// Killed after each journaled step, and after each request was processed but before its answer
+    /// arrived; restarted; each run ends with both legs booked once or neither.
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func crashAfterEachJournaledStepResumesConsistently(saves: Int) async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let journal = CrashingJournal(crashAfterSave: saves)
+        var state: CombinedCheckout.State?
+        do { state = try await parts(platform, cash, journal).run(bill) } catch is SimulatedCrash {}
+        if state == nil { state = try await parts(platform, cash, journal.inner).run(bill) }
+        try assertConsistent(state, platform, cash)
+    }
+
+    @Test func crashAfterTheSettlementWasBookedButBeforeItsAnswerIsReversedThenSettledOnce() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let journal = InMemoryCheckoutJournal()
+        platform.crash(after: "2207")
+        await #expect(throws: SimulatedCrash.self) { try await parts(platform, cash, journal).run(bill) }
+        #expect(platform.activeSettlements == 1)  // booked, answer lost
+        let state = try await parts(platform, cash, journal).run(bill)
+        guard case .completed = state else { Issue.record("expected completion, got \(state)"); return }
+        #expect(platform.activeSettlements == 1)  // the first was reversed by 2601, the second kept
+        try assertConsistent(state, platform, cash)
+    }
+
+    @Test func crashAfterTheCashWasTakenButBeforeItsAnswerCompletesWithoutChargingTwice() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let journal = InMemoryCheckoutJournal()
+        cash.state.withLock { $0.crashAfterPay = true }
+        await #expect(throws: SimulatedCrash.self) { try await parts(platform, cash, journal).run(bill) }
+        let state = try await parts(platform, cash, journal).run(bill)
+        guard case .completed = state else { Issue.record("expected completion, got \(state)"); return }
+        #expect(cash.paidAmount == Amount(fen: 2340))
+        try assertConsistent(state, platform, cash)
+    }
+
+    private func assertConsistent(_ state: CombinedCheckout.State?, _ platform: FakeInsurancePlatform, _ cash: FakeCashChannel) throws {
+        switch state {
+        case .completed?:
+            #expect(platform.activeSettlements == 1)
+            #expect(cash.paidAmount == Amount(fen: 2340))
+        case .rolledBack?:
+            #expect(platform.activeSettlements == 0)
+            #expect(cash.paidAmount == .zero)
+        default:
+            Issue.record("the checkout did not finish: \(String(describing: state))")
+        }
+    }
+}
