@@ -3,9 +3,10 @@ import CHISPayShims
 import Foundation
 import HISPayCore
 
-/// One libcurl easy handle, owned by one worker thread and reused across requests so connections
-/// stay open (`curl_easy_reset` keeps the connection cache).
-final class CurlEasyHandle {
+/// One libcurl easy handle, made by the pool and then owned by exactly one worker thread (hence
+/// `@unchecked Sendable`), reused across requests so connections stay open (`curl_easy_reset` keeps
+/// the connection cache).
+final class CurlEasyHandle: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer?
     private let share: UnsafeMutableRawPointer?
     /// libcurl writes its error detail here during `curl_easy_perform`.

@@ -15,7 +15,10 @@ final class CurlWorkerPool: @unchecked Sendable {
     init(size: Int) {
         share = hispay_curl_share_create()
         for index in 0..<size {
-            let thread = Thread { [self] in run() }
+            // Handles are made here, on the constructing thread: libcurl (and the OpenSSL state it
+            // touches) is never initialised concurrently with other OpenSSL work in the process.
+            let handle = CurlEasyHandle(share: share.map { hispay_curl_share_handle($0) })
+            let thread = Thread { [self] in run(handle) }
             thread.name = "hispay-curl-\(index)"
             thread.start()
         }
@@ -38,8 +41,7 @@ final class CurlWorkerPool: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func run() {
-        let handle = CurlEasyHandle(share: share.map { hispay_curl_share_handle($0) })
+    private func run(_ handle: CurlEasyHandle) {
         while let job = next() { job(handle) }
         handle.close()
     }

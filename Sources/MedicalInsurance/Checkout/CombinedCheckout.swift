@@ -42,7 +42,17 @@ public struct CombinedCheckout: Sendable {
                 record.settlementMessageID = insurance.nextMessageID()
                 record.step = .settling
                 try await journal.save(record)
-                switch try await insurance.settle(bill.settlement, insuredArea: bill.insuredArea, messageID: record.settlementMessageID) {
+                let settled: Outcome<SettlementResult>
+                do {
+                    settled = try await insurance.settle(bill.settlement, insuredArea: bill.insuredArea, messageID: record.settlementMessageID)
+                } catch let error as ChannelError where error.isRetrySafe {
+                    // Surely not sent: nothing to reverse.
+                    record.step = .started
+                    record.settlementMessageID = nil
+                    try await journal.save(record)
+                    return .unresolved("insurance platform unreachable: \(error.reason)")
+                }
+                switch settled {
                 case .success(let result, _):
                     record.settlementID = result.settlementID
                     record.visitID = result.visitID ?? bill.settlement.visitID

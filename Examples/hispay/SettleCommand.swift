@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import HISPay
+
+/// `hispay settle`: runs the combined insurance + cash checkout of one outpatient bill against the
+/// configured endpoints (the simulator in tests).
+struct SettleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settle", abstract: "Settle an outpatient bill: insurance (2207) plus the cash part on a payment channel.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "insurance.")
+    var channel: ChannelOption
+
+    @Option(help: "JSON file of the bill: billId, personId, certificateType, certificateNumber, total (yuan), visitId, chargeBatch, useAccount, insuranceType, insuredArea, cashOrderNo, subject, authCode.")
+    var bill: String
+
+    @Option(help: "wechatpay, wechatpay-v2, alipay or unionpay.")
+    var cashChannel: ChannelOption
+
+    struct Output: Encodable {
+        let billId: String
+        let state: String
+        let settlementId: String?
+        let cashAmount: Int64?
+        let reason: String?
+    }
+
+    func run() async throws {
+        guard channel == .insurance else { throw CLIError("settle works with --channel insurance") }
+        let cashID: ChannelID
+        switch cashChannel {
+        case .wechatpay: cashID = .wechatPay
+        case .wechatpayV2: cashID = .wechatPayV2
+        case .alipay: cashID = .alipay
+        case .unionpay: cashID = .unionPay
+        case .insurance: throw CLIError("--cash-channel must be a payment channel, not insurance")
+        }
+        guard let configuration = try global.loadConfiguration() else { throw CLIError("settle needs --config FILE") }
+        let merchant = try configuration.merchant(named: global.merchant)
+        let settings = try CurlTransport.Configuration(settings: configuration.transport)
+        let outpatient = try Self.bill(CLIFiles.read(bill), path: bill)
+        let checkout = CombinedCheckout(
+            insurance: try ChannelFactory.insuranceClient(merchant: merchant, transport: settings),
+            cash: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), journal: InMemoryCheckoutJournal())
+        let output: Output
+        switch try await checkout.run(outpatient) {
+        case .completed(let settlementID, let cash):
+            output = Output(billId: outpatient.billID, state: "completed", settlementId: settlementID, cashAmount: cash.fen, reason: nil)
+        case .awaitingCash:
+            output = Output(billId: outpatient.billID, state: "awaitingCash", settlementId: nil, cashAmount: nil, reason: "the patient must complete the cash payment")
+        case .rolledBack(let reason):
+            output = Output(billId: outpatient.billID, state: "rolledBack", settlementId: nil, cashAmount: nil, reason: reason)
+        case .unresolved(let reason):
+            output = Output(billId: outpatient.billID, state: "unresolved", settlementId: nil, cashAmount: nil, reason: reason)
+        }
+        try JSONOutput.print(output)
+    }
+
+    /// Reads the bill file.
+    static func bill(_ data: Data, path: String) throws -> OutpatientBill {
+        guard let fields = ConfigValue.decode(data)?.objectValue else { throw CLIError("\(path) is not a JSON object") }
+        func text(_ key: String) throws -> String {
+            guard let value = fields[key]?.text, !value.isEmpty else { throw CLIError("\(path) lacks \(key)") }
+            return value
+        }
+        let total: Amount
+        do { total = try Amount(yuan: try text("total")) } catch let error as CLIError { throw error } catch {
+            throw CLIError("\(path): total: \(error)")
+        }
+        let scene: PaymentScene = fields["authCode"]?.text.map { .barcode(authCode: $0) } ?? .qrCode
+        return OutpatientBill(
+            billID: try text("billId"),
+            settlement: SettlementRequest(
+                personID: try text("personId"), certificateType: try text("certificateType"), certificateNumber: try text("certificateNumber"),
+                total: total, visitID: try text("visitId"), chargeBatch: try text("chargeBatch"), useAccount: fields["useAccount"] == .bool(true),
+                insuranceType: try text("insuranceType")),
+            insuredArea: fields["insuredArea"]?.text, cashOrderNo: try text("cashOrderNo"), subject: try text("subject"), cashScene: scene)
+    }
+}
