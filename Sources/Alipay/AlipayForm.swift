@@ -23,20 +23,25 @@ public enum AlipayForm {
         return fields
     }
 
-    /// Form-encodes fields (sorted keys): for request bodies and tests.
+    /// Form-encodes fields (sorted keys): for request bodies and tests. Letters, digits and `-._*`
+    /// stay; a space becomes `+`; every other byte is `%XX`.
     public static func encode(_ fields: [String: String]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._*")
-        return fields.sorted { $0.key < $1.key }.map { key, value in
-            let escape = { (text: String) in
-                text.unicodeScalars.map { scalar -> String in
-                    if scalar == " " { return "+" }
-                    if scalar.isASCII, allowed.contains(scalar) { return String(scalar) }
-                    return String(scalar).utf8.map { String(format: "%%%02X", $0) }.joined()
-                }.joined()
+        let hex = Array("0123456789ABCDEF".utf8)
+        func escape(_ text: String) -> String {
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "*"):
+                    out.append(byte)
+                case UInt8(ascii: " "): out.append(UInt8(ascii: "+"))
+                default: out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                }
             }
-            return "\(escape(key))=\(escape(value))"
-        }.joined(separator: "&")
+            return String(decoding: out, as: UTF8.self)
+        }
+        return fields.sorted { $0.key < $1.key }.map { "\(escape($0.key))=\(escape($0.value))" }.joined(separator: "&")
     }
 
     private static func percentDecode(_ text: Substring) -> String? {
@@ -46,13 +51,20 @@ public enum AlipayForm {
             switch byte {
             case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next(), let low = iterator.next(),
-                    let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-                else { return nil }
-                bytes.append(value)
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+                bytes.append(high << 4 | low)
             default: bytes.append(byte)
             }
         }
         return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
