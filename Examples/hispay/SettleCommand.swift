@@ -54,6 +54,8 @@ struct SettleCommand: AsyncParsableCommand {
             output = Output(billId: outpatient.billID, state: "rolledBack", settlementId: nil, cashAmount: nil, reason: reason)
         case .unresolved(let reason):
             output = Output(billId: outpatient.billID, state: "unresolved", settlementId: nil, cashAmount: nil, reason: reason)
+        case .refunded(let cash):
+            output = Output(billId: outpatient.billID, state: "refunded", settlementId: nil, cashAmount: cash.fen, reason: nil)
         }
         try JSONOutput.print(output)
     }

@@ -50,10 +50,27 @@ final class FakeInsurancePlatform: HTTPTransport, @unchecked Sendable {
 /// A cash channel as state: orders paid, or declined when told.
 final class FakeCashChannel: PaymentChannel, @unchecked Sendable {
     let id = ChannelID("fake-cash")
-    let capabilities = ChannelCapabilities(operations: [.pay, .query], scenes: [.barcode])
-    let state = Mutex<(paid: [String: Amount], crashAfterPay: Bool, decline: Bool)>(([:], false, false))
+    let capabilities = ChannelCapabilities(operations: [.pay, .query, .refund, .refundQuery], scenes: [.barcode])
+    let state = Mutex<(paid: [String: Amount], refunded: [String: Amount], crashAfterPay: Bool, crashAfterRefund: Bool, decline: Bool)>(([:], [:], false, false, false))
 
     var paidAmount: Amount { state.withLock { (try? Amount.sum($0.paid.values)) ?? .zero } }
+    var refundedAmount: Amount { state.withLock { (try? Amount.sum($0.refunded.values)) ?? .zero } }
+
+    func refund(_ request: RefundRequest) async throws -> Outcome<Refund> {
+        let crash = state.withLock { state -> Bool in
+            state.refunded[request.outRefundNo] = request.refundAmount  // idempotent by refund number
+            let crash = state.crashAfterRefund
+            state.crashAfterRefund = false
+            return crash
+        }
+        if crash { throw SimulatedCrash() }
+        return .success(Refund(outRefundNo: request.outRefundNo, amount: request.refundAmount), ChannelStatus(code: "SUCCESS"))
+    }
+
+    func queryRefund(_ refund: RefundReference) async throws -> Outcome<Refund> {
+        guard let amount = state.withLock({ $0.refunded[refund.outRefundNo] }) else { return .failure(ChannelStatus(code: "NOT_FOUND")) }
+        return .success(Refund(outRefundNo: refund.outRefundNo, amount: amount), ChannelStatus(code: "SUCCESS"))
+    }
 
     func pay(_ request: PayRequest) async throws -> Outcome<Payment> {
         let (crash, decline) = state.withLock { state -> (Bool, Bool) in
@@ -157,6 +174,45 @@ actor CrashingJournal: CheckoutJournal {
         guard case .completed = state else { Issue.record("expected completion, got \(state)"); return }
         #expect(cash.paidAmount == Amount(fen: 2340))
         try assertConsistent(state, platform, cash)
+    }
+
+    @Test func refundSplitsBackAcrossBothLegs() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let journal = InMemoryCheckoutJournal()
+        _ = try await parts(platform, cash, journal).run(bill)
+        #expect(try await parts(platform, cash, journal).refund(bill) == .refunded(cash: Amount(fen: 2340)))
+        #expect(platform.activeSettlements == 0)
+        #expect(cash.refundedAmount == Amount(fen: 2340))
+        // Refunding again is a no-op that reports the same result.
+        #expect(try await parts(platform, cash, journal).refund(bill) == .refunded(cash: Amount(fen: 2340)))
+        #expect(cash.refundedAmount == Amount(fen: 2340))
+    }
+
+    /// Killed after each journaled refund step (and after the cash refund was processed but unanswered),
+    /// restarted: both legs refunded exactly once.
+    @Test(arguments: [1, 2, 3, 4])
+    func refundCrashAfterEachStepResumesConsistently(saves: Int) async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let base = InMemoryCheckoutJournal()
+        _ = try await parts(platform, cash, base).run(bill)
+        let record = try #require(await base.record(for: bill.billID))
+        let journal = CrashingJournal(crashAfterSave: saves)
+        await journal.inner.save(record)
+        if saves == 4 { cash.state.withLock { $0.crashAfterRefund = true } }
+        var state: CombinedCheckout.State?
+        do { state = try await parts(platform, cash, journal).refund(bill) } catch is SimulatedCrash {}
+        if state == nil { state = try await parts(platform, cash, journal.inner).refund(bill) }
+        #expect(state == .refunded(cash: Amount(fen: 2340)))
+        #expect(platform.activeSettlements == 0)
+        #expect(cash.refundedAmount == Amount(fen: 2340))
+    }
+
+    @Test func onlyACompletedCheckoutCanBeRefunded() async throws {
+        await #expect(throws: ChannelError(.invalidRequest, reason: "")) {
+            try await parts(FakeInsurancePlatform(), FakeCashChannel(), InMemoryCheckoutJournal()).refund(bill)
+        }
     }
 
     private func assertConsistent(_ state: CombinedCheckout.State?, _ platform: FakeInsurancePlatform, _ cash: FakeCashChannel) throws {

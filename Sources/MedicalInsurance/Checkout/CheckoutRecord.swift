@@ -18,6 +18,12 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
         case completed
         /// Nothing remains booked (insurance reversed or undone, no cash taken).
         case rolledBack
+        /// Refund of a completed checkout: the insurance undo (2208) may have been sent.
+        case refundingInsurance
+        /// Refund: insurance undone; the cash refund may have been sent under ``CheckoutRecord/refundNo``.
+        case refundingCash
+        /// Both legs refunded.
+        case refunded
     }
 
     public var billID: String
@@ -28,6 +34,8 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
     public var personID: String
     public var cashAmount: Amount?
     public var cashOrderNo: String
+    /// The cash leg's refund number, once a refund started.
+    public var refundNo: String?
     public var note: String?
 
     public init(billID: String, personID: String, cashOrderNo: String) {

@@ -27,6 +27,8 @@ public struct CombinedCheckout: Sendable {
         case rolledBack(String)
         /// An answer is missing (timeout): run again later.
         case unresolved(String)
+        /// A completed checkout was refunded on both legs.
+        case refunded(cash: Amount)
     }
 
     /// Runs or resumes the checkout of `bill`.
@@ -96,6 +98,65 @@ public struct CombinedCheckout: Sendable {
                 return .completed(settlementID: record.settlementID ?? "", cash: record.cashAmount ?? .zero)
             case .rolledBack:
                 return .rolledBack(record.note ?? "rolled back")
+            case .refundingInsurance, .refundingCash, .refunded:
+                return try await refund(bill)
+            }
+        }
+    }
+
+    /// Refunds a completed checkout back across its legs: the insurance settlement is undone (2208),
+    /// then the cash part refunded on its channel under a refund number derived from the bill — each
+    /// step journaled first, so running it again resumes (a repeated 2208 the platform refuses is taken
+    /// as already undone; a cash refund that may have been sent is queried, then re-sent under the
+    /// same number, which channels treat idempotently).
+    public func refund(_ bill: OutpatientBill) async throws -> State {
+        guard var record = try await journal.record(for: bill.billID) else {
+            throw ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(bill.billID) has no checkout to refund")
+        }
+        while true {
+            switch record.step {
+            case .completed:
+                record.step = .refundingInsurance
+                record.refundNo = bill.cashOrderNo + "R"
+                try await journal.save(record)
+            case .refundingInsurance:
+                if let settlementID = record.settlementID, let visitID = record.visitID {
+                    do {
+                        let outcome = try await insurance.undoSettlement(settlementID: settlementID, visitID: visitID, personID: record.personID, insuredArea: bill.insuredArea)
+                        if case .unknown(let status) = outcome { return .unresolved("insurance undo (2208) unanswered: \(status)") }
+                        if case .failure(let status) = outcome { return .unresolved("insurance refused the undo: \(status)") }
+                    } catch let error as ChannelError where error.code == .invalidRequest {
+                        // Refused on a resumed run: the earlier 2208 already undid it.
+                        record.note = "2208 refused on resume (already undone): \(error.reason)"
+                    }
+                }
+                record.step = .refundingCash
+                try await journal.save(record)
+            case .refundingCash:
+                guard let amount = record.cashAmount, amount.fen > 0, let refundNo = record.refundNo else {
+                    record.step = .refunded
+                    try await journal.save(record)
+                    continue
+                }
+                let known = try await cash.queryRefund(RefundReference(outRefundNo: refundNo, order: .outTradeNo(record.cashOrderNo)))
+                let outcome: Outcome<Refund>
+                if known.kind == .success || known.kind == .pending {
+                    outcome = known
+                } else {
+                    outcome = try await cash.refund(RefundRequest(
+                        order: .outTradeNo(record.cashOrderNo), outRefundNo: refundNo, refundAmount: amount, totalAmount: amount, reason: "退费"))
+                }
+                switch outcome {
+                case .success, .pending:
+                    record.step = .refunded
+                    try await journal.save(record)
+                case .failure(let status), .unknown(let status):
+                    return .unresolved("cash refund not confirmed: \(status)")
+                }
+            case .refunded:
+                return .refunded(cash: record.cashAmount ?? .zero)
+            default:
+                throw ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(bill.billID) is \(record.step.rawValue), not completed: nothing to refund")
             }
         }
     }
