@@ -12,6 +12,9 @@ final class FakeInsurancePlatform: HTTPTransport, @unchecked Sendable {
     struct Booking { var active: Bool }
     let state = Mutex<(bookings: [String: Booking], crashAfter: Set<String>)>(([:], []))
 
+    /// A person id whose pre-settlement the platform refuses.
+    nonisolated(unsafe) var refuse: String?
+
     /// Processes the next `infno` request, then "crashes" before its answer arrives.
     func crash(after infno: String) { state.withLock { _ = $0.crashAfter.insert(infno) } }
 
@@ -22,9 +25,14 @@ final class FakeInsurancePlatform: HTTPTransport, @unchecked Sendable {
         let infno = envelope["infno"]?.text ?? ""
         let msgid = envelope["msgid"]?.text ?? ""
         let data = envelope["input"]?.objectValue["data"]?.objectValue ?? [:]
+        if infno == "2206", let refuse, data["psn_no"]?.text == refuse {
+            return HTTPResponse(status: 200, body: Data(#"{"infcode":-1,"err_msg":"人员参保状态异常"}"#.utf8))
+        }
         let (output, crash): (String?, Bool) = state.withLock { state in
             let crash = state.crashAfter.remove(infno) != nil
             switch infno {
+            case "2206":
+                return (#"{"setlinfo":{"mdtrt_id":"V1","medfee_sumamt":123.40,"fund_pay_sumamt":70.00,"psn_part_amt":53.40,"acct_pay":30.00,"psn_cash_pay":23.40}}"#, crash)
             case "2207":
                 state.bookings[msgid] = Booking(active: true)
                 return (#"{"setlinfo":{"setl_id":"S-\#(msgid)","mdtrt_id":"V1","medfee_sumamt":123.40,"fund_pay_sumamt":70.00,"psn_part_amt":53.40,"acct_pay":30.00,"psn_cash_pay":23.40}}"#, crash)
@@ -124,9 +132,21 @@ actor CrashingJournal: CheckoutJournal {
         let platform = FakeInsurancePlatform()
         let cash = FakeCashChannel()
         let state = try await parts(platform, cash, InMemoryCheckoutJournal()).run(bill)
-        #expect(state == .completed(settlementID: "S-H44010600001202611221000000001", cash: Amount(fen: 2340)))
+        #expect(state == .completed(settlementID: "S-H44010600001202611221000000002", cash: Amount(fen: 2340)))
         #expect(platform.activeSettlements == 1)
         #expect(cash.paidAmount == Amount(fen: 2340))
+    }
+
+    @Test func aRefusedPreSettlementBooksNothing() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        var refused = bill
+        refused.settlement.personID = "REFUSE"
+        platform.refuse = "REFUSE"
+        guard case .rolledBack(let reason) = try await parts(platform, cash, InMemoryCheckoutJournal()).run(refused) else { Issue.record("expected a rollback"); return }
+        #expect(reason.contains("pre-settlement"))
+        #expect(platform.activeSettlements == 0)
+        #expect(cash.paidAmount == .zero)
     }
 
     @Test func declinedCashUndoesTheInsuranceSettlement() async throws {

@@ -33,6 +33,8 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
     public var visitID: String?
     public var personID: String
     public var cashAmount: Amount?
+    /// The cash part the pre-settlement (2206) announced.
+    public var preSettledCash: Amount?
     public var cashOrderNo: String
     /// The cash leg's refund number, once a refund started.
     public var refundNo: String?

@@ -1,8 +1,9 @@
 import Foundation
 import HISPayCore
 
-/// Settles an outpatient bill partly from insurance (fund and personal account, 2207) and the rest in
-/// cash on any ``PaymentChannel`` — and never ends half-done.
+/// Settles an outpatient bill partly from insurance (fund and personal account) and the rest in cash on
+/// any ``PaymentChannel`` — pre-settlement (2206), settlement (2207) with the patient's authorisation
+/// (the e-voucher token as `mdtrt_cert_no`), then the cash part — and never ends half-done.
 ///
 /// Every step is journaled *before* it is attempted, so running the same bill again after a crash or
 /// timeout resumes it: a 2207 that may have been sent is reversed with 2601 and settled afresh; a cash
@@ -41,6 +42,16 @@ public struct CombinedCheckout: Sendable {
             case .started:
                 settlementAttempts += 1
                 guard settlementAttempts <= 3 else { return .unresolved("the insurance platform did not answer three settlement attempts") }
+                // 2206 first: it books nothing, and a bill the platform would refuse stops here.
+                do {
+                    record.preSettledCash = try await insurance.preSettle(bill.settlement, insuredArea: bill.insuredArea).cashPay
+                } catch let error as ChannelError where error.code == .invalidRequest {
+                    return try await finish(&record, .rolledBack, note: "insurance refused the pre-settlement: \(error.reason)")
+                } catch let error as ChannelError where error.isRetrySafe {
+                    return .unresolved("insurance platform unreachable: \(error.reason)")
+                } catch let error as NHSAUnknownOutcome {
+                    return .unresolved(error.description)
+                }
                 record.settlementMessageID = insurance.nextMessageID()
                 record.step = .settling
                 try await journal.save(record)
