@@ -56,21 +56,22 @@ public struct SettlementResult: Hashable, Sendable {
     /// Reads a `setlinfo` object (yuan with two decimals on the wire) and checks the identities;
     /// throws ``ChannelError/Code/invalidResponse`` naming the field or the identity that fails.
     public init(setlinfo: [String: ConfigValue]) throws(ChannelError) {
-        func amount(_ key: String, required: Bool = true) throws(ChannelError) -> Amount? {
-            guard let value = setlinfo[key], value != .null else {
-                if required { throw ChannelError(.invalidResponse, channel: .insurance, reason: "setlinfo lacks \(key)") }
-                return nil
-            }
+        func optional(_ key: String) throws(ChannelError) -> Amount? {
+            guard let value = setlinfo[key], value != .null else { return nil }
             do { return try NHSAAmount.parse(value) } catch {
                 throw ChannelError(.invalidResponse, channel: .insurance, reason: "setlinfo.\(key): \(error)")
             }
         }
+        func required(_ key: String) throws(ChannelError) -> Amount {
+            guard let amount = try optional(key) else { throw ChannelError(.invalidResponse, channel: .insurance, reason: "setlinfo lacks \(key)") }
+            return amount
+        }
         self.init(
             settlementID: setlinfo["setl_id"]?.text, visitID: setlinfo["mdtrt_id"]?.text,
-            total: try amount("medfee_sumamt")!, fundPay: try amount("fund_pay_sumamt")!, personalPart: try amount("psn_part_amt")!,
-            accountPay: try amount("acct_pay")!, accountMutualAid: try amount("acct_mulaid_pay", required: false) ?? .zero,
-            cashPay: try amount("psn_cash_pay")!, hospitalPart: try amount("hosp_part_amt", required: false) ?? .zero,
-            balanceAfter: try amount("balc", required: false), clearingAgency: setlinfo["clr_optins"]?.text,
+            total: try required("medfee_sumamt"), fundPay: try required("fund_pay_sumamt"), personalPart: try required("psn_part_amt"),
+            accountPay: try required("acct_pay"), accountMutualAid: try optional("acct_mulaid_pay") ?? .zero,
+            cashPay: try required("psn_cash_pay"), hospitalPart: try optional("hosp_part_amt") ?? .zero,
+            balanceAfter: try optional("balc"), clearingAgency: setlinfo["clr_optins"]?.text,
             clearingType: setlinfo["clr_type"]?.text, insuranceType: setlinfo["insutype"]?.text,
             settledAt: setlinfo["setl_time"]?.text.flatMap(BeijingTime.parse))
         try checkIdentities()

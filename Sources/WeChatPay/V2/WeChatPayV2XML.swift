@@ -25,8 +25,8 @@ public enum WeChatPayV2XML {
     /// A `<xml>` document with every value in CDATA, keys sorted (stable bytes for signing and replay).
     public static func build(_ fields: [String: String]) -> Data {
         var text = "<xml>"
-        for key in fields.keys.sorted() {
-            let value = fields[key]!.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>")
+        for (key, raw) in fields.sorted(by: { $0.key < $1.key }) {
+            let value = raw.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>")
             text += "<\(key)><![CDATA[\(value)]]></\(key)>"
         }
         return Data((text + "</xml>").utf8)
