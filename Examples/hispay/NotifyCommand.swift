@@ -26,7 +26,10 @@ struct NotifyCommand: AsyncParsableCommand {
         var channel: ChannelOption
 
         @Option(help: "File holding the raw request body exactly as received.")
-        var body: String
+        var body: String?
+
+        @Option(help: "JSON-lines file of stored callbacks, one {\"channel\", \"headers\", \"body\"} per line; prints one result per line.")
+        var batch: String?
 
         @Option(name: .customLong("header"), help: "A request header, 'Name: value' (repeatable).")
         var headers: [String] = []
@@ -51,44 +54,96 @@ struct NotifyCommand: AsyncParsableCommand {
             let ack: Ack
         }
 
+        struct BatchResult: Encodable {
+            let line: Int
+            let ok: Bool
+            let result: Output?
+            let error: String?
+        }
+
         func run() async throws {
+            if let batch { return try runBatch(batch) }
+            guard let body else { throw CLIError("notify verify needs --body FILE or --batch FILE.jsonl") }
             var fields = HTTPHeaders()
             for header in headers {
                 guard let colon = header.firstIndex(of: ":") else { throw CLIError("--header \(header) is not 'Name: value'") }
                 fields.add(String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
             }
             let request = CallbackRequest(path: "/", headers: fields, body: try CLIFiles.read(body))
-            let verified: VerifiedCallback
+            try JSONOutput.print(Self.output(try makeVerifier(channel)(request)))
+            if channel == .unionpay {
+                FileHandle.standardError.write(Data("hispay: valid as a back notification; a front (browser) notification is never proof of payment: query the order\n".utf8))
+            }
+        }
+
+        /// Verifies every stored callback of a JSON-lines file; a rejected line is reported, not fatal.
+        private func runBatch(_ path: String) throws {
+            guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("cannot read \(path)") }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var verifiers: [ChannelOption: Verifier] = [:]
+            var number = 0
+            for line in LineReader(fileURL: URL(fileURLWithPath: path)) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+                number += 1
+                let result: BatchResult
+                do {
+                    guard let entry = ConfigValue.decode(line)?.objectValue, let body = entry["body"]?.text else {
+                        throw CLIError("not a JSON object with a body")
+                    }
+                    let lineChannel = try entry["channel"]?.text.map { name in
+                        guard let option = ChannelOption(rawValue: name) else { throw CLIError("unknown channel \(name)") }
+                        return option
+                    } ?? channel
+                    var headers = HTTPHeaders()
+                    for (name, value) in entry["headers"]?.objectValue ?? [:] { headers.add(name, value.text ?? "") }
+                    let verifier = try verifiers[lineChannel] ?? makeVerifier(lineChannel)
+                    verifiers[lineChannel] = verifier
+                    let output = Self.output(try verifier(CallbackRequest(path: "/", headers: headers, body: Data(body.utf8))))
+                    result = BatchResult(line: number, ok: true, result: output, error: nil)
+                } catch {
+                    result = BatchResult(line: number, ok: false, result: nil, error: "\(error)")
+                }
+                FileHandle.standardOutput.write(try encoder.encode(result) + Data("\n".utf8))
+            }
+        }
+
+        typealias Verifier = (CallbackRequest) throws -> VerifiedCallback
+
+        /// The channel's callback verification, with its configuration loaded once.
+        private func makeVerifier(_ channel: ChannelOption) throws -> Verifier {
+            let time = try CLITime.now(now)
             switch channel {
             case .wechatpay:
-                verified = try WeChatPayV3Configuration.callbackHandler(block: global.block(for: .wechatPay, command: "notify verify"))
-                    .handle(request, now: CLITime.now(now))
+                let handler = try WeChatPayV3Configuration.callbackHandler(block: global.block(for: .wechatPay, command: "notify verify"))
+                return { try handler.handle($0, now: time) }
             case .wechatpayV2:
-                verified = try WeChatPayV2Configuration(block: global.block(for: .wechatPayV2, command: "notify verify"))
-                    .callbackHandler().handle(request)
+                let handler = try WeChatPayV2Configuration(block: global.block(for: .wechatPayV2, command: "notify verify")).callbackHandler()
+                return { try handler.handle($0) }
             case .alipay:
-                verified = try AlipayConfiguration.notificationHandler(block: global.block(for: .alipay, command: "notify verify")).handle(request)
+                let handler = try AlipayConfiguration.notificationHandler(block: global.block(for: .alipay, command: "notify verify"))
+                return { try handler.handle($0) }
             case .unionpay:
                 let configuration = try UnionPayConfiguration(block: global.block(for: .unionPay, command: "notify verify"))
-                verified = try UnionPayNotificationHandler(verifier: configuration.verifier, merchantID: configuration.merchantID)
-                    .handle(request, now: CLITime.now(now))
-                FileHandle.standardError.write(Data("hispay: valid as a back notification; a front (browser) notification is never proof of payment: query the order\n".utf8))
+                let handler = UnionPayNotificationHandler(verifier: configuration.verifier, merchantID: configuration.merchantID)
+                return { try handler.handle($0, now: time) }
             case .insurance:
                 guard let mobile = try global.block(for: .insurance, command: "notify verify").block("mobilePay") else {
                     throw CLIError("the insurance block has no mobilePay block")
                 }
-                verified = try MobilePayNotificationHandler(credentials: MobilePayCredentials(block: mobile)).handle(request)
+                let handler = MobilePayNotificationHandler(credentials: try MobilePayCredentials(block: mobile))
+                return { try handler.handle($0) }
             }
+        }
+
+        static func output(_ verified: VerifiedCallback) -> Output {
             let event = verified.event
-            try JSONOutput.print(Output(
-                channel: event.channel.rawValue,
-                kind: Self.kind(event.kind),
-                outTradeNo: event.outTradeNo, channelTradeNo: event.transactionID, outRefundNo: event.outRefundNo,
-                amount: event.amount?.fen,
+            return Output(
+                channel: event.channel.rawValue, kind: kind(event.kind), outTradeNo: event.outTradeNo, channelTradeNo: event.transactionID,
+                outRefundNo: event.outRefundNo, amount: event.amount?.fen,
                 state: event.fields["trade_state"] ?? event.fields["refund_status"] ?? event.fields["trade_status"] ?? event.fields["result_code"]
                     ?? event.fields["respCode"] ?? event.fields["ordStas"],
                 time: event.occurredAt.map(CLITime.beijing),
-                ack: .init(status: verified.acknowledgement.status, body: verified.acknowledgement.text)))
+                ack: .init(status: verified.acknowledgement.status, body: verified.acknowledgement.text))
         }
     }
 }

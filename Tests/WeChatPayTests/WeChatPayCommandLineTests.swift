@@ -111,6 +111,29 @@ import WeChatPay
         }
     }
 
+    @Test func notifyVerifyBatchReportsEveryStoredCallback() throws {
+        func line(_ request: CallbackRequest, channel: String = "wechatpay") throws -> String {
+            let object: [String: Any] = [
+                "channel": channel, "headers": Dictionary(uniqueKeysWithValues: request.headers.fields.map { ($0.name, $0.value) }),
+                "body": String(decoding: request.body, as: UTF8.self),
+            ]
+            return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        }
+        let first = try keys.notification(resource: keys.transactionResource(outTradeNo: "REG1"), id: "EV-1")
+        let second = try keys.notification(resource: keys.transactionResource(outTradeNo: "REG2"), id: "EV-2")
+        var tampered = second
+        tampered.body = Data(String(decoding: second.body, as: UTF8.self).replacingOccurrences(of: "EV-2", with: "EV-3").utf8)
+        let file = try write(Data([try line(first), try line(second), try line(tampered), "not json", try line(first, channel: "nochannel")].joined(separator: "\n").utf8), "backlog.jsonl")
+        let result = try run(["notify", "verify", "--channel", "wechatpay", "--batch", file, "--now", "2026-11-22T10:01:00+08:00"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try result.stdout.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(lines.map { $0["ok"] as? Bool } == [true, true, false, false, false])
+        #expect(lines.map { $0["line"] as? Int } == [1, 2, 3, 4, 5])
+        #expect((lines[1]["result"] as? [String: Any])?["outTradeNo"] as? String == "REG2")
+        #expect((lines[2]["error"] as? String)?.contains("does not verify") == true)
+        #expect((lines[4]["error"] as? String)?.contains("unknown channel") == true)
+    }
+
     @Test func notifyVerifyHandlesV2PaymentNotifications() throws {
         var fields = [
             "appid": "wx2421b1c4370ec43b", "mch_id": "10000100", "nonce_str": "5d2b6c2a8db53831f7eda20af46e531c",
