@@ -44,4 +44,22 @@ public struct PlatformKeys: Sendable {
             throw ChannelError(.certificateInvalid, channel: .wechatPay, reason: "platform certificate \(serial): \(error)")
         }
     }
+
+    /// The key to encrypt sensitive request fields to, with the serial to send as
+    /// `Wechatpay-Serial`: the public key in public-key mode, otherwise the valid platform
+    /// certificate that expires last.
+    public func encryptionKey(at now: Date) throws(ChannelError) -> (serial: String, key: PublicKey) {
+        if let publicKeyID, let publicKey { return (publicKeyID, publicKey) }
+        let valid = certificates.values.filter { $0.notBefore <= now && now <= $0.notAfter }
+        guard let newest = valid.max(by: { $0.notAfter < $1.notAfter }) else {
+            throw ChannelError(
+                .certificateInvalid, channel: .wechatPay,
+                reason: "no platform certificate valid now to encrypt sensitive fields to (refresh the platform certificates)")
+        }
+        do {
+            return (newest.serialNumberHex, try newest.publicKey)
+        } catch {
+            throw ChannelError(.certificateInvalid, channel: .wechatPay, reason: "platform certificate \(newest.serialNumberHex): \(error)")
+        }
+    }
 }

@@ -20,7 +20,7 @@ public final class WeChatPayV3Channel: PaymentChannel {
 
     public let configuration: WeChatPayV3Configuration
     private let transport: any HTTPTransport
-    private let time: any TimeSource
+    let time: any TimeSource
     private let nonces: any NonceSource
     private let signer: WeChatPayV3Signer
     private let platformKeys: Mutex<PlatformKeys>
@@ -374,7 +374,7 @@ public final class WeChatPayV3Channel: PaymentChannel {
     }
 
     /// Builds a signed request for `path` (relative to the base URL) or an absolute URL.
-    private func signedRequest(_ method: String, url: String, body: [String: Any]?) throws -> (HTTPRequest, String) {
+    private func signedRequest(_ method: String, url: String, body: [String: Any]?, extraHeaders: HTTPHeaders = [:]) throws -> (HTTPRequest, String) {
         let bytes = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .withoutEscapingSlashes]) } ?? Data()
         let nonce = nonces.nextNonce()
         let signature = try signer.sign(
@@ -382,13 +382,16 @@ public final class WeChatPayV3Channel: PaymentChannel {
             timestamp: Int64(time.now().timeIntervalSince1970), nonce: nonce)
         var headers: HTTPHeaders = ["Accept": "application/json", "Authorization": signature.authorization]
         if body != nil { headers.add("Content-Type", "application/json") }
+        for (name, value) in extraHeaders { headers.add(name, value) }
         return (HTTPRequest(method: method, url: url, headers: headers, body: bytes), signature.stringToSign)
     }
 
     /// Sends a signed request and classifies the answer; a 2xx answer is believed only if its
     /// signature verifies.
-    private func call(_ method: String, _ path: String, body: [String: Any]?, operation: ChannelOperation) async throws -> WeChatPayV3Answer {
-        let (request, _) = try signedRequest(method, url: configuration.baseURL + path, body: body)
+    func call(
+        _ method: String, _ path: String, body: [String: Any]?, operation: ChannelOperation, extraHeaders: HTTPHeaders = [:]
+    ) async throws -> WeChatPayV3Answer {
+        let (request, _) = try signedRequest(method, url: configuration.baseURL + path, body: body, extraHeaders: extraHeaders)
         let response: HTTPResponse
         do {
             response = try await transport.send(request)

@@ -1,0 +1,73 @@
+import HISPayCore
+
+/// How a WeChat Pay medical-insurance mixed order (`/v3/med-ins/orders`) divides its total, in fen.
+///
+/// Two identities hold for every valid split, and ``validate()`` checks both:
+/// - `total = fund + personalAccount + other + wechatPayCash + Σ cashReduce`
+/// - `wechatPayCash = insuranceCash + Σ cashAdd − Σ cashReduce`
+///
+/// `fund` (`med_ins_gov_fee`) is the pooled fund (统筹, NHSA `fund_pay_sumamt`), `personalAccount`
+/// (`med_ins_self_fee`) the personal account (个账, `acct_pay`), `insuranceCash` (`med_ins_cash_fee`) the cash the insurance settlement leaves to the patient
+/// (`psn_cash_pay`); additions (e.g. freight) and reductions (e.g. hospital discount, deposit
+/// deduction) adjust what WeChat Pay actually collects.
+public struct WeChatMedInsSplit: Sendable, Hashable {
+    /// One cash addition or reduction: its WeChat type (`FREIGHT`, `DEFAULT_REDUCE_TYPE`, …) and amount.
+    public struct Adjustment: Sendable, Hashable {
+        public let type: String
+        public let amount: Amount
+        public init(type: String, amount: Amount) {
+            self.type = type
+            self.amount = amount
+        }
+    }
+
+    /// `total_fee`: the whole bill.
+    public let total: Amount
+    public let fund: Amount
+    public let personalAccount: Amount
+    public let other: Amount
+    public let insuranceCash: Amount
+    public let wechatPayCash: Amount
+    public let cashAdd: [Adjustment]
+    public let cashReduce: [Adjustment]
+
+    public init(
+        total: Amount, fund: Amount, personalAccount: Amount, other: Amount = .zero, insuranceCash: Amount,
+        wechatPayCash: Amount, cashAdd: [Adjustment] = [], cashReduce: [Adjustment] = []
+    ) {
+        self.total = total
+        self.fund = fund
+        self.personalAccount = personalAccount
+        self.other = other
+        self.insuranceCash = insuranceCash
+        self.wechatPayCash = wechatPayCash
+        self.cashAdd = cashAdd
+        self.cashReduce = cashReduce
+    }
+
+    /// Checks both identities and that no part is negative; the error names the identity that
+    /// fails and both sides of it.
+    public func validate() throws(ChannelError) {
+        let parts: [(String, Amount)] = [
+            ("total_fee", total), ("med_ins_gov_fee", fund), ("med_ins_self_fee", personalAccount), ("med_ins_other_fee", other),
+            ("med_ins_cash_fee", insuranceCash), ("wechat_pay_cash_fee", wechatPayCash),
+        ] + cashAdd.map { ("cash_add_fee", $0.amount) } + cashReduce.map { ("cash_reduce_fee", $0.amount) }
+        if let negative = parts.first(where: { $0.1.fen < 0 }) {
+            throw mismatch("\(negative.0) is negative (\(negative.1.fen) fen)")
+        }
+        let added = cashAdd.reduce(0) { $0 + $1.amount.fen }
+        let reduced = cashReduce.reduce(0) { $0 + $1.amount.fen }
+        let parted = fund.fen + personalAccount.fen + other.fen + wechatPayCash.fen + reduced
+        guard total.fen == parted else {
+            throw mismatch("total_fee \(total.fen) ≠ gov + self + other + wechat_pay_cash + Σreduce = \(parted) fen")
+        }
+        let cash = insuranceCash.fen + added - reduced
+        guard wechatPayCash.fen == cash else {
+            throw mismatch("wechat_pay_cash_fee \(wechatPayCash.fen) ≠ med_ins_cash + Σadd − Σreduce = \(cash) fen")
+        }
+    }
+
+    private func mismatch(_ reason: String) -> ChannelError {
+        ChannelError(.invalidRequest, channel: .wechatPay, reason: "medical-insurance split does not add up: \(reason)")
+    }
+}
