@@ -257,7 +257,7 @@ public final class AlipayChannel: PaymentChannel {
         return parameters
     }
 
-    private func call(_ method: String, _ biz: [String: Any], notify: String?, operation: ChannelOperation) async throws -> AlipayAnswer {
+    func call(_ method: String, _ biz: [String: Any], notify: String?, operation: ChannelOperation) async throws -> AlipayAnswer {
         let parameters = try signedParameters(method, biz, notify: notify)
         let request = HTTPRequest(
             method: "POST", url: configuration.gateway + "?charset=utf-8",
