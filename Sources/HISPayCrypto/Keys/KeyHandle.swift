@@ -1,5 +1,6 @@
 import CHISPayOpenSSL
 import CHISPayShims
+import Synchronization
 
 /// Owns one OpenSSL `EVP_PKEY`. Keys are immutable after loading, so sharing one handle across
 /// tasks is safe; every operation makes its own contexts.
@@ -29,6 +30,17 @@ final class KeyHandle: @unchecked Sendable {
         keyType: String? = nil,
         publicOnly: Bool,
         password: String?
+    ) throws -> KeyHandle {
+        // OpenSSL 3.0's decoder lookup is not safe to run from several threads at once: it
+        // intermittently fails with "DECODER routines::unsupported". Keys are decoded rarely (on
+        // loading a profile), so one process-wide lock costs nothing.
+        try decoderLock.withLock { _ in try decodeUnlocked(bytes, format: format, keyType: keyType, publicOnly: publicOnly, password: password) }
+    }
+
+    private static let decoderLock = Mutex(())
+
+    private static func decodeUnlocked(
+        _ bytes: [UInt8], format: String?, keyType: String?, publicOnly: Bool, password: String?
     ) throws -> KeyHandle {
         OpenSSLErrors.clear()
         var pkey: OpaquePointer? = nil
