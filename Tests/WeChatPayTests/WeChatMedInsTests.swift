@@ -115,6 +115,28 @@ import WeChatPay
         #expect(error?.reason.contains("total_fee 202000") == true)
         try replay.verifyAllUsed()
     }
+
+    @Test func refundNoticeIsSentOnceTheSplitAddsUp() async throws {
+        var script = try WeChatPayScript()
+        let notice = WeChatMedInsRefundNotice(
+            mixTradeNo: "1217752501201407033233368318", outRefundNo: "RMZ20261122001", total: Amount(fen: 45000),
+            fund: Amount(fen: 45000), personalAccount: .zero, refundedAt: script.keys.now)
+        let body = #"{"med_refund_gov_fee":45000,"med_refund_other_fee":0,"med_refund_self_fee":0,"med_refund_total_fee":45000,"out_refund_no":"RMZ20261122001","refund_time":"2026-11-22T10:00:00+08:00"}"#
+        try script.expect("POST", "/v3/med-ins/refunds/notify?mix_trade_no=1217752501201407033233368318", body: body, status: 204)
+        try script.expect(
+            "POST", "/v3/med-ins/refunds/notify?mix_trade_no=1217752501201407033233368318", body: body, status: 400,
+            answer: #"{"code":"PARAM_ERROR","message":"退款金额超过可退金额"}"#)
+        let (channel, replay) = try script.channel()
+
+        #expect(try await channel.notifyMedInsRefund(notice).kind == .success)
+        let refused = try await channel.notifyMedInsRefund(notice)
+        #expect(refused.kind == .failure && refused.status.code == "PARAM_ERROR")
+        var wrong = notice
+        wrong.personalAccount = Amount(fen: 1)
+        let error = await #expect(throws: ChannelError.self) { try await channel.notifyMedInsRefund(wrong) }
+        #expect(error?.reason.contains("med_refund_total_fee 45000 ≠ gov + self + other = 45001") == true)
+        try replay.verifyAllUsed()
+    }
 }
 
 /// Answers every request with one response and keeps what was sent, for requests whose bytes are

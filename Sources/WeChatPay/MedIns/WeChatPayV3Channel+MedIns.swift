@@ -64,6 +64,21 @@ extension WeChatPayV3Channel {
         return try WeChatMedInsOrderStatus(json: json).outcome(httpStatus: answer.status)
     }
 
+    /// Sends a ``WeChatMedInsRefundNotice`` after the NHSA refunded the insurance part. Success
+    /// once WeChat accepted it; a timeout is unknown — send the same notice again.
+    public func notifyMedInsRefund(_ notice: WeChatMedInsRefundNotice) async throws -> Outcome<WeChatMedInsRefundNotice> {
+        try notice.validate()
+        var body: [String: Any] = [
+            "med_refund_total_fee": notice.total.fen, "med_refund_gov_fee": notice.fund.fen,
+            "med_refund_self_fee": notice.personalAccount.fen, "med_refund_other_fee": notice.other.fen,
+            "refund_time": WeChatPayV3Time.format(notice.refundedAt), "out_refund_no": notice.outRefundNo,
+        ]
+        if let subMerchantID = configuration.subMerchantID { body["sub_mchid"] = subMerchantID }
+        let answer = try await call("POST", "/v3/med-ins/refunds/notify?mix_trade_no=\(notice.mixTradeNo)", body: body, operation: .refund)
+        guard answer.success != nil else { return answer.outcome() }
+        return .success(notice, answer.channelStatus)
+    }
+
     /// `{name, id_digest, card_type}` with name and the MD5 of the upper-cased ID number
     /// encrypted (RSA-OAEP, base64) to the platform key.
     private static func encrypted(_ patient: WeChatMedInsOrder.Patient, to key: PublicKey) throws -> [String: Any] {
