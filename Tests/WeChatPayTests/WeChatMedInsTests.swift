@@ -51,6 +51,13 @@ import WeChatPay
         #expect(cashError?.reason.contains("wechat_pay_cash_fee 42000") == true)
     }
 
+    @Test func printingAnOrderNeverShowsThePatient() throws {
+        let order = Self.order(split: try Self.publishedSplit())
+        for text in [String(describing: order), String(reflecting: order), "\(order.payer)"] {
+            #expect(!text.contains("44010619900101123x") && !text.contains("张三"))
+        }
+    }
+
     @Test func cashLegWithoutPrepaymentIsRefusedBeforeSending() throws {
         let error = #expect(throws: ChannelError.self) { try Self.order(split: try Self.publishedSplit(), prepayID: nil).validate() }
         #expect(error?.reason.contains("prepay_id") == true)

@@ -14,7 +14,7 @@ public struct WeChatMedInsOrder: Sendable {
 
     /// The patient the order pays for. Name and ID number are encrypted to the platform key
     /// before sending (the ID as the MD5 digest WeChat asks for) and never logged.
-    public struct Patient: Sendable {
+    public struct Patient: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         public let name: String
         public let idNumber: String
         public let cardType: String
@@ -23,6 +23,10 @@ public struct WeChatMedInsOrder: Sendable {
             self.idNumber = idNumber
             self.cardType = cardType
         }
+
+        /// Redacted: printing an order (or a patient) never shows the name or ID number.
+        public var description: String { "Patient(\(cardType), name and ID redacted)" }
+        public var debugDescription: String { description }
     }
 
     public var mixPayType: MixPayType
