@@ -111,6 +111,7 @@ import WeChatPay
         var script = try WeChatPayScript()
         try script.expect("GET", "/v3/med-ins/orders/out-trade-no/MZ20261122001", answer: paid)
         try script.expect("GET", "/v3/med-ins/orders/mix-trade-no/1217752501201407033233368318", answer: paid.replacingOccurrences(of: #""med_ins_gov_fee":100000"#, with: #""med_ins_gov_fee":100100"#))
+        try script.expect("GET", "/v3/med-ins/orders/out-trade-no/MZ20261122001", answer: paid.replacingOccurrences(of: #""med_ins_other_fee":5000"#, with: #""med_ins_other_fee":5000.5"#))
         let (channel, replay) = try script.channel()
 
         let outcome = try await channel.queryMedInsOrder(outTradeNo: "MZ20261122001")
@@ -120,6 +121,8 @@ import WeChatPay
         let error = await #expect(throws: ChannelError.self) { try await channel.queryMedInsOrder(mixTradeNo: "1217752501201407033233368318") }
         #expect(error?.code == .invalidResponse)
         #expect(error?.reason.contains("total_fee 202000") == true)
+        let fraction = await #expect(throws: ChannelError.self) { try await channel.queryMedInsOrder(outTradeNo: "MZ20261122001") }
+        #expect(fraction?.reason.contains("med_ins_other_fee is not a whole number of fen") == true)
         try replay.verifyAllUsed()
     }
 

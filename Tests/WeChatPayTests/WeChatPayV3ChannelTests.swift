@@ -91,6 +91,17 @@ import WeChatPay
         try replay.verifyAllUsed()
     }
 
+    @Test func fractionalAmountIsRefusedNotTruncated() async throws {
+        var script = try WeChatPayScript()
+        let fractional = WeChatPayScript.transactionSuccess.replacingOccurrences(of: #""total":1230"#, with: #""total":1230.5"#)
+        try script.expect("GET", "/v3/pay/transactions/out-trade-no/REG20261122001?mchid=1900000001", answer: fractional)
+        let (channel, replay) = try script.channel()
+        let error = await #expect(throws: ChannelError.self) { try await channel.query(.outTradeNo("REG20261122001")) }
+        #expect(error?.code == .invalidResponse)
+        #expect(error?.reason.contains("amount.total") == true)
+        try replay.verifyAllUsed()
+    }
+
     @Test func orderPaidAndParamErrorMapToUnknownAndFailure() async throws {
         var script = try WeChatPayScript()
         try script.expect("POST", "/v3/pay/transactions/native", body: payBody, status: 400, answer: #"{"code":"ORDERPAID","message":"该订单已支付"}"#)

@@ -45,21 +45,29 @@ public struct WeChatMedInsOrderStatus: Sendable, Hashable {
     }
 
     private static func split(_ json: [String: Any]) throws(ChannelError) -> WeChatMedInsSplit? {
-        guard let total = fen(json["total_fee"]) else { return nil }
-        func adjustments(_ key: String, fee: String, type: String) throws(ChannelError) -> [WeChatMedInsSplit.Adjustment] {
+        guard json["total_fee"] != nil else { return nil }
+        // A fee in fen: absent is zero; present but not a whole number is refused.
+        func fee(_ object: [String: Any], _ key: String) throws(ChannelError) -> Amount {
+            guard let value = object[key] else { return .zero }
+            guard let fen = WeChatPayJSON.fen(value) else {
+                throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "\(key) is not a whole number of fen")
+            }
+            return Amount(fen: fen)
+        }
+        func adjustments(_ key: String, fee feeKey: String, type: String) throws(ChannelError) -> [WeChatMedInsSplit.Adjustment] {
             var result: [WeChatMedInsSplit.Adjustment] = []
             for entry in (json[key] as? [[String: Any]]) ?? [] {
-                guard let amount = fen(entry[fee]), let kind = entry[type] as? String else {
-                    throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "\(key) entry lacks a whole-fen \(fee) or \(type)")
+                guard let kind = entry[type] as? String, entry[feeKey] != nil else {
+                    throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "\(key) entry lacks \(feeKey) or \(type)")
                 }
-                result.append(WeChatMedInsSplit.Adjustment(type: kind, amount: Amount(fen: amount)))
+                result.append(WeChatMedInsSplit.Adjustment(type: kind, amount: try fee(entry, feeKey)))
             }
             return result
         }
         let split = WeChatMedInsSplit(
-            total: Amount(fen: total), fund: Amount(fen: fen(json["med_ins_gov_fee"]) ?? 0),
-            personalAccount: Amount(fen: fen(json["med_ins_self_fee"]) ?? 0), other: Amount(fen: fen(json["med_ins_other_fee"]) ?? 0),
-            insuranceCash: Amount(fen: fen(json["med_ins_cash_fee"]) ?? 0), wechatPayCash: Amount(fen: fen(json["wechat_pay_cash_fee"]) ?? 0),
+            total: try fee(json, "total_fee"), fund: try fee(json, "med_ins_gov_fee"), personalAccount: try fee(json, "med_ins_self_fee"),
+            other: try fee(json, "med_ins_other_fee"), insuranceCash: try fee(json, "med_ins_cash_fee"),
+            wechatPayCash: try fee(json, "wechat_pay_cash_fee"),
             cashAdd: try adjustments("cash_add_detail", fee: "cash_add_fee", type: "cash_add_type"),
             cashReduce: try adjustments("cash_reduce_detail", fee: "cash_reduce_fee", type: "cash_reduce_type"))
         do {
@@ -68,12 +76,5 @@ public struct WeChatMedInsOrderStatus: Sendable, Hashable {
             throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "WeChat's \(error.reason)")
         }
         return split
-    }
-
-    /// A whole number of fen; JSON numbers with a fraction are not amounts.
-    private static func fen(_ value: Any?) -> Int64? {
-        guard let number = value as? NSNumber else { return nil }
-        let fen = number.int64Value
-        return NSNumber(value: fen) == number ? fen : nil
     }
 }

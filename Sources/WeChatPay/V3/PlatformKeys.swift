@@ -50,7 +50,7 @@ public struct PlatformKeys: Sendable {
     /// certificate that expires last.
     public func encryptionKey(at now: Date) throws(ChannelError) -> (serial: String, key: PublicKey) {
         if let publicKeyID, let publicKey { return (publicKeyID, publicKey) }
-        let valid = certificates.values.filter { $0.notBefore <= now && now <= $0.notAfter }
+        let valid = certificates.values.filter { (try? $0.checkValidity(at: now)) != nil }
         guard let newest = valid.max(by: { $0.notAfter < $1.notAfter }) else {
             throw ChannelError(
                 .certificateInvalid, channel: .wechatPay,

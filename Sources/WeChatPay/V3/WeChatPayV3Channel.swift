@@ -344,7 +344,13 @@ public final class WeChatPayV3Channel: PaymentChannel {
         guard let outTradeNo = json["out_trade_no"] as? String, let state = json["trade_state"] as? String else {
             throw ChannelError(.invalidResponse, channel: id, reason: "transaction answer lacks out_trade_no or trade_state")
         }
-        let amount = ((json["amount"] as? [String: Any])?["total"] as? NSNumber).map { Amount(fen: $0.int64Value) }
+        var amount: Amount?
+        if let total = (json["amount"] as? [String: Any])?["total"] {
+            guard let fen = WeChatPayJSON.fen(total) else {
+                throw ChannelError(.invalidResponse, channel: id, reason: "transaction amount.total is not a whole number of fen")
+            }
+            amount = Amount(fen: fen)
+        }
         let payment = Payment(
             outTradeNo: outTradeNo, transactionID: json["transaction_id"] as? String, amount: amount,
             paidAt: (json["success_time"] as? String).flatMap(WeChatPayV3Time.parse))
@@ -359,8 +365,8 @@ public final class WeChatPayV3Channel: PaymentChannel {
 
     private func refundOutcome(_ json: [String: Any], status: Int) throws -> Outcome<Refund> {
         guard let outRefundNo = json["out_refund_no"] as? String, let state = json["status"] as? String,
-            let refunded = ((json["amount"] as? [String: Any])?["refund"] as? NSNumber)?.int64Value
-        else { throw ChannelError(.invalidResponse, channel: id, reason: "refund answer lacks out_refund_no, status or amount.refund") }
+            let refunded = WeChatPayJSON.fen((json["amount"] as? [String: Any])?["refund"])
+        else { throw ChannelError(.invalidResponse, channel: id, reason: "refund answer lacks out_refund_no, status or a whole-fen amount.refund") }
         let refund = Refund(
             outRefundNo: outRefundNo, refundID: json["refund_id"] as? String, amount: Amount(fen: refunded),
             refundedAt: (json["success_time"] as? String).flatMap(WeChatPayV3Time.parse))
