@@ -49,6 +49,10 @@ import WeChatPay
             insuranceCash: good.insuranceCash, wechatPayCash: good.wechatPayCash, cashReduce: good.cashReduce)
         let cashError = #expect(throws: ChannelError.self) { try noFreight.validate() }
         #expect(cashError?.reason.contains("wechat_pay_cash_fee 42000") == true)
+        let huge = WeChatMedInsSplit(
+            total: good.total, fund: Amount(fen: .max), personalAccount: good.personalAccount, insuranceCash: .zero, wechatPayCash: .zero)
+        let overflow = #expect(throws: ChannelError.self) { try huge.validate() }
+        #expect(overflow?.reason.contains("overflow") == true)
     }
 
     @Test func printingAnOrderNeverShowsThePatient() throws {

@@ -65,11 +65,11 @@ public struct AlipayMedicalOrder: Sendable {
         if let negative = parts.first(where: { $0.1.isNegative }) {
             throw ChannelError(.invalidRequest, channel: .alipay, reason: "medical order \(negative.0) is negative (\(negative.1))")
         }
-        let sum = fund.fen + personalAccount.fen + other.fen + cash.fen
-        guard sum == total.fen else {
+        let sum = try? Amount.sum([fund, personalAccount, other, cash])
+        guard sum == total else {
             throw ChannelError(
                 .invalidRequest, channel: .alipay,
-                reason: "medical order split does not add up: total_amount \(total) ≠ gov + account + other + real = \(Amount(fen: sum))")
+                reason: "medical order split does not add up: total_amount \(total) ≠ gov + account + other + real = \(sum.map(\.description) ?? "overflow")")
         }
     }
 

@@ -29,12 +29,11 @@ public struct WeChatMedInsRefundNotice: Sendable, Hashable {
 
     /// Checks that no part is negative and `total = fund + personalAccount + other`.
     public func validate() throws(ChannelError) {
-        let parts = [total, fund, personalAccount, other]
-        let sum = fund.fen + personalAccount.fen + other.fen
-        guard !parts.contains(where: \.isNegative), sum == total.fen else {
+        let sum = try? Amount.sum([fund, personalAccount, other])
+        guard ![total, fund, personalAccount, other].contains(where: \.isNegative), sum == total else {
             throw ChannelError(
                 .invalidRequest, channel: .wechatPay,
-                reason: "med-ins refund does not add up: med_refund_total_fee \(total.fen) ≠ gov + self + other = \(sum) fen (no part may be negative)")
+                reason: "med-ins refund does not add up: med_refund_total_fee \(total.fen) ≠ gov + self + other = \(sum.map { "\($0.fen)" } ?? "overflow") fen (no part may be negative)")
         }
     }
 }

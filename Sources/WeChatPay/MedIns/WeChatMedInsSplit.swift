@@ -52,18 +52,19 @@ public struct WeChatMedInsSplit: Sendable, Hashable {
             ("total_fee", total), ("med_ins_gov_fee", fund), ("med_ins_self_fee", personalAccount), ("med_ins_other_fee", other),
             ("med_ins_cash_fee", insuranceCash), ("wechat_pay_cash_fee", wechatPayCash),
         ] + cashAdd.map { ("cash_add_fee", $0.amount) } + cashReduce.map { ("cash_reduce_fee", $0.amount) }
-        if let negative = parts.first(where: { $0.1.fen < 0 }) {
+        if let negative = parts.first(where: { $0.1.isNegative }) {
             throw mismatch("\(negative.0) is negative (\(negative.1.fen) fen)")
         }
-        let added = cashAdd.reduce(0) { $0 + $1.amount.fen }
-        let reduced = cashReduce.reduce(0) { $0 + $1.amount.fen }
-        let parted = fund.fen + personalAccount.fen + other.fen + wechatPayCash.fen + reduced
-        guard total.fen == parted else {
-            throw mismatch("total_fee \(total.fen) ≠ gov + self + other + wechat_pay_cash + Σreduce = \(parted) fen")
+        // Sums are overflow-checked: numbers from an answer must not be able to crash the process.
+        guard let added = try? Amount.sum(cashAdd.map(\.amount)), let reduced = try? Amount.sum(cashReduce.map(\.amount)),
+            let parted = try? Amount.sum([fund, personalAccount, other, wechatPayCash, reduced]),
+            let cash = try? insuranceCash.adding(added).subtracting(reduced)
+        else { throw mismatch("the parts overflow a 64-bit amount") }
+        guard total == parted else {
+            throw mismatch("total_fee \(total.fen) ≠ gov + self + other + wechat_pay_cash + Σreduce = \(parted.fen) fen")
         }
-        let cash = insuranceCash.fen + added - reduced
-        guard wechatPayCash.fen == cash else {
-            throw mismatch("wechat_pay_cash_fee \(wechatPayCash.fen) ≠ med_ins_cash + Σadd − Σreduce = \(cash) fen")
+        guard wechatPayCash == cash else {
+            throw mismatch("wechat_pay_cash_fee \(wechatPayCash.fen) ≠ med_ins_cash + Σadd − Σreduce = \(cash.fen) fen")
         }
     }
 
