@@ -81,12 +81,15 @@ final class FakeCashChannel: PaymentChannel, @unchecked Sendable {
     }
 
     func pay(_ request: PayRequest) async throws -> Outcome<Payment> {
-        let (crash, decline) = state.withLock { state -> (Bool, Bool) in
+        let (crash, decline, duplicate) = state.withLock { state -> (Bool, Bool, Bool) in
+            // Like every channel, an order number already paid is refused, not charged again.
+            if state.paid[request.outTradeNo] != nil { return (false, false, true) }
             if !state.decline { state.paid[request.outTradeNo] = request.amount }
             let crash = state.crashAfterPay
             state.crashAfterPay = false
-            return (crash, state.decline)
+            return (crash, state.decline, false)
         }
+        if duplicate { return .failure(ChannelStatus(code: "ORDERPAID")) }
         if crash { throw SimulatedCrash() }
         if decline { return .failure(ChannelStatus(code: "DECLINED")) }
         return .success(Payment(outTradeNo: request.outTradeNo, amount: request.amount), ChannelStatus(code: "SUCCESS"))
@@ -165,7 +168,7 @@ actor CrashingJournal: CheckoutJournal {
         let platform = FakeInsurancePlatform()
         let cash = FakeCashChannel()
         let journal = CrashingJournal(crashAfterSave: saves)
-        var state: CombinedCheckout.State?
+        var state: CheckoutState?
         do { state = try await parts(platform, cash, journal).run(bill) } catch is SimulatedCrash {}
         if state == nil { state = try await parts(platform, cash, journal.inner).run(bill) }
         try assertConsistent(state, platform, cash)
@@ -221,7 +224,7 @@ actor CrashingJournal: CheckoutJournal {
         let journal = CrashingJournal(crashAfterSave: saves)
         await journal.inner.save(record)
         if saves == 4 { cash.state.withLock { $0.crashAfterRefund = true } }
-        var state: CombinedCheckout.State?
+        var state: CheckoutState?
         do { state = try await parts(platform, cash, journal).refund(bill) } catch is SimulatedCrash {}
         if state == nil { state = try await parts(platform, cash, journal.inner).refund(bill) }
         #expect(state == .refunded(cash: Amount(fen: 2340)))
@@ -235,7 +238,17 @@ actor CrashingJournal: CheckoutJournal {
         }
     }
 
-    private func assertConsistent(_ state: CombinedCheckout.State?, _ platform: FakeInsurancePlatform, _ cash: FakeCashChannel) throws {
+    @Test func aMobilePayRecordIsNotResumedAsAHospitalSideCheckout() async throws {
+        let journal = InMemoryCheckoutJournal()
+        var record = CheckoutRecord(billID: bill.billID, personID: "P1", cashOrderNo: bill.cashOrderNo)
+        record.step = .uploaded
+        await journal.save(record)
+        let platform = FakeInsurancePlatform()
+        await #expect(throws: ChannelError(.invalidRequest, reason: "")) { try await parts(platform, FakeCashChannel(), journal).run(bill) }
+        #expect(platform.activeSettlements == 0)
+    }
+
+    private func assertConsistent(_ state: CheckoutState?, _ platform: FakeInsurancePlatform, _ cash: FakeCashChannel) throws {
         switch state {
         case .completed?:
             #expect(platform.activeSettlements == 1)

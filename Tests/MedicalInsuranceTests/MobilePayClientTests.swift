@@ -37,11 +37,7 @@ import Testing
         let sealed = try MobilePayEnvelope.seal(request, credentials: keys.hospital, timestamp: "1795312800000")
         var recorded = Cassette.Request(HTTPRequest(method: "POST", url: "\(gateway)/\(api)", headers: ["Content-Type": "application/json;charset=utf-8"], body: Data(sealed.envelope.jsonText().utf8)))
         matcher.annotate(&recorded)
-        var reply = try MobilePayEnvelope.seal(answer, credentials: keys.platform, timestamp: "1795312800500").envelope.objectValue
-        reply["code"] = .number(code)
-        reply["message"] = .string(code == "0" ? "成功" : "失败")
-        reply["success"] = .bool(code == "0")
-        return Cassette.Interaction(request: recorded, response: Cassette.Response(HTTPResponse(status: 200, body: Data(ConfigValue.object(reply).jsonText().utf8))))
+        return Cassette.Interaction(request: recorded, response: Cassette.Response(try keys.reply(answer, code: code)))
     }
 
     @Test func uploadOrderQueryRefundAndUndoRoundTrip() async throws {
@@ -85,6 +81,15 @@ import Testing
 }
 
 extension MobilePayEnvelopeTests {
+    /// The centre's answer: `answer` sealed with the platform's keys, with `code` (0 = success).
+    func reply(_ answer: ConfigValue, code: String = "0") throws -> HTTPResponse {
+        var reply = try MobilePayEnvelope.seal(answer, credentials: platform, timestamp: "1795312800500").envelope.objectValue
+        reply["code"] = .number(code)
+        reply["message"] = .string(code == "0" ? "成功" : "失败")
+        reply["success"] = .bool(code == "0")
+        return HTTPResponse(status: 200, body: Data(ConfigValue.object(reply).jsonText().utf8))
+    }
+
     /// Decrypts an envelope's `encData` without verifying (what the platform does before checking the signature).
     static func decryptOnly(_ encData: String, credentials: MobilePayCredentials) throws -> ConfigValue {
         let key = Array(Hex.encode(try BlockCipher(.sm4ECB, key: Array(credentials.appID.utf8.prefix(16))).encrypt(Array("F30D0D261BA04063A0BCAEF19F8ADBCC".utf8)), uppercase: true).utf8.prefix(16))

@@ -8,7 +8,10 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
     public enum Step: String, Codable, Sendable {
         /// Nothing sent yet.
         case started
-        /// 2207 may have been sent under ``CheckoutRecord/settlementMessageID``.
+        /// Mobile pay: the centre accepted the fee upload (6201) as ``CheckoutRecord/payOrderID``.
+        case uploaded
+        /// The insurance payment may have been sent: 2207 under ``CheckoutRecord/settlementMessageID``,
+        /// or (mobile pay) 6202 for ``CheckoutRecord/payOrderID``.
         case settling
         /// The insurance settlement is booked.
         case settled
@@ -16,6 +19,9 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
         case cashPending
         /// Both legs are done.
         case completed
+        /// Mobile pay, rolling back: the refund (6203) of a paid insurance part or the undo (6401) of
+        /// an unpaid upload may have been sent.
+        case undoingInsurance
         /// Nothing remains booked (insurance reversed or undone, no cash taken).
         case rolledBack
         /// Refund of a completed checkout: the insurance undo (2208) may have been sent.
@@ -38,6 +44,11 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
     public var cashOrderNo: String
     /// The cash leg's refund number, once a refund started.
     public var refundNo: String?
+    /// Mobile pay: the centre's `payOrdId` and `payToken` (6201).
+    public var payOrderID: String?
+    public var payToken: String?
+    /// Mobile pay: the split the centre computed.
+    public var split: SettlementResult?
     public var note: String?
 
     public init(billID: String, personID: String, cashOrderNo: String) {

@@ -21,19 +21,8 @@ public struct CombinedCheckout: Sendable {
         self.journal = journal
     }
 
-    /// Where a checkout stands.
-    public enum State: Sendable, Hashable {
-        case completed(settlementID: String, cash: Amount)
-        case awaitingCash(PayerAction?)
-        case rolledBack(String)
-        /// An answer is missing (timeout): run again later.
-        case unresolved(String)
-        /// A completed checkout was refunded on both legs.
-        case refunded(cash: Amount)
-    }
-
     /// Runs or resumes the checkout of `bill`.
-    public func run(_ bill: OutpatientBill) async throws -> State {
+    public func run(_ bill: OutpatientBill) async throws -> CheckoutState {
         var record = try await journal.record(for: bill.billID)
             ?? CheckoutRecord(billID: bill.billID, personID: bill.settlement.personID, cashOrderNo: bill.cashOrderNo)
         var settlementAttempts = 0
@@ -111,6 +100,8 @@ public struct CombinedCheckout: Sendable {
                 return .rolledBack(record.note ?? "rolled back")
             case .refundingInsurance, .refundingCash, .refunded:
                 return try await refund(bill)
+            case .uploaded, .undoingInsurance:
+                throw ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(bill.billID) is a mobile-pay checkout: resume it with MobilePayCheckout")
             }
         }
     }
@@ -120,7 +111,7 @@ public struct CombinedCheckout: Sendable {
     /// step journaled first, so running it again resumes (a repeated 2208 the platform refuses is taken
     /// as already undone; a cash refund that may have been sent is queried, then re-sent under the
     /// same number, which channels treat idempotently).
-    public func refund(_ bill: OutpatientBill) async throws -> State {
+    public func refund(_ bill: OutpatientBill) async throws -> CheckoutState {
         guard var record = try await journal.record(for: bill.billID) else {
             throw ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(bill.billID) has no checkout to refund")
         }
@@ -149,15 +140,7 @@ public struct CombinedCheckout: Sendable {
                     try await journal.save(record)
                     continue
                 }
-                let known = try await cash.queryRefund(RefundReference(outRefundNo: refundNo, order: .outTradeNo(record.cashOrderNo)))
-                let outcome: Outcome<Refund>
-                if known.kind == .success || known.kind == .pending {
-                    outcome = known
-                } else {
-                    outcome = try await cash.refund(RefundRequest(
-                        order: .outTradeNo(record.cashOrderNo), outRefundNo: refundNo, refundAmount: amount, totalAmount: amount, reason: "退费"))
-                }
-                switch outcome {
+                switch try await cash.refundOnce(order: .outTradeNo(record.cashOrderNo), refundNo: refundNo, amount: amount, reason: "退费") {
                 case .success, .pending:
                     record.step = .refunded
                     try await journal.save(record)
@@ -173,7 +156,7 @@ public struct CombinedCheckout: Sendable {
     }
 
     /// Acts on the cash leg's outcome; nil to keep going.
-    private func settleCash(_ outcome: Outcome<Payment>, _ record: inout CheckoutRecord, _ bill: OutpatientBill) async throws -> State? {
+    private func settleCash(_ outcome: Outcome<Payment>, _ record: inout CheckoutRecord, _ bill: OutpatientBill) async throws -> CheckoutState? {
         switch outcome {
         case .success:
             return try await finish(&record, .completed, note: nil)
@@ -194,7 +177,7 @@ public struct CombinedCheckout: Sendable {
         }
     }
 
-    private func finish(_ record: inout CheckoutRecord, _ step: CheckoutRecord.Step, note: String?) async throws -> State {
+    private func finish(_ record: inout CheckoutRecord, _ step: CheckoutRecord.Step, note: String?) async throws -> CheckoutState {
         record.step = step
         record.note = note
         try await journal.save(record)

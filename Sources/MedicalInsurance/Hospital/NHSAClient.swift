@@ -209,5 +209,8 @@ public struct NHSAUnknownOutcome: Error, Sendable, CustomStringConvertible {
     public let infno: String
     public let messageID: String
     public let reason: String
-    public var description: String { "\(infno) msgid \(messageID) has an unknown outcome (\(reason)): reverse it with 2601" }
+    public var description: String {
+        // Mobile-pay calls (62xx–64xx) are resolved by the order's status (6301), the rest by reversal.
+        "\(infno) msgid \(messageID) has an unknown outcome (\(reason)): \(infno.hasPrefix("6") ? "query the order (6301)" : "reverse it with 2601")"
+    }
 }

@@ -5,7 +5,7 @@ import HISPayCore
 /// 5261 query), in fen, with its identities checked:
 /// `total = fundPay + personalPart` and `personalPart = accountPay + cashPay + hospitalPart`;
 /// the mutual-aid part (`acct_mulaid_pay`) is part of `accountPay`.
-public struct SettlementResult: Hashable, Sendable {
+public struct SettlementResult: Hashable, Sendable, Codable {
     /// `setl_id` (absent for a pre-settlement).
     public var settlementID: String?
     /// `mdtrt_id`.

@@ -10,7 +10,7 @@ public final class MobilePayClient: Sendable {
     public let credentials: MobilePayCredentials
     public let gateway: String
     private let transport: any HTTPTransport
-    private let time: any TimeSource
+    public let time: any TimeSource
 
     public init(credentials: MobilePayCredentials, gateway: String, transport: any HTTPTransport, time: any TimeSource = SystemTimeSource()) {
         self.credentials = credentials
