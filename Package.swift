@@ -65,13 +65,13 @@ let package = Package(
         ),
         .target(
             name: "WeChatPay",
-            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCompression"],
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCompression", "MedicalInsurance"],
             swiftSettings: strict
         ),
         .target(
             name: "Alipay",
             dependencies: [
-                "HISPayCore", "HISPayCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "HISPayCore", "HISPayCrypto", "MedicalInsurance", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
         ),
@@ -132,12 +132,12 @@ let package = Package(
         ),
         .testTarget(
             name: "WeChatPayTests",
-            dependencies: ["WeChatPay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            dependencies: ["WeChatPay", "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AlipayTests",
-            dependencies: ["Alipay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            dependencies: ["Alipay", "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -6,14 +6,14 @@ import HISPay
 /// configured endpoints (the simulator in tests).
 struct SettleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "settle", abstract: "Settle an outpatient bill: insurance (2207) plus the cash part on a payment channel.")
+        commandName: "settle", abstract: "Settle an outpatient bill: insurance (2207, or mobile pay 6201/6202) plus the cash part on a payment channel.")
 
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "insurance.")
     var channel: ChannelOption
 
-    @Option(help: "JSON file of the bill: billId, personId, certificateType, certificateNumber, total (yuan), visitId, chargeBatch, useAccount, insuranceType, insuredArea, cashOrderNo, subject, authCode.")
+    @Option(help: "JSON file of the bill: billId, personId, certificateType, certificateNumber, total (yuan), visitId, chargeBatch, useAccount, insuranceType, insuredArea, cashOrderNo, subject, authCode — or, for mobile pay, billId, payAuthNo, upload (the 6201 data), cashOrderNo, subject, authCode.")
     var bill: String
 
     @Option(help: "wechatpay, wechatpay-v2, alipay or unionpay.")
@@ -40,44 +40,67 @@ struct SettleCommand: AsyncParsableCommand {
         guard let configuration = try global.loadConfiguration() else { throw CLIError("settle needs --config FILE") }
         let merchant = try configuration.merchant(named: global.merchant)
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
-        let outpatient = try Self.bill(CLIFiles.read(bill), path: bill)
-        let checkout = CombinedCheckout(
-            insurance: try ChannelFactory.insuranceClient(merchant: merchant, transport: settings),
-            cash: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), journal: InMemoryCheckoutJournal())
+        let data = try CLIFiles.read(bill)
+        guard let fields = ConfigValue.decode(data)?.objectValue else { throw CLIError("\(bill) is not a JSON object") }
+        let billID: String
+        let state: CheckoutState
+        if fields["payAuthNo"] != nil {
+            let mobile = try Self.mobilePayBill(fields, path: bill)
+            let checkout = MobilePayCheckout(
+                centre: try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings),
+                cash: PlainCashLeg(channel: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), scene: Self.scene(fields)),
+                journal: InMemoryCheckoutJournal())
+            (billID, state) = (mobile.billID, try await checkout.run(mobile))
+        } else {
+            let outpatient = try Self.bill(fields, path: bill)
+            let checkout = CombinedCheckout(
+                insurance: try ChannelFactory.insuranceClient(merchant: merchant, transport: settings),
+                cash: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), journal: InMemoryCheckoutJournal())
+            (billID, state) = (outpatient.billID, try await checkout.run(outpatient))
+        }
         let output: Output
-        switch try await checkout.run(outpatient) {
+        switch state {
         case .completed(let settlementID, let cash):
-            output = Output(billId: outpatient.billID, state: "completed", settlementId: settlementID, cashAmount: cash.fen, reason: nil)
+            output = Output(billId: billID, state: "completed", settlementId: settlementID, cashAmount: cash.fen, reason: nil)
         case .awaitingCash:
-            output = Output(billId: outpatient.billID, state: "awaitingCash", settlementId: nil, cashAmount: nil, reason: "the patient must complete the cash payment")
+            output = Output(billId: billID, state: "awaitingCash", settlementId: nil, cashAmount: nil, reason: "the patient must complete the cash payment")
         case .rolledBack(let reason):
-            output = Output(billId: outpatient.billID, state: "rolledBack", settlementId: nil, cashAmount: nil, reason: reason)
+            output = Output(billId: billID, state: "rolledBack", settlementId: nil, cashAmount: nil, reason: reason)
         case .unresolved(let reason):
-            output = Output(billId: outpatient.billID, state: "unresolved", settlementId: nil, cashAmount: nil, reason: reason)
+            output = Output(billId: billID, state: "unresolved", settlementId: nil, cashAmount: nil, reason: reason)
         case .refunded(let cash):
-            output = Output(billId: outpatient.billID, state: "refunded", settlementId: nil, cashAmount: cash.fen, reason: nil)
+            output = Output(billId: billID, state: "refunded", settlementId: nil, cashAmount: cash.fen, reason: nil)
         }
         try JSONOutput.print(output)
     }
 
-    /// Reads the bill file.
-    static func bill(_ data: Data, path: String) throws -> OutpatientBill {
-        guard let fields = ConfigValue.decode(data)?.objectValue else { throw CLIError("\(path) is not a JSON object") }
-        func text(_ key: String) throws -> String {
-            guard let value = fields[key]?.text, !value.isEmpty else { throw CLIError("\(path) lacks \(key)") }
-            return value
-        }
+    /// At the counter (`authCode`: barcode) or by QR.
+    static func scene(_ fields: [String: ConfigValue]) -> PaymentScene {
+        fields["authCode"]?.text.map { .barcode(authCode: $0) } ?? .qrCode
+    }
+
+    /// Reads a mobile-pay bill: `billId`, `payAuthNo`, `upload` (the 6201 data object), `cashOrderNo`, `subject`.
+    static func mobilePayBill(_ fields: [String: ConfigValue], path: String) throws -> MobilePayBill {
+        let text = BillFields(fields: fields, path: path).text
+        guard case .object? = fields["upload"] else { throw CLIError("\(path) lacks upload (the 6201 fee-upload object)") }
+        return MobilePayBill(
+            billID: try text("billId"), payAuthNo: try text("payAuthNo"), upload: fields["upload"] ?? .null, cashOrderNo: try text("cashOrderNo"),
+            subject: try text("subject"))
+    }
+
+    /// Reads an outpatient bill settled at the hospital side (2206/2207).
+    static func bill(_ fields: [String: ConfigValue], path: String) throws -> OutpatientBill {
+        let text = BillFields(fields: fields, path: path).text
         let total: Amount
         do { total = try Amount(yuan: try text("total")) } catch let error as CLIError { throw error } catch {
             throw CLIError("\(path): total: \(error)")
         }
-        let scene: PaymentScene = fields["authCode"]?.text.map { .barcode(authCode: $0) } ?? .qrCode
         return OutpatientBill(
             billID: try text("billId"),
             settlement: SettlementRequest(
                 personID: try text("personId"), certificateType: try text("certificateType"), certificateNumber: try text("certificateNumber"),
                 total: total, visitID: try text("visitId"), chargeBatch: try text("chargeBatch"), useAccount: fields["useAccount"] == .bool(true),
                 insuranceType: try text("insuranceType")),
-            insuredArea: fields["insuredArea"]?.text, cashOrderNo: try text("cashOrderNo"), subject: try text("subject"), cashScene: scene)
+            insuredArea: fields["insuredArea"]?.text, cashOrderNo: try text("cashOrderNo"), subject: try text("subject"), cashScene: Self.scene(fields))
     }
 }

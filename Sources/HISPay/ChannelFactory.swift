@@ -36,4 +36,13 @@ public enum ChannelFactory {
         }
         return NHSAClient(profile: try NHSAProfile(block: block), transport: CurlTransport(configuration: settings))
     }
+
+    /// The mobile-payment centre client of `merchant` (`insurance.mobilePay`).
+    public static func mobilePayClient(merchant: MerchantProfile, transport settings: CurlTransport.Configuration) throws -> MobilePayClient {
+        guard let block = try merchant.block(for: .insurance)?.block("mobilePay") else {
+            throw ConfigurationError(.missingKey, "merchant \(merchant.name) has no \"insurance.mobilePay\" block")
+        }
+        return MobilePayClient(
+            credentials: try MobilePayCredentials(block: block), gateway: try block.string("gateway"), transport: CurlTransport(configuration: settings))
+    }
 }

@@ -14,12 +14,17 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let header = try Fixtures.vector("wechat-v3-authorization-header")["vectors"][1]["inputs"]
         try Data(header["merchant_private_key_pkcs8_pem"].string.utf8).write(to: directory.appendingPathComponent("apiclient_key.pem"))
+        let keys = try Fixtures.vector("nhsa-sm-envelope-demo-keys")["inputs"]
+        try Data(keys["privateKey_b64"].string.utf8).write(to: directory.appendingPathComponent("hospital_sm2.key"))
+        try Data(keys["second_pair"]["publicKey_b64"].string.utf8).write(to: directory.appendingPathComponent("platform_sm2.pub"))
         config = directory.appendingPathComponent("hispay.json")
         // Port 9 (discard) is closed on loopback: the platform is unreachable.
         try Data("""
             {"transport": {"proxy": "direct", "connectTimeoutSeconds": 2},
              "merchants": [{"name": "main-campus",
-              "insurance": {"fixmedinsCode": "H44010600001", "fixmedinsName": "测试医院", "mdtrtareaAdmvs": "440100", "gateway": "http://127.0.0.1:9/fsi/api"},
+              "insurance": {"fixmedinsCode": "H44010600001", "fixmedinsName": "测试医院", "mdtrtareaAdmvs": "440100", "gateway": "http://127.0.0.1:9/fsi/api",
+                "mobilePay": {"appId": "\(keys["appId"].string)", "appSecret": "\(keys["appSecret"].string)", "privateKey": "hospital_sm2.key",
+                              "platformPublicKey": "platform_sm2.pub", "gateway": "http://127.0.0.1:9/hos"}},
               "wechatpay": {"mchId": "1900000001", "appId": "wx2421b1c4370ec43b", "merchantSerialNo": "\(header["serial_no"].string)",
                             "privateKey": "apiclient_key.pem", "apiV3Key": "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb", "baseURL": "http://127.0.0.1:9"}}]}
             """.utf8).write(to: config)
@@ -46,6 +51,20 @@ import Testing
         #expect((output["reason"] as? String)?.contains("unreachable") == true)
     }
 
+    let mobilePay: [String: Any] = [
+        "billId": "RCPT20261122002", "payAuthNo": "AUTH1", "upload": ["psnNo": "P1", "medfeeSumamt": "123.40"],
+        "cashOrderNo": "CASH20261122002", "subject": "门诊缴费",
+    ]
+
+    @Test func aMobilePayBillGoesToTheCentreAndIsUnresolvedWhenItIsUnreachable() throws {
+        let run = try CommandLineRun(["settle", "--channel", "insurance", "--bill", try bill(mobilePay), "--cash-channel", "wechatpay", "--config", config.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(output["state"] as? String == "unresolved")
+        #expect(output["billId"] as? String == "RCPT20261122002")
+        #expect((output["reason"] as? String)?.contains("6201") == true, "\(output)")
+    }
+
     @Test func badBillsAndChannelsAreRefusedInOneLine() throws {
         var missing = complete
         missing["visitId"] = nil
@@ -56,6 +75,7 @@ import Testing
             (["settle", "--channel", "insurance", "--bill", try bill(badTotal), "--cash-channel", "wechatpay"], "total"),
             (["settle", "--channel", "insurance", "--bill", try bill(complete), "--cash-channel", "insurance"], "payment channel"),
             (["settle", "--channel", "insurance", "--bill", try bill(complete), "--cash-channel", "alipay"], "no \"alipay\" block"),
+            (["settle", "--channel", "insurance", "--bill", try bill(mobilePay.merging(["upload": "x"]) { $1 }), "--cash-channel", "wechatpay"], "lacks upload"),
         ]
         for (arguments, reason) in cases {
             let run = try CommandLineRun(arguments + ["--config", config.path])

@@ -2,6 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 import HISPayTestSupport
+import MedicalInsurance
 import Synchronization
 import Testing
 import WeChatPay
@@ -153,15 +154,85 @@ import WeChatPay
     }
 }
 
-/// Answers every request with one response and keeps what was sent, for requests whose bytes are
-/// randomized (RSA-OAEP fields) and so cannot be replayed from a cassette.
+extension WeChatMedInsTests {
+    static let mobilePayOrder = MobilePayOrder(
+        billID: "RCPT20261122001", payOrderID: "ORD440100202611221000000001", payToken: "TK1", payAuthNo: "AUTH440100202611220959000001",
+        split: SettlementResult(total: Amount(fen: 12_340), fundPay: Amount(fen: 7000), personalPart: Amount(fen: 5340), accountPay: Amount(fen: 3000), cashPay: Amount(fen: 2340)),
+        cashOrderNo: "MZ20261122001", subject: "门诊缴费")
+
+    /// A leg on `transport` answering with `bodies` in turn (signed like the gateway's answers).
+    fileprivate static func leg(_ bodies: [(Int, String?)]) throws -> (WeChatMedInsCashLeg, CapturingTransport) {
+        let script = try WeChatPayScript()
+        let answers = try bodies.map { try script.response(status: $0.0, body: $0.1.map { Data($0.utf8) }, sign: true, at: script.keys.now) }
+        let transport = CapturingTransport(answers: answers)
+        let channel = WeChatPayV3Channel(
+            configuration: try script.configuration(), transport: transport, time: ManualTimeSource(script.keys.now), nonces: ScriptedNonceSource())
+        let details = WeChatMedInsCashLeg.Details(
+            orderType: "DIAG_PAY", payer: JSAPIPayer(surface: .weChatMiniProgram, payerID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"),
+            patient: .init(name: "张三", idNumber: "44010619900101123x"), cityID: "440100", institutionName: "广州市第一人民医院",
+            institutionCode: "H44010600001", callbackURL: "https://his.example/notify/wechatpay-medins", geoLocation: "113.264385,23.129112")
+        return (WeChatMedInsCashLeg(channel: channel, details: details), transport)
+    }
+
+    @Test func mixedOrderLegPrepaysTheCashPartThenPlacesTheCentresOrder() async throws {
+        let created = #"{"mix_trade_no":"1217752501201407033233368318","mix_pay_status":"MIX_PAY_CREATED"}"#
+        let (leg, transport) = try Self.leg([(200, #"{"prepay_id":"wx201410272009395522657a690389285100"}"#), (200, created)])
+        let outcome = try await leg.place(Self.mobilePayOrder)
+        #expect(outcome.kind == .pending)
+        #expect(outcome.value?.transactionID == "1217752501201407033233368318")
+        guard case .jsapiParameters(let parameters)? = outcome.value?.payerAction else { Issue.record("expected JSAPI parameters"); return }
+        #expect(parameters["package"] == "prepay_id=wx201410272009395522657a690389285100")
+        #expect(transport.requests.map(\.url) == ["https://api.mch.weixin.qq.com/v3/pay/transactions/jsapi", "https://api.mch.weixin.qq.com/v3/med-ins/orders"])
+        let prepay = try #require(try JSONSerialization.jsonObject(with: transport.requests[0].body) as? [String: Any])
+        #expect((prepay["amount"] as? [String: Any])?["total"] as? Int == 2340 && prepay["out_trade_no"] as? String == "MZ20261122001")
+        let body = try #require(try JSONSerialization.jsonObject(with: transport.requests[1].body) as? [String: Any])
+        #expect(body["mix_pay_type"] as? String == "CASH_AND_INSURANCE" && body["prepay_id"] as? String == "wx201410272009395522657a690389285100")
+        #expect(body["pay_order_id"] as? String == "ORD440100202611221000000001" && body["pay_auth_no"] as? String == "AUTH440100202611220959000001")
+        #expect(body["serial_no"] as? String == "RCPT20261122001" && body["out_trade_no"] as? String == "MZ20261122001")
+        #expect(body["total_fee"] as? Int == 12_340 && body["med_ins_gov_fee"] as? Int == 7000 && body["med_ins_self_fee"] as? Int == 3000)
+        #expect(body["med_ins_cash_fee"] as? Int == 2340 && body["wechat_pay_cash_fee"] as? Int == 2340)
+        #expect((body["passthrough_request_content"] as? String)?.contains(#""payOrdId":"ORD440100202611221000000001""#) == true)
+    }
+
+    @Test func mixedOrderLegReportsAFailedPrepaymentWithoutPlacingTheOrder() async throws {
+        let (leg, transport) = try Self.leg([(400, #"{"code":"PARAM_ERROR","message":"openid不正确"}"#)])
+        let outcome = try await leg.place(Self.mobilePayOrder)
+        #expect(outcome.kind == .failure && outcome.status.code == "PARAM_ERROR")
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func mixedOrderLegRefundsCashThenNotifiesTheInsuranceRefund() async throws {
+        let paid = #"{"mix_trade_no":"1217752501201407033233368318","out_trade_no":"MZ20261122001","mix_pay_status":"MIX_PAY_SUCCESS"}"#
+        let refund = #"{"refund_id":"50000000382019052709732678859","out_refund_no":"MZ20261122001R","status":"PROCESSING","amount":{"refund":2340,"total":2340,"currency":"CNY"}}"#
+        let (leg, transport) = try Self.leg([
+            (404, #"{"code":"RESOURCE_NOT_EXISTS","message":"退款单不存在"}"#), (200, refund), (200, paid), (204, nil),
+        ])
+        let outcome = try await leg.refund(Self.mobilePayOrder, refundNo: "MZ20261122001R")
+        #expect(outcome.kind == .success)
+        #expect(transport.requests.map { "\($0.method) \($0.url.dropFirst("https://api.mch.weixin.qq.com".count))" } == [
+            "GET /v3/refund/domestic/refunds/MZ20261122001R", "POST /v3/refund/domestic/refunds",
+            "GET /v3/med-ins/orders/out-trade-no/MZ20261122001", "POST /v3/med-ins/refunds/notify?mix_trade_no=1217752501201407033233368318",
+        ])
+        let notice = try #require(try JSONSerialization.jsonObject(with: transport.requests[3].body) as? [String: Any])
+        #expect(notice["med_refund_total_fee"] as? Int == 10_000 && notice["med_refund_gov_fee"] as? Int == 7000 && notice["med_refund_self_fee"] as? Int == 3000)
+        #expect(notice["out_refund_no"] as? String == "MZ20261122001R")
+    }
+}
+
+/// Answers requests with scripted responses in turn (the last one repeated) and keeps what was
+/// sent, for requests whose bytes are randomized (RSA-OAEP fields) and so cannot be replayed from
+/// a cassette.
 private final class CapturingTransport: HTTPTransport {
-    private let answer: HTTPResponse
+    private let answers: [HTTPResponse]
     private let sent = Mutex<[HTTPRequest]>([])
-    init(answer: HTTPResponse) { self.answer = answer }
+    init(answers: [HTTPResponse]) { self.answers = answers }
+    convenience init(answer: HTTPResponse) { self.init(answers: [answer]) }
     var requests: [HTTPRequest] { sent.withLock { $0 } }
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        sent.withLock { $0.append(request) }
-        return answer
+        let index = sent.withLock { sent in
+            sent.append(request)
+            return sent.count - 1
+        }
+        return answers[min(index, answers.count - 1)]
     }
 }

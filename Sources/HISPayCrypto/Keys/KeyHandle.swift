@@ -31,10 +31,18 @@ final class KeyHandle: @unchecked Sendable {
         publicOnly: Bool,
         password: String?
     ) throws -> KeyHandle {
-        // OpenSSL 3.0's decoder lookup is not safe to run from several threads at once: it
-        // intermittently fails with "DECODER routines::unsupported". Keys are decoded rarely (on
-        // loading a profile), so one process-wide lock costs nothing.
-        try decoderLock.withLock { _ in try decodeUnlocked(bytes, format: format, keyType: keyType, publicOnly: publicOnly, password: password) }
+        // OpenSSL 3.0's decoder lookup is not safe to run from several threads at once, and even
+        // on one thread its first SM2 lookup in a process intermittently fails with "DECODER
+        // routines::unsupported" (2 of 60 `hispay settle` runs) while the same bytes decode on a
+        // second attempt. Keys are decoded rarely (on loading a profile): one process-wide lock
+        // and one retry of exactly that failure cost nothing.
+        try decoderLock.withLock { _ in
+            do {
+                return try decodeUnlocked(bytes, format: format, keyType: keyType, publicOnly: publicOnly, password: password)
+            } catch let error as CryptoError where error.code == .malformedKey && error.reason.contains("DECODER routines::unsupported") {
+                return try decodeUnlocked(bytes, format: format, keyType: keyType, publicOnly: publicOnly, password: password)
+            }
+        }
     }
 
     private static let decoderLock = Mutex(())

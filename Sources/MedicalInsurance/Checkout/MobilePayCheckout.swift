@@ -45,7 +45,7 @@ public struct MobilePayCheckout: Sendable {
         } catch let error as NHSAUnknownOutcome {
             return .unresolved(error.description)
         } catch let error as ChannelError where error.code == .transport {
-            return .unresolved("unanswered: \(error)")
+            return .unresolved("no answer: \(error.reason)")
         }
     }
 
