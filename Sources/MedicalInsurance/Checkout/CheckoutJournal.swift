@@ -5,6 +5,17 @@ public protocol CheckoutJournal: Sendable {
     func save(_ record: CheckoutRecord) async throws
 }
 
+extension CheckoutJournal {
+    /// Ends a checkout at `step` (``CheckoutRecord/Step/completed`` or
+    /// ``CheckoutRecord/Step/rolledBack``) with `note`, saved, and returns the state that means.
+    func finish(_ record: inout CheckoutRecord, _ step: CheckoutRecord.Step, note: String?) async throws -> CheckoutState {
+        record.step = step
+        record.note = note
+        try await save(record)
+        return step == .completed ? record.completedState : .rolledBack(note ?? "rolled back")
+    }
+}
+
 /// A journal in memory, for tests and single-process use until a durable store is configured.
 public actor InMemoryCheckoutJournal: CheckoutJournal {
     private var records: [String: CheckoutRecord] = [:]

@@ -57,4 +57,7 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
         self.personID = personID
         self.cashOrderNo = cashOrderNo
     }
+
+    /// The state of a completed checkout: its settlement and the cash taken.
+    var completedState: CheckoutState { .completed(settlementID: settlementID ?? "", cash: cashAmount ?? .zero) }
 }

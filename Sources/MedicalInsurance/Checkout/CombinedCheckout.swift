@@ -35,7 +35,7 @@ public struct CombinedCheckout: Sendable {
                 do {
                     record.preSettledCash = try await insurance.preSettle(bill.settlement, insuredArea: bill.insuredArea).cashPay
                 } catch let error as ChannelError where error.code == .invalidRequest {
-                    return try await finish(&record, .rolledBack, note: "insurance refused the pre-settlement: \(error.reason)")
+                    return try await journal.finish(&record, .rolledBack, note: "insurance refused the pre-settlement: \(error.reason)")
                 } catch let error as ChannelError where error.isRetrySafe {
                     return .unresolved("insurance platform unreachable: \(error.reason)")
                 } catch let error as NHSAUnknownOutcome {
@@ -62,7 +62,7 @@ public struct CombinedCheckout: Sendable {
                     record.step = .settled
                     try await journal.save(record)
                 case .failure(let status):
-                    return try await finish(&record, .rolledBack, note: "insurance refused the settlement: \(status.message ?? status.description)")
+                    return try await journal.finish(&record, .rolledBack, note: "insurance refused the settlement: \(status.message ?? status.description)")
                 case .pending, .unknown:
                     // Sent but unanswered: resolved on the next pass by reversal.
                     continue
@@ -85,7 +85,7 @@ public struct CombinedCheckout: Sendable {
                 try await journal.save(record)
             case .settled:
                 guard let amount = record.cashAmount, amount.fen > 0 else {
-                    return try await finish(&record, .completed, note: nil)
+                    return try await journal.finish(&record, .completed, note: nil)
                 }
                 record.step = .cashPending
                 try await journal.save(record)
@@ -95,7 +95,7 @@ public struct CombinedCheckout: Sendable {
                 let outcome = try await cash.query(.outTradeNo(record.cashOrderNo))
                 if let state = try await settleCash(outcome, &record, bill) { return state }
             case .completed:
-                return .completed(settlementID: record.settlementID ?? "", cash: record.cashAmount ?? .zero)
+                return record.completedState
             case .rolledBack:
                 return .rolledBack(record.note ?? "rolled back")
             case .refundingInsurance, .refundingCash, .refunded:
@@ -159,28 +159,21 @@ public struct CombinedCheckout: Sendable {
     private func settleCash(_ outcome: Outcome<Payment>, _ record: inout CheckoutRecord, _ bill: OutpatientBill) async throws -> CheckoutState? {
         switch outcome {
         case .success:
-            return try await finish(&record, .completed, note: nil)
+            return try await journal.finish(&record, .completed, note: nil)
         case .pending(let payment, _):
             return .awaitingCash(payment?.payerAction)
         case .unknown(let status):
             return .unresolved("cash payment outcome unknown: \(status)")
         case .failure(let status):
             guard let settlementID = record.settlementID, let visitID = record.visitID else {
-                return try await finish(&record, .rolledBack, note: "cash payment failed before insurance settled")
+                return try await journal.finish(&record, .rolledBack, note: "cash payment failed before insurance settled")
             }
             switch try await insurance.undoSettlement(settlementID: settlementID, visitID: visitID, personID: record.personID, insuredArea: bill.insuredArea) {
             case .success:
-                return try await finish(&record, .rolledBack, note: "cash payment failed (\(status.code ?? "-")); insurance settlement undone")
+                return try await journal.finish(&record, .rolledBack, note: "cash payment failed (\(status.code ?? "-")); insurance settlement undone")
             default:
                 return .unresolved("cash payment failed and the insurance undo (2208) has no answer yet")
             }
         }
-    }
-
-    private func finish(_ record: inout CheckoutRecord, _ step: CheckoutRecord.Step, note: String?) async throws -> CheckoutState {
-        record.step = step
-        record.note = note
-        try await journal.save(record)
-        return step == .completed ? .completed(settlementID: record.settlementID ?? "", cash: record.cashAmount ?? .zero) : .rolledBack(note ?? "rolled back")
     }
 }

@@ -60,7 +60,7 @@ public struct MobilePayCheckout: Sendable {
                 do {
                     answer = try await centre.uploadFees(bill.uploadData).objectValue
                 } catch let error as ChannelError where error.code == .invalidRequest {
-                    return try await finish(&record, .rolledBack, note: "the centre refused the fee upload: \(error.reason)")
+                    return try await journal.finish(&record, .rolledBack, note: "the centre refused the fee upload: \(error.reason)")
                 }
                 guard let payOrderID = answer["payOrdId"]?.text, let payToken = answer["payToken"]?.text else {
                     throw ChannelError(.invalidResponse, channel: .insurance, reason: "6201 answer lacks payOrdId or payToken")
@@ -111,13 +111,13 @@ public struct MobilePayCheckout: Sendable {
                     record.step = .uploaded
                     try await journal.save(record)
                 } else if status.isClosed {
-                    return try await finish(&record, .rolledBack, note: "the centre closed the order (ordStas \(status.rawValue))")
+                    return try await journal.finish(&record, .rolledBack, note: "the centre closed the order (ordStas \(status.rawValue))")
                 } else {
                     return .unresolved("insurance payment in progress (ordStas \(status.rawValue)): run again later")
                 }
             case .settled:
                 guard let amount = record.cashAmount, amount.fen > 0 else {
-                    return try await finish(&record, .completed, note: nil)
+                    return try await journal.finish(&record, .completed, note: nil)
                 }
                 if let state = try await placeCash(&record, bill) { return state }
             case .cashPending:
@@ -125,7 +125,7 @@ public struct MobilePayCheckout: Sendable {
             case .undoingInsurance:
                 if let state = try await undoInsurance(&record, payAuthNo: bill.payAuthNo) { return state }
             case .completed:
-                return .completed(settlementID: record.settlementID ?? "", cash: record.cashAmount ?? .zero)
+                return record.completedState
             case .rolledBack:
                 return .rolledBack(record.note ?? "rolled back")
             case .refundingInsurance, .refundingCash, .refunded:
@@ -190,7 +190,7 @@ public struct MobilePayCheckout: Sendable {
         switch outcome {
         case .success:
             if cash.settlesInsurance { record.settlementID = record.payOrderID }
-            return try await finish(&record, .completed, note: nil)
+            return try await journal.finish(&record, .completed, note: nil)
         case .pending(let payment, _):
             return .awaitingCash(payment?.payerAction)
         case .unknown(let status):
@@ -210,18 +210,18 @@ public struct MobilePayCheckout: Sendable {
         let note = record.note ?? "rolled back"
         let status = try await orderStatus(record)
         if status.isClosed {
-            return try await finish(&record, .rolledBack, note: "\(note); the centre holds the order closed (ordStas \(status.rawValue))")
+            return try await journal.finish(&record, .rolledBack, note: "\(note); the centre holds the order closed (ordStas \(status.rawValue))")
         }
         if record.settlementID != nil || status.isInsurancePaid {
             if let state = try await refundAtCentre(&record, refundNo: record.cashOrderNo + "C") { return state }
-            return try await finish(&record, .rolledBack, note: "\(note); insurance part refunded (6203)")
+            return try await journal.finish(&record, .rolledBack, note: "\(note); insurance part refunded (6203)")
         }
         do {
             _ = try await centre.undoUpload(.object(["payOrdId": .string(record.payOrderID ?? ""), "payAuthNo": .string(payAuthNo)]))
         } catch let error as ChannelError where error.code == .invalidRequest {
             return .unresolved("the centre refused the upload undo (6401) of an order in ordStas \(status.rawValue): \(error.reason)")
         }
-        return try await finish(&record, .rolledBack, note: "\(note); fee upload undone (6401)")
+        return try await journal.finish(&record, .rolledBack, note: "\(note); fee upload undone (6401)")
     }
 
     /// 6203 for the whole order under `refundNo`; nil once the centre refunded it.
@@ -257,12 +257,5 @@ public struct MobilePayCheckout: Sendable {
         return MobilePayOrder(
             billID: bill.billID, payOrderID: payOrderID, payToken: payToken, payAuthNo: bill.payAuthNo, split: split,
             cashOrderNo: bill.cashOrderNo, subject: bill.subject)
-    }
-
-    private func finish(_ record: inout CheckoutRecord, _ step: CheckoutRecord.Step, note: String?) async throws -> CheckoutState {
-        record.step = step
-        record.note = note
-        try await journal.save(record)
-        return step == .completed ? .completed(settlementID: record.settlementID ?? "", cash: record.cashAmount ?? .zero) : .rolledBack(note ?? "rolled back")
     }
 }
