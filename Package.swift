@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries and the one C shim for their variadic/macro APIs.
@@ -88,8 +90,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "HISPayStore",
+            dependencies: [
+                "HISPayCore", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "HISPay",
-            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance"],
+            dependencies: [
+                "HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance",
+                "HISPayStore",
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -108,6 +120,11 @@ let package = Package(
             dependencies: ["HISPayCore"],
             path: "Tests/HISPayTestSupport",
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HISPayStoreTests",
+            dependencies: ["HISPayStore", "HISPayCore", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what HISPay needs on Debian/Ubuntu: OpenSSL 3, libcurl and zlib headers, pkg-config, and
-# python3 (the loopback test server). The Swift 6.3 toolchain itself must already be on PATH.
+# Installs what HISPay needs on Debian/Ubuntu: OpenSSL 3, libcurl and zlib headers, pkg-config,
+# python3 (the loopback test server) and, with --tests, a PostgreSQL server (the store's tests). The
+# Swift 6.3 toolchain itself must already be on PATH.
 set -euo pipefail
 
 packages=(libssl-dev libcurl4-openssl-dev zlib1g-dev pkg-config)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
+if [ "${1:-}" = "--tests" ]; then packages+=(postgresql); fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian/Ubuntu machine and runs the whole test suite.
+# Sets up a fresh Debian/Ubuntu machine and runs the whole test suite, with a throwaway PostgreSQL
+# server on 127.0.0.1 for the store's tests (stopped and removed when the suite ends).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --tests
+read -r url dir < <(bash scripts/postgres.sh)
+trap 'bash scripts/postgres.sh stop "$dir"' EXIT
+export HISPAY_TEST_POSTGRES_URL="$url"
 swift build            # also builds the hispay executable the CLI tests run
 swift test

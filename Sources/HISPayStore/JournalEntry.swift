@@ -1,0 +1,39 @@
+import Foundation
+import HISPayCore
+
+/// One outgoing operation in the payment journal, keyed by merchant, channel and merchant order
+/// number: written before the request is sent, updated with its outcome, and read by the resolver
+/// and the notification centre (to check a callback's amount against what was asked).
+public struct JournalEntry: Sendable, Hashable {
+    public var merchant: String
+    public var channel: ChannelID
+    /// The merchant order number (or refund number for a refund).
+    public var orderNo: String
+    /// `pay`, `refund`, `close`, `reverse`, `capture`…
+    public var operation: ChannelOperation
+    public var amount: Amount
+    public var state: OrderState
+    /// When an unpaid order should be closed or reversed instead of queried again.
+    public var expiresAt: Date?
+    public var updatedAt: Date
+    /// How many times the resolver has asked the channel.
+    public var attempts: Int
+    /// When the resolver should ask next.
+    public var nextCheckAt: Date?
+
+    public init(
+        merchant: String, channel: ChannelID, orderNo: String, operation: ChannelOperation, amount: Amount, state: OrderState = .sending,
+        expiresAt: Date? = nil, updatedAt: Date, attempts: Int = 0, nextCheckAt: Date? = nil
+    ) {
+        self.merchant = merchant
+        self.channel = channel
+        self.orderNo = orderNo
+        self.operation = operation
+        self.amount = amount
+        self.state = state
+        self.expiresAt = expiresAt
+        self.updatedAt = updatedAt
+        self.attempts = attempts
+        self.nextCheckAt = nextCheckAt
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import HISPayCore
+
+/// Durable state that must survive a crash: the inbox of verified callback events (each recorded
+/// exactly once), the payment journal, and small JSON documents (checkout records, cursors).
+/// ``SQLPaymentStore`` implements it on SQLite (the embedded default) and PostgreSQL (several HIS
+/// nodes on one database); every write is durable when the call returns.
+public protocol PaymentStore: Sendable {
+    /// Records `event` for `merchant` unless an event with the same channel and deduplication key is
+    /// already recorded (then returns that one, `isNew == false`). A new event that is not
+    /// quarantined moves its journaled order forward in the same transaction — never back.
+    func record(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording
+    /// Delivered (not quarantined) events after `cursor`, oldest first.
+    func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent]
+    /// Quarantined events after `cursor`, oldest first, for a person to review.
+    func quarantined(after cursor: Int64, limit: Int) async throws -> [StoredEvent]
+    /// Writes a journal entry (insert or update). Its state is only ever moved forward: a state a
+    /// callback already advanced is kept.
+    func save(_ entry: JournalEntry) async throws
+    func entry(merchant: String, channel: ChannelID, orderNo: String) async throws -> JournalEntry?
+    /// Entries still pending or unknown whose next check is due at `now`, soonest first.
+    func dueEntries(at now: Date, limit: Int) async throws -> [JournalEntry]
+    /// A JSON document by kind and id.
+    func document(_ kind: String, id: String) async throws -> Data?
+    func saveDocument(_ kind: String, id: String, _ body: Data) async throws
+    func close() async throws
+}

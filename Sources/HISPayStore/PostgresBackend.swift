@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// PostgreSQL, for hospital groups whose HIS nodes share one database: a connection pool, each
+/// transaction on one leased connection. Statements are the store's `?` form with the placeholders
+/// numbered (`$1`, `$2`, …) on the way out.
+public final class PostgresBackend: SQLBackend {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    public var dialect: SQLDialect { .postgres }
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        runner = Task { await client.run() }
+    }
+
+    /// Connects to `postgres://user:password@host:port/database[?connect_timeout=SECONDS]` (TLS
+    /// off: loopback or a trusted network) and checks the server answers within the timeout
+    /// (default 10 s).
+    public static func open(url: String, logger: Logger = PostgresBackend.quietLogger) async throws -> PostgresBackend {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
+        else {
+            throw StoreError(.invalidLocation, "a PostgreSQL store is postgres://user[:password]@host[:port]/database")
+        }
+        let database = String(components.path.drop { $0 == "/" })
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database.isEmpty ? nil : database, tls: .disable)
+        let timeout = Duration.seconds(components.queryItems?.first { $0.name == "connect_timeout" }?.value.flatMap(Int.init) ?? 10)
+        configuration.options.connectTimeout = timeout
+        let backend = PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        do {
+            // The pool retries a refused connection on its own: bound the first answer.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await backend.transaction { db in try await db.query("SELECT 1", []) } }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw StoreError(.unavailable, "no answer within \(timeout)")
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        } catch {
+            backend.runner.cancel()
+            throw StoreError(.unavailable, "PostgreSQL at \(host):\(components.port ?? 5432) could not be reached: \(error)")
+        }
+        return backend
+    }
+
+    /// The default logger: the pool's connection retries are not worth a line each.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "hispay.store.postgres")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    @discardableResult
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        let logger = logger
+        return try await client.withConnection { connection in
+            let executor = Executor(connection: connection, logger: logger)
+            try await executor.query("BEGIN", [])
+            do {
+                let value = try await body(executor)
+                try await executor.query("COMMIT", [])
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    public func close() async throws { runner.cancel() }
+
+    private struct Executor: SQLExecutor {
+        let connection: PostgresConnection
+        let logger: Logger
+
+        @discardableResult
+        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[String: SQLValue]] {
+            var bindings = PostgresBindings()
+            for value in binds {
+                switch value {
+                case .integer(let integer): bindings.append(integer)
+                case .text(let text): bindings.append(text)
+                case .null: bindings.appendNull()
+                }
+            }
+            do {
+                var rows: [[String: SQLValue]] = []
+                for try await row in try await connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings), logger: logger) {
+                    var values: [String: SQLValue] = [:]
+                    for cell in row { values[cell.columnName] = try Self.value(cell) }
+                    rows.append(values)
+                }
+                return rows
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError(.queryFailed, "PostgreSQL: \(String(reflecting: error))")
+            }
+        }
+
+        /// `?` → `$1`, `$2`, … (the store's statements have no `?` inside literals).
+        static func numbered(_ sql: String) -> String {
+            var result = ""
+            var index = 0
+            for character in sql {
+                if character == "?" {
+                    index += 1
+                    result += "$\(index)"
+                } else {
+                    result.append(character)
+                }
+            }
+            return result
+        }
+
+        static func value(_ cell: PostgresCell) throws -> SQLValue {
+            guard cell.bytes != nil else { return .null }
+            switch cell.dataType {
+            case .int8, .int4, .int2: return .integer(try cell.decode(Int64.self))
+            default: return .text(try cell.decode(String.self))
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// What ``SQLPaymentStore`` needs of a database: statements with `?` placeholders run inside one
+/// transaction at a time, rows as column name → value. SQLite and PostgreSQL implement it; the
+/// store's logic — and its tests — are the same on both.
+public protocol SQLBackend: Sendable {
+    /// `sqlite` or `postgres`: picks the schema's dialect.
+    var dialect: SQLDialect { get }
+    /// Runs `body` in one transaction; committed when it returns, rolled back when it throws.
+    @discardableResult
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    func close() async throws
+}
+
+/// Runs statements inside a transaction.
+public protocol SQLExecutor: Sendable {
+    /// Runs `sql` (with `?` placeholders) and returns its rows.
+    @discardableResult
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[String: SQLValue]]
+}
+
+/// The SQL dialects the store speaks.
+public enum SQLDialect: String, Sendable {
+    case sqlite
+    case postgres
+}

@@ -1,0 +1,218 @@
+import Foundation
+import HISPayCore
+
+/// ``PaymentStore`` on an SQL database (``SQLiteBackend`` or ``PostgresBackend``): the same
+/// statements, the same behaviour. Exactly-once recording rests on the unique
+/// `(merchant, channel, dedup_key)` key and `INSERT … ON CONFLICT DO NOTHING`, so concurrent
+/// duplicates — in one process or on several nodes sharing PostgreSQL — store one event.
+public struct SQLPaymentStore: PaymentStore {
+    public let backend: any SQLBackend
+
+    /// Opens the store on `backend`, applying any migrations it lacks.
+    public init(backend: any SQLBackend) async throws {
+        self.backend = backend
+        do {
+            try await StoreSchema.migrate(backend)
+        } catch {
+            try? await backend.close()
+            throw error
+        }
+    }
+
+    /// Opens the store a location names: `sqlite:PATH` (the file is created if missing) or
+    /// `postgres://user[:password]@host[:port]/database`.
+    public static func open(_ location: String) async throws -> SQLPaymentStore {
+        if location.hasPrefix("sqlite:") {
+            let path = String(location.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw StoreError(.invalidLocation, "sqlite: needs a file path (sqlite:/var/lib/hispay/store.db)") }
+            return try await SQLPaymentStore(backend: try await SQLiteBackend.open(path: path))
+        }
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+            return try await SQLPaymentStore(backend: try await PostgresBackend.open(url: location))
+        }
+        throw StoreError(.invalidLocation, "a store is sqlite:PATH or postgres://user@host:port/database")
+    }
+
+    public func record(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording {
+        let fields = String(decoding: try JSONEncoder.sorted.encode(event.fields), as: UTF8.self)
+        let values: [SQLValue] = [
+            .text(merchant), .text(event.channel.rawValue), .text(event.deduplicationKey), .text(event.kind.name), .text(event.outTradeNo),
+            event.transactionID.sql, event.outRefundNo.sql, event.amount.map { .integer($0.fen) } ?? .null, event.merchantID.sql,
+            event.occurredAt.map { .integer(Self.millis($0)) } ?? .null, .text(fields), .integer(Self.millis(receivedAt)), quarantineReason.sql,
+        ]
+        return try await backend.transaction { db in
+            let inserted = try await db.query(
+                """
+                INSERT INTO hispay_events (merchant, channel, dedup_key, kind, out_trade_no, transaction_id, out_refund_no, amount_fen,
+                    merchant_id, occurred_at, fields, received_at, quarantine)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (merchant, channel, dedup_key) DO NOTHING RETURNING cursor
+                """, values)
+            if let cursor = inserted.first?["cursor"]?.integer {
+                if quarantineReason == nil { try await Self.advance(db, for: event, merchant: merchant, at: receivedAt) }
+                return EventRecording(
+                    event: StoredEvent(cursor: cursor, merchant: merchant, event: event, receivedAt: receivedAt, quarantineReason: quarantineReason),
+                    isNew: true)
+            }
+            let existing = try await db.query(
+                "SELECT * FROM hispay_events WHERE merchant = ? AND channel = ? AND dedup_key = ?",
+                [.text(merchant), .text(event.channel.rawValue), .text(event.deduplicationKey)])
+            guard let row = existing.first else {
+                throw StoreError(.queryFailed, "event \(event.deduplicationKey) neither inserted nor found")
+            }
+            return EventRecording(event: try Self.storedEvent(row), isNew: false)
+        }
+    }
+
+    public func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await events("quarantine IS NULL", after: cursor, limit: limit)
+    }
+
+    public func quarantined(after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await events("quarantine IS NOT NULL", after: cursor, limit: limit)
+    }
+
+    public func save(_ entry: JournalEntry) async throws {
+        let values: [SQLValue] = [
+            .text(entry.merchant), .text(entry.channel.rawValue), .text(entry.orderNo), .text(entry.operation.name), .integer(entry.amount.fen),
+            .text(entry.state.name), .integer(Int64(entry.state.rank)), entry.expiresAt.map { .integer(Self.millis($0)) } ?? .null,
+            .integer(Self.millis(entry.updatedAt)), .integer(Int64(entry.attempts)), entry.nextCheckAt.map { .integer(Self.millis($0)) } ?? .null,
+        ]
+        try await backend.transaction { db in
+            try await db.query(
+                """
+                INSERT INTO hispay_journal (merchant, channel, order_no, operation, amount_fen, state, state_rank, expires_at, updated_at,
+                    attempts, next_check_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (merchant, channel, order_no) DO UPDATE SET
+                    operation = excluded.operation, amount_fen = excluded.amount_fen, expires_at = excluded.expires_at,
+                    updated_at = excluded.updated_at, attempts = excluded.attempts, next_check_at = excluded.next_check_at,
+                    state = CASE WHEN excluded.state_rank >= hispay_journal.state_rank THEN excluded.state ELSE hispay_journal.state END,
+                    state_rank = CASE WHEN excluded.state_rank >= hispay_journal.state_rank THEN excluded.state_rank ELSE hispay_journal.state_rank END
+                """, values)
+        }
+    }
+
+    public func entry(merchant: String, channel: ChannelID, orderNo: String) async throws -> JournalEntry? {
+        let rows = try await backend.transaction { db in
+            try await db.query(
+                "SELECT * FROM hispay_journal WHERE merchant = ? AND channel = ? AND order_no = ?", [.text(merchant), .text(channel.rawValue), .text(orderNo)])
+        }
+        return try rows.first.map(Self.journalEntry)
+    }
+
+    public func dueEntries(at now: Date, limit: Int) async throws -> [JournalEntry] {
+        let rows = try await backend.transaction { db in
+            try await db.query(
+                """
+                SELECT * FROM hispay_journal WHERE state_rank <= ? AND (next_check_at IS NULL OR next_check_at <= ?)
+                ORDER BY next_check_at, order_no LIMIT ?
+                """, [.integer(Int64(OrderState.unknown.rank)), .integer(Self.millis(now)), .integer(Int64(limit))])
+        }
+        return try rows.map(Self.journalEntry)
+    }
+
+    public func document(_ kind: String, id: String) async throws -> Data? {
+        let rows = try await backend.transaction { db in
+            try await db.query("SELECT body FROM hispay_documents WHERE kind = ? AND id = ?", [.text(kind), .text(id)])
+        }
+        return rows.first?["body"]?.text.map { Data($0.utf8) }
+    }
+
+    public func saveDocument(_ kind: String, id: String, _ body: Data) async throws {
+        guard let text = String(validating: body, as: UTF8.self) else {
+            throw StoreError(.corruptRow, "document \(kind)/\(id) is not UTF-8 text")
+        }
+        try await backend.transaction { db in
+            try await db.query(
+                """
+                INSERT INTO hispay_documents (kind, id, body, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+                """, [.text(kind), .text(id), .text(text), .integer(Self.millis(Date()))])
+        }
+    }
+
+    public func close() async throws { try await backend.close() }
+
+    // MARK: - Rows
+
+    private func events(_ condition: String, after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
+        let rows = try await backend.transaction { db in
+            try await db.query(
+                "SELECT * FROM hispay_events WHERE \(condition) AND cursor > ? ORDER BY cursor LIMIT ?", [.integer(cursor), .integer(Int64(limit))])
+        }
+        return try rows.map(Self.storedEvent)
+    }
+
+    /// Moves the orders an event concerns forward (never back): a payment to succeeded, a refund's
+    /// own entry to succeeded or failed and its payment to refunded, a close to closed.
+    private static func advance(_ db: any SQLExecutor, for event: CallbackEvent, merchant: String, at time: Date) async throws {
+        var moves: [(String, OrderState)] = []
+        switch event.kind {
+        case .paymentSucceeded, .preAuthorizationFrozen, .preAuthorizationCaptured, .insuranceSettled:
+            moves = [(event.outTradeNo, .succeeded)]
+        case .paymentPending:
+            moves = [(event.outTradeNo, .pending)]
+        case .closed, .preAuthorizationReleased:
+            moves = [(event.outTradeNo, .closed)]
+        case .refundSucceeded:
+            moves = [(event.outTradeNo, .refunded)] + (event.outRefundNo.map { [($0, .succeeded)] } ?? [])
+        case .refundFailed:
+            moves = event.outRefundNo.map { [($0, .failed)] } ?? []
+        default:
+            moves = []
+        }
+        for (orderNo, state) in moves {
+            try await db.query(
+                """
+                UPDATE hispay_journal SET state = ?, state_rank = ?, updated_at = ?
+                WHERE merchant = ? AND channel = ? AND order_no = ? AND state_rank < ?
+                """,
+                [.text(state.name), .integer(Int64(state.rank)), .integer(millis(time)), .text(merchant), .text(event.channel.rawValue),
+                 .text(orderNo), .integer(Int64(state.rank))])
+        }
+    }
+
+    private static func storedEvent(_ row: [String: SQLValue]) throws -> StoredEvent {
+        func text(_ key: String) throws -> String {
+            guard let value = row[key]?.text else { throw StoreError(.corruptRow, "event row lacks \(key)") }
+            return value
+        }
+        let fieldsText = try text("fields")
+        guard let fields = try? JSONDecoder().decode([String: String].self, from: Data(fieldsText.utf8)) else {
+            throw StoreError(.corruptRow, "event fields are not a JSON object of strings")
+        }
+        let event = CallbackEvent(
+            kind: CallbackEvent.Kind(try text("kind")), channel: ChannelID(try text("channel")), deduplicationKey: try text("dedup_key"),
+            outTradeNo: try text("out_trade_no"), transactionID: row["transaction_id"]?.text, outRefundNo: row["out_refund_no"]?.text,
+            amount: row["amount_fen"]?.integer.map(Amount.init(fen:)), merchantID: row["merchant_id"]?.text,
+            occurredAt: row["occurred_at"]?.integer.map(date), fields: fields)
+        guard let cursor = row["cursor"]?.integer, let received = row["received_at"]?.integer else {
+            throw StoreError(.corruptRow, "event row lacks cursor or received_at")
+        }
+        return StoredEvent(cursor: cursor, merchant: try text("merchant"), event: event, receivedAt: date(received), quarantineReason: row["quarantine"]?.text)
+    }
+
+    private static func journalEntry(_ row: [String: SQLValue]) throws -> JournalEntry {
+        guard let merchant = row["merchant"]?.text, let channel = row["channel"]?.text, let orderNo = row["order_no"]?.text,
+            let operation = row["operation"]?.text, let amount = row["amount_fen"]?.integer, let state = row["state"]?.text,
+            let updated = row["updated_at"]?.integer, let attempts = row["attempts"]?.integer
+        else { throw StoreError(.corruptRow, "journal row lacks a required column") }
+        return JournalEntry(
+            merchant: merchant, channel: ChannelID(channel), orderNo: orderNo, operation: ChannelOperation(operation), amount: Amount(fen: amount),
+            state: OrderState.named(state), expiresAt: row["expires_at"]?.integer.map(date), updatedAt: date(updated), attempts: Int(attempts),
+            nextCheckAt: row["next_check_at"]?.integer.map(date))
+    }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}
+
+extension JSONEncoder {
+    /// Keys sorted, so a stored document's text is stable.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import SQLiteNIO
+
+/// SQLite, the embedded default: one file, written in WAL mode with full synchronisation so a
+/// committed transaction survives a crash or power loss; transactions run one at a time
+/// (`BEGIN IMMEDIATE`), and a second process on the same file waits for the lock.
+public final class SQLiteBackend: SQLBackend {
+    private let connection: SQLiteConnection
+    private let serial = AsyncLock()
+
+    public var dialect: SQLDialect { .sqlite }
+
+    private init(connection: SQLiteConnection) { self.connection = connection }
+
+    /// Opens (creating if needed) the database file at `path`.
+    public static func open(path: String) async throws -> SQLiteBackend {
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path))
+        } catch {
+            throw StoreError(.unavailable, "SQLite database \(path) could not be opened: \(error)")
+        }
+        do {
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA busy_timeout = 10000"] {
+                _ = try await connection.query(pragma, [])
+            }
+        } catch {
+            try? await connection.close()
+            throw StoreError(.unavailable, "SQLite database \(path) could not be set up: \(error)")
+        }
+        return SQLiteBackend(connection: connection)
+    }
+
+    @discardableResult
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        let executor = Executor(connection: connection)
+        return try await serial.withLock {
+            try await executor.query("BEGIN IMMEDIATE", [])
+            do {
+                let value = try await body(executor)
+                try await executor.query("COMMIT", [])
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    public func close() async throws { try await connection.close() }
+
+    private struct Executor: SQLExecutor {
+        let connection: SQLiteConnection
+
+        @discardableResult
+        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[String: SQLValue]] {
+            let rows: [SQLiteRow]
+            do {
+                rows = try await connection.query(sql, binds.map(Self.data))
+            } catch {
+                throw StoreError(.queryFailed, "SQLite: \(error)")
+            }
+            return rows.map { row in
+                Dictionary(row.columns.map { ($0.name, Self.value($0.data)) }, uniquingKeysWith: { first, _ in first })
+            }
+        }
+
+        static func data(_ value: SQLValue) -> SQLiteData {
+            switch value {
+            case .integer(let integer): .integer(Int(integer))
+            case .text(let text): .text(text)
+            case .null: .null
+            }
+        }
+
+        static func value(_ data: SQLiteData) -> SQLValue {
+            switch data {
+            case .integer(let integer): .integer(Int64(integer))
+            case .text(let text): .text(text)
+            case .float(let double): .integer(Int64(double))
+            case .blob(let buffer): .text(String(buffer: buffer))
+            case .null: .null
+            }
+        }
+    }
+}

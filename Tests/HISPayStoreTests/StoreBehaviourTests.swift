@@ -1,0 +1,137 @@
+import Foundation
+import HISPayCore
+import HISPayStore
+import Testing
+
+/// The store's behaviour, the same on SQLite and on a real PostgreSQL server.
+@Suite struct StoreBehaviourTests {
+    static let now = Date(timeIntervalSince1970: 1_795_312_800)
+
+    static func paid(_ orderNo: String = "REG1", amount: Int64 = 1230, key: String? = nil) -> CallbackEvent {
+        CallbackEvent(
+            kind: .paymentSucceeded, channel: .wechatPay, deduplicationKey: key ?? "wechatpay:\(orderNo):SUCCESS", outTradeNo: orderNo,
+            transactionID: "4200002026112212345678", amount: Amount(fen: amount), merchantID: "1900000001", occurredAt: now,
+            fields: ["trade_state": "SUCCESS"])
+    }
+
+    static func refunded(_ orderNo: String = "REG1", refundNo: String = "REG1R1") -> CallbackEvent {
+        CallbackEvent(
+            kind: .refundSucceeded, channel: .wechatPay, deduplicationKey: "wechatpay:\(refundNo):SUCCESS", outTradeNo: orderNo,
+            outRefundNo: refundNo, amount: Amount(fen: 1230))
+    }
+
+    static func entry(_ orderNo: String = "REG1", state: OrderState = .sending, operation: ChannelOperation = .pay) -> JournalEntry {
+        JournalEntry(merchant: "main", channel: .wechatPay, orderNo: orderNo, operation: operation, amount: Amount(fen: 1230), state: state, updatedAt: now)
+    }
+
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func theSameCallbackFiftyTimesAtOnceIsRecordedOnce(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        let recordings = try await withThrowingTaskGroup(of: EventRecording.self) { group in
+            for _ in 0..<50 {
+                group.addTask { try await store.record(Self.paid(), merchant: "main", receivedAt: Self.now, quarantineReason: nil) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(recordings.count == 50)
+        #expect(recordings.filter(\.isNew).count == 1)
+        #expect(Set(recordings.map(\.event.cursor)).count == 1)
+        let events = try await store.events(after: 0, limit: 100)
+        #expect(events.count == 1)
+        #expect(events.first?.event == Self.paid())
+        #expect(events.first?.receivedAt == Self.now)
+        try await store.close()
+    }
+
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func eventsComeInCursorOrderAfterTheLastOneSeen(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        for number in 1...5 {
+            _ = try await store.record(Self.paid("REG\(number)"), merchant: "main", receivedAt: Self.now, quarantineReason: nil)
+        }
+        let first = try await store.events(after: 0, limit: 2)
+        #expect(first.map(\.event.outTradeNo) == ["REG1", "REG2"])
+        let rest = try await store.events(after: try #require(first.last?.cursor), limit: 10)
+        #expect(rest.map(\.event.outTradeNo) == ["REG3", "REG4", "REG5"])
+        #expect(try await store.events(after: try #require(rest.last?.cursor), limit: 10).isEmpty)
+        try await store.close()
+    }
+
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func aRefundBeforeItsPaymentNeverRegressesTheOrder(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        try await store.save(Self.entry())
+        try await store.save(Self.entry("REG1R1", operation: .refund))
+        _ = try await store.record(Self.refunded(), merchant: "main", receivedAt: Self.now, quarantineReason: nil)
+        _ = try await store.record(Self.paid(), merchant: "main", receivedAt: Self.now, quarantineReason: nil)
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1")?.state == .refunded)
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1R1")?.state == .succeeded)
+        #expect(try await store.events(after: 0, limit: 10).map(\.event.kind) == [.refundSucceeded, .paymentSucceeded])
+        try await store.close()
+    }
+
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func aJournalWriteNeverUndoesWhatACallbackAdvanced(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        try await store.save(Self.entry())
+        _ = try await store.record(Self.paid(), merchant: "main", receivedAt: Self.now, quarantineReason: nil)
+        var late = Self.entry(state: .pending)
+        late.attempts = 1
+        try await store.save(late)  // the pay call's own answer, arriving after the callback
+        let entry = try #require(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1"))
+        #expect(entry.state == .succeeded)
+        #expect(entry.attempts == 1)
+        try await store.close()
+    }
+
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func quarantinedEventsAreKeptApartAndNotApplied(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        try await store.save(Self.entry())
+        let recorded = try await store.record(Self.paid(amount: 1), merchant: "main", receivedAt: Self.now, quarantineReason: "amount ¥0.01 ≠ journal ¥12.30")
+        #expect(recorded.isNew)
+        #expect(try await store.events(after: 0, limit: 10).isEmpty)
+        let quarantined = try await store.quarantined(after: 0, limit: 10)
+        #expect(quarantined.map(\.quarantineReason) == ["amount ¥0.01 ≠ journal ¥12.30"])
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1")?.state == .sending)
+        try await store.close()
+    }
+
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func dueEntriesAreThoseStillOpenWhoseCheckIsDue(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        var due = Self.entry("A", state: .unknown)
+        due.nextCheckAt = Self.now.addingTimeInterval(-1)
+        var later = Self.entry("B", state: .pending)
+        later.nextCheckAt = Self.now.addingTimeInterval(60)
+        for entry in [due, later, Self.entry("C", state: .succeeded)] { try await store.save(entry) }
+        #expect(try await store.dueEntries(at: Self.now, limit: 10).map(\.orderNo) == ["A"])
+        #expect(try await store.dueEntries(at: Self.now.addingTimeInterval(61), limit: 10).map(\.orderNo) == ["A", "B"])
+        try await store.close()
+    }
+
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func documentsRoundTripAndMigrationsApplyOnce(dialect: SQLDialect) async throws {
+        let location = try await TestStores.location(dialect)
+        let store = try await SQLPaymentStore.open(location)
+        try await store.saveDocument("checkout", id: "RCPT1", Data(#"{"step":"started"}"#.utf8))
+        try await store.saveDocument("checkout", id: "RCPT1", Data(#"{"step":"completed"}"#.utf8))
+        try await store.close()
+        let reopened = try await SQLPaymentStore.open(location)  // the schema is already there: not applied again
+        #expect(try await reopened.document("checkout", id: "RCPT1") == Data(#"{"step":"completed"}"#.utf8))
+        #expect(try await reopened.document("checkout", id: "nope") == nil)
+        try await reopened.backend.transaction { db in try await db.query("INSERT INTO hispay_schema (version) VALUES (99)", []) }
+        try await reopened.close()
+        let error = await #expect(throws: StoreError.self) { try await SQLPaymentStore.open(location) }
+        #expect(error?.code == .schemaTooNew)
+    }
+
+    @Test func badLocationsAreRefusedByName() async throws {
+        for location in ["mysql://x", "sqlite:", "postgres://127.0.0.1/x"] {
+            let error = await #expect(throws: StoreError.self) { try await SQLPaymentStore.open(location) }
+            #expect(error?.code == .invalidLocation, "\(location)")
+        }
+        let unreachable = await #expect(throws: StoreError.self) { try await SQLPaymentStore.open("postgres://hispay@127.0.0.1:9/none?connect_timeout=2") }
+        #expect(unreachable?.code == .unavailable)
+    }
+}
