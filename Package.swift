@@ -117,7 +117,7 @@ let package = Package(
         // Tests.
         .target(
             name: "HISPayTestSupport",
-            dependencies: ["HISPayCore"],
+            dependencies: ["HISPayCore", "HISPayStore"],
             path: "Tests/HISPayTestSupport",
             resources: [.copy("Fixtures")],
             swiftSettings: strict
@@ -149,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WeChatPayTests",
-            dependencies: ["WeChatPay", "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            dependencies: ["WeChatPay", "MedicalInsurance", "HISPayStore", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

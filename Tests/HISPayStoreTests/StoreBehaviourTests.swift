@@ -1,6 +1,7 @@
 import Foundation
 import HISPayCore
 import HISPayStore
+import HISPayTestSupport
 import Testing
 
 /// The store's behaviour, the same on SQLite and on a real PostgreSQL server.

@@ -3,13 +3,13 @@ import HISPayStore
 
 /// Fresh stores for behaviour tests: a new SQLite file, or a new database on the test PostgreSQL
 /// server `scripts/test.sh` starts on 127.0.0.1 (`HISPAY_TEST_POSTGRES_URL`).
-enum TestStores {
-    static func open(_ dialect: SQLDialect) async throws -> SQLPaymentStore {
+public enum TestStores {
+    public static func open(_ dialect: SQLDialect) async throws -> SQLPaymentStore {
         try await SQLPaymentStore.open(try await location(dialect))
     }
 
     /// A location for a new, empty store.
-    static func location(_ dialect: SQLDialect) async throws -> String {
+    public static func location(_ dialect: SQLDialect) async throws -> String {
         switch dialect {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-store-\(UUID().uuidString)")
@@ -33,8 +33,8 @@ enum TestStores {
         }
     }
 
-    struct MissingServer: Error, CustomStringConvertible {
-        var description: String {
+    public struct MissingServer: Error, CustomStringConvertible {
+        public var description: String {
             "HISPAY_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh, which starts PostgreSQL on 127.0.0.1"
         }
     }

@@ -1,0 +1,87 @@
+import Foundation
+import HISPayCore
+
+/// The one entry point for channel callbacks: a raw request for a merchant profile and channel is
+/// verified and decrypted by that channel's adapter, recorded durably (exactly once), and answered
+/// with the exact acknowledgement the channel expects — only after the record is committed, so a
+/// crash before that makes the channel retry, and the retry is acknowledged without a second event.
+///
+/// An event whose merchant id differs from the profile's, or whose amount differs from the
+/// journaled order's, is recorded as quarantined (listed by ``PaymentStore/quarantined(after:limit:)``,
+/// never delivered or applied) and still acknowledged: retrying would not change it.
+public struct NotificationCentre: Sendable {
+    /// What one merchant profile's channel needs to take callbacks.
+    public struct Route: Sendable {
+        public let channel: any PaymentChannel
+        /// The merchant id events must carry (WeChat `mchid`, Alipay `app_id`, UnionPay `merId`); nil
+        /// skips the check.
+        public let merchantID: String?
+
+        public init(channel: any PaymentChannel, merchantID: String?) {
+            self.channel = channel
+            self.merchantID = merchantID
+        }
+    }
+
+    /// What became of one callback.
+    public struct Receipt: Sendable {
+        /// The reply to send the channel.
+        public let response: HTTPResponse
+        /// The recorded event (new or a duplicate); nil when the callback was refused.
+        public let recording: EventRecording?
+        /// Why the callback was refused (the channel will retry it); nil when it was recorded.
+        public let refusal: String?
+    }
+
+    public let store: any PaymentStore
+    private let routes: [String: [ChannelID: Route]]
+    private let time: any TimeSource
+
+    /// `routes` maps merchant profile names to their channels.
+    public init(store: any PaymentStore, routes: [String: [ChannelID: Route]], time: any TimeSource = SystemTimeSource()) {
+        self.store = store
+        self.routes = routes
+        self.time = time
+    }
+
+    /// Verifies, records and acknowledges one callback addressed to `merchant`'s `channel`.
+    public func receive(_ request: CallbackRequest, merchant: String, channel: ChannelID) async -> Receipt {
+        guard let route = routes[merchant]?[channel] else {
+            let reason = "no \(channel) channel is configured for merchant \(merchant)"
+            return Receipt(response: HTTPResponse(status: 404, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data(reason.utf8)), recording: nil, refusal: reason)
+        }
+        let verified: VerifiedCallback
+        do {
+            verified = try await route.channel.verifyCallback(request)
+        } catch {
+            return refuse(route, "callback not accepted: \(error)")
+        }
+        do {
+            let quarantine = try await quarantineReason(verified.event, merchant: merchant, route: route)
+            let recording = try await store.record(verified.event, merchant: merchant, receivedAt: time.now(), quarantineReason: quarantine)
+            return Receipt(response: verified.acknowledgement, recording: recording, refusal: nil)
+        } catch {
+            // Not recorded: not acknowledged either, so the channel sends it again.
+            return refuse(route, "callback verified but not recorded: \(error)")
+        }
+    }
+
+    private func refuse(_ route: Route, _ reason: String) -> Receipt {
+        Receipt(response: route.channel.callbackRejection(reason: reason), recording: nil, refusal: reason)
+    }
+
+    /// Why `event` must not be applied, or nil: another merchant's id, or an amount that is not the
+    /// journaled one (a refund is checked against its own journal entry).
+    private func quarantineReason(_ event: CallbackEvent, merchant: String, route: Route) async throws -> String? {
+        if let expected = route.merchantID, let actual = event.merchantID, actual != expected {
+            return "merchant id \(actual) is not this profile's \(expected)"
+        }
+        guard let amount = event.amount else { return nil }
+        let isRefund = event.kind == .refundSucceeded || event.kind == .refundFailed
+        let orderNo = isRefund ? (event.outRefundNo ?? event.outTradeNo) : event.outTradeNo
+        guard let entry = try await store.entry(merchant: merchant, channel: event.channel, orderNo: orderNo), entry.amount != amount else {
+            return nil
+        }
+        return "amount \(amount) is not the journaled \(entry.amount) for \(orderNo)"
+    }
+}
