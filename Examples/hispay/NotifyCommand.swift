@@ -79,8 +79,6 @@ struct NotifyCommand: AsyncParsableCommand {
         /// Verifies every stored callback of a JSON-lines file; a rejected line is reported, not fatal.
         private func runBatch(_ path: String) throws {
             guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("cannot read \(path)") }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var verifiers: [ChannelOption: Verifier] = [:]
             var number = 0
             for line in LineReader(fileURL: URL(fileURLWithPath: path)) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
@@ -103,7 +101,7 @@ struct NotifyCommand: AsyncParsableCommand {
                 } catch {
                     result = BatchResult(line: number, ok: false, result: nil, error: "\(error)")
                 }
-                FileHandle.standardOutput.write(try encoder.encode(result) + Data("\n".utf8))
+                try JSONOutput.line(result)
             }
         }
 

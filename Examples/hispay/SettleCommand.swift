@@ -19,6 +19,9 @@ struct SettleCommand: AsyncParsableCommand {
     @Option(help: "wechatpay, wechatpay-v2, alipay or unionpay.")
     var cashChannel: ChannelOption
 
+    @Option(help: "Journal the checkout in this store (sqlite:PATH or postgres://…) so a rerun resumes it; in memory when absent.")
+    var store: String?
+
     struct Output: Encodable {
         let billId: String
         let state: String
@@ -42,6 +45,23 @@ struct SettleCommand: AsyncParsableCommand {
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
         let data = try CLIFiles.read(bill)
         guard let fields = ConfigValue.decode(data)?.objectValue else { throw CLIError("\(bill) is not a JSON object") }
+        guard let store else {
+            return try await settle(fields, cashID: cashID, merchant: merchant, settings: settings, journal: InMemoryCheckoutJournal())
+        }
+        let opened = try await SQLPaymentStore.open(store)
+        do {
+            try await settle(fields, cashID: cashID, merchant: merchant, settings: settings, journal: StoreCheckoutJournal(store: opened))
+            try await opened.close()
+        } catch {
+            try? await opened.close()
+            throw error
+        }
+    }
+
+    /// Runs the bill's checkout on `journal` and prints where it stands.
+    private func settle(
+        _ fields: [String: ConfigValue], cashID: ChannelID, merchant: MerchantProfile, settings: CurlTransport.Configuration, journal: any CheckoutJournal
+    ) async throws {
         let billID: String
         let state: CheckoutState
         if fields["payAuthNo"] != nil {
@@ -49,13 +69,13 @@ struct SettleCommand: AsyncParsableCommand {
             let checkout = MobilePayCheckout(
                 centre: try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings),
                 cash: PlainCashLeg(channel: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), scene: Self.scene(fields)),
-                journal: InMemoryCheckoutJournal())
+                journal: journal)
             (billID, state) = (mobile.billID, try await checkout.run(mobile))
         } else {
             let outpatient = try Self.bill(fields, path: bill)
             let checkout = CombinedCheckout(
                 insurance: try ChannelFactory.insuranceClient(merchant: merchant, transport: settings),
-                cash: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), journal: InMemoryCheckoutJournal())
+                cash: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), journal: journal)
             (billID, state) = (outpatient.billID, try await checkout.run(outpatient))
         }
         let output: Output

@@ -7,3 +7,4 @@
 @_exported import Alipay
 @_exported import UnionPay
 @_exported import MedicalInsurance
+@_exported import HISPayStore

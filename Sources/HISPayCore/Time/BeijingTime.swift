@@ -39,4 +39,9 @@ extension BeijingTime {
     public static func compact(_ date: Date) -> String {
         format(date).filter(\.isNumber)
     }
+
+    /// RFC 3339 in Beijing time (`2026-11-22T10:00:00+08:00`), as WeChat Pay v3 and HISPay's JSON write it.
+    public static func iso8601(_ date: Date) -> String {
+        format(date).replacingOccurrences(of: " ", with: "T") + "+08:00"
+    }
 }

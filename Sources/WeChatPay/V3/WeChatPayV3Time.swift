@@ -8,7 +8,5 @@ enum WeChatPayV3Time {
 
 extension WeChatPayV3Time {
     /// RFC 3339 in Beijing time, as `time_expire` wants it: `2026-11-22T10:30:00+08:00`.
-    static func format(_ date: Date) -> String {
-        BeijingTime.format(date).replacingOccurrences(of: " ", with: "T") + "+08:00"
-    }
+    static func format(_ date: Date) -> String { BeijingTime.iso8601(date) }
 }
