@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System libraries and the one C shim for their variadic/macro APIs.
@@ -109,6 +111,8 @@ let package = Package(
             dependencies: [
                 "HISPay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Examples/hispay",
             swiftSettings: strict
@@ -149,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WeChatPayTests",
-            dependencies: ["WeChatPay", "MedicalInsurance", "HISPayStore", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            dependencies: ["WeChatPay", "MedicalInsurance", "HISPayStore", "HISPayCurl", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

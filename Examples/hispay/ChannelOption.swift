@@ -1,4 +1,5 @@
 import ArgumentParser
+import HISPay
 
 /// The `--channel` values the channel commands accept.
 enum ChannelOption: String, ExpressibleByArgument, CaseIterable {
@@ -7,4 +8,15 @@ enum ChannelOption: String, ExpressibleByArgument, CaseIterable {
     case alipay
     case unionpay
     case insurance
+
+    /// The channel this option names.
+    var channelID: ChannelID {
+        switch self {
+        case .wechatpay: .wechatPay
+        case .wechatpayV2: .wechatPayV2
+        case .alipay: .alipay
+        case .unionpay: .unionPay
+        case .insurance: .insurance
+        }
+    }
 }

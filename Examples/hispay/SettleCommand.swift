@@ -32,14 +32,8 @@ struct SettleCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard channel == .insurance else { throw CLIError("settle works with --channel insurance") }
-        let cashID: ChannelID
-        switch cashChannel {
-        case .wechatpay: cashID = .wechatPay
-        case .wechatpayV2: cashID = .wechatPayV2
-        case .alipay: cashID = .alipay
-        case .unionpay: cashID = .unionPay
-        case .insurance: throw CLIError("--cash-channel must be a payment channel, not insurance")
-        }
+        guard cashChannel != .insurance else { throw CLIError("--cash-channel must be a payment channel, not insurance") }
+        let cashID = cashChannel.channelID
         guard let configuration = try global.loadConfiguration() else { throw CLIError("settle needs --config FILE") }
         let merchant = try configuration.merchant(named: global.merchant)
         let settings = try CurlTransport.Configuration(settings: configuration.transport)

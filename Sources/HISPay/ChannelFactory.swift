@@ -1,6 +1,7 @@
 import Foundation
 import HISPayCore
 import HISPayCurl
+import HISPayStore
 import MedicalInsurance
 import Alipay
 import UnionPay
@@ -44,5 +45,27 @@ public enum ChannelFactory {
         }
         return MobilePayClient(
             credentials: try MobilePayCredentials(block: block), gateway: try block.string("gateway"), transport: CurlTransport(configuration: settings))
+    }
+
+    /// The callback routes of every merchant profile in `configuration`: each configured channel
+    /// (WeChat Pay v3 and v2, Alipay, UnionPay, and the mobile-payment centre of `insurance`) by the
+    /// profile's name. The adapters check the merchant ids themselves.
+    public static func callbackRoutes(
+        _ configuration: HISPayConfiguration, transport settings: CurlTransport.Configuration
+    ) throws -> [String: [ChannelID: NotificationCentre.Route]] {
+        var routes: [String: [ChannelID: NotificationCentre.Route]] = [:]
+        for merchant in configuration.merchants {
+            var channels: [ChannelID: NotificationCentre.Route] = [:]
+            for channel in merchant.channels {
+                if channel == .insurance {
+                    guard let block = try merchant.block(for: .insurance)?.block("mobilePay") else { continue }
+                    channels[channel] = .init(channel: MobilePayCallbackChannel(credentials: try MobilePayCredentials(block: block)), merchantID: nil)
+                } else {
+                    channels[channel] = .init(channel: try paymentChannel(channel, merchant: merchant, transport: settings), merchantID: nil)
+                }
+            }
+            routes[merchant.name] = channels
+        }
+        return routes
     }
 }

@@ -8,6 +8,8 @@ Routes:
   /slow?ms=N       waits N ms, then 200 "slow"
   /status/N        status N with body "status N"
   /client-cert     200 with the client certificate's subject CN (mTLS), or 403
+  /his/NAME?down=N an HIS endpoint: answers 503 to its first N POSTs, then 200 and keeps the body
+                   (with its Idempotency-Key); GET /his/NAME/received lists what it kept
 """
 import argparse
 import base64
@@ -19,6 +21,10 @@ import sys
 import threading
 import time
 import urllib.parse
+
+
+SINKS = {}
+SINKS_LOCK = threading.Lock()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -48,6 +54,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "client_port": self.client_address[1],
             }
             self._reply(200, json.dumps(payload), "application/json")
+        elif url.path.startswith("/his/") and url.path.endswith("/received"):
+            name = url.path.split("/")[2]
+            with SINKS_LOCK:
+                received = list(SINKS.get(name, {}).get("received", []))
+            self._reply(200, json.dumps(received), "application/json")
+        elif url.path.startswith("/his/"):
+            name = url.path.split("/")[2]
+            down = int(urllib.parse.parse_qs(url.query).get("down", ["0"])[0])
+            with SINKS_LOCK:
+                sink = SINKS.setdefault(name, {"seen": 0, "received": []})
+                sink["seen"] += 1
+                accept = sink["seen"] > down
+                if accept:
+                    sink["received"].append({"key": self.headers.get("Idempotency-Key"), "body": body.decode()})
+            self._reply(200 if accept else 503, "ok" if accept else "down")
         elif url.path == "/raw":
             self._reply(200, body, "application/octet-stream")
         elif url.path == "/slow":

@@ -1,0 +1,120 @@
+import Foundation
+import HISPayCore
+import HISPayCrypto
+import HISPayCurl
+import HISPayStore
+import HISPayTestSupport
+import Testing
+import WeChatPay
+
+/// `hispay serve` as a real process on 127.0.0.1, taking real WeChat Pay v3 callbacks over HTTP.
+@Suite(.serialized) struct ServeCommandLineTests {
+    let keys: WeChatPayTestKeys
+    let directory: URL
+    let config: URL
+    let client = CurlTransport(configuration: .init(proxy: .direct))
+    let environment = ["HISPAY_TEST_APIV3": "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"]
+
+    init() throws {
+        keys = try WeChatPayTestKeys()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let header = try Fixtures.vector("wechat-v3-authorization-header")["vectors"][1]["inputs"]
+        try Data(header["merchant_private_key_pkcs8_pem"].string.utf8).write(to: directory.appendingPathComponent("apiclient_key.pem"))
+        try Data(PEM.encode(keys.platformCertificate.derRepresentation, label: "CERTIFICATE").utf8).write(to: directory.appendingPathComponent("platform.pem"))
+        config = directory.appendingPathComponent("hispay.json")
+        try Data("""
+            {"merchants": [{"name": "main",
+              "wechatpay": {"mchId": "\(keys.merchantID)", "appId": "wx2421b1c4370ec43b", "merchantSerialNo": "\(header["serial_no"].string)",
+                            "privateKey": "apiclient_key.pem", "apiV3Key": "env:HISPAY_TEST_APIV3", "platformCertificates": ["platform.pem"]}}]}
+            """.utf8).write(to: config)
+    }
+
+    func gateway(_ store: String, _ extra: [String] = []) throws -> GatewayProcess {
+        try GatewayProcess(["--config", config.path, "--store", store] + extra, environment: environment)
+    }
+
+    /// A payment callback for `orderNo`, signed now (the gateway checks the timestamp against its clock).
+    func callback(_ orderNo: String = "REG20261122001") throws -> CallbackRequest {
+        try keys.notification(resource: keys.transactionResource(outTradeNo: orderNo), id: "EV-\(orderNo)", timestamp: Date())
+    }
+
+    func post(_ callback: CallbackRequest, to gateway: GatewayProcess, path: String = "/notify/main/wechatpay") async throws -> HTTPResponse {
+        try await client.send(HTTPRequest(method: "POST", url: gateway.url + path, headers: callback.headers, body: callback.body))
+    }
+
+    func events(_ gateway: GatewayProcess, after: Int64 = 0) async throws -> (events: [[String: Any]], next: Int64) {
+        let response = try await client.send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=\(after)"))
+        let page = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any], "\(response.text)")
+        return (try #require(page["events"] as? [[String: Any]]), Int64(try #require(page["next"] as? Int)))
+    }
+
+    @Test func aCallbackIsAcknowledgedEveryTimeAndServedAsOneEvent() async throws {
+        let gateway = try gateway(try await TestStores.location(.sqlite))
+        let callback = try callback()
+        for _ in 0..<3 {
+            let response = try await post(callback, to: gateway)
+            #expect(response.status == 204 && response.body.isEmpty)
+        }
+        let page = try await events(gateway)
+        #expect(page.events.map { $0["outTradeNo"] as? String } == ["REG20261122001"])
+        #expect(page.events.first?["amount"] as? Int == 1230)
+        #expect(try await events(gateway, after: page.next).events.isEmpty)
+        var tampered = callback
+        tampered.body.append(0x20)
+        #expect(try await post(tampered, to: gateway).status >= 400)
+        #expect(try await post(callback, to: gateway, path: "/notify/north-campus/wechatpay").status == 404)
+        #expect(try await client.send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=x")).status == 400)
+        #expect(try await events(gateway).events.count == 1)
+    }
+
+    @Test func twoGatewaysOnOnePostgresDatabaseRecordEachCallbackOnce() async throws {
+        let store = try await TestStores.location(.postgres)
+        let first = try gateway(store)
+        let second = try gateway(store)
+        let callbacks = try (1...5).map { try callback("REG2026112200\($0)") }
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for callback in callbacks {
+                for gateway in [first, second] { group.addTask { try await post(callback, to: gateway).status } }
+            }
+            for try await status in group { #expect(status == 204) }
+        }
+        let page = try await events(first)
+        #expect(page.events.count == 5)
+        #expect(Set(page.events.compactMap { $0["outTradeNo"] as? String }).count == 5)
+        #expect(try await events(second).events.count == 5)
+    }
+
+    @Test func killedBetweenRecordAndAcknowledgementTheRetryIsAcknowledgedAndNothingDoubles() async throws {
+        let store = try await TestStores.location(.sqlite)
+        let dying = try gateway(store, ["--crash-after-record"])
+        let callback = try callback()
+        await #expect(throws: TransportError.self) { try await post(callback, to: dying) }
+        for _ in 0..<100 where dying.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!dying.isRunning)
+        let restarted = try gateway(store)
+        #expect(try await events(restarted).events.count == 1)  // recorded before the crash
+        #expect(try await post(callback, to: restarted).status == 204)
+        #expect(try await events(restarted).events.count == 1)
+    }
+
+    @Test func forwardingSurvivesAnHISOutageAndDeliversEveryEventOnce() async throws {
+        let his = try LoopbackServer()
+        let gateway = try gateway(try await TestStores.location(.sqlite), ["--forward", his.url("/his/outage?down=4")])
+        for number in 1...3 { #expect(try await post(try callback("REG2026112200\(number)"), to: gateway).status == 204) }
+        func received() async throws -> [[String: Any]] {
+            let answer = try await client.send(HTTPRequest(method: "GET", url: his.url("/his/outage/received")))
+            return try #require(try JSONSerialization.jsonObject(with: answer.body) as? [[String: Any]])
+        }
+        for _ in 0..<300 where try await received().count < 3 { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(500))  // nothing more may arrive
+        let final = try await received()
+        #expect(final.count == 3)
+        #expect(final.compactMap { $0["key"] as? String } == ["hispay-event-1", "hispay-event-2", "hispay-event-3"])
+        let orders = try final.map { entry -> String in
+            let body = try #require((entry["body"] as? String).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+            return try #require(body["outTradeNo"] as? String)
+        }
+        #expect(orders == ["REG20261122001", "REG20261122002", "REG20261122003"])
+    }
+}
