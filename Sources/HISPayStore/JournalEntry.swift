@@ -16,6 +16,10 @@ public struct JournalEntry: Sendable, Hashable {
     /// When an unpaid order should be closed or reversed instead of queried again.
     public var expiresAt: Date?
     public var updatedAt: Date
+    /// The order a refund (or capture) acts on; nil for a payment.
+    public var parentOrderNo: String?
+    /// How a payment was taken: a barcode payment is reversed when it expires, others closed.
+    public var scene: PaymentScene.Kind?
     /// How many times the resolver has asked the channel.
     public var attempts: Int
     /// When the resolver should ask next.
@@ -23,7 +27,8 @@ public struct JournalEntry: Sendable, Hashable {
 
     public init(
         merchant: String, channel: ChannelID, orderNo: String, operation: ChannelOperation, amount: Amount, state: OrderState = .sending,
-        expiresAt: Date? = nil, updatedAt: Date, attempts: Int = 0, nextCheckAt: Date? = nil
+        expiresAt: Date? = nil, updatedAt: Date, attempts: Int = 0, nextCheckAt: Date? = nil, parentOrderNo: String? = nil,
+        scene: PaymentScene.Kind? = nil
     ) {
         self.merchant = merchant
         self.channel = channel
@@ -35,5 +40,7 @@ public struct JournalEntry: Sendable, Hashable {
         self.updatedAt = updatedAt
         self.attempts = attempts
         self.nextCheckAt = nextCheckAt
+        self.parentOrderNo = parentOrderNo
+        self.scene = scene
     }
 }

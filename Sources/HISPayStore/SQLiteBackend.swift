@@ -49,6 +49,13 @@ public final class SQLiteBackend: SQLBackend {
 
     public func close() async throws { try await connection.close() }
 
+    /// A backend released without ``close()`` still closes its connection (asynchronously) rather
+    /// than leave the file open.
+    deinit {
+        let connection = connection
+        if !connection.isClosed { Task { try? await connection.close() } }
+    }
+
     private struct Executor: SQLExecutor {
         let connection: SQLiteConnection
 

@@ -28,7 +28,11 @@ enum StoreSchema {
                     kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, updated_at \(integer) NOT NULL,
                     PRIMARY KEY (kind, id))
                 """,
-            ]
+            ],
+            [
+                "ALTER TABLE hispay_journal ADD COLUMN parent_order_no TEXT",
+                "ALTER TABLE hispay_journal ADD COLUMN scene TEXT",
+            ],
         ]
     }
 

@@ -44,20 +44,20 @@ struct WeChatPayScript {
     /// Adds one exchange: the request the channel must send and the answer it gets.
     mutating func expect(
         _ method: String, _ path: String, body: String? = nil, status: Int = 200, answer: String? = nil,
-        answerBytes: Data? = nil, signAnswer: Bool = true, answerTimestamp: Date? = nil
+        answerBytes: Data? = nil, signAnswer: Bool = true, answerTimestamp: Date? = nil, sentAt: Date? = nil
     ) throws {
         nonceCounter += 1
         let nonce = "NONCE\(nonceCounter)"
         let bytes = Data((body ?? "").utf8)
         let signer = WeChatPayV3Signer(merchantID: keys.merchantID, certificateSerial: merchantSerial, privateKey: merchantKey)
         let signature = try signer.sign(
-            method: method, canonicalURL: path, body: bytes, timestamp: Int64(keys.now.timeIntervalSince1970), nonce: nonce)
+            method: method, canonicalURL: path, body: bytes, timestamp: Int64((sentAt ?? keys.now).timeIntervalSince1970), nonce: nonce)
         var headers: HTTPHeaders = ["Accept": "application/json", "Authorization": signature.authorization]
         if body != nil { headers.add("Content-Type", "application/json") }
         let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes)
         interactions.append(Cassette.Interaction(
             request: Cassette.Request(request),
-            response: Cassette.Response(try response(status: status, body: answerBytes ?? answer.map { Data($0.utf8) }, sign: signAnswer, at: answerTimestamp ?? keys.now))))
+            response: Cassette.Response(try response(status: status, body: answerBytes ?? answer.map { Data($0.utf8) }, sign: signAnswer, at: answerTimestamp ?? sentAt ?? keys.now))))
     }
 
     /// An answer as the gateway sends it: JSON body, `Request-ID`, and the `Wechatpay-*` signature headers.

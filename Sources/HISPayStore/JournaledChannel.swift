@@ -1,0 +1,101 @@
+import Foundation
+import HISPayCore
+
+/// A ``PaymentChannel`` whose payments and refunds are journaled: the entry (merchant order or
+/// refund number, amount, expiry) is saved *before* the request is sent and its outcome after, so
+/// an order whose answer is lost is found and settled by the ``Resolver`` — by query, then close or
+/// reverse — and never sent again under a new number. Everything else passes through; a successful
+/// close or reverse closes the journaled order.
+public struct JournaledChannel: PaymentChannel {
+    public let inner: any PaymentChannel
+    public let store: any PaymentStore
+    public let merchant: String
+    public let policy: ResolverPolicy
+    private let time: any TimeSource
+
+    public init(_ inner: any PaymentChannel, store: any PaymentStore, merchant: String, policy: ResolverPolicy = ResolverPolicy(), time: any TimeSource = SystemTimeSource()) {
+        self.inner = inner
+        self.store = store
+        self.merchant = merchant
+        self.policy = policy
+        self.time = time
+    }
+
+    public var id: ChannelID { inner.id }
+    public var capabilities: ChannelCapabilities { inner.capabilities }
+
+    public func pay(_ request: PayRequest) async throws -> Outcome<Payment> {
+        let now = time.now()
+        let entry = JournalEntry(
+            merchant: merchant, channel: id, orderNo: request.outTradeNo, operation: .pay, amount: request.amount,
+            expiresAt: request.expiresAt ?? policy.expiry(for: request.scene.kind, from: now), updatedAt: now,
+            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), scene: request.scene.kind)
+        return try await journaled(entry) { try await inner.pay(request) }
+    }
+
+    public func refund(_ request: RefundRequest) async throws -> Outcome<Refund> {
+        let now = time.now()
+        let entry = JournalEntry(
+            merchant: merchant, channel: id, orderNo: request.outRefundNo, operation: .refund, amount: request.refundAmount, updatedAt: now,
+            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.order.outTradeNo)
+        return try await journaled(entry) { try await inner.refund(request) }
+    }
+
+    public func query(_ order: OrderReference) async throws -> Outcome<Payment> { try await inner.query(order) }
+
+    public func close(_ order: OrderReference) async throws -> Outcome<Reversal> {
+        try await closing(order) { try await inner.close(order) }
+    }
+
+    public func reverse(_ order: OrderReference) async throws -> Outcome<Reversal> {
+        try await closing(order) { try await inner.reverse(order) }
+    }
+
+    public func queryRefund(_ refund: RefundReference) async throws -> Outcome<Refund> { try await inner.queryRefund(refund) }
+    public func verifyCallback(_ request: CallbackRequest) async throws -> VerifiedCallback { try await inner.verifyCallback(request) }
+    public func callbackRejection(reason: String) -> HTTPResponse { inner.callbackRejection(reason: reason) }
+    public func downloadStatement(_ request: StatementRequest) async throws -> StatementFile { try await inner.downloadStatement(request) }
+    public func freeze(_ request: FreezeRequest) async throws -> Outcome<Authorization> { try await inner.freeze(request) }
+    public func capture(_ request: CaptureRequest) async throws -> Outcome<Payment> { try await inner.capture(request) }
+    public func release(_ request: ReleaseRequest) async throws -> Outcome<Authorization> { try await inner.release(request) }
+
+    /// Saves `entry` as sending, runs `send`, saves the outcome's state. A request that surely was
+    /// not sent is journaled failed; one that may have been, unknown (the resolver asks).
+    private func journaled<Value: Sendable>(_ entry: JournalEntry, _ send: () async throws -> Outcome<Value>) async throws -> Outcome<Value> {
+        var entry = entry
+        try await store.save(entry)
+        do {
+            let outcome = try await send()
+            entry.state = Self.state(outcome.kind)
+            entry.updatedAt = time.now()
+            try await store.save(entry)
+            return outcome
+        } catch {
+            entry.state = (error as? ChannelError)?.isRetrySafe == true ? .failed : .unknown
+            entry.updatedAt = time.now()
+            try await store.save(entry)
+            throw error
+        }
+    }
+
+    private func closing(_ order: OrderReference, _ send: () async throws -> Outcome<Reversal>) async throws -> Outcome<Reversal> {
+        let outcome = try await send()
+        if outcome.kind == .success, let orderNo = order.outTradeNo,
+            var entry = try await store.entry(merchant: merchant, channel: id, orderNo: orderNo)
+        {
+            entry.state = .closed
+            entry.updatedAt = time.now()
+            try await store.save(entry)
+        }
+        return outcome
+    }
+
+    static func state<Value>(_ kind: Outcome<Value>.Kind) -> OrderState {
+        switch kind {
+        case .success: .succeeded
+        case .pending: .pending
+        case .failure: .failed
+        case .unknown: .unknown
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import HISPayCore
+
+/// Settles journaled orders whose outcome is pending or unknown: each due entry is queried (a
+/// refund by its refund number), a payment still unpaid at its expiry is closed — or reversed, for
+/// a barcode payment — and anything still open is asked again on the policy's back-off schedule.
+/// It only ever queries, closes or reverses under the journaled numbers: nothing is re-sent, least
+/// of all under a new order number.
+public struct Resolver: Sendable {
+    /// What the resolver did to one entry.
+    public struct Resolution: Sendable, Hashable {
+        public let merchant: String
+        public let channel: ChannelID
+        public let orderNo: String
+        public let from: OrderState
+        public let to: OrderState
+        /// `query`, `close` or `reverse`.
+        public let action: ChannelOperation
+        /// Why the entry could not be resolved this time (e.g. the channel unreachable); nil otherwise.
+        public let failure: String?
+    }
+
+    public let store: any PaymentStore
+    /// The channels by merchant profile name — the plain ones, not journaled wrappers.
+    private let channels: [String: [ChannelID: any PaymentChannel]]
+    private let policy: ResolverPolicy
+    private let time: any TimeSource
+
+    public init(
+        store: any PaymentStore, channels: [String: [ChannelID: any PaymentChannel]], policy: ResolverPolicy = ResolverPolicy(),
+        time: any TimeSource = SystemTimeSource()
+    ) {
+        self.store = store
+        self.channels = channels
+        self.policy = policy
+        self.time = time
+    }
+
+    /// Works through the entries due now; one entry's failure (e.g. the channel unreachable)
+    /// reschedules it and does not stop the others.
+    public func resolveDue(limit: Int = 100) async throws -> [Resolution] {
+        var resolutions: [Resolution] = []
+        for entry in try await store.dueEntries(at: time.now(), limit: limit) {
+            guard let channel = channels[entry.merchant]?[entry.channel] else { continue }
+            var updated = entry
+            let action: ChannelOperation
+            var failure: String?
+            do {
+                (updated.state, action) = try await resolve(entry, on: channel)
+            } catch {
+                (updated.state, action, failure) = (entry.state, .query, "\(error)")
+            }
+            updated.attempts += 1
+            updated.updatedAt = time.now()
+            updated.nextCheckAt = policy.nextCheck(after: updated.attempts, channel: entry.channel, from: time.now())
+            try await store.save(updated)
+            resolutions.append(Resolution(merchant: entry.merchant, channel: entry.channel, orderNo: entry.orderNo, from: entry.state, to: updated.state, action: action,
+                failure: failure))
+        }
+        return resolutions
+    }
+
+    /// Resolves due entries every `interval` until cancelled.
+    public func run(every interval: Duration = .seconds(1)) async {
+        while !Task.isCancelled {
+            _ = try? await resolveDue()
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// The entry's new state and what was done to learn it.
+    private func resolve(_ entry: JournalEntry, on channel: any PaymentChannel) async throws -> (OrderState, ChannelOperation) {
+        if entry.operation == .refund {
+            let outcome = try await channel.queryRefund(
+                RefundReference(outRefundNo: entry.orderNo, order: entry.parentOrderNo.map { OrderReference.outTradeNo($0) }))
+            return (JournaledChannel.state(outcome.kind), .query)
+        }
+        let outcome = try await channel.query(.outTradeNo(entry.orderNo))
+        switch outcome.kind {
+        case .success: return (.succeeded, .query)
+        case .failure: return (.failed, .query)
+        case .pending, .unknown:
+            guard let expiry = entry.expiresAt, time.now() >= expiry else { return (entry.state, .query) }
+            let action: ChannelOperation = entry.scene == .barcode ? .reverse : .close
+            let ended = action == .reverse ? try await channel.reverse(.outTradeNo(entry.orderNo)) : try await channel.close(.outTradeNo(entry.orderNo))
+            return (ended.kind == .success ? .closed : entry.state, action)
+        }
+    }
+}
