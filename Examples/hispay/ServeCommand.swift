@@ -6,7 +6,8 @@ import HTTPTypes
 import Hummingbird
 
 /// `hispay serve`: the callback gateway. Channels POST to `/notify/{merchant}/{channel}`; the HIS
-/// reads `GET /events?after=CURSOR` or, with `--forward`, receives every event by POST.
+/// reads `GET /events?after=CURSOR` or, with `--forward`, receives every event by POST. It also runs
+/// the resolver over the store's journal.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the callback gateway: take channel callbacks, record them once, hand events to the HIS.")
@@ -78,6 +79,10 @@ struct ServeCommand: AsyncParsableCommand {
             })
         let forwarding = forwarder.map { forwarder in Task { await forwarder.run() } }
         defer { forwarding?.cancel() }
+        // Orders journaled by this HIS (JournaledChannel) whose outcome is open are settled here.
+        let resolver = Resolver(store: store, channels: routes.mapValues { $0.mapValues(\.channel) })
+        let resolving = Task { await resolver.run(every: .seconds(1)) }
+        defer { resolving.cancel() }
         try await app.runService()
         try await store.close()
     }
