@@ -1,7 +1,7 @@
 import Foundation
 import HISPayCore
 
-/// A ``PaymentChannel`` whose payments and refunds are journaled: the entry (merchant order or
+/// A ``PaymentChannel`` whose payments, refunds and captures are journaled: the entry (merchant order or
 /// refund number, amount, expiry) is saved *before* the request is sent and its outcome after, so
 /// an order whose answer is lost is found and settled by the ``Resolver`` — by query, then close or
 /// reverse — and never sent again under a new number. Everything else passes through; a successful
@@ -56,7 +56,14 @@ public struct JournaledChannel: PaymentChannel {
     public func callbackRejection(reason: String) -> HTTPResponse { inner.callbackRejection(reason: reason) }
     public func downloadStatement(_ request: StatementRequest) async throws -> StatementFile { try await inner.downloadStatement(request) }
     public func freeze(_ request: FreezeRequest) async throws -> Outcome<Authorization> { try await inner.freeze(request) }
-    public func capture(_ request: CaptureRequest) async throws -> Outcome<Payment> { try await inner.capture(request) }
+    /// Journaled like a payment (the capture's own order number, the authorisation as its parent).
+    public func capture(_ request: CaptureRequest) async throws -> Outcome<Payment> {
+        let now = time.now()
+        let entry = JournalEntry(
+            merchant: merchant, channel: id, orderNo: request.outTradeNo, operation: .capture, amount: request.amount, updatedAt: now,
+            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.authorizationID)
+        return try await journaled(entry) { try await inner.capture(request) }
+    }
     public func release(_ request: ReleaseRequest) async throws -> Outcome<Authorization> { try await inner.release(request) }
 
     /// Saves `entry` as sending, runs `send`, saves the outcome's state. A request that surely was
