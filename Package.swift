@@ -99,10 +99,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Reconciliation",
+            dependencies: ["HISPayCore"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "HISPay",
             dependencies: [
                 "HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance",
-                "HISPayStore",
+                "HISPayStore", "Reconciliation",
             ],
             swiftSettings: strict
         ),
@@ -124,6 +129,11 @@ let package = Package(
             dependencies: ["HISPayCore", "HISPayStore"],
             path: "Tests/HISPayTestSupport",
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReconciliationTests",
+            dependencies: ["Reconciliation", "HISPayCore", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,110 @@
+import Foundation
+import HISPayCore
+
+/// The HIS ledger as a CSV file, streamed line by line: UTF-8 (with or without BOM) or GBK, a header
+/// row naming the columns `channel, kind, out_trade_no, out_refund_no, amount, time, settlement_id,
+/// status` in any order (`out_refund_no`, `settlement_id` and `status` may be absent), one row per
+/// payment (`kind` = `payment`) or refund (`refund`). Amounts are yuan with up to two decimals
+/// (`12.30`), times `yyyy-MM-dd HH:mm:ss` Beijing time. A bad row is an error naming its line.
+public struct LedgerCSV: LedgerSource {
+    public let url: URL
+
+    public init(url: URL) { self.url = url }
+
+    static let required = ["channel", "kind", "out_trade_no", "amount", "time"]
+
+    public func forEach(_ body: (LedgerRecord) throws -> Void) throws {
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            throw ReconciliationError(.unreadable, "cannot read the ledger \(url.path)")
+        }
+        var columns: [String: Int]?
+        var number = 0
+        for line in LineReader(fileURL: url) {
+            number += 1
+            var bytes = line
+            if bytes.last == 0x0D { bytes.removeLast() }
+            if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            if bytes.isEmpty { continue }
+            let text: String
+            if let utf8 = String(validating: bytes, as: UTF8.self) {
+                text = utf8
+            } else {
+                do { text = try GB18030.decode(bytes) } catch {
+                    throw ReconciliationError(.malformedLedger, "\(url.lastPathComponent) line \(number) is neither UTF-8 nor GBK text")
+                }
+            }
+            let fields = Self.split(text)
+            guard let header = columns else {
+                let names = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                if let missing = Self.required.first(where: { !names.contains($0) }) {
+                    throw ReconciliationError(.malformedLedger, "\(url.lastPathComponent) header lacks the column \(missing)")
+                }
+                columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+                continue
+            }
+            try body(try Self.record(fields, header, line: number, file: url.lastPathComponent))
+        }
+        if columns == nil { throw ReconciliationError(.malformedLedger, "\(url.lastPathComponent) is empty: no header row") }
+    }
+
+    static func record(_ fields: [String], _ columns: [String: Int], line: Int, file: String) throws -> LedgerRecord {
+        func value(_ name: String) -> String? {
+            guard let index = columns[name], index < fields.count else { return nil }
+            let text = fields[index].trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? nil : text
+        }
+        func required(_ name: String) throws -> String {
+            guard let text = value(name) else { throw ReconciliationError(.malformedLedger, "\(file) line \(line): \(name) is empty") }
+            return text
+        }
+        let channelName = try required("channel")
+        let channel = channelName == "wechatpay-v2" ? ChannelID.wechatPayV2 : ChannelID(channelName)
+        let kindName = try required("kind")
+        guard kindName == "payment" || kindName == "refund" else {
+            throw ReconciliationError(.malformedLedger, "\(file) line \(line): kind \(kindName) is neither payment nor refund")
+        }
+        let amount: Amount
+        do { amount = try Amount(yuan: try required("amount")) } catch let error as ReconciliationError { throw error } catch {
+            throw ReconciliationError(.malformedLedger, "\(file) line \(line): amount: \(error)")
+        }
+        guard let time = BeijingTime.parse(try required("time")) else {
+            throw ReconciliationError(.malformedLedger, "\(file) line \(line): time \(value("time") ?? "") is not yyyy-MM-dd HH:mm:ss")
+        }
+        return LedgerRecord(
+            channel: channel, kind: StatementRecord.Kind(kindName), outTradeNo: try required("out_trade_no"), outRefundNo: value("out_refund_no"),
+            amount: amount, time: time, settlementID: value("settlement_id"), status: value("status") ?? "success")
+    }
+
+    /// Splits one CSV line: commas separate, double quotes enclose (`""` is a quote inside).
+    static func split(_ line: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var iterator = line.makeIterator()
+        while let character = iterator.next() {
+            if quoted {
+                if character == "\"" {
+                    // Either the closing quote or the first of an escaped pair.
+                    var lookahead = iterator
+                    if lookahead.next() == "\"" {
+                        current.append("\"")
+                        iterator = lookahead
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        fields.append(current)
+        return fields
+    }
+}

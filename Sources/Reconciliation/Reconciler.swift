@@ -1,0 +1,185 @@
+import Foundation
+import HISPayCore
+
+/// Matches one day's channel statements against the HIS ledger.
+///
+/// The ledger is held in a hash table keyed by channel and merchant order number (payments) or
+/// refund number (refunds); statement rows stream past it and are matched as they come, so memory
+/// grows with the ledger, never with the statements. Refunds a channel lists without the hospital's
+/// refund number are matched by order number and amount. Rows left unmatched within the cut-off
+/// window before midnight are carried over to the next day instead of reported; a carried-in row
+/// still unmatched is reported. The report is sorted: the same inputs in any order give the same
+/// report.
+public struct Reconciler: Sendable {
+    /// The business day, `yyyy-MM-dd` (Beijing).
+    public let date: String
+    /// How close to midnight an unmatched row may be to be carried over instead of reported.
+    public let cutOff: TimeInterval
+    private let dayEnd: Date
+
+    public init(date: String, cutOff: TimeInterval = 600) throws {
+        guard let start = BeijingTime.parse(date + " 00:00:00") else {
+            throw ReconciliationError(.malformedLedger, "the reconciliation date \(date) is not yyyy-MM-dd")
+        }
+        self.date = date
+        self.cutOff = cutOff
+        dayEnd = start.addingTimeInterval(86_400)
+    }
+
+    /// Statement rows from one source, streamed (a channel's parser, or rows in memory).
+    public typealias StatementSource = ((StatementRecord) throws -> Void) throws -> Void
+
+    /// Reconciles `ledger` against `statements`, after taking in yesterday's `carryIn`; returns the
+    /// report and the rows to carry into tomorrow.
+    public func run(ledger: some LedgerSource, statements: [StatementSource], carryIn: CarryOver? = nil) throws -> (ReconciliationReport, CarryOver) {
+        var state = State()
+        for row in carryIn?.ledger ?? [] { try state.book(row, carried: true) }
+        try ledger.forEach { try state.book($0, carried: false) }
+        for row in carryIn?.statement ?? [] { try state.match(row, carried: true, window: inWindow) }
+        for source in statements { try source { try state.match($0, carried: false, window: inWindow) } }
+        try state.finish(window: inWindow)
+
+        state.discrepancies.sort(by: Discrepancy.ordered)
+        let totals = state.totals.values.sorted { ($0.channel.rawValue, $0.kind.name) < ($1.channel.rawValue, $1.kind.name) }
+        let carry = CarryOver(
+            date: date, ledger: state.carryLedger.sorted { Self.key($0) < Self.key($1) },
+            statement: state.carryStatement.sorted { Self.key($0) < Self.key($1) })
+        return (ReconciliationReport(date: date, summary: state.summary, totals: totals, discrepancies: state.discrepancies), carry)
+    }
+
+    private func inWindow(_ time: Date) -> Bool { time >= dayEnd.addingTimeInterval(-cutOff) && time < dayEnd.addingTimeInterval(cutOff) }
+
+    private static func key(_ row: LedgerRecord) -> String { "\(row.channel)|\(row.kind)|\(row.outTradeNo)|\(row.outRefundNo ?? "")|\(row.amount.fen)" }
+    private static func key(_ row: StatementRecord) -> String { "\(row.channel)|\(row.kind)|\(row.outTradeNo)|\(row.outRefundNo ?? "")|\(row.amount.fen)" }
+
+    /// The matching state of one run.
+    private struct State {
+        struct Booked {
+            var record: LedgerRecord
+            var carried: Bool
+        }
+
+        /// HIS rows not matched yet, by match key.
+        var pool: [String: Booked] = [:]
+        /// HIS refunds by channel, order number and amount, for statements without refund numbers.
+        var refundsByOrder: [String: [String]] = [:]
+        var seenStatement: Set<String> = []
+        var matchedLegs: [String: Int] = [:]
+        var summary = ReconciliationReport.Summary()
+        var totals: [String: ReconciliationReport.Totals] = [:]
+        var discrepancies: [Discrepancy] = []
+        var carryLedger: [LedgerRecord] = []
+        var carryStatement: [StatementRecord] = []
+
+        static func key(_ channel: ChannelID, _ kind: StatementRecord.Kind, _ outTradeNo: String, _ outRefundNo: String?) -> String {
+            kind == .refund ? "\(channel)|R|\(outRefundNo ?? "")" : "\(channel)|P|\(outTradeNo)"
+        }
+
+        static func orderKey(_ channel: ChannelID, _ outTradeNo: String, _ amount: Amount) -> String { "\(channel)|\(outTradeNo)|\(amount.fen)" }
+
+        mutating func total(_ channel: ChannelID, _ kind: StatementRecord.Kind, _ update: (inout ReconciliationReport.Totals) throws -> Void) rethrows {
+            let key = "\(channel)|\(kind)"
+            var entry = totals[key] ?? ReconciliationReport.Totals(channel: channel, kind: kind)
+            try update(&entry)
+            totals[key] = entry
+        }
+
+        mutating func book(_ row: LedgerRecord, carried: Bool) throws {
+            try total(row.channel, row.kind) {
+                $0.hisCount += 1
+                $0.hisAmount = try $0.hisAmount.adding(row.amount)
+            }
+            let key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
+            if pool[key] != nil {
+                summary.duplicate += 1
+                discrepancies.append(Discrepancy(
+                    kind: .duplicate, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
+                    settlementID: row.settlementID, hisAmount: row.amount, time: row.time, source: "his",
+                    note: "the HIS booked this \(row.kind) twice", action: "remove the duplicate HIS booking"))
+                return
+            }
+            pool[key] = Booked(record: row, carried: carried)
+            if row.kind == .refund { refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount), default: []].append(key) }
+        }
+
+        mutating func match(_ row: StatementRecord, carried: Bool, window: (Date) -> Bool) throws {
+            try total(row.channel, row.kind) {
+                $0.channelCount += 1
+                $0.channelAmount = try $0.channelAmount.adding(row.amount)
+                $0.fee = try $0.fee.adding(row.fee)
+            }
+            var key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
+            if row.kind == .refund, row.outRefundNo?.isEmpty ?? true {
+                // No refund number on the statement: the HIS refund of that order and amount.
+                let candidates = refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount)] ?? []
+                key = candidates.first { pool[$0] != nil } ?? "\(row.channel)|R?|\(row.outTradeNo)|\(row.amount.fen)|\(seenStatement.count)"
+            }
+            guard seenStatement.insert(key).inserted else {
+                summary.duplicate += 1
+                discrepancies.append(discrepancy(
+                    .duplicate, row, his: nil, source: "channel", note: "the channel lists this \(row.kind) twice",
+                    action: row.kind == .payment ? "query the channel; refund the patient if they paid twice" : "query the channel about the repeated refund"))
+                return
+            }
+            guard let booked = pool.removeValue(forKey: key) else {
+                if !carried, window(row.time) {
+                    summary.carriedOver += 1
+                    carryStatement.append(row)
+                } else {
+                    summary.channelOnly += 1
+                    discrepancies.append(discrepancy(
+                        .channelOnly, row, his: nil, note: "the channel \(row.kind == .payment ? "took" : "refunded") \(row.amount) that the HIS has not booked",
+                        action: row.kind == .payment ? "complete the HIS order, or refund the patient if no service was given" : "book the refund in the HIS"))
+                }
+                return
+            }
+            let his = booked.record
+            if his.amount != row.amount {
+                summary.amountMismatch += 1
+                discrepancies.append(discrepancy(
+                    .amountMismatch, row, his: his, note: "the HIS booked \(his.amount), the channel \(row.amount)",
+                    action: his.amount < row.amount ? "refund the patient the difference, or correct the HIS" : "query the channel and correct the HIS amount"))
+            } else if !his.isBooked {
+                summary.statusMismatch += 1
+                discrepancies.append(discrepancy(
+                    .statusMismatch, row, his: his, note: "the channel shows the \(row.kind) done; the HIS has it \(his.status)",
+                    action: row.kind == .payment ? "complete the HIS order" : "mark the refund done in the HIS"))
+            } else {
+                summary.matched += 1
+                try total(row.channel, row.kind) { $0.matchedAmount = try $0.matchedAmount.adding(row.amount) }
+                if let settlement = his.settlementID { matchedLegs[settlement, default: 0] += 1 }
+            }
+        }
+
+        /// HIS rows no statement showed: carried over near midnight, reported otherwise.
+        mutating func finish(window: (Date) -> Bool) throws {
+            for booked in pool.values {
+                let row = booked.record
+                if !booked.carried, window(row.time) {
+                    summary.carriedOver += 1
+                    carryLedger.append(row)
+                    continue
+                }
+                summary.hisOnly += 1
+                var note = "the HIS booked \(row.amount) that the \(row.channel) statement does not show"
+                var action = row.kind == .payment ? "query the channel; if the payment never arrived, cancel the HIS booking" : "query the refund on the channel"
+                if let settlement = row.settlementID {
+                    note += "; leg of combined settlement \(settlement), \(matchedLegs[settlement] ?? 0) other leg(s) matched"
+                    if row.channel == .insurance {
+                        action = "query the insurance settlement (5261); if it was not settled, undo the cash leg and settle again"
+                    }
+                }
+                discrepancies.append(Discrepancy(
+                    kind: .hisOnly, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
+                    settlementID: row.settlementID, hisAmount: row.amount, time: row.time, note: note, action: action))
+            }
+            pool.removeAll()
+        }
+
+        func discrepancy(_ kind: Discrepancy.Kind, _ row: StatementRecord, his: LedgerRecord?, source: String? = nil, note: String, action: String) -> Discrepancy {
+            Discrepancy(
+                kind: kind, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo ?? his?.outRefundNo,
+                settlementID: his?.settlementID, hisAmount: his?.amount, channelAmount: row.amount, time: row.time, source: source, note: note, action: action)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import HISPayCore
+import Reconciliation
+import Testing
+
+/// The matching engine on one planted day: every result kind, refunds (partial, without a refund
+/// number, of yesterday's payment), a combined settlement missing a leg, carry-over and carry-in.
+@Suite struct ReconcilerTests {
+    static func at(_ text: String) -> Date { BeijingTime.parse(text)! }
+    static func yuan(_ text: String) -> Amount { try! Amount(yuan: text) }
+
+    static func his(
+        _ channel: ChannelID, _ kind: StatementRecord.Kind, _ order: String, refund: String? = nil, _ amount: String, _ time: String = "2026-11-22 10:00:00",
+        settlement: String? = nil, status: String = "success"
+    ) -> LedgerRecord {
+        LedgerRecord(channel: channel, kind: kind, outTradeNo: order, outRefundNo: refund, amount: yuan(amount), time: at(time), settlementID: settlement, status: status)
+    }
+
+    static func bank(
+        _ channel: ChannelID, _ kind: StatementRecord.Kind, _ order: String, refund: String? = nil, _ amount: String, _ time: String = "2026-11-22 10:00:01",
+        fee: String = "0.01"
+    ) -> StatementRecord {
+        StatementRecord(
+            channel: channel, kind: kind, outTradeNo: order, channelTradeNo: "T-\(order)", outRefundNo: refund, amount: yuan(amount), fee: yuan(fee),
+            time: at(time), status: kind == .payment ? "SUCCESS" : "REFUND")
+    }
+
+    static let ledger: [LedgerRecord] = [
+        his(.wechatPay, .payment, "M1", "12.30"),  // matched
+        his(.wechatPay, .payment, "H1", "50.00"),  // HIS-only
+        his(.wechatPay, .payment, "A1", "20.00"),  // amount mismatch (channel 21.00)
+        his(.alipay, .payment, "S1", "8.00", status: "pending"),  // status mismatch
+        his(.alipay, .payment, "D1", "5.00"), his(.alipay, .payment, "D1", "5.00"),  // duplicate in the HIS
+        his(.wechatPay, .payment, "N1", "99.00", "2026-11-22 23:58:30"),  // carried over (near midnight)
+        his(.wechatPay, .payment, "P1", "100.00"),  // partially refunded twice
+        his(.wechatPay, .refund, "P1", refund: "P1R1", "30.00"), his(.wechatPay, .refund, "P1", refund: "P1R2", "20.00"),
+        his(.unionPay, .refund, "U1", refund: "U1R1", "15.00"),  // refund of yesterday's payment, statement without refund no.
+        his(.wechatPay, .payment, "C1", "23.40", settlement: "SETL1"),  // combined settlement: cash leg matched…
+        his(.insurance, .payment, "SETL1", "100.00", settlement: "SETL1"),  // …insurance leg missing
+    ]
+
+    static let statement: [StatementRecord] = [
+        bank(.wechatPay, .payment, "M1", "12.30"),
+        bank(.wechatPay, .payment, "A1", "21.00"),
+        bank(.alipay, .payment, "S1", "8.00"),
+        bank(.alipay, .payment, "D1", "5.00"),
+        bank(.wechatPay, .payment, "X1", "66.00"),  // channel-only
+        bank(.wechatPay, .payment, "X2", "1.00"), bank(.wechatPay, .payment, "X2", "1.00"),  // channel-only, then a duplicate
+        bank(.wechatPay, .payment, "P1", "100.00"),
+        bank(.wechatPay, .refund, "P1", refund: "P1R1", "30.00", fee: "0.00"), bank(.wechatPay, .refund, "P1", refund: "P1R2", "20.00", fee: "0.00"),
+        bank(.unionPay, .refund, "U1", "15.00", fee: "0.00"),
+        bank(.wechatPay, .payment, "C1", "23.40"),
+    ]
+
+    func run(_ ledger: [LedgerRecord], _ statements: [[StatementRecord]], date: String = "2026-11-22", carryIn: CarryOver? = nil) throws -> (ReconciliationReport, CarryOver) {
+        try Reconciler(date: date).run(
+            ledger: LedgerRows(ledger), statements: statements.map { rows in { handle in for row in rows { try handle(row) } } }, carryIn: carryIn)
+    }
+
+    @Test func everyPlantedDiscrepancyIsFoundExactly() throws {
+        let (report, carry) = try run(Self.ledger, [Self.statement])
+        var expected = ReconciliationReport.Summary()
+        (expected.matched, expected.channelOnly, expected.hisOnly, expected.amountMismatch) = (7, 2, 2, 1)  // M1 D1 P1 P1R1 P1R2 U1R1 C1
+        (expected.statusMismatch, expected.duplicate, expected.carriedOver) = (1, 2, 1)
+        #expect(report.summary == expected)
+        let found = report.discrepancies.map { "\($0.kind) \($0.channel) \($0.outTradeNo) \($0.source ?? "")" }
+        #expect(found == [
+            "amountMismatch wechatpay A1 ", "channelOnly wechatpay X1 ", "channelOnly wechatpay X2 ", "duplicate alipay D1 his",
+            "duplicate wechatpay X2 channel", "hisOnly insurance SETL1 ", "hisOnly wechatpay H1 ", "statusMismatch alipay S1 ",
+        ])
+        let insurance = try #require(report.discrepancies.first { $0.outTradeNo == "SETL1" })
+        #expect(insurance.note.contains("leg of combined settlement SETL1, 1 other leg(s) matched"))
+        #expect(insurance.action.contains("5261"))
+        let mismatch = try #require(report.discrepancies.first { $0.kind == .amountMismatch })
+        #expect(mismatch.hisAmount == Self.yuan("20.00") && mismatch.channelAmount == Self.yuan("21.00"))
+        #expect(carry.ledger.map(\.outTradeNo) == ["N1"] && carry.statement.isEmpty)
+        let refunds = try #require(report.totals.first { $0.channel == .wechatPay && $0.kind == .refund })
+        #expect(refunds.hisAmount == Self.yuan("50.00") && refunds.channelAmount == Self.yuan("50.00") && refunds.matchedAmount == Self.yuan("50.00"))
+        let payments = try #require(report.totals.first { $0.channel == .wechatPay && $0.kind == .payment })
+        #expect(payments.channelCount == 7 && payments.fee == Self.yuan("0.07"))
+    }
+
+    @Test func aCarriedRowIsResolvedByTheNextDayAndAnUnresolvedOneReported() throws {
+        let (_, carry) = try run([Self.his(.wechatPay, .payment, "N1", "99.00", "2026-11-22 23:58:30"), Self.his(.wechatPay, .payment, "N2", "1.00", "2026-11-22 23:59:00")], [[
+            Self.bank(.alipay, .payment, "Q1", "3.00", "2026-11-22 23:59:59"),
+        ]])
+        #expect(carry.ledger.count == 2 && carry.statement.map(\.outTradeNo) == ["Q1"])
+        let (next, nextCarry) = try run(
+            [Self.his(.alipay, .payment, "Q1", "3.00", "2026-11-23 00:00:02")],
+            [[Self.bank(.wechatPay, .payment, "N1", "99.00", "2026-11-23 00:00:05")]], date: "2026-11-23", carryIn: carry)
+        #expect(next.summary.matched == 2 && next.summary.carriedOver == 0)
+        #expect(next.discrepancies.map { "\($0.kind) \($0.outTradeNo)" } == ["hisOnly N2"])  // stayed unresolved past the window
+        #expect(nextCarry.ledger.isEmpty && nextCarry.statement.isEmpty)
+    }
+
+    @Test func shufflingTheInputsNeverChangesTheReport() throws {
+        let (reference, referenceCarry) = try run(Self.ledger, [Self.statement])
+        var generator = SeededGenerator(seed: 2026_11_22)
+        for _ in 0..<50 {
+            let ledger = Self.ledger.shuffled(using: &generator)
+            let rows = Self.statement.shuffled(using: &generator)
+            let split = Int.random(in: 0...rows.count, using: &generator)
+            let (report, carry) = try run(ledger, [Array(rows[..<split]), Array(rows[split...])])
+            #expect(report == reference)
+            #expect(carry == referenceCarry)
+        }
+    }
+
+    @Test func aBadDateIsRefused() {
+        #expect(throws: ReconciliationError.self) { try Reconciler(date: "22/11/2026") }
+    }
+}
+
+/// A reproducible random number generator (SplitMix64).
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
