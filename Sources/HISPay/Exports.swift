@@ -8,3 +8,4 @@
 @_exported import UnionPay
 @_exported import MedicalInsurance
 @_exported import HISPayStore
+@_exported import Reconciliation

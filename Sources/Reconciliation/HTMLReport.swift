@@ -1,0 +1,82 @@
+import Foundation
+import HISPayCore
+
+/// The finance staff's page: self-contained HTML (inline CSS and SVG, no scripts, no network).
+/// Every number carries a `data-field` attribute so a test can read the rendered page back and
+/// compare it with `report.json`.
+enum HTMLReport {
+    static func page(_ report: ReconciliationReport) -> String {
+        let summary = report.summary
+        let counts: [(String, String, Int)] = [
+            ("matched", "已对平 Matched", summary.matched), ("channelOnly", "长款 Channel only", summary.channelOnly),
+            ("hisOnly", "短款 HIS only", summary.hisOnly), ("amountMismatch", "金额不符 Amount", summary.amountMismatch),
+            ("statusMismatch", "状态不符 Status", summary.statusMismatch), ("duplicate", "重复 Duplicate", summary.duplicate),
+            ("carriedOver", "跨日挂账 Carried over", summary.carriedOver),
+        ]
+        var html = """
+            <!DOCTYPE html>
+            <html lang="zh-CN"><head><meta charset="utf-8"><title>对账报告 \(escape(report.date))</title>
+            <style>
+            body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
+            table{border-collapse:collapse;margin:12px 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
+            td.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#b00}
+            </style></head><body>
+            <h1>对账报告 Reconciliation <span data-field="date">\(escape(report.date))</span></h1>
+            <table id="summary"><tr>
+            """
+        html += counts.map { "<th>\($0.1)</th>" }.joined() + "</tr><tr>"
+        html += counts.map { #"<td class="num" data-field="summary.\#($0.0)">\#($0.2)</td>"# }.joined() + "</tr></table>\n"
+        html += "<h2>合计 Totals</h2><table id=\"totals\"><tr><th>渠道 Channel</th><th>类型 Kind</th><th>HIS 笔数</th><th>HIS 金额</th>"
+        html += "<th>渠道笔数</th><th>渠道金额</th><th>手续费 Fee</th><th>已对平金额</th></tr>\n"
+        for total in report.totals {
+            let id = "\(total.channel.rawValue).\(total.kind.name)"
+            html += "<tr><td>\(escape(total.channel.rawValue))</td><td>\(escape(total.kind.name))</td>"
+            html += cell("totals.\(id).hisCount", "\(total.hisCount)") + cell("totals.\(id).hisAmount", total.hisAmount.yuanString)
+            html += cell("totals.\(id).channelCount", "\(total.channelCount)") + cell("totals.\(id).channelAmount", total.channelAmount.yuanString)
+            html += cell("totals.\(id).fee", total.fee.yuanString) + cell("totals.\(id).matchedAmount", total.matchedAmount.yuanString) + "</tr>\n"
+        }
+        html += "</table>\n<h2>已对平与差异金额 Matched vs. discrepant (元)</h2>\n" + chart(report)
+        html += "<h2>差异明细 Discrepancies</h2><table id=\"discrepancies\"><tr><th>类型</th><th>渠道</th><th>收/退</th><th>商户订单号</th>"
+        html += "<th>退款单号</th><th>结算号</th><th>HIS 金额</th><th>渠道金额</th><th>时间</th><th>说明</th><th>建议处理</th></tr>\n"
+        for item in report.discrepancies {
+            html += "<tr data-kind=\"\(escape(item.kind.name))\"><td class=\"bad\">\(escape(item.kind.name))</td><td>\(escape(item.channel.rawValue))</td>"
+            html += "<td>\(escape(item.recordKind.name))</td><td>\(escape(item.outTradeNo))</td><td>\(escape(item.outRefundNo ?? ""))</td>"
+            html += "<td>\(escape(item.settlementID ?? ""))</td><td class=\"num\">\(item.hisAmount?.yuanString ?? "")</td>"
+            html += "<td class=\"num\">\(item.channelAmount?.yuanString ?? "")</td><td>\(BeijingTime.format(item.time))</td>"
+            html += "<td>\(escape(item.note))</td><td>\(escape(item.action))</td></tr>\n"
+        }
+        return html + "</table>\n</body></html>\n"
+    }
+
+    /// Horizontal bars per channel: matched amount and the amount in discrepancies (both sides' larger).
+    static func chart(_ report: ReconciliationReport) -> String {
+        var byChannel: [String: (matched: Int64, discrepant: Int64)] = [:]
+        for total in report.totals { byChannel[total.channel.rawValue, default: (0, 0)].matched += total.matchedAmount.fen }
+        for item in report.discrepancies {
+            byChannel[item.channel.rawValue, default: (0, 0)].discrepant += max(item.hisAmount?.fen ?? 0, item.channelAmount?.fen ?? 0)
+        }
+        let channels = byChannel.keys.sorted()
+        let largest = max(1, byChannel.values.map { max($0.matched, $0.discrepant) }.max() ?? 1)
+        let rowHeight = 44
+        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" width="720" height="\#(channels.count * rowHeight + 20)" role="img" aria-label="matched vs discrepant">"#
+        for (index, channel) in channels.enumerated() {
+            let values = byChannel[channel] ?? (0, 0)
+            let y = index * rowHeight + 10
+            let matchedWidth = Int(Double(values.matched) / Double(largest) * 500)
+            let discrepantWidth = Int(Double(values.discrepant) / Double(largest) * 500)
+            svg += #"<text x="0" y="\#(y + 14)" font-size="13">\#(escape(channel))</text>"#
+            svg += #"<rect x="110" y="\#(y)" width="\#(matchedWidth)" height="16" fill="seagreen"/>"#
+            svg += #"<text x="\#(116 + matchedWidth)" y="\#(y + 13)" font-size="12">\#(Amount(fen: values.matched).yuanString)</text>"#
+            svg += #"<rect x="110" y="\#(y + 18)" width="\#(discrepantWidth)" height="16" fill="firebrick"/>"#
+            svg += #"<text x="\#(116 + discrepantWidth)" y="\#(y + 31)" font-size="12">\#(Amount(fen: values.discrepant).yuanString)</text>"#
+        }
+        return svg + "</svg>\n"
+    }
+
+    static func cell(_ field: String, _ value: String) -> String { #"<td class="num" data-field="\#(field)">\#(value)</td>"# }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
