@@ -13,7 +13,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "The HIS ledger CSV (channel, kind, out_trade_no, out_refund_no, amount, time, settlement_id, status).")
     var ledger: String
 
-    @Option(help: "A channel statement as CHANNEL=FILE (wechatpay, alipay, unionpay); repeat for several.")
+    @Option(help: "A channel statement as CHANNEL=FILE (wechatpay, alipay, unionpay, insurance = the 3202 settlement list); repeat for several.")
     var statement: [String] = []
 
     @Option(help: "Yesterday's carry-over.json.")
@@ -58,8 +58,12 @@ struct ReconcileCommand: AsyncParsableCommand {
         case .unionpay?:
             let settlementDate = UnionPayZMParser.dateFromName(URL(fileURLWithPath: file).lastPathComponent)
             return { handle in _ = try UnionPayZMParser.parse(CLIFiles.read(file), settlementDate: settlementDate) { try progress.count($0, handle) } }
-        case .insurance?, nil:
-            throw CLIError("--statement \(name)=…: statements are read for wechatpay, alipay and unionpay")
+        case .insurance?:
+            // The NHSA settlement list in HISPay's 3202 format, stamped at noon of the business day.
+            let noon = BeijingTime.parse(date + " 12:00:00") ?? Date()
+            return { handle in for record in try TabSeparatedReconciliationFile.statementRecords(CLIFiles.read(file), time: noon) { try progress.count(record, handle) } }
+        case nil:
+            throw CLIError("--statement \(name)=…: the channel is wechatpay, alipay, unionpay or insurance")
         }
     }
 
