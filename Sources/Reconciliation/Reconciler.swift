@@ -54,16 +54,18 @@ public struct Reconciler: Sendable {
 
     /// The matching state of one run.
     private struct State {
-        struct Booked {
-            var record: LedgerRecord
-            var carried: Bool
+        /// A HIS row by match key: open until a statement row matches it, then only a marker (so a
+        /// second statement row with that key is a duplicate, and the row's memory is released).
+        enum Slot {
+            case open(LedgerRecord, carried: Bool)
+            case matched
         }
 
-        /// HIS rows not matched yet, by match key.
-        var pool: [String: Booked] = [:]
+        var pool: [String: Slot] = [:]
         /// HIS refunds by channel, order number and amount, for statements without refund numbers.
         var refundsByOrder: [String: [String]] = [:]
-        var seenStatement: Set<String> = []
+        /// Keys of statement rows the HIS does not have (to tell their duplicates).
+        var unbooked: Set<String> = []
         var matchedLegs: [String: Int] = [:]
         var summary = ReconciliationReport.Summary()
         var totals: [String: ReconciliationReport.Totals] = [:]
@@ -98,7 +100,7 @@ public struct Reconciler: Sendable {
                     note: "the HIS booked this \(row.kind) twice", action: "remove the duplicate HIS booking"))
                 return
             }
-            pool[key] = Booked(record: row, carried: carried)
+            pool[key] = .open(row, carried: carried)
             if row.kind == .refund { refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount), default: []].append(key) }
         }
 
@@ -112,16 +114,15 @@ public struct Reconciler: Sendable {
             if row.kind == .refund, row.outRefundNo?.isEmpty ?? true {
                 // No refund number on the statement: the HIS refund of that order and amount.
                 let candidates = refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount)] ?? []
-                key = candidates.first { pool[$0] != nil } ?? "\(row.channel)|R?|\(row.outTradeNo)|\(row.amount.fen)|\(seenStatement.count)"
+                key = candidates.first { if case .open? = pool[$0] { true } else { false } }
+                    ?? "\(row.channel)|R?|\(row.outTradeNo)|\(row.amount.fen)"
             }
-            guard seenStatement.insert(key).inserted else {
-                summary.duplicate += 1
-                discrepancies.append(discrepancy(
-                    .duplicate, row, his: nil, source: "channel", note: "the channel lists this \(row.kind) twice",
-                    action: row.kind == .payment ? "query the channel; refund the patient if they paid twice" : "query the channel about the repeated refund"))
-                return
+            let slot = pool[key]
+            if case .matched? = slot {
+                return duplicate(row)
             }
-            guard let booked = pool.removeValue(forKey: key) else {
+            guard case .open(let his, _)? = slot else {
+                guard unbooked.insert(key).inserted else { return duplicate(row) }
                 if !carried, window(row.time) {
                     summary.carriedOver += 1
                     carryStatement.append(row)
@@ -133,7 +134,7 @@ public struct Reconciler: Sendable {
                 }
                 return
             }
-            let his = booked.record
+            pool[key] = .matched
             if his.amount != row.amount {
                 summary.amountMismatch += 1
                 discrepancies.append(discrepancy(
@@ -151,11 +152,17 @@ public struct Reconciler: Sendable {
             }
         }
 
+        mutating func duplicate(_ row: StatementRecord) {
+            summary.duplicate += 1
+            discrepancies.append(discrepancy(
+                .duplicate, row, his: nil, source: "channel", note: "the channel lists this \(row.kind) twice",
+                action: row.kind == .payment ? "query the channel; refund the patient if they paid twice" : "query the channel about the repeated refund"))
+        }
+
         /// HIS rows no statement showed: carried over near midnight, reported otherwise.
         mutating func finish(window: (Date) -> Bool) throws {
-            for booked in pool.values {
-                let row = booked.record
-                if !booked.carried, window(row.time) {
+            for case .open(let row, let carried) in pool.values {
+                if !carried, window(row.time) {
                     summary.carriedOver += 1
                     carryLedger.append(row)
                     continue

@@ -7,21 +7,43 @@ public enum BeijingTime {
     public static let timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
 
     /// Parses `yyyy-MM-dd HH:mm:ss` (or `yyyyMMddHHmmss`); nil when the text is not such a time.
+    /// Pure arithmetic (no calendar objects): statements hold millions of these.
     public static func parse(_ text: String) -> Date? {
-        let digits = text.filter(\.isNumber)
-        let expectedShape = text.count == 19 ? "dddd-dd-dd dd:dd:dd" : "dddddddddddddd"
-        guard digits.count == 14, text.count == expectedShape.count,
-            zip(text, expectedShape).allSatisfy({ $1 == "d" ? $0.isASCII && $0.isNumber : $0 == $1 })
-        else { return nil }
-        let value = Array(digits).map { Int(String($0))! }
-        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + value[$1] } }
-        var components = DateComponents()
-        components.calendar = Calendar(identifier: .gregorian)
-        components.timeZone = timeZone
-        (components.year, components.month, components.day) = (number(0..<4), number(4..<6), number(6..<8))
-        (components.hour, components.minute, components.second) = (number(8..<10), number(10..<12), number(12..<14))
-        guard components.isValidDate, let date = components.date else { return nil }
-        return date
+        let bytes = Array(text.utf8)
+        let shape: [UInt8]
+        switch bytes.count {
+        case 19: shape = Array("dddd-dd-dd dd:dd:dd".utf8)
+        case 14: shape = Array("dddddddddddddd".utf8)
+        default: return nil
+        }
+        var digits: [Int] = []
+        digits.reserveCapacity(14)
+        for (byte, expected) in zip(bytes, shape) {
+            if expected == UInt8(ascii: "d") {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                digits.append(Int(byte - UInt8(ascii: "0")))
+            } else if byte != expected {
+                return nil
+            }
+        }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + digits[$1] } }
+        let (year, month, day) = (number(0..<4), number(4..<6), number(6..<8))
+        let (hour, minute, second) = (number(8..<10), number(10..<12), number(12..<14))
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...12).contains(month), (1...monthDays[month - 1]).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
+        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - 8 * 3600
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// `yyyy-MM-dd HH:mm:ss` in Beijing time.
