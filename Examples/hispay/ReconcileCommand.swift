@@ -52,7 +52,15 @@ struct ReconcileCommand: AsyncParsableCommand {
         guard FileManager.default.isReadableFile(atPath: file) else { throw CLIError("cannot read the statement \(file)") }
         switch ChannelOption(rawValue: name) {
         case .wechatpay?, .wechatpayV2?:
-            return { handle in _ = try WeChatPayBillParser.parse(lines: LineReader(fileURL: URL(fileURLWithPath: file)), channel: .wechatPay) { try progress.count($0, handle) } }
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            return { handle in
+                progress.start(size: size)
+                let lines = LineReader(fileURL: URL(fileURLWithPath: file)).lazy.map { line in
+                    progress.read(line.count + 1)
+                    return line
+                }
+                _ = try WeChatPayBillParser.parse(lines: lines, channel: .wechatPay) { try progress.count($0, handle) }
+            }
         case .alipay?:
             return { handle in _ = try AlipayBillParser.parse(archive: CLIFiles.read(file)) { try progress.count($0, handle) } }
         case .unionpay?:
@@ -67,14 +75,29 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
     }
 
-    /// Rows read so far, on stderr, when stderr is a terminal.
+    /// A progress bar on stderr when it is a terminal: the share of the current statement file read
+    /// (for line-by-line files) and the statement rows so far.
     final class Progress {
         private var rows = 0
+        private var bytes = 0
+        private var size = 0
         private let shown = isatty(2) == 1
+
+        /// A line-by-line file of `size` bytes begins.
+        func start(size: Int) {
+            self.size = size
+            bytes = 0
+        }
+
+        func read(_ count: Int) { bytes += count }
 
         func count(_ record: StatementRecord, _ handle: (StatementRecord) throws -> Void) throws {
             rows += 1
-            if shown, rows % 50_000 == 0 { FileHandle.standardError.write(Data("\rreconciling: \(rows) statement rows".utf8)) }
+            if shown, rows % 20_000 == 0 {
+                let share = size > 0 ? min(bytes * 30 / size, 30) : 0
+                let bar = size > 0 ? "[" + String(repeating: "#", count: share) + String(repeating: ".", count: 30 - share) + "] " : ""
+                FileHandle.standardError.write(Data("\r\(bar)\(rows) statement rows".utf8))
+            }
             try handle(record)
         }
 
