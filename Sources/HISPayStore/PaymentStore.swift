@@ -18,6 +18,8 @@ public protocol PaymentStore: Sendable {
     /// callback already advanced is kept.
     func save(_ entry: JournalEntry) async throws
     func entry(merchant: String, channel: ChannelID, orderNo: String) async throws -> JournalEntry?
+    /// Every entry last updated in `[from, to)`, oldest first (a day's journal, e.g. as a ledger).
+    func entries(updatedFrom from: Date, to: Date) async throws -> [JournalEntry]
     /// Entries still pending or unknown whose next check is due at `now`, soonest first.
     func dueEntries(at now: Date, limit: Int) async throws -> [JournalEntry]
     /// A JSON document by kind and id.

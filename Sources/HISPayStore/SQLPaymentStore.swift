@@ -103,6 +103,15 @@ public struct SQLPaymentStore: PaymentStore {
         return try rows.first.map(Self.journalEntry)
     }
 
+    public func entries(updatedFrom from: Date, to: Date) async throws -> [JournalEntry] {
+        let rows = try await backend.transaction { db in
+            try await db.query(
+                "SELECT * FROM hispay_journal WHERE updated_at >= ? AND updated_at < ? ORDER BY updated_at, merchant, channel, order_no",
+                [.integer(Self.millis(from)), .integer(Self.millis(to))])
+        }
+        return try rows.map(Self.journalEntry)
+    }
+
     public func dueEntries(at now: Date, limit: Int) async throws -> [JournalEntry] {
         let rows = try await backend.transaction { db in
             try await db.query(

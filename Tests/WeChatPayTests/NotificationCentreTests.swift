@@ -94,6 +94,7 @@ private struct UnavailableStore: PaymentStore {
     func quarantined(after cursor: Int64, limit: Int) async throws -> [StoredEvent] { throw down }
     func save(_ entry: JournalEntry) async throws { throw down }
     func entry(merchant: String, channel: ChannelID, orderNo: String) async throws -> JournalEntry? { throw down }
+    func entries(updatedFrom from: Date, to: Date) async throws -> [JournalEntry] { throw down }
     func dueEntries(at now: Date, limit: Int) async throws -> [JournalEntry] { throw down }
     func document(_ kind: String, id: String) async throws -> Data? { throw down }
     func saveDocument(_ kind: String, id: String, _ body: Data) async throws { throw down }
