@@ -99,6 +99,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "HISPaySandbox",
+            dependencies: [
+                "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Reconciliation",
             dependencies: ["HISPayCore"],
             swiftSettings: strict
@@ -107,7 +115,7 @@ let package = Package(
             name: "HISPay",
             dependencies: [
                 "HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance",
-                "HISPayStore", "Reconciliation",
+                "HISPayStore", "Reconciliation", "HISPaySandbox",
             ],
             swiftSettings: strict
         ),

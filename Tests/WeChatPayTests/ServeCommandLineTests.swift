@@ -30,8 +30,8 @@ import WeChatPay
             """.utf8).write(to: config)
     }
 
-    func gateway(_ store: String, _ extra: [String] = []) throws -> GatewayProcess {
-        try GatewayProcess(["--config", config.path, "--store", store] + extra, environment: environment)
+    func gateway(_ store: String, _ extra: [String] = []) throws -> ServerProcess {
+        try ServerProcess(["serve", "--port", "0", "--config", config.path, "--store", store] + extra, environment: environment)
     }
 
     /// A payment callback for `orderNo`, signed now (the gateway checks the timestamp against its clock).
@@ -39,11 +39,11 @@ import WeChatPay
         try keys.notification(resource: keys.transactionResource(outTradeNo: orderNo), id: "EV-\(orderNo)", timestamp: Date())
     }
 
-    func post(_ callback: CallbackRequest, to gateway: GatewayProcess, path: String = "/notify/main/wechatpay") async throws -> HTTPResponse {
+    func post(_ callback: CallbackRequest, to gateway: ServerProcess, path: String = "/notify/main/wechatpay") async throws -> HTTPResponse {
         try await client.send(HTTPRequest(method: "POST", url: gateway.url + path, headers: callback.headers, body: callback.body))
     }
 
-    func events(_ gateway: GatewayProcess, after: Int64 = 0) async throws -> (events: [[String: Any]], next: Int64) {
+    func events(_ gateway: ServerProcess, after: Int64 = 0) async throws -> (events: [[String: Any]], next: Int64) {
         let response = try await client.send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=\(after)"))
         let page = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any], "\(response.text)")
         return (try #require(page["events"] as? [[String: Any]]), Int64(try #require(page["next"] as? Int)))

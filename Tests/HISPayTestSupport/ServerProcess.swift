@@ -3,16 +3,17 @@ import Foundation
 import Glibc
 #endif
 
-/// `hispay serve` running as a real process on 127.0.0.1: started with its arguments, its URL read
-/// from the first line it prints, killed (SIGKILL) when stopped or deallocated.
-public final class GatewayProcess: @unchecked Sendable {
+/// A `hispay` server command (`serve`, `sandbox`) running as a real process on 127.0.0.1: started
+/// with its arguments, its URL read from the `{"listening": …}` line it prints first, killed
+/// (SIGKILL) when stopped or deallocated.
+public final class ServerProcess: @unchecked Sendable {
     public let url: String
     private let process: Process
 
     public init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = CommandLineRun.executable
-        process.arguments = ["serve", "--port", "0"] + arguments
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
@@ -24,7 +25,7 @@ public final class GatewayProcess: @unchecked Sendable {
         let line = String(decoding: bytes, as: UTF8.self)
         guard let range = line.range(of: #""listening":""#), let end = line[range.upperBound...].firstIndex(of: "\"") else {
             kill(process.processIdentifier, SIGKILL)
-            throw LoopbackServer.StartError(description: "hispay serve did not start: \(line)")
+            throw LoopbackServer.StartError(description: "hispay \(arguments.first ?? "") did not start: \(line)")
         }
         url = String(line[range.upperBound..<end])
     }

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import HISPay
+
+/// `hispay sandbox`: the local channel simulator (WeChat Pay APIv3 so far) on loopback.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox", abstract: "Run the local channel simulator on loopback (WeChat Pay APIv3), with its own test keys.")
+
+    @Option(help: "Port to listen on; 0 picks a free one (printed on stdout).")
+    var port = 8090
+
+    @Option(help: "Write a ready merchant profile (`sandbox`) pointing at the simulator to this file, with its key files beside it.")
+    var writeConfig: String?
+
+    @Option(help: "Where the simulator's callbacks go (written into the profile as notifyURL), e.g. a `hispay serve` URL.")
+    var notifyUrl: String?
+
+    @Option(help: "Seed for the simulator's ids, so runs are reproducible.")
+    var seed = 1
+
+    @Option(help: "Seconds after which a QR/JSAPI/H5/app order is paid.")
+    var payDelay = 1.0
+
+    func run() async throws {
+        guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
+        guard payDelay >= 0 else { throw CLIError("--pay-delay must be ≥ 0") }
+        let keys = try SandboxKeys()
+        let simulator = WeChatPaySimulator(
+            keys: keys, payDelay: .milliseconds(Int(payDelay * 1000)), seed: seed,
+            deliver: SandboxServer.delivery(CurlTransport(configuration: .init(proxy: .direct))))
+        let configPath = writeConfig
+        let notifyURL = notifyUrl
+        try await SandboxServer.run(simulator: simulator, port: port) { url in
+            var line = #"{"listening":"\#(url)""#
+            if let configPath {
+                do {
+                    try keys.writeConfig(to: URL(fileURLWithPath: configPath), baseURL: url, notifyURL: notifyURL)
+                    line += #","config":"\#(configPath)""#
+                } catch {
+                    FileHandle.standardError.write(Data("hispay: cannot write \(configPath): \(error)\n".utf8))
+                }
+            }
+            FileHandle.standardOutput.write(Data((line + "}\n").utf8))
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import HISPayCrypto
+
+/// The sandbox's own test material, made when it starts: the merchant's API key pair (the sandbox
+/// verifies requests with its public half and hands the private half to the profile it writes), the
+/// platform key that signs answers and callbacks (published to the profile in public-key mode), and
+/// the APIv3 key that encrypts callback resources. Nothing here is a real credential.
+public struct SandboxKeys: Sendable {
+    public let merchantID = "1900000001"
+    public let appID = "wx2421b1c4370ec43b"
+    public let merchantSerialNo = "5AND80X000000000000000000000000000000001"
+    public let platformPublicKeyID = "PUB_KEY_ID_0119000000012026112200000000000001"
+    public let merchantKey: PrivateKey
+    public let platformKey: PrivateKey
+    public let apiV3Key: String
+
+    public init() throws {
+        merchantKey = try PrivateKey.generate(.rsa)
+        platformKey = try PrivateKey.generate(.rsa)
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
+        apiV3Key = String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    /// Writes a ready merchant profile `sandbox` pointing at `baseURL` — `hispay.json` plus its key
+    /// files — into `url`'s directory, with `notifyURL` for callbacks (by default the sandbox's own
+    /// sink, `/sandbox/notify-sink`, which accepts and drops them).
+    public func writeConfig(to url: URL, baseURL: String, notifyURL: String?) throws {
+        let directory = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(try merchantKey.pkcs8PEM().utf8).write(to: directory.appendingPathComponent("sandbox_apiclient_key.pem"))
+        try Data(platformKey.publicKey.pemRepresentation.utf8).write(to: directory.appendingPathComponent("sandbox_platform_pub.pem"))
+        var wechat: [String: Any] = [
+            "mchId": merchantID, "appId": appID, "merchantSerialNo": merchantSerialNo, "privateKey": "sandbox_apiclient_key.pem",
+            "apiV3Key": apiV3Key, "platformPublicKey": "sandbox_platform_pub.pem", "platformPublicKeyId": platformPublicKeyID, "baseURL": baseURL,
+        ]
+        wechat["notifyURL"] = notifyURL ?? baseURL + "/sandbox/notify-sink"
+        let config: [String: Any] = ["transport": ["proxy": "direct"], "merchants": [["name": "sandbox", "wechatpay": wechat]]]
+        try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]).write(to: url)
+    }
+}

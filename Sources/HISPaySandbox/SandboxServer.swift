@@ -1,0 +1,54 @@
+import Foundation
+import HISPayCore
+import HISPayCurl
+import HTTPTypes
+import Hummingbird
+
+/// The sandbox's HTTP side: a loopback Hummingbird server handing every `/v3/…` request to the
+/// WeChat Pay simulator, and the delivery of its callbacks — POSTed until the receiver answers 2xx
+/// (retried after 0.5 s, doubling, up to 8 times), as the channel does.
+public enum SandboxServer {
+    /// Serves `simulator` on `host:port` (0: a free port) until cancelled; `onListening` gets the base URL.
+    public static func run(
+        simulator: WeChatPaySimulator, host: String = "127.0.0.1", port: Int, onListening: @escaping @Sendable (String) async -> Void
+    ) async throws {
+        let router = Router()
+        for method in [HTTPRequest.Method.get, .post] {
+            router.on("/v3/**", method: method) { request, _ -> Response in
+                var request = request
+                let body = try await request.collectBody(upTo: 1 << 20)
+                var headers = HTTPHeaders()
+                for field in request.headers { headers.add(field.name.rawName, field.value) }
+                let answer = await simulator.handle(
+                    method: request.method.rawValue, pathAndQuery: request.uri.string, headers: headers, body: Data(body.readableBytesView))
+                var fields = HTTPFields()
+                for (name, value) in answer.headers {
+                    if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+                }
+                return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
+            }
+        }
+        // The default notify URL of a written profile: accepts callbacks nobody else wants.
+        router.post("/sandbox/notify-sink") { _, _ -> Response in Response(status: .noContent) }
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "hispay-sandbox"),
+            onServerRunning: { channel in
+                let url = "http://\(host):\(channel.localAddress?.port ?? port)"
+                await simulator.setBaseURL(url)
+                await onListening(url)
+            })
+        try await app.runService()
+    }
+
+    /// A callback sender for the simulator: POSTs on `transport` until a 2xx, with back-off.
+    public static func delivery(_ transport: any HTTPTransport) -> @Sendable (HISPayCore.HTTPRequest) async -> Void {
+        { request in
+            var delay = Duration.milliseconds(500)
+            for _ in 0..<8 {
+                if let response = try? await transport.send(request), (200..<300).contains(response.status) { return }
+                try? await Task.sleep(for: delay)
+                delay *= 2
+            }
+        }
+    }
+}

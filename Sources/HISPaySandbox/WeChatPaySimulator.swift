@@ -1,0 +1,297 @@
+import Foundation
+import HISPayCore
+import HISPayCrypto
+import WeChatPay
+
+/// WeChat Pay APIv3 as the adapters use it, in memory: requests are checked against the merchant's
+/// signature, answers and callbacks signed with the sandbox's platform key (public-key mode), callback
+/// resources AES-256-GCM encrypted with the APIv3 key.
+///
+/// Orders move like real ones: a QR/JSAPI/H5/app order is paid `payDelay` after it is placed (and
+/// its `TRANSACTION.SUCCESS` callback sent); a barcode payment needs the payer's password for
+/// `passwordPolls` queries (an auth code ending in `0000` never gets it, to exercise the reversal);
+/// refunds succeed at once and send `REFUND.SUCCESS`; the trade bill of a day lists what happened,
+/// in the published layout.
+public actor WeChatPaySimulator {
+    struct Order {
+        var outTradeNo: String
+        var transactionID: String
+        var tradeType: String
+        var amount: Int64
+        var state: String
+        var notifyURL: String?
+        var paidAt: Date?
+        var polls = 0
+        var authCode: String?
+    }
+
+    struct RefundRecord {
+        var outRefundNo: String
+        var refundID: String
+        var outTradeNo: String
+        var transactionID: String
+        var amount: Int64
+        var total: Int64
+        var at: Date
+    }
+
+    public let keys: SandboxKeys
+    public let payDelay: Duration
+    public let passwordPolls: Int
+    private let deliver: @Sendable (HTTPRequest) async -> Void
+    private var orders: [String: Order] = [:]
+    private var refunds: [String: RefundRecord] = [:]
+    private var sequence: Int
+
+    /// `deliver` sends a callback (with its own retries); `seed` makes the ids reproducible.
+    public init(keys: SandboxKeys, payDelay: Duration = .seconds(1), passwordPolls: Int = 2, seed: Int = 1, deliver: @escaping @Sendable (HTTPRequest) async -> Void) {
+        self.keys = keys
+        self.payDelay = payDelay
+        self.passwordPolls = passwordPolls
+        self.deliver = deliver
+        sequence = seed * 1_000_000
+    }
+
+    /// Answers one request (`pathAndQuery` as sent, e.g. `/v3/pay/transactions/out-trade-no/R1?mchid=…`).
+    public func handle(method: String, pathAndQuery: String, headers: HTTPHeaders, body: Data) -> SandboxResponse {
+        if let refusal = checkSignature(method: method, pathAndQuery: pathAndQuery, headers: headers, body: body) { return sign(refusal) }
+        let path = String(pathAndQuery.prefix { $0 != "?" })
+        let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+        let answer: SandboxResponse
+        switch (method, path) {
+        case ("POST", let path) where path.hasPrefix("/v3/pay/transactions/") && ["native", "jsapi", "h5", "app"].contains(path.split(separator: "/").last.map(String.init) ?? ""):
+            answer = place(String(path.split(separator: "/").last ?? ""), json)
+        case ("POST", "/v3/pay/transactions/codepay"):
+            answer = codepay(json)
+        case ("GET", let path) where path.hasPrefix("/v3/pay/transactions/out-trade-no/"):
+            answer = query(String(path.dropFirst("/v3/pay/transactions/out-trade-no/".count)))
+        case ("POST", let path) where path.hasPrefix("/v3/pay/transactions/out-trade-no/") && (path.hasSuffix("/close") || path.hasSuffix("/reverse")):
+            let parts = path.split(separator: "/")
+            answer = end(String(parts[parts.count - 2]), reverse: path.hasSuffix("/reverse"))
+        case ("POST", "/v3/refund/domestic/refunds"):
+            answer = refund(json)
+        case ("GET", let path) where path.hasPrefix("/v3/refund/domestic/refunds/"):
+            answer = refunds[String(path.dropFirst("/v3/refund/domestic/refunds/".count))].map { .json(200, refundJSON($0, statusKey: "status")) }
+                ?? .error(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
+        case ("GET", "/v3/bill/tradebill"):
+            answer = tradeBill(pathAndQuery)
+        case ("GET", "/v3/billdownload/file"):
+            let date = pathAndQuery.components(separatedBy: "token=").last ?? ""
+            answer = SandboxResponse(status: 200, headers: [("Content-Type", "application/octet-stream")], body: bill(for: date))
+        default:
+            answer = .error(404, "NOT_FOUND", "no such API in the sandbox: \(method) \(path)")
+        }
+        return sign(answer)
+    }
+
+    // MARK: - Orders
+
+    private func place(_ kind: String, _ json: [String: Any]) -> SandboxResponse {
+        guard let outTradeNo = json["out_trade_no"] as? String, let total = (json["amount"] as? [String: Any])?["total"] as? Int, total > 0 else {
+            return .error(400, "PARAM_ERROR", "out_trade_no and amount.total are required")
+        }
+        if let existing = orders[outTradeNo] {
+            return existing.state == "SUCCESS" ? .error(400, "ORDERPAID", "该订单已支付") : .error(400, "OUT_TRADE_NO_USED", "商户订单号重复")
+        }
+        let order = Order(
+            outTradeNo: outTradeNo, transactionID: nextID("4200"), tradeType: kind.uppercased() == "H5" ? "MWEB" : kind.uppercased(), amount: Int64(total),
+            state: "NOTPAY", notifyURL: json["notify_url"] as? String)
+        orders[outTradeNo] = order
+        let delay = payDelay
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            await self?.pay(outTradeNo)
+        }
+        switch kind {
+        case "native": return .json(200, ["code_url": "weixin://wxpay/bizpayurl?pr=\(order.transactionID.suffix(8))"])
+        case "h5": return .json(200, ["h5_url": "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx\(order.transactionID)"])
+        default: return .json(200, ["prepay_id": "wx\(order.transactionID)"])
+        }
+    }
+
+    private func codepay(_ json: [String: Any]) -> SandboxResponse {
+        guard let outTradeNo = json["out_trade_no"] as? String, let total = (json["amount"] as? [String: Any])?["total"] as? Int, total > 0,
+            let authCode = (json["payer"] as? [String: Any])?["auth_code"] as? String
+        else { return .error(400, "PARAM_ERROR", "out_trade_no, amount.total and payer.auth_code are required") }
+        if orders[outTradeNo] != nil { return .error(400, "OUT_TRADE_NO_USED", "商户订单号重复") }
+        orders[outTradeNo] = Order(
+            outTradeNo: outTradeNo, transactionID: nextID("4200"), tradeType: "MICROPAY", amount: Int64(total), state: "USERPAYING", authCode: authCode)
+        return .error(202, "USERPAYING", "需要用户输入支付密码")
+    }
+
+    private func query(_ outTradeNo: String) -> SandboxResponse {
+        guard var order = orders[outTradeNo] else { return .error(404, "ORDER_NOT_EXIST", "订单不存在") }
+        if order.state == "USERPAYING" {
+            order.polls += 1
+            if order.polls >= passwordPolls, !(order.authCode ?? "").hasSuffix("0000") {
+                order.state = "SUCCESS"
+                order.paidAt = Date()
+            }
+            orders[outTradeNo] = order
+        }
+        return .json(200, transactionJSON(order))
+    }
+
+    private func end(_ outTradeNo: String, reverse: Bool) -> SandboxResponse {
+        guard var order = orders[outTradeNo] else { return .error(404, "ORDER_NOT_EXIST", "订单不存在") }
+        if order.state == "SUCCESS", !reverse { return .error(400, "ORDERPAID", "订单已支付，不能关闭") }
+        order.state = reverse ? "REVOKED" : "CLOSED"
+        orders[outTradeNo] = order
+        return reverse ? .json(200, [:]) : SandboxResponse(status: 204)
+    }
+
+    private func pay(_ outTradeNo: String) {
+        guard var order = orders[outTradeNo], order.state == "NOTPAY" else { return }
+        order.state = "SUCCESS"
+        order.paidAt = Date()
+        orders[outTradeNo] = order
+        if let url = order.notifyURL { notify(url, event: "TRANSACTION.SUCCESS", type: "transaction", transactionJSON(order)) }
+    }
+
+    // MARK: - Refunds
+
+    private func refund(_ json: [String: Any]) -> SandboxResponse {
+        guard let outRefundNo = json["out_refund_no"] as? String, let amount = json["amount"] as? [String: Any],
+            let refund = amount["refund"] as? Int, let total = amount["total"] as? Int, refund > 0
+        else { return .error(400, "PARAM_ERROR", "out_refund_no and amount.refund/total are required") }
+        if let existing = refunds[outRefundNo] { return .json(200, refundJSON(existing, statusKey: "status")) }
+        guard let outTradeNo = json["out_trade_no"] as? String, let order = orders[outTradeNo], order.state == "SUCCESS" else {
+            return .error(404, "RESOURCE_NOT_EXISTS", "订单不存在或未支付")
+        }
+        let refunded = refunds.values.filter { $0.outTradeNo == outTradeNo }.reduce(Int64(0)) { $0 + $1.amount }
+        guard Int64(total) == order.amount, refunded + Int64(refund) <= order.amount else {
+            return .error(400, "INVALID_REQUEST", "退款金额超过订单可退金额")
+        }
+        let record = RefundRecord(
+            outRefundNo: outRefundNo, refundID: nextID("5000"), outTradeNo: outTradeNo, transactionID: order.transactionID, amount: Int64(refund),
+            total: order.amount, at: Date())
+        refunds[outRefundNo] = record
+        if let url = (json["notify_url"] as? String) ?? order.notifyURL {
+            notify(url, event: "REFUND.SUCCESS", type: "refund", refundJSON(record, statusKey: "refund_status"))
+        }
+        return .json(200, refundJSON(record, statusKey: "status"))
+    }
+
+    // MARK: - Bills
+
+    private func tradeBill(_ pathAndQuery: String) -> SandboxResponse {
+        guard let date = pathAndQuery.components(separatedBy: "bill_date=").last?.prefix(10), BeijingTime.parse(date + " 00:00:00") != nil else {
+            return .error(400, "PARAM_ERROR", "bill_date must be yyyy-MM-dd")
+        }
+        let bill = bill(for: String(date))
+        let hash = (try? DigestAlgorithm.sha1.hash(bill)).map { Hex.encode($0) } ?? ""
+        return .json(200, ["download_url": "\(baseURL)/v3/billdownload/file?token=\(date)", "hash_type": "SHA1", "hash_value": hash])
+    }
+
+    /// Where the sandbox is reached (set by the server once it listens), for download URLs.
+    public var baseURL = ""
+    public func setBaseURL(_ url: String) { baseURL = url }
+
+    /// The day's trade bill in the published layout (UTF-8 with BOM, backtick fields, summary rows).
+    func bill(for date: String) -> Data {
+        func yuan(_ fen: Int64) -> String { Amount(fen: fen).yuanString }
+        var rows: [String] = []
+        var paid: Int64 = 0
+        var refunded: Int64 = 0
+        for order in orders.values.sorted(by: { $0.outTradeNo < $1.outTradeNo }) where order.state == "SUCCESS" {
+            guard let at = order.paidAt, BeijingTime.format(at).hasPrefix(date) else { continue }
+            paid += order.amount
+            rows.append("`\(BeijingTime.format(at)),`\(keys.appID),`\(keys.merchantID),`0,`,`\(order.transactionID),`\(order.outTradeNo),`oSandbox,`\(order.tradeType),`SUCCESS,`OTHERS,`CNY,`\(yuan(order.amount)),`0.00,`0,`0,`0.00,`0.00,`,`,`门诊缴费,`,`0.00000,`0.60%,`\(yuan(order.amount)),`0.00,`")
+        }
+        for refund in refunds.values.sorted(by: { $0.outRefundNo < $1.outRefundNo }) where BeijingTime.format(refund.at).hasPrefix(date) {
+            refunded += refund.amount
+            rows.append("`\(BeijingTime.format(refund.at)),`\(keys.appID),`\(keys.merchantID),`0,`,`\(refund.transactionID),`\(refund.outTradeNo),`oSandbox,`NATIVE,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`\(refund.refundID),`\(refund.outRefundNo),`\(yuan(refund.amount)),`0.00,`ORIGINAL,`SUCCESS,`门诊退费,`,`0.00000,`0.60%,`0.00,`\(yuan(refund.amount)),`")
+        }
+        let header = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注"
+        let summary = "`\(rows.count),`\(yuan(paid)),`\(yuan(refunded)),`0.00,`0.00,`\(yuan(paid)),`\(yuan(refunded))"
+        let text = "\u{FEFF}" + ([header] + rows + ["总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额", summary]).joined(separator: "\r\n") + "\r\n"
+        return Data(text.utf8)
+    }
+
+    // MARK: - Wire format
+
+    private func transactionJSON(_ order: Order) -> [String: Any] {
+        var json: [String: Any] = [
+            "appid": keys.appID, "mchid": keys.merchantID, "out_trade_no": order.outTradeNo, "trade_type": order.tradeType,
+            "trade_state": order.state, "trade_state_desc": order.state, "amount": ["total": order.amount, "currency": "CNY"],
+        ]
+        if order.state == "SUCCESS" {
+            json["transaction_id"] = order.transactionID
+            json["success_time"] = BeijingTime.iso8601(order.paidAt ?? Date())
+            json["amount"] = ["total": order.amount, "payer_total": order.amount, "currency": "CNY", "payer_currency": "CNY"]
+            json["payer"] = ["openid": "oSandbox"]
+        }
+        return json
+    }
+
+    private func refundJSON(_ refund: RefundRecord, statusKey: String) -> [String: Any] {
+        [
+            "mchid": keys.merchantID, "out_trade_no": refund.outTradeNo, "transaction_id": refund.transactionID, "out_refund_no": refund.outRefundNo,
+            "refund_id": refund.refundID, statusKey: "SUCCESS", "success_time": BeijingTime.iso8601(refund.at),
+            "amount": ["refund": refund.amount, "total": refund.total, "payer_refund": refund.amount, "payer_total": refund.total, "currency": "CNY"],
+        ]
+    }
+
+    /// Sends a notification: the resource encrypted with the APIv3 key, the body signed.
+    private func notify(_ url: String, event: String, type: String, _ resource: [String: Any]) {
+        guard let plaintext = try? JSONSerialization.data(withJSONObject: resource, options: [.sortedKeys]), let key = try? APIv3Key(keys.apiV3Key) else { return }
+        let nonce = String(nextID("N").suffix(12))
+        guard let ciphertext = try? key.seal(plaintext, nonce: nonce, associatedData: type) else { return }
+        let id = nextID("EV-")
+        let body: [String: Any] = [
+            "id": id, "create_time": BeijingTime.iso8601(Date()), "resource_type": "encrypt-resource", "event_type": event,
+            "summary": event == "TRANSACTION.SUCCESS" ? "支付成功" : "退款成功",
+            "resource": ["original_type": type, "algorithm": "AEAD_AES_256_GCM", "ciphertext": ciphertext, "associated_data": type, "nonce": nonce],
+        ]
+        let signed = sign(.json(200, body))
+        var headers = HTTPHeaders()
+        for (name, value) in signed.headers { headers.add(name, value) }
+        headers.add("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
+        let request = HTTPRequest(method: "POST", url: url, headers: headers, body: signed.body)
+        let deliver = deliver
+        Task { await deliver(request) }
+    }
+
+    /// Adds the platform signature headers over `timestamp\nnonce\nbody\n`.
+    private func sign(_ response: SandboxResponse) -> SandboxResponse {
+        var response = response
+        let timestamp = String(Int64(Date().timeIntervalSince1970))
+        let nonce = nextID("SBXNONCE")
+        var message = Data("\(timestamp)\n\(nonce)\n".utf8)
+        message.append(response.body)
+        message.append(0x0A)
+        guard let signature = try? keys.platformKey.rsaSignature(for: message) else { return response }
+        response.headers += [
+            ("Request-ID", nextID("SBX-")), ("Wechatpay-Timestamp", timestamp), ("Wechatpay-Nonce", nonce),
+            ("Wechatpay-Signature", Base64.encode(signature)), ("Wechatpay-Serial", keys.platformPublicKeyID),
+        ]
+        return response
+    }
+
+    /// Checks `WECHATPAY2-SHA256-RSA2048 mchid=…,nonce_str=…,timestamp=…,serial_no=…,signature=…`.
+    private func checkSignature(method: String, pathAndQuery: String, headers: HTTPHeaders, body: Data) -> SandboxResponse? {
+        guard let authorization = headers["Authorization"], authorization.hasPrefix("WECHATPAY2-SHA256-RSA2048 ") else {
+            return .error(401, "SIGN_ERROR", "Authorization is missing or not WECHATPAY2-SHA256-RSA2048")
+        }
+        var fields: [String: String] = [:]
+        for part in authorization.dropFirst("WECHATPAY2-SHA256-RSA2048 ".count).split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { fields[String(pair[0])] = String(pair[1]).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        guard fields["mchid"] == keys.merchantID, fields["serial_no"] == keys.merchantSerialNo, let timestamp = fields["timestamp"],
+            let nonce = fields["nonce_str"], let signature = fields["signature"].flatMap({ try? Base64.decode($0) })
+        else { return .error(401, "SIGN_ERROR", "Authorization lacks mchid, serial_no, timestamp, nonce_str or signature, or names another merchant") }
+        var message = Data("\(method)\n\(pathAndQuery)\n\(timestamp)\n\(nonce)\n".utf8)
+        message.append(body)
+        message.append(0x0A)
+        guard (try? keys.merchantKey.publicKey.verifyRSASignature(signature, for: message)) != nil else {
+            return .error(401, "SIGN_ERROR", "签名错误")
+        }
+        return nil
+    }
+
+    private func nextID(_ prefix: String) -> String {
+        sequence += 1
+        return prefix + String(format: "%018d", sequence)
+    }
+}

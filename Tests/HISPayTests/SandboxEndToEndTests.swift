@@ -1,0 +1,76 @@
+import Foundation
+import HISPay
+import HISPayTestSupport
+import Testing
+
+/// The WeChat Pay channel over real loopback HTTP (libcurl) against `hispay sandbox`, with its
+/// callbacks through `hispay serve`: the profile the sandbox writes is all the library needs.
+@Suite(.serialized) struct SandboxEndToEndTests {
+    let directory: URL
+    let sandbox: ServerProcess
+    let configuration: HISPayConfiguration
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-sandbox-\(UUID().uuidString)")
+        let config = directory.appendingPathComponent("hispay.json")
+        sandbox = try ServerProcess(["sandbox", "--port", "0", "--write-config", config.path, "--pay-delay", "0.3"])
+        configuration = try HISPayConfiguration.load(path: config.path)
+    }
+
+    func channel() throws -> any PaymentChannel {
+        let merchant = try configuration.merchant(named: "sandbox")
+        return try ChannelFactory.paymentChannel(.wechatPay, merchant: merchant, transport: try CurlTransport.Configuration(settings: configuration.transport))
+    }
+
+    func order(_ number: String, _ scene: PaymentScene, notify: String? = nil) -> PayRequest {
+        PayRequest(outTradeNo: number, amount: Amount(fen: 1230), subject: "门诊缴费", scene: scene, notifyURL: notify)
+    }
+
+    @Test func aQROrderIsPaidQueriedRefundedAndListedInTheBill() async throws {
+        let channel = try channel()
+        let placed = try await channel.pay(order("E2E-QR-1", .qrCode))
+        guard case .pending(let payment?, _) = placed, case .qrCode(let url)? = payment.payerAction else { Issue.record("expected a QR code, got \(placed)"); return }
+        #expect(url.hasPrefix("weixin://wxpay/bizpayurl?pr="))
+        #expect(try await channel.query(.outTradeNo("E2E-QR-1")).kind == .pending)
+        try await Task.sleep(for: .milliseconds(600))
+        let paid = try await channel.query(.outTradeNo("E2E-QR-1"))
+        #expect(paid.kind == .success && paid.value?.amount == Amount(fen: 1230))
+        let refund = RefundRequest(order: .outTradeNo("E2E-QR-1"), outRefundNo: "E2E-QR-1R", refundAmount: Amount(fen: 230), totalAmount: Amount(fen: 1230), reason: "部分退费")
+        #expect(try await channel.refund(refund).kind == .success)
+        #expect(try await channel.queryRefund(RefundReference(outRefundNo: "E2E-QR-1R")).value?.amount == Amount(fen: 230))
+        let bill = try await channel.downloadStatement(try StatementRequest(date: String(BeijingTime.format(Date()).prefix(10))))
+        let (records, summary) = try WeChatPayBillParser.parse(bill.contents)
+        #expect(records.contains { $0.outTradeNo == "E2E-QR-1" && $0.kind == .payment && $0.amount == Amount(fen: 1230) })
+        #expect(records.contains { $0.outRefundNo == "E2E-QR-1R" && $0.amount == Amount(fen: 230) })
+        #expect(summary.refundAmount >= Amount(fen: 230))
+    }
+
+    @Test func aBarcodePaymentWaitsForThePasswordAndAnAbandonedOneIsReversed() async throws {
+        let channel = try channel()
+        let policy = BarcodePaymentPolicy(firstQueryDelay: .milliseconds(50), queryInterval: .milliseconds(50), deadline: .seconds(2))
+        let paid = try await policy.run(order("E2E-BAR-1", .barcode(authCode: "134567890123456789")), on: channel) { _ in }
+        guard case .paid = paid else { Issue.record("expected paid, got \(paid)"); return }
+        let abandoned = try await BarcodePaymentPolicy(firstQueryDelay: .milliseconds(50), queryInterval: .milliseconds(50), deadline: .milliseconds(300))
+            .run(order("E2E-BAR-2", .barcode(authCode: "134567890123450000")), on: channel) { _ in }
+        guard case .reversed = abandoned else { Issue.record("expected a reversal, got \(abandoned)"); return }
+        #expect(try await channel.query(.outTradeNo("E2E-BAR-2")).status.code == "REVOKED")
+    }
+
+    @Test func callbacksReachTheGatewayOnceEach() async throws {
+        let store = try await TestStores.location(.sqlite)
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store])
+        let notify = gateway.url + "/notify/sandbox/wechatpay"
+        let channel = try channel()
+        _ = try await channel.pay(order("E2E-CB-1", .qrCode, notify: notify))
+        _ = try await channel.pay(order("E2E-CB-2", .jsapi(JSAPIPayer(surface: .weChatMiniProgram, payerID: "oSandbox")), notify: notify))
+        var events: [[String: Any]] = []
+        for _ in 0..<100 {
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            events = (try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []
+            if events.count >= 2 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(Set(events.compactMap { $0["outTradeNo"] as? String }) == ["E2E-CB-1", "E2E-CB-2"])
+        #expect(events.allSatisfy { $0["kind"] as? String == "paymentSucceeded" && $0["amount"] as? Int == 1230 })
+    }
+}
