@@ -31,9 +31,12 @@ import Testing
         let placed = try await channel.pay(order("E2E-QR-1", .qrCode))
         guard case .pending(let payment?, _) = placed, case .qrCode(let url)? = payment.payerAction else { Issue.record("expected a QR code, got \(placed)"); return }
         #expect(url.hasPrefix("weixin://wxpay/bizpayurl?pr="))
-        #expect(try await channel.query(.outTradeNo("E2E-QR-1")).kind == .pending)
-        try await Task.sleep(for: .milliseconds(600))
-        let paid = try await channel.query(.outTradeNo("E2E-QR-1"))
+        // Unpaid until the simulated patient scans (0.3 s; later under load): poll as a HIS would.
+        var paid = try await channel.query(.outTradeNo("E2E-QR-1"))
+        for _ in 0..<50 where paid.kind == .pending {
+            try await Task.sleep(for: .milliseconds(100))
+            paid = try await channel.query(.outTradeNo("E2E-QR-1"))
+        }
         #expect(paid.kind == .success && paid.value?.amount == Amount(fen: 1230))
         let refund = RefundRequest(order: .outTradeNo("E2E-QR-1"), outRefundNo: "E2E-QR-1R", refundAmount: Amount(fen: 230), totalAmount: Amount(fen: 1230), reason: "部分退费")
         #expect(try await channel.refund(refund).kind == .success)
