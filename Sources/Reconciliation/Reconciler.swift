@@ -162,6 +162,8 @@ public struct Reconciler: Sendable {
         /// HIS rows no statement showed: carried over near midnight, reported otherwise.
         mutating func finish(window: (Date) -> Bool) throws {
             for case .open(let row, let carried) in pool.values {
+                // A HIS row that never took effect (closed, failed) and no channel row: both sides agree.
+                guard row.isBooked else { continue }
                 if !carried, window(row.time) {
                     summary.carriedOver += 1
                     carryLedger.append(row)
