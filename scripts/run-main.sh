@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian/Ubuntu machine and runs HISPay's main job on embedded defaults: for now
-# the CLI's self-check of the crypto layer (published vectors) and the libcurl transport (loopback).
+# Sets up a fresh Debian/Ubuntu machine and runs HISPay's main job on embedded defaults: the
+# end-to-end demo — a hospital day against the built-in channel simulator, callbacks through the
+# gateway into a SQLite store in a temporary directory, reconciled at the end — after the CLI's
+# self-check of the crypto layer and the transport.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build --product hispay
-.build/debug/hispay self-check "$@"
+.build/debug/hispay self-check >/dev/null
+.build/debug/hispay demo "$@"

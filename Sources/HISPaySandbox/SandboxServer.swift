@@ -3,6 +3,7 @@ import HISPayCore
 import HISPayCurl
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// The sandbox's HTTP side: a loopback Hummingbird server handing every `/v3/…` request to the
 /// WeChat Pay simulator, and the delivery of its callbacks — POSTed until the receiver answers 2xx
@@ -30,13 +31,15 @@ public enum SandboxServer {
         }
         // The default notify URL of a written profile: accepts callbacks nobody else wants.
         router.post("/sandbox/notify-sink") { _, _ -> Response in Response(status: .noContent) }
+        var logger = Logger(label: "hispay.sandbox")
+        logger.logLevel = .warning
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "hispay-sandbox"),
             onServerRunning: { channel in
                 let url = "http://\(host):\(channel.localAddress?.port ?? port)"
                 await simulator.setBaseURL(url)
                 await onListening(url)
-            })
+            }, logger: logger)
         try await app.runService()
     }
 

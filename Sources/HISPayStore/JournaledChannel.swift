@@ -4,8 +4,8 @@ import HISPayCore
 /// A ``PaymentChannel`` whose payments, refunds and captures are journaled: the entry (merchant order or
 /// refund number, amount, expiry) is saved *before* the request is sent and its outcome after, so
 /// an order whose answer is lost is found and settled by the ``Resolver`` — by query, then close or
-/// reverse — and never sent again under a new number. Everything else passes through; a successful
-/// close or reverse closes the journaled order.
+/// reverse — and never sent again under a new number. A definite query answer moves the order
+/// forward; a successful close or reverse closes it; everything else passes through.
 public struct JournaledChannel: PaymentChannel {
     public let inner: any PaymentChannel
     public let store: any PaymentStore
@@ -41,7 +41,19 @@ public struct JournaledChannel: PaymentChannel {
         return try await journaled(entry) { try await inner.refund(request) }
     }
 
-    public func query(_ order: OrderReference) async throws -> Outcome<Payment> { try await inner.query(order) }
+    /// Passes the query through; a definite answer (paid, or failed/closed) moves the journaled
+    /// order forward, so a barcode payment confirmed by polling is booked like one confirmed by callback.
+    public func query(_ order: OrderReference) async throws -> Outcome<Payment> {
+        let outcome = try await inner.query(order)
+        if outcome.kind == .success || outcome.kind == .failure, let orderNo = order.outTradeNo,
+            var entry = try await store.entry(merchant: merchant, channel: id, orderNo: orderNo)
+        {
+            entry.state = Self.state(outcome.kind)
+            entry.updatedAt = time.now()
+            try await store.save(entry)
+        }
+        return outcome
+    }
 
     public func close(_ order: OrderReference) async throws -> Outcome<Reversal> {
         try await closing(order) { try await inner.close(order) }

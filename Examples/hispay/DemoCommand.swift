@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import HISPay
+import Hummingbird
+import Logging
+
+/// `hispay demo`: a small hospital day on embedded defaults — the sandbox and the callback gateway
+/// in this process on free loopback ports, a SQLite store in a temporary directory — checked as it
+/// goes; exits 0 only if everything it checked held.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Run a small hospital day against the built-in sandbox and reconcile it.")
+
+    @Option(help: "Keep the day's files (profile, store, report) here instead of a new temporary directory.")
+    var dir: String?
+
+    func run() async throws {
+        let started = Date()
+        let directory = URL(fileURLWithPath: dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("hispay-demo-\(UUID().uuidString)").path)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var day = Day()
+
+        // The sandbox, the profile it writes, the store and the gateway.
+        let keys = try SandboxKeys()
+        let simulator = WeChatPaySimulator(
+            keys: keys, payDelay: .milliseconds(300), deliver: SandboxServer.delivery(CurlTransport(configuration: .init(proxy: .direct))))
+        let (sandboxURLs, sandboxListening) = AsyncStream.makeStream(of: String.self)
+        let sandbox = Task { try await SandboxServer.run(simulator: simulator, port: 0) { sandboxListening.yield($0) } }
+        defer { sandbox.cancel() }
+        let sandboxURL = await Self.first(sandboxURLs)
+        let configPath = directory.appendingPathComponent("hispay.json")
+        try keys.writeConfig(to: configPath, baseURL: sandboxURL, notifyURL: nil)
+        let configuration = try HISPayConfiguration.load(path: configPath.path)
+        let settings = try CurlTransport.Configuration(settings: configuration.transport)
+        let store = try await SQLPaymentStore.open("sqlite:" + directory.appendingPathComponent("store.db").path)
+        let centre = NotificationCentre(store: store, routes: try ChannelFactory.callbackRoutes(configuration, transport: settings))
+        let (gatewayURLs, gatewayListening) = AsyncStream.makeStream(of: String.self)
+        let app = Application(
+            router: CallbackGateway.router(centre: centre, store: store),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "hispay-demo"),
+            onServerRunning: { gatewayListening.yield("http://127.0.0.1:\($0.localAddress?.port ?? 0)") }, logger: Self.quiet)
+        let gatewayTask = Task { try await app.run() }
+        defer { gatewayTask.cancel() }
+        let notify = await Self.first(gatewayURLs) + "/notify/sandbox/wechatpay"
+        say("HISPay demo — a hospital day against the built-in sandbox (files: \(directory.path))")
+
+        do {
+            try await runDay(&day, configuration: configuration, settings: settings, store: store, notify: notify, directory: directory)
+        } catch {
+            day.check("the day ran without errors (\(error))", false)
+        }
+        try? await store.close()
+
+        let failed = day.checks.filter { !$0.held }
+        let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+        if failed.isEmpty {
+            say("All \(day.checks.count) checks held in \(seconds) s.")
+        } else {
+            for check in failed { say("FAILED: \(check.name)") }
+            say("\(failed.count) of \(day.checks.count) checks failed (\(seconds) s).")
+            throw ExitCode(1)
+        }
+    }
+
+    /// What the demo checked, in order.
+    struct Day {
+        var checks: [(name: String, held: Bool)] = []
+        mutating func check(_ name: String, _ held: Bool) { checks.append((name, held)) }
+    }
+
+    private func runDay(
+        _ day: inout Day, configuration: HISPayConfiguration, settings: CurlTransport.Configuration, store: SQLPaymentStore, notify: String, directory: URL
+    ) async throws {
+        let merchant = try configuration.merchant(named: "sandbox")
+        let plain = try ChannelFactory.paymentChannel(.wechatPay, merchant: merchant, transport: settings)
+        let wechat = JournaledChannel(plain, store: store, merchant: "sandbox")
+        func order(_ number: String, _ fen: Int64, _ scene: PaymentScene, _ subject: String) -> PayRequest {
+            PayRequest(outTradeNo: number, amount: Amount(fen: fen), subject: subject, scene: scene, notifyURL: notify)
+        }
+
+        // Registrations by QR code and a clinic fee in the mini-program, paid by the (simulated) patients.
+        let placed = [
+            order("REG-001", 1_000, .qrCode, "挂号费"), order("REG-002", 2_500, .qrCode, "挂号费"), order("REG-003", 5_000, .qrCode, "专家挂号费"),
+            order("FEE-001", 12_340, .jsapi(JSAPIPayer(surface: .weChatMiniProgram, payerID: "oDemoPatient")), "门诊缴费"),
+        ]
+        for request in placed { day.check("\(request.outTradeNo) placed", try await wechat.pay(request).kind == .pending) }
+        var paid = 0
+        for request in placed {
+            for _ in 0..<50 where try await plain.query(.outTradeNo(request.outTradeNo)).kind != .success { try await Task.sleep(for: .milliseconds(100)) }
+            if try await plain.query(.outTradeNo(request.outTradeNo)).kind == .success { paid += 1 }
+        }
+        day.check("4 QR/JSAPI orders paid", paid == 4)
+
+        // At the counter: one barcode payment after the password, one the payer abandons (reversed).
+        let policy = BarcodePaymentPolicy(firstQueryDelay: .milliseconds(100), queryInterval: .milliseconds(100), deadline: .seconds(1))
+        let counter = try await policy.run(order("BAR-001", 3_300, .barcode(authCode: "134567890123456789"), "处方费"), on: wechat) { _ in }
+        if case .paid = counter { day.check("barcode BAR-001 paid after the password", true) } else { day.check("barcode BAR-001 paid after the password", false) }
+        let abandoned = try await policy.run(order("BAR-002", 800, .barcode(authCode: "134567890123450000"), "检查费"), on: wechat) { _ in }
+        if case .reversed = abandoned { day.check("abandoned barcode BAR-002 reversed", true) } else { day.check("abandoned barcode BAR-002 reversed", false) }
+
+        // A patient cancels part of a clinic fee.
+        let refund = RefundRequest(order: .outTradeNo("FEE-001"), outRefundNo: "FEE-001-R1", refundAmount: Amount(fen: 2_340), totalAmount: Amount(fen: 12_340), reason: "部分退费", notifyURL: notify)
+        day.check("FEE-001 partly refunded", try await wechat.refund(refund).kind == .success)
+
+        // Callbacks arrive through the gateway, each recorded once.
+        var events: [StoredEvent] = []
+        for _ in 0..<100 {
+            events = try await store.events(after: 0, limit: 100)
+            if events.count >= 5 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        day.check("5 callbacks recorded once each (4 payments, 1 refund)", events.count == 5 && Set(events.map(\.event.deduplicationKey)).count == 5)
+        let journal = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "BAR-002")
+        day.check("the journal holds the reversed payment closed", journal?.state == .closed)
+        say("WeChat Pay: 4 QR/JSAPI orders and 1 barcode payment paid, 1 barcode payment reversed, 1 partial refund; \(events.count) callbacks recorded once")
+
+        // The statement, the HIS ledger (the journal, with two planted mistakes) and reconciliation.
+        let today = String(BeijingTime.format(Date()).prefix(10))
+        let statement = try await plain.downloadStatement(try StatementRequest(date: today))
+        var ledger = try await JournalLedger.rows(store, merchant: "sandbox", date: today).rows
+        ledger.removeAll { $0.outTradeNo == "REG-003" && $0.kind == .payment }  // planted: the HIS lost a paid registration
+        ledger.append(LedgerRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG-009", amount: Amount(fen: 2_000), time: Date()))  // planted: booked, never paid
+        let (report, carry) = try Reconciler(date: today, cutOff: 0).run(
+            ledger: LedgerRows(ledger),
+            statements: [{ handle in _ = try WeChatPayBillParser.parse(lines: LineReader(data: statement.contents), channel: .wechatPay, handle) }])
+        let out = directory.appendingPathComponent("report")
+        try ReportFiles.write(report, carryOver: carry, to: out)
+        let summary = report.summary
+        day.check("reconciliation matched the 4 payments and the refund both sides have", summary.matched == 5)
+        day.check("reconciliation found the planted channel-only REG-003", report.discrepancies.contains { $0.kind == .channelOnly && $0.outTradeNo == "REG-003" })
+        day.check("reconciliation found the planted HIS-only REG-009", report.discrepancies.contains { $0.kind == .hisOnly && $0.outTradeNo == "REG-009" })
+        day.check("nothing else disagreed", report.discrepancies.count == 2)
+        say("Reconciliation \(today): matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
+        for item in report.discrepancies { say("  \(item.kind) \(item.outTradeNo): \(item.action)") }
+        say("Report: \(out.appendingPathComponent("report.html").path)")
+    }
+
+    static var quiet: Logger {
+        var logger = Logger(label: "hispay.demo")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    private func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
+    private static func first(_ stream: AsyncStream<String>) async -> String {
+        for await value in stream { return value }
+        return ""
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+import HISPayTestSupport
+import Testing
+
+/// `hispay demo`, the README's main command, run as a test: every check it makes holds, and the
+/// report it names exists.
+@Suite struct DemoCommandLineTests {
+    @Test func theDemoDayHoldsEveryCheck() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-demo-test-\(UUID().uuidString)")
+        let run = try CommandLineRun(["demo", "--dir", directory.path])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("All 14 checks held"), "\(run.stdout)")
+        #expect(run.stdout.contains("channelOnly REG-003") && run.stdout.contains("hisOnly REG-009"))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("report/report.json"))) as? [String: Any])
+        #expect((report["summary"] as? [String: Int])?["matched"] == 5)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("report/report.html").path))
+    }
+}
