@@ -12,7 +12,7 @@ as_owner() {
 }
 
 if [ "${1:-}" = "stop" ]; then
-  as_owner "$bin/pg_ctl" -D "$2" -m immediate stop >/dev/null 2>&1 || true
+  as_owner "$bin/pg_ctl" -D "$2/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$2"
   exit 0
 fi
