@@ -45,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("HISPay demo — a hospital day against the built-in sandbox (files: \(directory.path))")
 
         do {
-            try await runDay(&day, configuration: configuration, settings: settings, store: store, notify: notify, directory: directory)
+            try await runDay(&day, simulator: simulator, configuration: configuration, settings: settings, store: store, notify: notify, directory: directory)
         } catch {
             day.check("the day ran without errors (\(error))", false)
         }
@@ -69,11 +69,18 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     private func runDay(
-        _ day: inout Day, configuration: HISPayConfiguration, settings: CurlTransport.Configuration, store: SQLPaymentStore, notify: String, directory: URL
+        _ day: inout Day, simulator: WeChatPaySimulator, configuration: HISPayConfiguration, settings: CurlTransport.Configuration,
+        store: SQLPaymentStore, notify: String, directory: URL
     ) async throws {
         let merchant = try configuration.merchant(named: "sandbox")
         let plain = try ChannelFactory.paymentChannel(.wechatPay, merchant: merchant, transport: settings)
-        let wechat = JournaledChannel(plain, store: store, merchant: "sandbox")
+        let policy = ResolverPolicy(schedule: [0, 0.2])
+        let wechat = JournaledChannel(plain, store: store, merchant: "sandbox", policy: policy)
+        let resolver = Resolver(store: store, channels: ["sandbox": [.wechatPay: plain]], policy: policy)
+        // Faults the sandbox plants: the first QR order's answer is lost (500 SYSTEM_ERROR after it was
+        // placed), the mini-program order's callback arrives twice, one query answer is forged.
+        await simulator.inject(.serverError, pathPrefix: "/v3/pay/transactions/native")
+        await simulator.inject(.duplicateCallback, pathPrefix: "/v3/pay/transactions/jsapi")
         func order(_ number: String, _ fen: Int64, _ scene: PaymentScene, _ subject: String) -> PayRequest {
             PayRequest(outTradeNo: number, amount: Amount(fen: fen), subject: subject, scene: scene, notifyURL: notify)
         }
@@ -83,7 +90,18 @@ struct DemoCommand: AsyncParsableCommand {
             order("REG-001", 1_000, .qrCode, "挂号费"), order("REG-002", 2_500, .qrCode, "挂号费"), order("REG-003", 5_000, .qrCode, "专家挂号费"),
             order("FEE-001", 12_340, .jsapi(JSAPIPayer(surface: .weChatMiniProgram, payerID: "oDemoPatient")), "门诊缴费"),
         ]
-        for request in placed { day.check("\(request.outTradeNo) placed", try await wechat.pay(request).kind == .pending) }
+        let lost = try await wechat.pay(placed[0])
+        day.check("REG-001's answer lost (SYSTEM_ERROR): outcome unknown, never re-sent", lost.kind == .unknown)
+        for request in placed.dropFirst() { day.check("\(request.outTradeNo) placed", try await wechat.pay(request).kind == .pending) }
+        let resolved = try await resolver.resolveDue()
+        day.check("the resolver queried REG-001 under its own number and found it placed", resolved.contains { $0.orderNo == "REG-001" && $0.to == .pending })
+        await simulator.inject(.badSignature, pathPrefix: "/v3/pay/transactions/out-trade-no/REG-002")
+        do {
+            _ = try await plain.query(.outTradeNo("REG-002"))
+            day.check("a forged answer is refused", false)
+        } catch let error as ChannelError {
+            day.check("a forged answer is refused", error.code == .signatureInvalid)
+        }
         var paid = 0
         for request in placed {
             for _ in 0..<50 where try await plain.query(.outTradeNo(request.outTradeNo)).kind != .success { try await Task.sleep(for: .milliseconds(100)) }
@@ -92,10 +110,10 @@ struct DemoCommand: AsyncParsableCommand {
         day.check("4 QR/JSAPI orders paid", paid == 4)
 
         // At the counter: one barcode payment after the password, one the payer abandons (reversed).
-        let policy = BarcodePaymentPolicy(firstQueryDelay: .milliseconds(100), queryInterval: .milliseconds(100), deadline: .seconds(1))
-        let counter = try await policy.run(order("BAR-001", 3_300, .barcode(authCode: "134567890123456789"), "处方费"), on: wechat) { _ in }
+        let barcode = BarcodePaymentPolicy(firstQueryDelay: .milliseconds(100), queryInterval: .milliseconds(100), deadline: .seconds(1))
+        let counter = try await barcode.run(order("BAR-001", 3_300, .barcode(authCode: "134567890123456789"), "处方费"), on: wechat) { _ in }
         if case .paid = counter { day.check("barcode BAR-001 paid after the password", true) } else { day.check("barcode BAR-001 paid after the password", false) }
-        let abandoned = try await policy.run(order("BAR-002", 800, .barcode(authCode: "134567890123450000"), "检查费"), on: wechat) { _ in }
+        let abandoned = try await barcode.run(order("BAR-002", 800, .barcode(authCode: "134567890123450000"), "检查费"), on: wechat) { _ in }
         if case .reversed = abandoned { day.check("abandoned barcode BAR-002 reversed", true) } else { day.check("abandoned barcode BAR-002 reversed", false) }
 
         // A patient cancels part of a clinic fee.
@@ -109,10 +127,12 @@ struct DemoCommand: AsyncParsableCommand {
             if events.count >= 5 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        day.check("5 callbacks recorded once each (4 payments, 1 refund)", events.count == 5 && Set(events.map(\.event.deduplicationKey)).count == 5)
+        day.check("5 callbacks recorded once each (4 payments, 1 refund; FEE-001's sent twice)", events.count == 5 && Set(events.map(\.event.deduplicationKey)).count == 5)
+        day.check("REG-001 booked after all", try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "REG-001")?.state == .succeeded)
         let journal = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "BAR-002")
         day.check("the journal holds the reversed payment closed", journal?.state == .closed)
         say("WeChat Pay: 4 QR/JSAPI orders and 1 barcode payment paid, 1 barcode payment reversed, 1 partial refund; \(events.count) callbacks recorded once")
+        say("Faults: a lost answer resolved by query, a duplicated callback recorded once, a forged answer refused")
 
         // The statement, the HIS ledger (the journal, with two planted mistakes) and reconciliation.
         let today = String(BeijingTime.format(Date()).prefix(10))

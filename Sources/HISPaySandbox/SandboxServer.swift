@@ -29,6 +29,18 @@ public enum SandboxServer {
                 return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
             }
         }
+        // Fault injection: {"pathPrefix": "/v3/pay/transactions/native", "fault": "serverError", "count": 1}.
+        router.post("/sandbox/faults") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 16)
+            guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+                let prefix = json["pathPrefix"] as? String, let fault = (json["fault"] as? String).flatMap(SandboxFault.init(rawValue:))
+            else {
+                return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "want {pathPrefix, fault: \(SandboxFault.allCases.map(\.rawValue)), count}")))
+            }
+            await simulator.inject(fault, pathPrefix: prefix, count: json["count"] as? Int ?? 1)
+            return Response(status: .noContent)
+        }
         // The default notify URL of a written profile: accepts callbacks nobody else wants.
         router.post("/sandbox/notify-sink") { _, _ -> Response in Response(status: .noContent) }
         var logger = Logger(label: "hispay.sandbox")

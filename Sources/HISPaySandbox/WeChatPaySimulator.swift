@@ -39,6 +39,8 @@ public actor WeChatPaySimulator {
     public let payDelay: Duration
     public let passwordPolls: Int
     private let deliver: @Sendable (HTTPRequest) async -> Void
+    private var faults: [(prefix: String, fault: SandboxFault, remaining: Int)] = []
+    private var duplicateNextCallback = false
     private var orders: [String: Order] = [:]
     private var refunds: [String: RefundRecord] = [:]
     private var sequence: Int
@@ -52,8 +54,39 @@ public actor WeChatPaySimulator {
         sequence = seed * 1_000_000
     }
 
-    /// Answers one request (`pathAndQuery` as sent, e.g. `/v3/pay/transactions/out-trade-no/R1?mchid=…`).
-    public func handle(method: String, pathAndQuery: String, headers: HTTPHeaders, body: Data) -> SandboxResponse {
+    /// Injects `fault` into the next `count` requests whose path starts with `pathPrefix`.
+    public func inject(_ fault: SandboxFault, pathPrefix: String, count: Int = 1) {
+        faults.append((pathPrefix, fault, count))
+    }
+
+    /// Answers one request (`pathAndQuery` as sent, e.g. `/v3/pay/transactions/out-trade-no/R1?mchid=…`),
+    /// with any fault injected for it.
+    public func handle(method: String, pathAndQuery: String, headers: HTTPHeaders, body: Data) async -> SandboxResponse {
+        let fault = takeFault(pathAndQuery)
+        if fault == .duplicateCallback { duplicateNextCallback = true }
+        var answer = answer(method: method, pathAndQuery: pathAndQuery, headers: headers, body: body)
+        switch fault {
+        case .serverError?:
+            answer = sign(.error(500, "SYSTEM_ERROR", "系统错误"))
+        case .badSignature?:
+            answer.headers = answer.headers.map { $0.0 == "Wechatpay-Signature" ? ($0.0, "A" + $0.1.dropFirst()) : $0 }
+        case .slow?:
+            try? await Task.sleep(for: .seconds(3))
+        case .duplicateCallback?, nil:
+            break
+        }
+        return answer
+    }
+
+    private func takeFault(_ pathAndQuery: String) -> SandboxFault? {
+        guard let index = faults.firstIndex(where: { pathAndQuery.hasPrefix($0.prefix) && $0.remaining > 0 }) else { return nil }
+        faults[index].remaining -= 1
+        let fault = faults[index].fault
+        if faults[index].remaining == 0 { faults.remove(at: index) }
+        return fault
+    }
+
+    private func answer(method: String, pathAndQuery: String, headers: HTTPHeaders, body: Data) -> SandboxResponse {
         if let refusal = checkSignature(method: method, pathAndQuery: pathAndQuery, headers: headers, body: body) { return sign(refusal) }
         let path = String(pathAndQuery.prefix { $0 != "?" })
         let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
@@ -249,7 +282,12 @@ public actor WeChatPaySimulator {
         headers.add("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
         let request = HTTPRequest(method: "POST", url: url, headers: headers, body: signed.body)
         let deliver = deliver
-        Task { await deliver(request) }
+        let twice = duplicateNextCallback
+        duplicateNextCallback = false
+        Task {
+            await deliver(request)
+            if twice { await deliver(request) }
+        }
     }
 
     /// Adds the platform signature headers over `timestamp\nnonce\nbody\n`.

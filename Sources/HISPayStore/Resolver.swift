@@ -80,10 +80,12 @@ public struct Resolver: Sendable {
         case .success: return (.succeeded, .query)
         case .failure: return (.failed, .query)
         case .pending, .unknown:
-            guard let expiry = entry.expiresAt, time.now() >= expiry else { return (entry.state, .query) }
+            // A pending answer at least tells the order exists and waits for the payer.
+            let open: OrderState = outcome.kind == .pending ? .pending : entry.state
+            guard let expiry = entry.expiresAt, time.now() >= expiry else { return (open, .query) }
             let action: ChannelOperation = entry.scene == .barcode ? .reverse : .close
             let ended = action == .reverse ? try await channel.reverse(.outTradeNo(entry.orderNo)) : try await channel.close(.outTradeNo(entry.orderNo))
-            return (ended.kind == .success ? .closed : entry.state, action)
+            return (ended.kind == .success ? .closed : open, action)
         }
     }
 }

@@ -1,0 +1,11 @@
+/// A fault the simulator injects into the next matching requests, as real channels misbehave.
+public enum SandboxFault: String, Sendable, CaseIterable {
+    /// The request takes effect, but the answer is `500 SYSTEM_ERROR` (outcome unknown: query).
+    case serverError
+    /// The answer's signature does not verify (the adapter must not believe it).
+    case badSignature
+    /// The callback the request causes is delivered twice.
+    case duplicateCallback
+    /// The answer comes after 3 seconds (a client timeout shorter than that sees no answer).
+    case slow
+}
