@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import HISPay
-import HISPayCore
-import HTTPTypes
 import Hummingbird
 
 /// `hispay serve`: the callback gateway. Channels POST to `/notify/{merchant}/{channel}`; the HIS
