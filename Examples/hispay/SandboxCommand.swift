@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import HISPay
 
-/// `hispay sandbox`: the local channel simulator (WeChat Pay APIv3 so far) on loopback.
+/// `hispay sandbox`: the local channel simulator (WeChat Pay APIv3 and the Alipay gateway so far) on loopback.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sandbox", abstract: "Run the local channel simulator on loopback (WeChat Pay APIv3), with its own test keys.")
+        commandName: "sandbox", abstract: "Run the local channel simulator on loopback (WeChat Pay APIv3, Alipay gateway), with its own test keys.")
 
     @Option(help: "Port to listen on; 0 picks a free one (printed on stdout).")
     var port = 8090
@@ -26,12 +26,13 @@ struct SandboxCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
         guard payDelay >= 0 else { throw CLIError("--pay-delay must be ≥ 0") }
         let keys = try SandboxKeys()
-        let simulator = WeChatPaySimulator(
-            keys: keys, payDelay: .milliseconds(Int(payDelay * 1000)), seed: seed,
-            deliver: SandboxServer.delivery(CurlTransport(configuration: .init(proxy: .direct))))
+        let deliver = SandboxServer.delivery(CurlTransport(configuration: .init(proxy: .direct)))
+        let delay = Duration.milliseconds(Int(payDelay * 1000))
+        let simulator = WeChatPaySimulator(keys: keys, payDelay: delay, seed: seed, deliver: deliver)
+        let alipay = AlipaySimulator(keys: keys, payDelay: delay, seed: seed, deliver: deliver)
         let configPath = writeConfig
         let notifyURL = notifyUrl
-        try await SandboxServer.run(simulator: simulator, port: port) { url in
+        try await SandboxServer.run(simulator: simulator, alipay: alipay, port: port) { url in
             var line = #"{"listening":"\#(url)""#
             if let configPath {
                 do {

@@ -1,10 +1,11 @@
 import Foundation
 import HISPayCrypto
 
-/// The sandbox's own test material, made when it starts: the merchant's API key pair (the sandbox
-/// verifies requests with its public half and hands the private half to the profile it writes), the
-/// platform key that signs answers and callbacks (published to the profile in public-key mode), and
-/// the APIv3 key that encrypts callback resources. Nothing here is a real credential.
+/// The sandbox's own test material, made when it starts: for WeChat Pay the merchant's API key pair
+/// (the sandbox verifies requests with its public half and hands the private half to the profile it
+/// writes), the platform key that signs answers and callbacks (published to the profile in
+/// public-key mode) and the APIv3 key that encrypts callback resources; for Alipay the app's key pair
+/// and the "Alipay" key that signs answers and notifications. Nothing here is a real credential.
 public struct SandboxKeys: Sendable {
     public let merchantID = "1900000001"
     public let appID = "wx2421b1c4370ec43b"
@@ -13,10 +14,16 @@ public struct SandboxKeys: Sendable {
     public let merchantKey: PrivateKey
     public let platformKey: PrivateKey
     public let apiV3Key: String
+    public let alipayAppID = "2021000000000099"
+    /// The Alipay app's key pair (the profile signs requests with it) and the sandbox's "Alipay" key.
+    public let alipayAppKey: PrivateKey
+    public let alipayKey: PrivateKey
 
     public init() throws {
         merchantKey = try PrivateKey.generate(.rsa)
         platformKey = try PrivateKey.generate(.rsa)
+        alipayAppKey = try PrivateKey.generate(.rsa)
+        alipayKey = try PrivateKey.generate(.rsa)
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
         apiV3Key = String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
@@ -35,7 +42,13 @@ public struct SandboxKeys: Sendable {
             "apiV3Key": apiV3Key, "platformPublicKey": "sandbox_platform_pub.pem", "platformPublicKeyId": platformPublicKeyID, "baseURL": baseURL,
         ]
         wechat["notifyURL"] = notifyURL ?? baseURL + "/sandbox/notify-sink"
-        let config: [String: Any] = ["transport": ["proxy": "direct"], "merchants": [["name": "sandbox", "wechatpay": wechat]]]
+        try Data(try alipayAppKey.pkcs8PEM().utf8).write(to: directory.appendingPathComponent("sandbox_alipay_app_key.pem"))
+        try Data(alipayKey.publicKey.pemRepresentation.utf8).write(to: directory.appendingPathComponent("sandbox_alipay_pub.pem"))
+        let alipay: [String: Any] = [
+            "appId": alipayAppID, "privateKey": "sandbox_alipay_app_key.pem", "alipayPublicKey": "sandbox_alipay_pub.pem",
+            "gateway": baseURL + "/gateway.do", "notifyURL": notifyURL.map { $0.replacingOccurrences(of: "/wechatpay", with: "/alipay") } ?? baseURL + "/sandbox/notify-sink",
+        ]
+        let config: [String: Any] = ["transport": ["proxy": "direct"], "merchants": [["name": "sandbox", "wechatpay": wechat, "alipay": alipay]]]
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]).write(to: url)
     }
 }

@@ -6,12 +6,13 @@ import Hummingbird
 import Logging
 
 /// The sandbox's HTTP side: a loopback Hummingbird server handing every `/v3/…` request to the
-/// WeChat Pay simulator, and the delivery of its callbacks — POSTed until the receiver answers 2xx
+/// WeChat Pay simulator and `/gateway.do` to the Alipay simulator, and the delivery of its callbacks — POSTed until the receiver answers 2xx
 /// (retried after 0.5 s, doubling, up to 8 times), as the channel does.
 public enum SandboxServer {
     /// Serves `simulator` on `host:port` (0: a free port) until cancelled; `onListening` gets the base URL.
     public static func run(
-        simulator: WeChatPaySimulator, host: String = "127.0.0.1", port: Int, onListening: @escaping @Sendable (String) async -> Void
+        simulator: WeChatPaySimulator, alipay: AlipaySimulator? = nil, host: String = "127.0.0.1", port: Int,
+        onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
         let router = Router()
         for method in [HTTPRequest.Method.get, .post] {
@@ -29,6 +30,16 @@ public enum SandboxServer {
                 return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
             }
         }
+        if let alipay {
+            router.post("/gateway.do") { request, _ -> Response in
+                var request = request
+                let body = try await request.collectBody(upTo: 1 << 20)
+                let answer = await alipay.handle(body: Data(body.readableBytesView))
+                return Response(
+                    status: .init(code: answer.status), headers: [.contentType: "text/html;charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
+            }
+        }
         // Fault injection: {"pathPrefix": "/v3/pay/transactions/native", "fault": "serverError", "count": 1}.
         router.post("/sandbox/faults") { request, _ -> Response in
             var request = request
@@ -43,8 +54,9 @@ public enum SandboxServer {
         }
         // The default notify URL of a written profile: accepts callbacks nobody else wants.
         router.post("/sandbox/notify-sink") { _, _ -> Response in Response(status: .noContent) }
+        // Startup failures are thrown; what Hummingbird logs while shutting down is noise here.
         var logger = Logger(label: "hispay.sandbox")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "hispay-sandbox"),
             onServerRunning: { channel in

@@ -17,9 +17,9 @@ import Testing
         configuration = try HISPayConfiguration.load(path: config.path)
     }
 
-    func channel() throws -> any PaymentChannel {
+    func channel(_ id: ChannelID = .wechatPay) throws -> any PaymentChannel {
         let merchant = try configuration.merchant(named: "sandbox")
-        return try ChannelFactory.paymentChannel(.wechatPay, merchant: merchant, transport: try CurlTransport.Configuration(settings: configuration.transport))
+        return try ChannelFactory.paymentChannel(id, merchant: merchant, transport: try CurlTransport.Configuration(settings: configuration.transport))
     }
 
     func order(_ number: String, _ scene: PaymentScene, notify: String? = nil) -> PayRequest {
@@ -75,5 +75,42 @@ import Testing
         }
         #expect(Set(events.compactMap { $0["outTradeNo"] as? String }) == ["E2E-CB-1", "E2E-CB-2"])
         #expect(events.allSatisfy { $0["kind"] as? String == "paymentSucceeded" && $0["amount"] as? Int == 1230 })
+    }
+
+    @Test func alipayOrdersArePaidRefundedAndNotified() async throws {
+        let alipay = try channel(.alipay)
+        let placed = try await alipay.pay(order("E2E-ALI-1", .qrCode))
+        guard case .pending(let payment?, _) = placed, case .qrCode(let url)? = payment.payerAction else { Issue.record("expected a QR code, got \(placed)"); return }
+        #expect(url.hasPrefix("https://qr.alipay.com/"))
+        var paid = try await alipay.query(.outTradeNo("E2E-ALI-1"))
+        for _ in 0..<50 where paid.kind == .pending {
+            try await Task.sleep(for: .milliseconds(100))
+            paid = try await alipay.query(.outTradeNo("E2E-ALI-1"))
+        }
+        #expect(paid.kind == .success && paid.value?.amount == Amount(fen: 1230))
+        let refunded = try await alipay.refundOnce(order: .outTradeNo("E2E-ALI-1"), refundNo: "E2E-ALI-1R", amount: Amount(fen: 230), reason: "部分退费")
+        #expect(refunded.kind == .success)
+        let again = try await alipay.refundOnce(order: .outTradeNo("E2E-ALI-1"), refundNo: "E2E-ALI-1R", amount: Amount(fen: 230), reason: "部分退费")
+        #expect(again.kind == .success && again.value?.amount == Amount(fen: 230))  // found by the query, not refunded twice
+
+        let policy = BarcodePaymentPolicy(firstQueryDelay: .milliseconds(50), queryInterval: .milliseconds(50), deadline: .milliseconds(400))
+        guard case .paid = try await policy.run(order("E2E-ALI-2", .barcode(authCode: "286812345678901234")), on: alipay, sleep: { _ in }) else {
+            Issue.record("expected the barcode payment paid"); return
+        }
+        guard case .reversed = try await policy.run(order("E2E-ALI-3", .barcode(authCode: "286812345678900000")), on: alipay, sleep: { _ in }) else {
+            Issue.record("expected the abandoned barcode payment cancelled"); return
+        }
+
+        let store = try await TestStores.location(.sqlite)
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store])
+        _ = try await alipay.pay(order("E2E-ALI-4", .qrCode, notify: gateway.url + "/notify/sandbox/alipay"))
+        var events: [[String: Any]] = []
+        for _ in 0..<100 where events.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            events = (try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []
+        }
+        #expect(events.map { $0["outTradeNo"] as? String } == ["E2E-ALI-4"])
+        #expect(events.first?["channel"] as? String == "alipay" && events.first?["amount"] as? Int == 1230)
     }
 }

@@ -1,0 +1,220 @@
+import Alipay
+import Foundation
+import HISPayCore
+import HISPayCrypto
+
+/// The Alipay OpenAPI gateway as the adapter uses it, in memory: form-encoded requests whose RSA2
+/// signature is checked against the app's public key, answers `{"<method>_response": {…}, "sign": …}`
+/// signed over the exact response text with the sandbox's "Alipay" key, and asynchronous trade
+/// notifications (form, signed, acknowledged with `success`).
+///
+/// QR (`precreate`) and JSAPI (`create`) orders are paid `payDelay` after they are placed; a barcode
+/// payment (`alipay.trade.pay`) answers `10003` and is paid after `passwordPolls` queries (never for an
+/// auth code ending in `0000`); close, cancel, refund (idempotent by `out_request_no`) and refund query
+/// behave like the gateway's.
+public actor AlipaySimulator {
+    struct Trade {
+        var outTradeNo: String
+        var tradeNo: String
+        var amount: Amount
+        var status: String
+        var notifyURL: String?
+        var paidAt: Date?
+        var polls = 0
+        var authCode: String?
+    }
+
+    public let keys: SandboxKeys
+    public let payDelay: Duration
+    public let passwordPolls: Int
+    private let deliver: @Sendable (HTTPRequest) async -> Void
+    private var trades: [String: Trade] = [:]
+    private var refunds: [String: (outTradeNo: String, amount: Amount, at: Date)] = [:]
+    private var sequence: Int
+
+    public init(keys: SandboxKeys, payDelay: Duration = .seconds(1), passwordPolls: Int = 2, seed: Int = 1, deliver: @escaping @Sendable (HTTPRequest) async -> Void) {
+        self.keys = keys
+        self.payDelay = payDelay
+        self.passwordPolls = passwordPolls
+        self.deliver = deliver
+        sequence = seed * 1_000_000
+    }
+
+    /// Answers one gateway request (the form body as posted).
+    public func handle(body: Data) -> SandboxResponse {
+        guard let form = try? AlipayForm.decode(body), let method = form["method"] else {
+            return text(#"{"error_response":{"code":"40001","msg":"Missing Required Arguments","sub_code":"isv.missing-method"}}"#)
+        }
+        guard form["app_id"] == keys.alipayAppID, let sign = form["sign"], let signature = try? Base64.decode(sign),
+            (try? keys.alipayAppKey.publicKey.verifyRSASignature(signature, for: Array(AlipaySignContent.make(form, excluding: ["sign"]).utf8))) != nil
+        else {
+            return answer(method, ["code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature", "sub_msg": "验签出错"])
+        }
+        let biz = form["biz_content"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
+        switch method {
+        case "alipay.trade.precreate", "alipay.trade.create":
+            return answer(method, place(method, biz, notifyURL: form["notify_url"]))
+        case "alipay.trade.pay":
+            return answer(method, barcode(biz))
+        case "alipay.trade.query":
+            return answer(method, query(biz))
+        case "alipay.trade.close", "alipay.trade.cancel":
+            return answer(method, end(biz, cancel: method == "alipay.trade.cancel"))
+        case "alipay.trade.refund":
+            return answer(method, refund(biz))
+        case "alipay.trade.fastpay.refund.query":
+            return answer(method, refundQuery(biz))
+        default:
+            return answer(method, ["code": "40004", "msg": "Business Failed", "sub_code": "isv.method-not-in-sandbox", "sub_msg": "the sandbox does not offer \(method)"])
+        }
+    }
+
+    private func place(_ method: String, _ biz: [String: Any], notifyURL: String?) -> [String: Any] {
+        guard let outTradeNo = biz["out_trade_no"] as? String, let amount = (biz["total_amount"] as? String).flatMap({ try? Amount(yuan: $0) }) else {
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.INVALID_PARAMETER", "sub_msg": "参数无效"]
+        }
+        if let existing = trades[outTradeNo], existing.status != "WAIT_BUYER_PAY" {
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_HAS_SUCCESS", "sub_msg": "交易已被支付"]
+        }
+        let trade = trades[outTradeNo] ?? Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: amount, status: "WAIT_BUYER_PAY", notifyURL: notifyURL)
+        trades[outTradeNo] = trade
+        let delay = payDelay
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            await self?.pay(outTradeNo)
+        }
+        if method == "alipay.trade.precreate" {
+            return ["code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "qr_code": "https://qr.alipay.com/bax0\(trade.tradeNo.suffix(10))"]
+        }
+        return ["code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo]
+    }
+
+    private func barcode(_ biz: [String: Any]) -> [String: Any] {
+        guard let outTradeNo = biz["out_trade_no"] as? String, let amount = (biz["total_amount"] as? String).flatMap({ try? Amount(yuan: $0) }),
+            let authCode = biz["auth_code"] as? String
+        else { return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.INVALID_PARAMETER", "sub_msg": "参数无效"] }
+        let trade = Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: amount, status: "WAIT_BUYER_PAY", authCode: authCode)
+        trades[outTradeNo] = trade
+        return ["code": "10003", "msg": "等待用户付款", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo]
+    }
+
+    private func query(_ biz: [String: Any]) -> [String: Any] {
+        guard let outTradeNo = biz["out_trade_no"] as? String, var trade = trades[outTradeNo] else {
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST", "sub_msg": "交易不存在"]
+        }
+        if trade.authCode != nil, trade.status == "WAIT_BUYER_PAY" {
+            trade.polls += 1
+            if trade.polls >= passwordPolls, !(trade.authCode ?? "").hasSuffix("0000") {
+                trade.status = "TRADE_SUCCESS"
+                trade.paidAt = Date()
+            }
+            trades[outTradeNo] = trade
+        }
+        var fields: [String: Any] = [
+            "code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "trade_status": trade.status,
+            "total_amount": trade.amount.yuanString,
+        ]
+        if let paidAt = trade.paidAt { fields["send_pay_date"] = BeijingTime.format(paidAt) }
+        return fields
+    }
+
+    private func end(_ biz: [String: Any], cancel: Bool) -> [String: Any] {
+        guard let outTradeNo = biz["out_trade_no"] as? String, var trade = trades[outTradeNo] else {
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_NOT_EXIST", "sub_msg": "交易不存在"]
+        }
+        if trade.status == "TRADE_SUCCESS", !cancel {
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_STATUS_ERROR", "sub_msg": "交易状态不合法"]
+        }
+        let action = trade.status == "TRADE_SUCCESS" ? "refund" : "close"
+        trade.status = "TRADE_CLOSED"
+        trades[outTradeNo] = trade
+        var fields: [String: Any] = ["code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo]
+        if cancel { (fields["retry_flag"], fields["action"]) = ("N", action) }
+        return fields
+    }
+
+    private func refund(_ biz: [String: Any]) -> [String: Any] {
+        guard let outTradeNo = biz["out_trade_no"] as? String, let trade = trades[outTradeNo], trade.status == "TRADE_SUCCESS",
+            let requestNo = biz["out_request_no"] as? String, let amount = (biz["refund_amount"] as? String).flatMap({ try? Amount(yuan: $0) })
+        else { return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_STATUS_ERROR", "sub_msg": "交易不存在或未支付"] }
+        let base: [String: Any] = ["code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "buyer_logon_id": "159****5620"]
+        if let existing = refunds[requestNo] {
+            return base.merging(["fund_change": "N", "refund_fee": existing.amount.yuanString]) { $1 }
+        }
+        let refunded = refunds.values.filter { $0.outTradeNo == outTradeNo }.reduce(Int64(0)) { $0 + $1.amount.fen }
+        guard refunded + amount.fen <= trade.amount.fen else {
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "sub_msg": "退款金额超限"]
+        }
+        let now = Date()
+        refunds[requestNo] = (outTradeNo, amount, now)
+        if let url = trade.notifyURL {
+            notify(url, [
+                "trade_status": "TRADE_SUCCESS", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": trade.amount.yuanString,
+                "refund_fee": amount.yuanString, "out_biz_no": requestNo, "gmt_refund": BeijingTime.format(now),
+            ])
+        }
+        return base.merging(["fund_change": "Y", "refund_fee": amount.yuanString, "gmt_refund_pay": BeijingTime.format(now)]) { $1 }
+    }
+
+    private func refundQuery(_ biz: [String: Any]) -> [String: Any] {
+        guard let outTradeNo = biz["out_trade_no"] as? String, let requestNo = biz["out_request_no"] as? String else {
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.INVALID_PARAMETER", "sub_msg": "参数无效"]
+        }
+        var fields: [String: Any] = ["code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "out_request_no": requestNo]
+        if let refund = refunds[requestNo], refund.outTradeNo == outTradeNo {
+            fields["refund_amount"] = refund.amount.yuanString
+            fields["refund_status"] = "REFUND_SUCCESS"
+            fields["gmt_refund_pay"] = BeijingTime.format(refund.at)
+            fields["trade_no"] = trades[outTradeNo]?.tradeNo
+        }
+        return fields
+    }
+
+    private func pay(_ outTradeNo: String) {
+        guard var trade = trades[outTradeNo], trade.status == "WAIT_BUYER_PAY", trade.authCode == nil else { return }
+        trade.status = "TRADE_SUCCESS"
+        trade.paidAt = Date()
+        trades[outTradeNo] = trade
+        if let url = trade.notifyURL {
+            notify(url, [
+                "trade_status": "TRADE_SUCCESS", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": trade.amount.yuanString,
+                "receipt_amount": trade.amount.yuanString, "gmt_payment": BeijingTime.format(trade.paidAt ?? Date()),
+            ])
+        }
+    }
+
+    /// Posts a trade notification: common fields added, signed without `sign`/`sign_type`.
+    private func notify(_ url: String, _ fields: [String: String]) {
+        var form = fields
+        form["notify_time"] = BeijingTime.format(Date())
+        form["notify_type"] = "trade_status_sync"
+        form["notify_id"] = nextID("2026112200222")
+        form["app_id"] = keys.alipayAppID
+        form["charset"] = "utf-8"
+        form["version"] = "1.0"
+        form["sign_type"] = "RSA2"
+        guard let signature = try? keys.alipayKey.rsaSignature(for: Array(AlipaySignContent.make(form, excluding: ["sign", "sign_type"]).utf8)) else { return }
+        form["sign"] = Base64.encode(signature)
+        let request = HTTPRequest(
+            method: "POST", url: url, headers: ["Content-Type": "application/x-www-form-urlencoded;charset=utf-8"], body: Data(AlipayForm.encode(form).utf8))
+        let deliver = deliver
+        Task { await deliver(request) }
+    }
+
+    /// `{"<method>_response": <fields>, "sign": <RSA2 over the exact fields text>}`.
+    private func answer(_ method: String, _ fields: [String: Any]) -> SandboxResponse {
+        let inner = String(decoding: (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8), as: UTF8.self)
+        let key = method.replacingOccurrences(of: ".", with: "_") + "_response"
+        let sign = (try? keys.alipayKey.rsaSignature(for: Array(inner.utf8))).map { Base64.encode($0) } ?? ""
+        return text(#"{"\#(key)":\#(inner),"sign":"\#(sign)"}"#)
+    }
+
+    private func text(_ body: String) -> SandboxResponse {
+        SandboxResponse(status: 200, headers: [("Content-Type", "text/html;charset=utf-8")], body: Data(body.utf8))
+    }
+
+    private func nextID(_ prefix: String) -> String {
+        sequence += 1
+        return prefix + String(format: "%016d", sequence)
+    }
+}
