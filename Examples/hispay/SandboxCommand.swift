@@ -5,7 +5,7 @@ import HISPay
 /// `hispay sandbox`: the local channel simulator (WeChat Pay APIv3 and the Alipay gateway so far) on loopback.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sandbox", abstract: "Run the local channel simulator on loopback (WeChat Pay APIv3, Alipay gateway), with its own test keys.")
+        commandName: "sandbox", abstract: "Run the local channel simulator on loopback (WeChat Pay APIv3, Alipay gateway, NHSA hospital interface), with its own test keys.")
 
     @Option(help: "Port to listen on; 0 picks a free one (printed on stdout).")
     var port = 8090
@@ -32,7 +32,7 @@ struct SandboxCommand: AsyncParsableCommand {
         let alipay = AlipaySimulator(keys: keys, payDelay: delay, seed: seed, deliver: deliver)
         let configPath = writeConfig
         let notifyURL = notifyUrl
-        try await SandboxServer.run(simulator: simulator, alipay: alipay, port: port) { url in
+        try await SandboxServer.run(simulator: simulator, alipay: alipay, nhsa: NHSASimulator(seed: seed), port: port) { url in
             var line = #"{"listening":"\#(url)""#
             if let configPath {
                 do {

@@ -48,7 +48,12 @@ public struct SandboxKeys: Sendable {
             "appId": alipayAppID, "privateKey": "sandbox_alipay_app_key.pem", "alipayPublicKey": "sandbox_alipay_pub.pem",
             "gateway": baseURL + "/gateway.do", "notifyURL": notifyURL.map { $0.replacingOccurrences(of: "/wechatpay", with: "/alipay") } ?? baseURL + "/sandbox/notify-sink",
         ]
-        let config: [String: Any] = ["transport": ["proxy": "direct"], "merchants": [["name": "sandbox", "wechatpay": wechat, "alipay": alipay]]]
+        let insurance: [String: Any] = [
+            "fixmedinsCode": "H44010600001", "fixmedinsName": "HISPay 沙箱医院", "mdtrtareaAdmvs": "440100", "gateway": baseURL + "/fsi/api",
+        ]
+        let config: [String: Any] = [
+            "transport": ["proxy": "direct"], "merchants": [["name": "sandbox", "wechatpay": wechat, "alipay": alipay, "insurance": insurance]],
+        ]
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]).write(to: url)
     }
 }

@@ -113,4 +113,31 @@ import Testing
         #expect(events.map { $0["outTradeNo"] as? String } == ["E2E-ALI-4"])
         #expect(events.first?["channel"] as? String == "alipay" && events.first?["amount"] as? Int == 1230)
     }
+
+    /// `hispay settle` against the sandbox's NHSA interface and WeChat Pay: insurance settled (2206,
+    /// 2207), the cash part a barcode payment waiting for the password; rerun from the store until
+    /// it is paid.
+    @Test func aCombinedCheckoutSettlesAgainstTheSandbox() throws {
+        let bill = directory.appendingPathComponent("bill.json")
+        try JSONSerialization.data(withJSONObject: [
+            "billId": "E2E-SETTLE-1", "personId": "P0001", "certificateType": "02", "certificateNumber": "ECTOKEN0001", "total": "123.40",
+            "visitId": "V0001", "chargeBatch": "CB0001", "useAccount": true, "insuranceType": "310", "insuredArea": "440100",
+            "cashOrderNo": "E2E-SETTLE-1-CASH", "subject": "门诊缴费", "authCode": "134567890123456789",
+        ]).write(to: bill)
+        let store = "sqlite:" + directory.appendingPathComponent("checkout.db").path
+        let arguments = ["settle", "--channel", "insurance", "--bill", bill.path, "--cash-channel", "wechatpay", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store]
+        var states: [String] = []
+        var last: [String: Any] = [:]
+        for _ in 0..<4 {
+            let run = try CommandLineRun(arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            last = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            states.append(last["state"] as? String ?? "?")
+            if states.last == "completed" { break }
+        }
+        #expect(states.first == "awaitingCash")  // the patient is entering the password
+        #expect(states.last == "completed", "\(states)")
+        #expect(last["cashAmount"] as? Int == 2468)  // 123.40 − 60 % fund − 20 % account
+        #expect((last["settlementId"] as? String)?.hasPrefix("SETL") == true)
+    }
 }
