@@ -26,7 +26,8 @@ struct DemoCommand: AsyncParsableCommand {
         let simulator = WeChatPaySimulator(keys: keys, payDelay: .milliseconds(600), deliver: deliver)
         let alipaySimulator = AlipaySimulator(keys: keys, payDelay: .milliseconds(600), deliver: deliver)
         let (sandboxURLs, sandboxListening) = AsyncStream.makeStream(of: String.self)
-        let sandbox = Task { try await SandboxServer.run(simulator: simulator, alipay: alipaySimulator, port: 0) { sandboxListening.yield($0) } }
+        let nhsa = NHSASimulator()
+        let sandbox = Task { try await SandboxServer.run(simulator: simulator, alipay: alipaySimulator, nhsa: nhsa, port: 0) { sandboxListening.yield($0) } }
         defer { sandbox.cancel() }
         let sandboxURL = await Self.first(sandboxURLs)
         let configPath = directory.appendingPathComponent("hispay.json")
@@ -46,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("HISPay demo — a hospital day against the built-in sandbox (files: \(directory.path))")
 
         do {
-            try await runDay(&day, simulator: simulator, configuration: configuration, settings: settings, store: store, notify: notify, directory: directory)
+            try await runDay(&day, simulator: simulator, nhsa: nhsa, configuration: configuration, settings: settings, store: store, notify: notify, directory: directory)
         } catch {
             day.check("the day ran without errors (\(error))", false)
         }
@@ -70,7 +71,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     private func runDay(
-        _ day: inout Day, simulator: WeChatPaySimulator, configuration: HISPayConfiguration, settings: CurlTransport.Configuration,
+        _ day: inout Day, simulator: WeChatPaySimulator, nhsa: NHSASimulator, configuration: HISPayConfiguration, settings: CurlTransport.Configuration,
         store: SQLPaymentStore, notify: String, directory: URL
     ) async throws {
         let merchant = try configuration.merchant(named: "sandbox")
@@ -123,6 +124,21 @@ struct DemoCommand: AsyncParsableCommand {
         let refund = RefundRequest(order: .outTradeNo("FEE-001"), outRefundNo: "FEE-001-R1", refundAmount: Amount(fen: 2_340), totalAmount: Amount(fen: 12_340), reason: "部分退费", notifyURL: notify)
         day.check("FEE-001 partly refunded", try await wechat.refund(refund).kind == .success)
 
+        // An insured outpatient: 2206 → 2207 → the cash part by barcode at the counter, journaled.
+        let checkout = CombinedCheckout(
+            insurance: try ChannelFactory.insuranceClient(merchant: merchant, transport: settings), cash: wechat,
+            journal: StoreCheckoutJournal(store: store))
+        let outpatient = OutpatientBill(
+            billID: "OPD-001",
+            settlement: SettlementRequest(
+                personID: "P0001", certificateType: "02", certificateNumber: "ECTOKEN0001", total: Amount(fen: 12_340), visitID: "V0001",
+                chargeBatch: "CB0001", useAccount: true, insuranceType: "310"),
+            insuredArea: "440100", cashOrderNo: "OPD-001-CASH", subject: "门诊缴费", cashScene: .barcode(authCode: "134567890123456789"))
+        var state = try await checkout.run(outpatient)
+        for _ in 0..<5 where { if case .completed = state { false } else { true } }() { state = try await checkout.run(outpatient) }
+        day.check("combined checkout OPD-001 completed: insurance ¥98.72, cash ¥24.68", state == .completed(settlementID: (try await StoreCheckoutJournal(store: store).record(for: "OPD-001"))?.settlementID ?? "", cash: Amount(fen: 2_468)))
+        day.check("exactly one insurance settlement booked", await nhsa.activeSettlements == 1)
+
         // A registration paid with Alipay by QR.
         let alipayPlain = try ChannelFactory.paymentChannel(.alipay, merchant: merchant, transport: settings)
         let alipay = JournaledChannel(alipayPlain, store: store, merchant: "sandbox", policy: policy)
@@ -149,6 +165,7 @@ struct DemoCommand: AsyncParsableCommand {
         let journal = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "BAR-002")
         day.check("the journal holds the reversed payment closed", journal?.state == .closed)
         say("WeChat Pay: 4 QR/JSAPI orders and 1 barcode payment paid, 1 barcode payment reversed, 1 partial refund; Alipay: 1 QR order paid")
+        say("Insurance: OPD-001 settled — fund ¥74.04 and personal account ¥24.68 by the NHSA, cash ¥24.68 by WeChat Pay barcode")
         say("Callbacks: \(events.count) recorded once each through the gateway")
         say("Faults: a lost answer resolved by query, a duplicated callback recorded once, a forged answer refused")
 
@@ -165,7 +182,7 @@ struct DemoCommand: AsyncParsableCommand {
         let out = directory.appendingPathComponent("report")
         try ReportFiles.write(report, carryOver: carry, to: out)
         let summary = report.summary
-        day.check("reconciliation matched the 4 payments and the refund both sides have", summary.matched == 5)
+        day.check("reconciliation matched the 5 payments and the refund both sides have", summary.matched == 6)
         day.check("reconciliation found the planted channel-only REG-003", report.discrepancies.contains { $0.kind == .channelOnly && $0.outTradeNo == "REG-003" })
         day.check("reconciliation found the planted HIS-only REG-009", report.discrepancies.contains { $0.kind == .hisOnly && $0.outTradeNo == "REG-009" })
         day.check("nothing else disagreed", report.discrepancies.count == 2)

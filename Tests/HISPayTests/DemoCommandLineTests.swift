@@ -9,11 +9,11 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-demo-test-\(UUID().uuidString)")
         let run = try CommandLineRun(["demo", "--dir", directory.path])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        #expect(run.stdout.contains("All 18 checks held"), "\(run.stdout)")
+        #expect(run.stdout.contains("All 20 checks held"), "\(run.stdout)")
         #expect(run.stdout.contains("a lost answer resolved by query, a duplicated callback recorded once, a forged answer refused"))
         #expect(run.stdout.contains("channelOnly REG-003") && run.stdout.contains("hisOnly REG-009"))
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("report/report.json"))) as? [String: Any])
-        #expect((report["summary"] as? [String: Int])?["matched"] == 5)
+        #expect((report["summary"] as? [String: Int])?["matched"] == 6)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("report/report.html").path))
     }
 }
