@@ -32,7 +32,9 @@ struct SandboxCommand: AsyncParsableCommand {
         let alipay = AlipaySimulator(keys: keys, payDelay: delay, seed: seed, deliver: deliver)
         let configPath = writeConfig
         let notifyURL = notifyUrl
-        try await SandboxServer.run(simulator: simulator, alipay: alipay, nhsa: NHSASimulator(seed: seed), port: port) { url in
+        try await SandboxServer.run(
+            simulator: simulator, alipay: alipay, nhsa: NHSASimulator(seed: seed), mobilePay: try MobilePayCentreSimulator(keys: keys, seed: seed), port: port
+        ) { url in
             var line = #"{"listening":"\#(url)""#
             if let configPath {
                 do {

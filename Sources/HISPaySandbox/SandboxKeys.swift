@@ -18,15 +18,23 @@ public struct SandboxKeys: Sendable {
     /// The Alipay app's key pair (the profile signs requests with it) and the sandbox's "Alipay" key.
     public let alipayAppKey: PrivateKey
     public let alipayKey: PrivateKey
+    /// The mobile-payment centre: the hospital's SM2 key pair, the centre's, and the app credentials.
+    public let mobilePayAppID = "5AND80XM0B1LEPAY0000000000000001"
+    public let mobilePayAppSecret: String
+    public let mobilePayHospitalKey: PrivateKey
+    public let mobilePayCentreKey: PrivateKey
 
     public init() throws {
         merchantKey = try PrivateKey.generate(.rsa)
         platformKey = try PrivateKey.generate(.rsa)
         alipayAppKey = try PrivateKey.generate(.rsa)
         alipayKey = try PrivateKey.generate(.rsa)
+        mobilePayHospitalKey = try PrivateKey.generate(.sm2)
+        mobilePayCentreKey = try PrivateKey.generate(.sm2)
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
         apiV3Key = String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        mobilePayAppSecret = String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 
     /// Writes a ready merchant profile `sandbox` pointing at `baseURL` — `hispay.json` plus its key
@@ -48,8 +56,14 @@ public struct SandboxKeys: Sendable {
             "appId": alipayAppID, "privateKey": "sandbox_alipay_app_key.pem", "alipayPublicKey": "sandbox_alipay_pub.pem",
             "gateway": baseURL + "/gateway.do", "notifyURL": notifyURL.map { $0.replacingOccurrences(of: "/wechatpay", with: "/alipay") } ?? baseURL + "/sandbox/notify-sink",
         ]
+        try Data(try mobilePayHospitalKey.pkcs8PEM().utf8).write(to: directory.appendingPathComponent("sandbox_mobilepay_sm2.pem"))
+        try Data(mobilePayCentreKey.publicKey.pemRepresentation.utf8).write(to: directory.appendingPathComponent("sandbox_mobilepay_centre_pub.pem"))
         let insurance: [String: Any] = [
             "fixmedinsCode": "H44010600001", "fixmedinsName": "HISPay 沙箱医院", "mdtrtareaAdmvs": "440100", "gateway": baseURL + "/fsi/api",
+            "mobilePay": [
+                "appId": mobilePayAppID, "appSecret": mobilePayAppSecret, "privateKey": "sandbox_mobilepay_sm2.pem",
+                "platformPublicKey": "sandbox_mobilepay_centre_pub.pem", "gateway": baseURL + "/mobilepay",
+            ],
         ]
         let config: [String: Any] = [
             "transport": ["proxy": "direct"], "merchants": [["name": "sandbox", "wechatpay": wechat, "alipay": alipay, "insurance": insurance]],

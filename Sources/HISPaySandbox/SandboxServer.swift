@@ -7,12 +7,13 @@ import Logging
 
 /// The sandbox's HTTP side: a loopback Hummingbird server handing every `/v3/…` request to the
 /// WeChat Pay simulator, `/gateway.do` to the Alipay simulator and `/fsi/api/{infno}` to the NHSA
-/// hospital-interface simulator, and the delivery of its callbacks — POSTed until the receiver answers 2xx
+/// hospital-interface simulator, `/mobilepay/{api}` to the mobile-payment centre, and the delivery of its callbacks — POSTed until the receiver answers 2xx
 /// (retried after 0.5 s, doubling, up to 8 times), as the channel does.
 public enum SandboxServer {
     /// Serves `simulator` on `host:port` (0: a free port) until cancelled; `onListening` gets the base URL.
     public static func run(
-        simulator: WeChatPaySimulator, alipay: AlipaySimulator? = nil, nhsa: NHSASimulator? = nil, host: String = "127.0.0.1", port: Int,
+        simulator: WeChatPaySimulator, alipay: AlipaySimulator? = nil, nhsa: NHSASimulator? = nil, mobilePay: MobilePayCentreSimulator? = nil,
+        host: String = "127.0.0.1", port: Int,
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
         let router = Router()
@@ -46,6 +47,16 @@ public enum SandboxServer {
                 var request = request
                 let body = try await request.collectBody(upTo: 1 << 20)
                 let answer = await nhsa.handle(infno: try context.parameters.require("infno"), body: Data(body.readableBytesView))
+                return Response(
+                    status: .init(code: answer.status), headers: [.contentType: "application/json;charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
+            }
+        }
+        if let mobilePay {
+            router.post("/mobilepay/:api") { request, context -> Response in
+                var request = request
+                let body = try await request.collectBody(upTo: 1 << 20)
+                let answer = await mobilePay.handle(api: try context.parameters.require("api"), body: Data(body.readableBytesView))
                 return Response(
                     status: .init(code: answer.status), headers: [.contentType: "application/json;charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))

@@ -114,17 +114,24 @@ import Testing
         #expect(events.first?["channel"] as? String == "alipay" && events.first?["amount"] as? Int == 1230)
     }
 
-    /// `hispay settle` against the sandbox's NHSA interface and WeChat Pay: insurance settled (2206,
-    /// 2207), the cash part a barcode payment waiting for the password; rerun from the store until
-    /// it is paid.
-    @Test func aCombinedCheckoutSettlesAgainstTheSandbox() throws {
-        let bill = directory.appendingPathComponent("bill.json")
-        try JSONSerialization.data(withJSONObject: [
-            "billId": "E2E-SETTLE-1", "personId": "P0001", "certificateType": "02", "certificateNumber": "ECTOKEN0001", "total": "123.40",
-            "visitId": "V0001", "chargeBatch": "CB0001", "useAccount": true, "insuranceType": "310", "insuredArea": "440100",
-            "cashOrderNo": "E2E-SETTLE-1-CASH", "subject": "门诊缴费", "authCode": "134567890123456789",
-        ]).write(to: bill)
-        let store = "sqlite:" + directory.appendingPathComponent("checkout.db").path
+    /// `hispay settle` against the sandbox's NHSA interface (or its mobile-payment centre) and WeChat
+    /// Pay: insurance settled (2206 → 2207, or 6201 → 6202), the cash part a barcode payment waiting
+    /// for the password; rerun from the store until it is paid.
+    @Test(arguments: [false, true])
+    func aCombinedCheckoutSettlesAgainstTheSandbox(mobilePay: Bool) throws {
+        let bill = directory.appendingPathComponent("bill-\(mobilePay).json")
+        let fields: [String: Any] = mobilePay
+            ? [
+                "billId": "E2E-MOBILE-1", "payAuthNo": "AUTH0001", "upload": ["psnNo": "P0001", "medfeeSumamt": "123.40"],
+                "cashOrderNo": "E2E-MOBILE-1-CASH", "subject": "门诊缴费", "authCode": "134567890123456789",
+            ]
+            : [
+                "billId": "E2E-SETTLE-1", "personId": "P0001", "certificateType": "02", "certificateNumber": "ECTOKEN0001", "total": "123.40",
+                "visitId": "V0001", "chargeBatch": "CB0001", "useAccount": true, "insuranceType": "310", "insuredArea": "440100",
+                "cashOrderNo": "E2E-SETTLE-1-CASH", "subject": "门诊缴费", "authCode": "134567890123456789",
+            ]
+        try JSONSerialization.data(withJSONObject: fields).write(to: bill)
+        let store = "sqlite:" + directory.appendingPathComponent("checkout-\(mobilePay).db").path
         let arguments = ["settle", "--channel", "insurance", "--bill", bill.path, "--cash-channel", "wechatpay", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store]
         var states: [String] = []
         var last: [String: Any] = [:]
@@ -138,6 +145,6 @@ import Testing
         #expect(states.first == "awaitingCash")  // the patient is entering the password
         #expect(states.last == "completed", "\(states)")
         #expect(last["cashAmount"] as? Int == 2468)  // 123.40 − 60 % fund − 20 % account
-        #expect((last["settlementId"] as? String)?.hasPrefix("SETL") == true)
+        #expect((last["settlementId"] as? String)?.hasPrefix(mobilePay ? "ORD" : "SETL") == true)
     }
 }
