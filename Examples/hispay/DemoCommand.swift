@@ -80,9 +80,12 @@ struct DemoCommand: AsyncParsableCommand {
         let wechat = JournaledChannel(plain, store: store, merchant: "sandbox", policy: policy)
         let resolver = Resolver(store: store, channels: ["sandbox": [.wechatPay: plain]], policy: policy)
         // Faults the sandbox plants: the first QR order's answer is lost (500 SYSTEM_ERROR after it was
-        // placed), the mini-program order's callback arrives twice, one query answer is forged.
+        // placed), the second's callback arrives twice, the mini-program order's payment callback comes
+        // after its refund's (out of order), one query answer is forged, the first bill download is cut off.
         await simulator.inject(.serverError, pathPrefix: "/v3/pay/transactions/native")
-        await simulator.inject(.duplicateCallback, pathPrefix: "/v3/pay/transactions/jsapi")
+        await simulator.inject(.duplicateCallback, pathPrefix: "/v3/pay/transactions/native")
+        await simulator.inject(.lateCallback, pathPrefix: "/v3/pay/transactions/jsapi")
+        await simulator.inject(.truncatedStatement, pathPrefix: "/v3/billdownload/file")
         func order(_ number: String, _ fen: Int64, _ scene: PaymentScene, _ subject: String) -> PayRequest {
             PayRequest(outTradeNo: number, amount: Amount(fen: fen), subject: subject, scene: scene, notifyURL: notify)
         }
@@ -113,6 +116,10 @@ struct DemoCommand: AsyncParsableCommand {
         }
         day.check("4 QR/JSAPI orders paid", paid == 4)
 
+        // A patient cancels part of the clinic fee at once: its refund callback overtakes the payment's.
+        let refund = RefundRequest(order: .outTradeNo("FEE-001"), outRefundNo: "FEE-001-R1", refundAmount: Amount(fen: 2_340), totalAmount: Amount(fen: 12_340), reason: "部分退费", notifyURL: notify)
+        day.check("FEE-001 partly refunded", try await wechat.refund(refund).kind == .success)
+
         // At the counter: one barcode payment after the password, one the payer abandons (reversed).
         let barcode = BarcodePaymentPolicy(firstQueryDelay: .milliseconds(100), queryInterval: .milliseconds(100), deadline: .seconds(1))
         let counter = try await barcode.run(order("BAR-001", 3_300, .barcode(authCode: "134567890123456789"), "处方费"), on: wechat) { _ in }
@@ -120,9 +127,6 @@ struct DemoCommand: AsyncParsableCommand {
         let abandoned = try await barcode.run(order("BAR-002", 800, .barcode(authCode: "134567890123450000"), "检查费"), on: wechat) { _ in }
         if case .reversed = abandoned { day.check("abandoned barcode BAR-002 reversed", true) } else { day.check("abandoned barcode BAR-002 reversed", false) }
 
-        // A patient cancels part of a clinic fee.
-        let refund = RefundRequest(order: .outTradeNo("FEE-001"), outRefundNo: "FEE-001-R1", refundAmount: Amount(fen: 2_340), totalAmount: Amount(fen: 12_340), reason: "部分退费", notifyURL: notify)
-        day.check("FEE-001 partly refunded", try await wechat.refund(refund).kind == .success)
 
         // An insured outpatient: 2206 → 2207 → the cash part by barcode at the counter, journaled.
         let checkout = CombinedCheckout(
@@ -159,18 +163,31 @@ struct DemoCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(100))
         }
         day.check(
-            "6 callbacks recorded once each (5 payments, 1 refund; FEE-001's sent twice)",
+            "6 callbacks recorded once each (5 payments, 1 refund; REG-002's sent twice)",
             events.count == 6 && Set(events.map(\.event.deduplicationKey)).count == 6)
         day.check("REG-001 booked after all", try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "REG-001")?.state == .succeeded)
+        let order = events.firstIndex { $0.event.outRefundNo == "FEE-001-R1" }.flatMap { refundAt in
+            events.firstIndex { $0.event.outTradeNo == "FEE-001" && $0.event.kind == .paymentSucceeded }.map { refundAt < $0 }
+        }
+        day.check("FEE-001's refund callback came before its payment callback", order == true)
+        day.check(
+            "the late payment callback did not undo the refund: FEE-001 stays refunded",
+            try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "FEE-001")?.state == .refunded)
         let journal = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "BAR-002")
         day.check("the journal holds the reversed payment closed", journal?.state == .closed)
         say("WeChat Pay: 4 QR/JSAPI orders and 1 barcode payment paid, 1 barcode payment reversed, 1 partial refund; Alipay: 1 QR order paid")
         say("Insurance: OPD-001 settled — fund ¥74.04 and personal account ¥24.68 by the NHSA, cash ¥24.68 by WeChat Pay barcode")
         say("Callbacks: \(events.count) recorded once each through the gateway")
-        say("Faults: a lost answer resolved by query, a duplicated callback recorded once, a forged answer refused")
+        say("Faults: a lost answer resolved by query, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused")
 
         // The statement, the HIS ledger (the journal, with two planted mistakes) and reconciliation.
         let today = String(BeijingTime.format(Date()).prefix(10))
+        do {
+            _ = try await plain.downloadStatement(try StatementRequest(date: today))
+            day.check("a cut-off bill download is refused", false)
+        } catch let error as ChannelError {
+            day.check("a cut-off bill download is refused", error.code == .invalidResponse && error.reason.contains("SHA-1"))
+        }
         let statement = try await plain.downloadStatement(try StatementRequest(date: today))
         // WeChat Pay's bill is simulated; Alipay's archive not yet, so its rows stay out of this run.
         var ledger = try await JournalLedger.rows(store, merchant: "sandbox", date: today).rows.filter { $0.channel == .wechatPay }

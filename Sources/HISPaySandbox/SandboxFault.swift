@@ -8,4 +8,8 @@ public enum SandboxFault: String, Sendable, CaseIterable {
     case duplicateCallback
     /// The answer comes after 3 seconds (a client timeout shorter than that sees no answer).
     case slow
+    /// The callback the request causes is delivered 1.5 s late (after later ones: out of order).
+    case lateCallback
+    /// A statement download is cut off halfway.
+    case truncatedStatement
 }

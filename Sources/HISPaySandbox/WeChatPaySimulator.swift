@@ -23,6 +23,7 @@ public actor WeChatPaySimulator {
         var paidAt: Date?
         var polls = 0
         var authCode: String?
+        var callbackFault: SandboxFault?
     }
 
     struct RefundRecord {
@@ -40,7 +41,8 @@ public actor WeChatPaySimulator {
     public let passwordPolls: Int
     private let deliver: @Sendable (HTTPRequest) async -> Void
     private var faults: [(prefix: String, fault: SandboxFault, remaining: Int)] = []
-    private var duplicateNextCallback = false
+    /// The callback fault of the request being handled.
+    private var callbackFault: SandboxFault?
     private var orders: [String: Order] = [:]
     private var refunds: [String: RefundRecord] = [:]
     private var sequence: Int
@@ -63,8 +65,16 @@ public actor WeChatPaySimulator {
     /// with any fault injected for it.
     public func handle(method: String, pathAndQuery: String, headers: HTTPHeaders, body: Data) async -> SandboxResponse {
         let fault = takeFault(pathAndQuery)
-        if fault == .duplicateCallback { duplicateNextCallback = true }
+        // A callback fault applies to the callback this request causes: a refund's at once, an
+        // order's when the (simulated) patient pays it.
+        callbackFault = fault == .duplicateCallback || fault == .lateCallback ? fault : nil
         var answer = answer(method: method, pathAndQuery: pathAndQuery, headers: headers, body: body)
+        if let callbackFault, let outTradeNo = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["out_trade_no"] as? String,
+            orders[outTradeNo]?.paidAt == nil
+        {
+            orders[outTradeNo]?.callbackFault = callbackFault
+        }
+        callbackFault = nil
         switch fault {
         case .serverError?:
             answer = sign(.error(500, "SYSTEM_ERROR", "系统错误"))
@@ -73,7 +83,9 @@ public actor WeChatPaySimulator {
             answer.headers = answer.headers.map { $0.0 == "Wechatpay-Signature" ? ($0.0, ($0.1.first == "A" ? "B" : "A") + $0.1.dropFirst()) : $0 }
         case .slow?:
             try? await Task.sleep(for: .seconds(3))
-        case .duplicateCallback?, nil:
+        case .truncatedStatement?:
+            answer.body = answer.body.prefix(answer.body.count / 2)
+        case .duplicateCallback?, .lateCallback?, nil:
             break
         }
         return answer
@@ -179,7 +191,7 @@ public actor WeChatPaySimulator {
         order.state = "SUCCESS"
         order.paidAt = Date()
         orders[outTradeNo] = order
-        if let url = order.notifyURL { notify(url, event: "TRANSACTION.SUCCESS", type: "transaction", transactionJSON(order)) }
+        if let url = order.notifyURL { notify(url, event: "TRANSACTION.SUCCESS", type: "transaction", transactionJSON(order), fault: order.callbackFault) }
     }
 
     // MARK: - Refunds
@@ -201,7 +213,7 @@ public actor WeChatPaySimulator {
             total: order.amount, at: Date())
         refunds[outRefundNo] = record
         if let url = (json["notify_url"] as? String) ?? order.notifyURL {
-            notify(url, event: "REFUND.SUCCESS", type: "refund", refundJSON(record, statusKey: "refund_status"))
+            notify(url, event: "REFUND.SUCCESS", type: "refund", refundJSON(record, statusKey: "refund_status"), fault: callbackFault)
         }
         return .json(200, refundJSON(record, statusKey: "status"))
     }
@@ -267,7 +279,7 @@ public actor WeChatPaySimulator {
     }
 
     /// Sends a notification: the resource encrypted with the APIv3 key, the body signed.
-    private func notify(_ url: String, event: String, type: String, _ resource: [String: Any]) {
+    private func notify(_ url: String, event: String, type: String, _ resource: [String: Any], fault: SandboxFault?) {
         guard let plaintext = try? JSONSerialization.data(withJSONObject: resource, options: [.sortedKeys]), let key = try? APIv3Key(keys.apiV3Key) else { return }
         let nonce = String(nextID("N").suffix(12))
         guard let ciphertext = try? key.seal(plaintext, nonce: nonce, associatedData: type) else { return }
@@ -283,9 +295,10 @@ public actor WeChatPaySimulator {
         headers.add("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
         let request = HTTPRequest(method: "POST", url: url, headers: headers, body: signed.body)
         let deliver = deliver
-        let twice = duplicateNextCallback
-        duplicateNextCallback = false
+        let twice = fault == .duplicateCallback
+        let late = fault == .lateCallback
         Task {
+            if late { try? await Task.sleep(for: .milliseconds(1500)) }
             await deliver(request)
             if twice { await deliver(request) }
         }
