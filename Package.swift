@@ -102,6 +102,7 @@ let package = Package(
             name: "HISPaySandbox",
             dependencies: [
                 "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", "Alipay", "MedicalInsurance", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -189,21 +189,24 @@ struct DemoCommand: AsyncParsableCommand {
             day.check("a cut-off bill download is refused", error.code == .invalidResponse && error.reason.contains("SHA-1"))
         }
         let statement = try await plain.downloadStatement(try StatementRequest(date: today))
-        // WeChat Pay's bill is simulated; Alipay's archive not yet, so its rows stay out of this run.
-        var ledger = try await JournalLedger.rows(store, merchant: "sandbox", date: today).rows.filter { $0.channel == .wechatPay }
+        let alipayBill = try await alipayPlain.downloadStatement(try StatementRequest(date: today))
+        var ledger = try await JournalLedger.rows(store, merchant: "sandbox", date: today).rows
         ledger.removeAll { $0.outTradeNo == "REG-003" && $0.kind == .payment }  // planted: the HIS lost a paid registration
         ledger.append(LedgerRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG-009", amount: Amount(fen: 2_000), time: Date()))  // planted: booked, never paid
         let (report, carry) = try Reconciler(date: today, cutOff: 0).run(
             ledger: LedgerRows(ledger),
-            statements: [{ handle in _ = try WeChatPayBillParser.parse(lines: LineReader(data: statement.contents), channel: .wechatPay, handle) }])
+            statements: [
+                { handle in _ = try WeChatPayBillParser.parse(lines: LineReader(data: statement.contents), channel: .wechatPay, handle) },
+                { handle in _ = try AlipayBillParser.parse(archive: alipayBill.contents, handle) },
+            ])
         let out = directory.appendingPathComponent("report")
         try ReportFiles.write(report, carryOver: carry, to: out)
         let summary = report.summary
-        day.check("reconciliation matched the 5 payments and the refund both sides have", summary.matched == 6)
+        day.check("reconciliation matched the 6 payments (5 WeChat, 1 Alipay) and the refund both sides have", summary.matched == 7)
         day.check("reconciliation found the planted channel-only REG-003", report.discrepancies.contains { $0.kind == .channelOnly && $0.outTradeNo == "REG-003" })
         day.check("reconciliation found the planted HIS-only REG-009", report.discrepancies.contains { $0.kind == .hisOnly && $0.outTradeNo == "REG-009" })
         day.check("nothing else disagreed", report.discrepancies.count == 2)
-        say("Reconciliation \(today): matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
+        say("Reconciliation \(today), WeChat Pay bill and Alipay archive against the journal: matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
         for item in report.discrepancies { say("  \(item.kind) \(item.outTradeNo): \(item.action)") }
         say("Report: \(out.appendingPathComponent("report.html").path)")
     }

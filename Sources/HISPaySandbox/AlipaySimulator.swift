@@ -64,6 +64,11 @@ public actor AlipaySimulator {
             return answer(method, refund(biz))
         case "alipay.trade.fastpay.refund.query":
             return answer(method, refundQuery(biz))
+        case "alipay.data.dataservice.bill.downloadurl.query":
+            guard let date = biz["bill_date"] as? String, BeijingTime.parse(date + " 00:00:00") != nil else {
+                return answer(method, ["code": "40004", "msg": "Business Failed", "sub_code": "isv.invalid-bill-date", "sub_msg": "账单日期格式错误"])
+            }
+            return answer(method, ["code": "10000", "msg": "Success", "bill_download_url": "\(baseURL)/alipay/bill?date=\(date)"])
         default:
             return answer(method, ["code": "40004", "msg": "Business Failed", "sub_code": "isv.method-not-in-sandbox", "sub_msg": "the sandbox does not offer \(method)"])
         }
@@ -168,6 +173,54 @@ public actor AlipaySimulator {
             fields["trade_no"] = trades[outTradeNo]?.tradeNo
         }
         return fields
+    }
+
+    /// Where the sandbox is reached (set by the server once it listens), for bill URLs.
+    public var baseURL = ""
+    public func setBaseURL(_ url: String) { baseURL = url }
+
+    /// The day's bill archive in the published layout: a zip of two GBK CSV files (detail with its
+    /// footers, and the summary with its `合计` row), CRLF line ends.
+    public func billArchive(for date: String) throws -> Data {
+        let paid = trades.values.filter { $0.status != "WAIT_BUYER_PAY" && $0.paidAt.map { BeijingTime.format($0).hasPrefix(date) } == true }
+            .sorted { $0.outTradeNo < $1.outTradeNo }
+        let refunded = refunds.filter { BeijingTime.format($0.value.at).hasPrefix(date) }.sorted { $0.key < $1.key }
+        let account = "20880211096256330099"
+        let range = "#起始日期：[\(date.prefix(4))年\(date.dropFirst(5).prefix(2))月\(date.suffix(2))日 00:00:00]"
+        var detail = [
+            "#支付宝业务明细查询", "#账号：[\(account)]", range, "#-----------------------------------------业务明细列表----------------------------------------",
+            "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注",
+        ]
+        var paidTotal: Int64 = 0
+        for trade in paid {
+            let at = BeijingTime.format(trade.paidAt ?? Date())
+            paidTotal += trade.amount.fen
+            detail.append("\(trade.tradeNo)\t,\(trade.outTradeNo)\t,交易\t,门诊缴费,\(at),\(at),hispay_store\t,HISPay 沙箱医院\t,his\t,\t,*患者(138***0000)\t,\(trade.amount.yuanString),\(trade.amount.yuanString),0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,\t,0.00,0.00,门诊缴费")
+        }
+        var refundTotal: Int64 = 0
+        for (requestNo, refund) in refunded {
+            let at = BeijingTime.format(refund.at)
+            refundTotal += refund.amount.fen
+            let tradeNo = trades[refund.outTradeNo]?.tradeNo ?? ""
+            detail.append("\(tradeNo)\t,\(refund.outTradeNo)\t,退款\t,门诊退费,\(at),\(at),hispay_store\t,HISPay 沙箱医院\t,his\t,\t,*患者(138***0000)\t,-\(refund.amount.yuanString),-\(refund.amount.yuanString),0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,\(requestNo)\t,0.00,0.00,门诊退费")
+        }
+        let net = Amount(fen: paidTotal - refundTotal).yuanString
+        detail += [
+            "#-----------------------------------------业务明细列表结束------------------------------------",
+            "#交易合计：\(paid.count)笔，商家实收共\(Amount(fen: paidTotal).yuanString)元，商家优惠共0.00元",
+            "#退款合计：\(refunded.count)笔，商家实收退款共-\(Amount(fen: refundTotal).yuanString)元，商家优惠退款共0.00元",
+            "#导出时间：[\(BeijingTime.format(Date()))]",
+        ]
+        let summary = [
+            "#支付宝业务汇总查询", "#账号：[\(account)]", range,
+            "门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）",
+            "合计,,\(paid.count),\(refunded.count),\(net),\(net),0.00,0.00,0.00,0.00,0.00,\(net)",
+        ]
+        let compact = date.replacingOccurrences(of: "-", with: "")
+        return try SandboxZip.make([
+            ("\(account)_\(compact)_业务明细.csv", Data(try GB18030.encode(detail.joined(separator: "\r\n") + "\r\n"))),
+            ("\(account)_\(compact)_业务明细(汇总).csv", Data(try GB18030.encode(summary.joined(separator: "\r\n") + "\r\n"))),
+        ])
     }
 
     private func pay(_ outTradeNo: String) {

@@ -33,6 +33,11 @@ public enum SandboxServer {
             }
         }
         if let alipay {
+            router.get("/alipay/bill") { request, _ -> Response in
+                let date = request.uri.queryParameters.get("date") ?? ""
+                guard let archive = try? await alipay.billArchive(for: date) else { return Response(status: .notFound) }
+                return Response(status: .ok, headers: [.contentType: "application/oct-stream"], body: .init(byteBuffer: ByteBuffer(bytes: Array(archive))))
+            }
             router.post("/gateway.do") { request, _ -> Response in
                 var request = request
                 let body = try await request.collectBody(upTo: 1 << 20)
@@ -84,6 +89,7 @@ public enum SandboxServer {
             onServerRunning: { channel in
                 let url = "http://\(host):\(channel.localAddress?.port ?? port)"
                 await simulator.setBaseURL(url)
+                await alipay?.setBaseURL(url)
                 await onListening(url)
             }, logger: logger)
         try await app.runService()

@@ -13,7 +13,7 @@ import Testing
         #expect(run.stdout.contains("a lost answer resolved by query, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused"))
         #expect(run.stdout.contains("channelOnly REG-003") && run.stdout.contains("hisOnly REG-009"))
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("report/report.json"))) as? [String: Any])
-        #expect((report["summary"] as? [String: Int])?["matched"] == 6)
+        #expect((report["summary"] as? [String: Int])?["matched"] == 7)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("report/report.html").path))
     }
 }

@@ -92,6 +92,11 @@ import Testing
         #expect(refunded.kind == .success)
         let again = try await alipay.refundOnce(order: .outTradeNo("E2E-ALI-1"), refundNo: "E2E-ALI-1R", amount: Amount(fen: 230), reason: "部分退费")
         #expect(again.kind == .success && again.value?.amount == Amount(fen: 230))  // found by the query, not refunded twice
+        let archive = try await alipay.downloadStatement(try StatementRequest(date: String(BeijingTime.format(Date()).prefix(10))))
+        let (records, totals) = try AlipayBillParser.parse(archive: archive.contents)
+        #expect(records.contains { $0.kind == .payment && $0.outTradeNo == "E2E-ALI-1" && $0.amount == Amount(fen: 1230) })
+        #expect(records.contains { $0.kind == .refund && $0.outRefundNo == "E2E-ALI-1R" && $0.amount == Amount(fen: 230) })
+        #expect(totals.refundCount == 1)
 
         let policy = BarcodePaymentPolicy(firstQueryDelay: .milliseconds(50), queryInterval: .milliseconds(50), deadline: .milliseconds(400))
         guard case .paid = try await policy.run(order("E2E-ALI-2", .barcode(authCode: "286812345678901234")), on: alipay, sleep: { _ in }) else {
