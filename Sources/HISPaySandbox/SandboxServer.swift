@@ -19,17 +19,11 @@ public enum SandboxServer {
         let router = Router()
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/v3/**", method: method) { request, _ -> Response in
-                var request = request
-                let body = try await request.collectBody(upTo: 1 << 20)
                 var headers = HTTPHeaders()
                 for field in request.headers { headers.add(field.name.rawName, field.value) }
-                let answer = await simulator.handle(
-                    method: request.method.rawValue, pathAndQuery: request.uri.string, headers: headers, body: Data(body.readableBytesView))
-                var fields = HTTPFields()
-                for (name, value) in answer.headers {
-                    if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+                return try await answer(request) { body in
+                    await simulator.handle(method: request.method.rawValue, pathAndQuery: request.uri.string, headers: headers, body: body)
                 }
-                return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
             }
         }
         if let alipay {
@@ -38,33 +32,18 @@ public enum SandboxServer {
                 guard let archive = try? await alipay.billArchive(for: date) else { return Response(status: .notFound) }
                 return Response(status: .ok, headers: [.contentType: "application/oct-stream"], body: .init(byteBuffer: ByteBuffer(bytes: Array(archive))))
             }
-            router.post("/gateway.do") { request, _ -> Response in
-                var request = request
-                let body = try await request.collectBody(upTo: 1 << 20)
-                let answer = await alipay.handle(body: Data(body.readableBytesView))
-                return Response(
-                    status: .init(code: answer.status), headers: [.contentType: "text/html;charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
-            }
+            router.post("/gateway.do") { request, _ -> Response in try await answer(request) { await alipay.handle(body: $0) } }
         }
         if let nhsa {
             router.post("/fsi/api/:infno") { request, context -> Response in
-                var request = request
-                let body = try await request.collectBody(upTo: 1 << 20)
-                let answer = await nhsa.handle(infno: try context.parameters.require("infno"), body: Data(body.readableBytesView))
-                return Response(
-                    status: .init(code: answer.status), headers: [.contentType: "application/json;charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
+                let infno = try context.parameters.require("infno")
+                return try await answer(request) { await nhsa.handle(infno: infno, body: $0) }
             }
         }
         if let mobilePay {
             router.post("/mobilepay/:api") { request, context -> Response in
-                var request = request
-                let body = try await request.collectBody(upTo: 1 << 20)
-                let answer = await mobilePay.handle(api: try context.parameters.require("api"), body: Data(body.readableBytesView))
-                return Response(
-                    status: .init(code: answer.status), headers: [.contentType: "application/json;charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
+                let api = try context.parameters.require("api")
+                return try await answer(request) { await mobilePay.handle(api: api, body: $0) }
             }
         }
         // Fault injection: {"pathPrefix": "/v3/pay/transactions/native", "fault": "serverError", "count": 1}.
@@ -93,6 +72,18 @@ public enum SandboxServer {
                 await onListening(url)
             }, logger: logger)
         try await app.runService()
+    }
+
+    /// Collects a request's body, hands it to a simulator, and answers with what it returns.
+    static func answer(_ request: Request, _ handle: (Data) async -> SandboxResponse) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 1 << 20)
+        let answer = await handle(Data(body.readableBytesView))
+        var fields = HTTPFields()
+        for (name, value) in answer.headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: Array(answer.body))))
     }
 
     /// A callback sender for the simulator: POSTs on `transport` until a 2xx, with back-off.
