@@ -1,3 +1,5 @@
+import HISPayCore
+
 /// Where the combined checkout keeps its records. Each `save` must be durable before it returns; the
 /// notification centre's store will implement this for SQLite and PostgreSQL.
 public protocol CheckoutJournal: Sendable {
@@ -6,6 +8,14 @@ public protocol CheckoutJournal: Sendable {
 }
 
 extension CheckoutJournal {
+    /// The record of `billID`'s checkout, to refund; throws when there is none.
+    func recordToRefund(_ billID: String) async throws -> CheckoutRecord {
+        guard let record = try await record(for: billID) else {
+            throw ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(billID) has no checkout to refund")
+        }
+        return record
+    }
+
     /// Ends a checkout at `step` (``CheckoutRecord/Step/completed`` or
     /// ``CheckoutRecord/Step/rolledBack``) with `note`, saved, and returns the state that means.
     func finish(_ record: inout CheckoutRecord, _ step: CheckoutRecord.Step, note: String?) async throws -> CheckoutState {

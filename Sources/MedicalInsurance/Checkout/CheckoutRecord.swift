@@ -58,6 +58,20 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
         self.cashOrderNo = cashOrderNo
     }
 
+    /// The cash leg's refund number: the cash order number + `R`, as ``beginRefund()`` journals it.
+    var cashRefundNo: String { refundNo ?? cashOrderNo + "R" }
+
+    /// Starts refunding a completed checkout (the caller journals it before acting).
+    mutating func beginRefund() {
+        step = .refundingInsurance
+        refundNo = cashOrderNo + "R"
+    }
+
+    /// Why a checkout in this step cannot be refunded.
+    var notRefundable: ChannelError {
+        ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(billID) is \(step.rawValue), not completed: nothing to refund")
+    }
+
     /// The state of a completed checkout: its settlement and the cash taken.
     var completedState: CheckoutState { .completed(settlementID: settlementID ?? "", cash: cashAmount ?? .zero) }
 }

@@ -112,14 +112,11 @@ public struct CombinedCheckout: Sendable {
     /// as already undone; a cash refund that may have been sent is queried, then re-sent under the
     /// same number, which channels treat idempotently).
     public func refund(_ bill: OutpatientBill) async throws -> CheckoutState {
-        guard var record = try await journal.record(for: bill.billID) else {
-            throw ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(bill.billID) has no checkout to refund")
-        }
+        var record = try await journal.recordToRefund(bill.billID)
         while true {
             switch record.step {
             case .completed:
-                record.step = .refundingInsurance
-                record.refundNo = bill.cashOrderNo + "R"
+                record.beginRefund()
                 try await journal.save(record)
             case .refundingInsurance:
                 if let settlementID = record.settlementID, let visitID = record.visitID {
@@ -135,12 +132,12 @@ public struct CombinedCheckout: Sendable {
                 record.step = .refundingCash
                 try await journal.save(record)
             case .refundingCash:
-                guard let amount = record.cashAmount, amount.fen > 0, let refundNo = record.refundNo else {
+                guard let amount = record.cashAmount, amount.fen > 0 else {
                     record.step = .refunded
                     try await journal.save(record)
                     continue
                 }
-                switch try await cash.refundOnce(order: .outTradeNo(record.cashOrderNo), refundNo: refundNo, amount: amount, reason: "退费") {
+                switch try await cash.refundOnce(order: .outTradeNo(record.cashOrderNo), refundNo: record.cashRefundNo, amount: amount, reason: "退费") {
                 case .success, .pending:
                     record.step = .refunded
                     try await journal.save(record)
@@ -150,7 +147,7 @@ public struct CombinedCheckout: Sendable {
             case .refunded:
                 return .refunded(cash: record.cashAmount ?? .zero)
             default:
-                throw ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(bill.billID) is \(record.step.rawValue), not completed: nothing to refund")
+                throw record.notRefundable
             }
         }
     }

@@ -135,22 +135,19 @@ public struct MobilePayCheckout: Sendable {
     }
 
     private func advanceRefund(_ bill: MobilePayBill) async throws -> CheckoutState {
-        guard var record = try await journal.record(for: bill.billID) else {
-            throw ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(bill.billID) has no checkout to refund")
-        }
+        var record = try await journal.recordToRefund(bill.billID)
         while true {
             switch record.step {
             case .completed:
-                record.step = .refundingInsurance
-                record.refundNo = bill.cashOrderNo + "R"
+                record.beginRefund()
                 try await journal.save(record)
             case .refundingInsurance:
-                if let state = try await refundAtCentre(&record, refundNo: record.refundNo ?? bill.cashOrderNo + "R") { return state }
+                if let state = try await refundAtCentre(&record, refundNo: record.cashRefundNo) { return state }
                 record.step = .refundingCash
                 try await journal.save(record)
             case .refundingCash:
                 if cash.settlesInsurance || (record.cashAmount?.fen ?? 0) > 0 {
-                    switch try await cash.refund(order(record, bill), refundNo: record.refundNo ?? bill.cashOrderNo + "R") {
+                    switch try await cash.refund(order(record, bill), refundNo: record.cashRefundNo) {
                     case .success, .pending: break
                     case .failure(let status), .unknown(let status): return .unresolved("cash refund not confirmed: \(status)")
                     }
@@ -160,7 +157,7 @@ public struct MobilePayCheckout: Sendable {
             case .refunded:
                 return .refunded(cash: record.cashAmount ?? .zero)
             default:
-                throw ChannelError(.invalidRequest, channel: .insurance, reason: "bill \(bill.billID) is \(record.step.rawValue), not completed: nothing to refund")
+                throw record.notRefundable
             }
         }
     }
