@@ -53,7 +53,7 @@ struct BillCommand: AsyncParsableCommand {
                 out.write(try encoder.encode(Record(
                     channel: record.channel.rawValue, kind: record.kind.name, outTradeNo: record.outTradeNo,
                     channelTradeNo: record.channelTradeNo, outRefundNo: record.outRefundNo, channelRefundNo: record.channelRefundNo,
-                    amount: record.amount.fen, fee: record.fee.fen, time: CLITime.beijing(record.time), status: record.status)))
+                    amount: record.amount.fen, fee: record.fee.fen, time: BeijingTime.iso8601(record.time), status: record.status)))
                 out.write(Data("\n".utf8))
             }
             let totals: Totals

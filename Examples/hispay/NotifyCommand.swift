@@ -140,7 +140,7 @@ struct NotifyCommand: AsyncParsableCommand {
                 outRefundNo: event.outRefundNo, amount: event.amount?.fen,
                 state: event.fields["trade_state"] ?? event.fields["refund_status"] ?? event.fields["trade_status"] ?? event.fields["result_code"]
                     ?? event.fields["respCode"] ?? event.fields["ordStas"],
-                time: event.occurredAt.map(CLITime.beijing),
+                time: event.occurredAt.map(BeijingTime.iso8601),
                 ack: .init(status: verified.acknowledgement.status, body: verified.acknowledgement.text))
         }
     }
