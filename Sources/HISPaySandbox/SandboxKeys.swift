@@ -1,4 +1,5 @@
 import Foundation
+import HISPayCore
 import HISPayCrypto
 
 /// The sandbox's own test material, made when it starts: for WeChat Pay the merchant's API key pair
@@ -31,10 +32,9 @@ public struct SandboxKeys: Sendable {
         alipayKey = try PrivateKey.generate(.rsa)
         mobilePayHospitalKey = try PrivateKey.generate(.sm2)
         mobilePayCentreKey = try PrivateKey.generate(.sm2)
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
-        apiV3Key = String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
-        mobilePayAppSecret = String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        let secrets = RandomNonceSource(length: 32)
+        apiV3Key = secrets.nextNonce()
+        mobilePayAppSecret = secrets.nextNonce()
     }
 
     /// Writes a ready merchant profile `sandbox` pointing at `baseURL` — `hispay.json` plus its key
