@@ -51,20 +51,28 @@ public final class LoopbackServer: @unchecked Sendable {
     public func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
 
     /// Kills the server and waits (up to 5 s) until it is gone, so its port is closed.
-    public func stop() {
-        let pid = process.processIdentifier
-        guard pid > 0, kill(pid, 0) == 0 else { return }
-        kill(pid, SIGKILL)
-        for _ in 0..<500 {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid || kill(pid, 0) != 0 { return }
-            usleep(10_000)
-        }
-    }
+    public func stop() { Self.kill(process) }
 
     deinit { stop() }
 
-    private static func readLine(_ handle: FileHandle) -> String {
+    /// SIGKILLs `process` (like a crash) and waits up to 5 s until it is reaped.
+    static func kill(_ process: Process) {
+        let pid = process.processIdentifier
+        guard pid > 0, Glibc.kill(pid, 0) == 0 else { return }
+        Glibc.kill(pid, SIGKILL)
+        for _ in 0..<500 where !reaped(process) { usleep(10_000) }
+    }
+
+    /// Reaps `process` if it exited; true once it has.
+    static func reaped(_ process: Process) -> Bool {
+        var status: Int32 = 0
+        let pid = process.processIdentifier
+        return waitpid(pid, &status, WNOHANG) == pid || Glibc.kill(pid, 0) != 0
+    }
+
+    /// The first line a child process prints (without its newline), read byte by byte so nothing
+    /// after it is consumed.
+    static func readLine(_ handle: FileHandle) -> String {
         var bytes: [UInt8] = []
         while let chunk = try? handle.read(upToCount: 1), let byte = chunk.first, byte != UInt8(ascii: "\n") {
             bytes.append(byte)

@@ -18,11 +18,7 @@ public final class ServerProcess: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        var bytes: [UInt8] = []
-        while let chunk = try? output.fileHandleForReading.read(upToCount: 1), let byte = chunk.first, byte != UInt8(ascii: "\n") {
-            bytes.append(byte)
-        }
-        let line = String(decoding: bytes, as: UTF8.self)
+        let line = LoopbackServer.readLine(output.fileHandleForReading)
         guard let range = line.range(of: #""listening":""#), let end = line[range.upperBound...].firstIndex(of: "\"") else {
             kill(process.processIdentifier, SIGKILL)
             throw LoopbackServer.StartError(description: "hispay \(arguments.first ?? "") did not start: \(line)")
@@ -31,22 +27,10 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     /// Whether the process is still alive.
-    public var isRunning: Bool { kill(process.processIdentifier, 0) == 0 && !reaped() }
+    public var isRunning: Bool { kill(process.processIdentifier, 0) == 0 && !LoopbackServer.reaped(process) }
 
-    /// Kills the gateway (SIGKILL, like a crash) and waits until it is gone.
-    public func stop() {
-        let pid = process.processIdentifier
-        guard pid > 0, kill(pid, 0) == 0 else { return }
-        kill(pid, SIGKILL)
-        for _ in 0..<500 where !reaped() { usleep(10_000) }
-    }
-
-    /// Reaps the process if it exited; true once it has.
-    private func reaped() -> Bool {
-        var status: Int32 = 0
-        let pid = process.processIdentifier
-        return waitpid(pid, &status, WNOHANG) == pid || kill(pid, 0) != 0
-    }
+    /// Kills the server (SIGKILL, like a crash) and waits until it is gone.
+    public func stop() { LoopbackServer.kill(process) }
 
     deinit { stop() }
 }
