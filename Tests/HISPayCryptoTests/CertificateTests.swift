@@ -101,3 +101,45 @@ import Testing
         #expect(bundle.additionalCertificates.count == 2)
     }
 }
+
+@Suite struct CertificateIssuerTests {
+    static let start = Date(timeIntervalSince1970: 1_795_312_800)
+    static let end = start.addingTimeInterval(86_400 * 365)
+
+    @Test func issuedChainVerifiesAndKeepsItsFields() throws {
+        let root = try CertificateIssuer.root(commonName: "HISPay Test Root", organization: "HISPay", key: try PrivateKey.generate(.rsa), serial: 1, validFrom: Self.start, until: Self.end)
+        let middle = try root.authority(commonName: "HISPay Test Middle", key: try PrivateKey.generate(.rsa), serial: 2, validFrom: Self.start, until: Self.end)
+        let leafKey = try PrivateKey.generate(.rsa)
+        let leaf = try middle.issue(commonName: "041@Z1@中国银联股份有限公司@00000001", subjectKey: leafKey.publicKey, serial: 73_011_000_123, validFrom: Self.start, until: Self.end)
+        try CertificateVerifier(roots: [root.certificate]).verify(leaf, intermediates: [middle.certificate], at: Self.start.addingTimeInterval(60))
+        #expect(leaf.subjectCommonName == "041@Z1@中国银联股份有限公司@00000001")
+        #expect(leaf.issuerCommonName == "HISPay Test Middle")
+        #expect(leaf.serialNumberDecimal == "73011000123")
+        #expect(leaf.notBefore == Self.start && leaf.notAfter == Self.end)
+        #expect(leaf.matches(leafKey))
+        #expect(try Certificate(pem: leaf.pemRepresentation) == leaf)
+        // A leaf cannot issue: the chain breaks when it is used as an authority.
+        let rogue = try CertificateIssuer(certificate: leaf, privateKey: leafKey)
+            .issue(commonName: "rogue", subjectKey: leafKey.publicKey, serial: 9, validFrom: Self.start, until: Self.end)
+        #expect(throws: CryptoError(.untrustedCertificate, "")) {
+            try CertificateVerifier(roots: [root.certificate]).verify(rogue, intermediates: [middle.certificate, leaf], at: Self.start.addingTimeInterval(60))
+        }
+        #expect(throws: CryptoError(.certificateExpired, "")) {
+            try CertificateVerifier(roots: [root.certificate]).verify(leaf, intermediates: [middle.certificate], at: Self.end.addingTimeInterval(60))
+        }
+    }
+
+    @Test func bundleExportsToPKCS12AndOpensOnlyWithItsPassword() throws {
+        let key = try PrivateKey.generate(.rsa)
+        let root = try CertificateIssuer.root(commonName: "HISPay Test Root", key: key, serial: 7, validFrom: Self.start, until: Self.end)
+        let leafKey = try PrivateKey.generate(.rsa)
+        let leaf = try root.issue(commonName: "merchant", subjectKey: leafKey.publicKey, serial: 8, validFrom: Self.start, until: Self.end)
+        let der = try PKCS12Bundle(privateKey: leafKey, certificate: leaf, additionalCertificates: [root.certificate]).der(password: "000000")
+        let opened = try PKCS12Bundle(der: der, password: "000000")
+        #expect(opened.certificate == leaf)
+        #expect(opened.certificate.matches(opened.privateKey))
+        #expect(opened.additionalCertificates == [root.certificate])
+        #expect(throws: CryptoError(.wrongPassword, "")) { try PKCS12Bundle(der: der, password: "111111") }
+        #expect(throws: CryptoError(.keyTypeMismatch, "")) { try PKCS12Bundle(privateKey: key, certificate: leaf) }
+    }
+}

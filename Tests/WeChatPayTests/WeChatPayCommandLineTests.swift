@@ -17,7 +17,7 @@ import WeChatPay
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let header = try Fixtures.vector("wechat-v3-authorization-header")["vectors"][1]["inputs"]
         try Data(header["merchant_private_key_pkcs8_pem"].string.utf8).write(to: directory.appendingPathComponent("apiclient_key.pem"))
-        try Data(PEM.encode(keys.platformCertificate.derRepresentation, label: "CERTIFICATE").utf8)
+        try Data(keys.platformCertificate.pemRepresentation.utf8)
             .write(to: directory.appendingPathComponent("platform.pem"))
         config = directory.appendingPathComponent("hispay.json")
         try Data("""

@@ -74,7 +74,7 @@ struct WeChatPayScript {
 
     /// A `GET /v3/certificates` answer carrying `certificate`, encrypted with the test APIv3 key.
     func certificateDownload(_ certificate: Certificate) throws -> String {
-        let pem = PEM.encode(certificate.derRepresentation, label: "CERTIFICATE")
+        let pem = certificate.pemRepresentation
         let ciphertext = try keys.apiV3Key.seal(Data(pem.utf8), nonce: "4de73afd28b6", associatedData: "certificate")
         return #"{"data":[{"effective_time":"2021-04-27T16:55:23+08:00","encrypt_certificate":{"algorithm":"AEAD_AES_256_GCM","associated_data":"certificate","ciphertext":"\#(ciphertext)","nonce":"4de73afd28b6"},"expire_time":"2031-04-25T16:55:23+08:00","serial_no":"\#(certificate.serialNumberHex)"}]}"#
     }

@@ -52,6 +52,9 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
         try PEM.decodeAll(pem, label: "CERTIFICATE").map { try Certificate(der: $0) }
     }
 
+    /// PEM text (`-----BEGIN CERTIFICATE-----`, 64-character lines).
+    public var pemRepresentation: String { PEM.encode(derRepresentation, label: "CERTIFICATE") }
+
     /// Serial number as big-endian bytes.
     public var serialNumber: [UInt8] {
         guard let bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(handle.pointer), nil) else { return [] }

@@ -11,6 +11,36 @@ public struct PKCS12Bundle: Sendable {
     /// Further certificates in the file (usually the issuing CAs).
     public let additionalCertificates: [Certificate]
 
+    /// A bundle of `privateKey` with its `certificate` (and optional CA certificates), to export.
+    public init(privateKey: PrivateKey, certificate: Certificate, additionalCertificates: [Certificate] = []) throws {
+        guard certificate.matches(privateKey) else {
+            throw CryptoError(.keyTypeMismatch, "the certificate (\(certificate)) is not for this private key")
+        }
+        self.privateKey = privateKey
+        self.certificate = certificate
+        self.additionalCertificates = additionalCertificates
+    }
+
+    /// The bundle as PKCS#12 DER protected by `password` (OpenSSL 3 defaults: AES-256-CBC with
+    /// PBKDF2, SHA-256 MAC), as a merchant's `.pfx` file.
+    public func der(password: String) throws -> [UInt8] {
+        OpenSSLErrors.clear()
+        guard let stack = OPENSSL_sk_new_null() else { throw OpenSSLErrors.error(.internalFailure, "could not allocate a certificate list") }
+        defer { OPENSSL_sk_free(stack) }
+        for extra in additionalCertificates where OPENSSL_sk_push(stack, UnsafeRawPointer(extra.handle.pointer)) == 0 {
+            throw OpenSSLErrors.error(.internalFailure, "could not list the CA certificates")
+        }
+        guard let p12 = PKCS12_create(password, "hispay", privateKey.handle.pointer, certificate.handle.pointer, stack, 0, 0, 0, 0, 0) else {
+            throw OpenSSLErrors.error(.internalFailure, "could not make the PKCS#12 file")
+        }
+        defer { PKCS12_free(p12) }
+        var out: UnsafeMutablePointer<UInt8>? = nil
+        let length = i2d_PKCS12(p12, &out)
+        guard length > 0, let out else { throw OpenSSLErrors.error(.internalFailure, "could not encode the PKCS#12 file") }
+        defer { CRYPTO_free(out, #fileID, #line) }
+        return Array(UnsafeBufferPointer(start: out, count: Int(length)))
+    }
+
     /// Opens PKCS#12 bytes with `password`; throws ``CryptoError/Code/wrongPassword`` when the
     /// password does not open the file and ``CryptoError/Code/malformedKey`` when it is not PKCS#12.
     public init(der: [UInt8], password: String) throws {
