@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "HISPaySandbox",
             dependencies: [
-                "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", "Alipay", "MedicalInsurance", .product(name: "Hummingbird", package: "hummingbird"),
+                "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ],

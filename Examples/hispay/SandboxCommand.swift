@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import HISPay
 
-/// `hispay sandbox`: the local channel simulator (WeChat Pay APIv3 and the Alipay gateway so far) on loopback.
+/// `hispay sandbox`: the local channel simulator on loopback.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sandbox", abstract: "Run the local channel simulator on loopback (WeChat Pay APIv3, Alipay gateway, NHSA hospital interface), with its own test keys.")
+        commandName: "sandbox", abstract: "Run the local channel simulator on loopback (WeChat Pay APIv3, Alipay gateway, UnionPay ACP, NHSA hospital interface and mobile-payment centre), with its own test keys.")
 
     @Option(help: "Port to listen on; 0 picks a free one (printed on stdout).")
     var port = 8090
@@ -33,7 +33,8 @@ struct SandboxCommand: AsyncParsableCommand {
         let configPath = writeConfig
         let notifyURL = notifyUrl
         try await SandboxServer.run(
-            simulator: simulator, alipay: alipay, nhsa: NHSASimulator(seed: seed), mobilePay: try MobilePayCentreSimulator(keys: keys, seed: seed), port: port
+            simulator: simulator, alipay: alipay, nhsa: NHSASimulator(seed: seed), mobilePay: try MobilePayCentreSimulator(keys: keys, seed: seed),
+            unionPay: UnionPaySimulator(keys: keys.unionPay, payDelay: delay, seed: seed, deliver: deliver), port: port
         ) { url in
             var line = #"{"listening":"\#(url)""#
             if let configPath {

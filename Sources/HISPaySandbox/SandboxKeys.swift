@@ -6,7 +6,8 @@ import HISPayCrypto
 /// (the sandbox verifies requests with its public half and hands the private half to the profile it
 /// writes), the platform key that signs answers and callbacks (published to the profile in
 /// public-key mode) and the APIv3 key that encrypts callback resources; for Alipay the app's key pair
-/// and the "Alipay" key that signs answers and notifications. Nothing here is a real credential.
+/// and the "Alipay" key that signs answers and notifications; for UnionPay a certificate chain (see
+/// ``SandboxUnionPayKeys``). Nothing here is a real credential.
 public struct SandboxKeys: Sendable {
     public let merchantID = "1900000001"
     public let appID = "wx2421b1c4370ec43b"
@@ -24,6 +25,8 @@ public struct SandboxKeys: Sendable {
     public let mobilePayAppSecret: String
     public let mobilePayHospitalKey: PrivateKey
     public let mobilePayCentreKey: PrivateKey
+    /// UnionPay ACP: the certificate chain, the sandbox's signing certificate and the merchant's `.pfx`.
+    public let unionPay: SandboxUnionPayKeys
 
     public init() throws {
         merchantKey = try PrivateKey.generate(.rsa)
@@ -32,6 +35,7 @@ public struct SandboxKeys: Sendable {
         alipayKey = try PrivateKey.generate(.rsa)
         mobilePayHospitalKey = try PrivateKey.generate(.sm2)
         mobilePayCentreKey = try PrivateKey.generate(.sm2)
+        unionPay = try SandboxUnionPayKeys()
         let secrets = RandomNonceSource(length: 32)
         apiV3Key = secrets.nextNonce()
         mobilePayAppSecret = secrets.nextNonce()
@@ -65,8 +69,18 @@ public struct SandboxKeys: Sendable {
                 "platformPublicKey": "sandbox_mobilepay_centre_pub.pem", "gateway": baseURL + "/mobilepay",
             ],
         ]
+        try Data(try unionPay.merchant.der(password: unionPay.pfxPassword)).write(to: directory.appendingPathComponent("sandbox_unionpay_sign.pfx"))
+        try Data(unionPay.root.pemRepresentation.utf8).write(to: directory.appendingPathComponent("sandbox_unionpay_root.pem"))
+        try Data(unionPay.middle.pemRepresentation.utf8).write(to: directory.appendingPathComponent("sandbox_unionpay_middle.pem"))
+        let unionpay: [String: Any] = [
+            "merId": unionPay.merchantID, "signCertificate": "sandbox_unionpay_sign.pfx", "signCertificatePassword": unionPay.pfxPassword,
+            "rootCertificate": "sandbox_unionpay_root.pem", "middleCertificate": "sandbox_unionpay_middle.pem",
+            "gateway": baseURL + "/unionpay", "fileGateway": baseURL + "/unionpay/file",
+            "backURL": notifyURL.map { $0.replacingOccurrences(of: "/wechatpay", with: "/unionpay") } ?? baseURL + "/sandbox/notify-sink",
+        ]
         let config: [String: Any] = [
-            "transport": ["proxy": "direct"], "merchants": [["name": "sandbox", "wechatpay": wechat, "alipay": alipay, "insurance": insurance]],
+            "transport": ["proxy": "direct"],
+            "merchants": [["name": "sandbox", "wechatpay": wechat, "alipay": alipay, "unionpay": unionpay, "insurance": insurance]],
         ]
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]).write(to: url)
     }

@@ -7,12 +7,14 @@ import Logging
 
 /// The sandbox's HTTP side: a loopback Hummingbird server handing every `/v3/…` request to the
 /// WeChat Pay simulator, `/gateway.do` to the Alipay simulator and `/fsi/api/{infno}` to the NHSA
-/// hospital-interface simulator, `/mobilepay/{api}` to the mobile-payment centre, and the delivery of its callbacks — POSTed until the receiver answers 2xx
+/// hospital-interface simulator, `/mobilepay/{api}` to the mobile-payment centre, `/unionpay/…` to the
+/// UnionPay ACP gateway and file host, and the delivery of its callbacks — POSTed until the receiver answers 2xx
 /// (retried after 0.5 s, doubling, up to 8 times), as the channel does.
 public enum SandboxServer {
     /// Serves `simulator` on `host:port` (0: a free port) until cancelled; `onListening` gets the base URL.
     public static func run(
         simulator: WeChatPaySimulator, alipay: AlipaySimulator? = nil, nhsa: NHSASimulator? = nil, mobilePay: MobilePayCentreSimulator? = nil,
+        unionPay: UnionPaySimulator? = nil,
         host: String = "127.0.0.1", port: Int,
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
@@ -46,7 +48,11 @@ public enum SandboxServer {
                 return try await answer(request) { await mobilePay.handle(api: api, body: $0) }
             }
         }
-        // Fault injection: {"pathPrefix": "/v3/pay/transactions/native", "fault": "serverError", "count": 1}.
+        if let unionPay {
+            router.post("/unionpay/**") { request, _ -> Response in try await answer(request) { await unionPay.handle(path: request.uri.path, body: $0) } }
+        }
+        // Fault injection: {"pathPrefix": "/v3/pay/transactions/native", "fault": "serverError", "count": 1};
+        // a prefix under /unionpay goes to the UnionPay simulator, any other to WeChat Pay's.
         router.post("/sandbox/faults") { request, _ -> Response in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 16)
@@ -55,7 +61,11 @@ public enum SandboxServer {
             else {
                 return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "want {pathPrefix, fault: \(SandboxFault.allCases.map(\.rawValue)), count}")))
             }
-            await simulator.inject(fault, pathPrefix: prefix, count: json["count"] as? Int ?? 1)
+            if prefix.hasPrefix("/unionpay"), let unionPay {
+                await unionPay.inject(fault, pathPrefix: prefix, count: json["count"] as? Int ?? 1)
+            } else {
+                await simulator.inject(fault, pathPrefix: prefix, count: json["count"] as? Int ?? 1)
+            }
             return Response(status: .noContent)
         }
         // The default notify URL of a written profile: accepts callbacks nobody else wants.

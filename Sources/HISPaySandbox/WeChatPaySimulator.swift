@@ -40,7 +40,7 @@ public actor WeChatPaySimulator {
     public let payDelay: Duration
     public let passwordPolls: Int
     private let deliver: @Sendable (HTTPRequest) async -> Void
-    private var faults: [(prefix: String, fault: SandboxFault, remaining: Int)] = []
+    private var faults = SandboxFaultPlan()
     /// The callback fault of the request being handled.
     private var callbackFault: SandboxFault?
     private var orders: [String: Order] = [:]
@@ -58,13 +58,13 @@ public actor WeChatPaySimulator {
 
     /// Injects `fault` into the next `count` requests whose path starts with `pathPrefix`.
     public func inject(_ fault: SandboxFault, pathPrefix: String, count: Int = 1) {
-        faults.append((pathPrefix, fault, count))
+        faults.add(fault, pathPrefix: pathPrefix, count: count)
     }
 
     /// Answers one request (`pathAndQuery` as sent, e.g. `/v3/pay/transactions/out-trade-no/R1?mchid=…`),
     /// with any fault injected for it.
     public func handle(method: String, pathAndQuery: String, headers: HTTPHeaders, body: Data) async -> SandboxResponse {
-        let fault = takeFault(pathAndQuery)
+        let fault = faults.take(pathAndQuery)
         // A callback fault applies to the callback this request causes: a refund's at once, an
         // order's when the (simulated) patient pays it.
         callbackFault = fault == .duplicateCallback || fault == .lateCallback ? fault : nil
@@ -91,13 +91,6 @@ public actor WeChatPaySimulator {
         return answer
     }
 
-    private func takeFault(_ pathAndQuery: String) -> SandboxFault? {
-        guard let index = faults.firstIndex(where: { pathAndQuery.hasPrefix($0.prefix) && $0.remaining > 0 }) else { return nil }
-        faults[index].remaining -= 1
-        let fault = faults[index].fault
-        if faults[index].remaining == 0 { faults.remove(at: index) }
-        return fault
-    }
 
     private func answer(method: String, pathAndQuery: String, headers: HTTPHeaders, body: Data) -> SandboxResponse {
         if let refusal = checkSignature(method: method, pathAndQuery: pathAndQuery, headers: headers, body: body) { return sign(refusal) }

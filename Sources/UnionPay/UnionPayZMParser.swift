@@ -13,6 +13,15 @@ public enum UnionPayZMParser {
     /// Bytes per record line (fields plus one separator between each).
     public static let lineLength = widths.reduce(0, +) + widths.count - 1
 
+    /// A record line from field values by 1-based position, each padded with spaces to its byte
+    /// width, one space between (the inverse of parsing, for tests and the sandbox).
+    public static func line(_ values: [Int: String]) -> String {
+        widths.enumerated().map { index, width in
+            let value = values[index + 1] ?? ""
+            return value + String(repeating: " ", count: max(0, width - value.utf8.count))
+        }.joined(separator: " ")
+    }
+
     /// Totals of the parsed rows.
     public struct Summary: Hashable, Sendable, Codable {
         public var count: Int

@@ -119,6 +119,82 @@ import Testing
         #expect(events.first?["channel"] as? String == "alipay" && events.first?["amount"] as? Int == 1230)
     }
 
+    /// Polls `order` until it is no longer pending (the simulated payer scans, or enters a password).
+    func settled(_ channel: any PaymentChannel, _ order: OrderReference) async throws -> Outcome<Payment> {
+        var outcome = try await channel.query(order)
+        for _ in 0..<50 where outcome.kind == .pending {
+            try await Task.sleep(for: .milliseconds(100))
+            outcome = try await channel.query(order)
+        }
+        return outcome
+    }
+
+    func injectFault(_ fault: String, _ prefix: String) async throws {
+        let body = try JSONSerialization.data(withJSONObject: ["pathPrefix": prefix, "fault": fault])
+        let answer = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "POST", url: sandbox.url + "/sandbox/faults", body: body))
+        #expect(answer.status == 204)
+    }
+
+    /// UnionPay ACP against the sandbox: answers and notifications verified through the certificate
+    /// chain the sandbox wrote, QR and payer-code consumes, refund, undo, pre-authorisation, the ZM
+    /// file, and its faults (system-error code, forged answer, cut-off file).
+    @Test func unionPayConsumesRefundsPreAuthorisesAndReconcilesItsFile() async throws {
+        let unionPay = try channel(.unionPay)
+        let placed = try await unionPay.pay(order("E2EUPQR0001", .qrCode))
+        guard case .pending(let payment?, _) = placed, case .qrCode(let url)? = payment.payerAction else { Issue.record("expected a QR code, got \(placed)"); return }
+        #expect(url.hasPrefix("https://qr.95516.com/"))
+        let paid = try await settled(unionPay, .outTradeNo("E2EUPQR0001"))
+        #expect(paid.kind == .success && paid.value?.amount == Amount(fen: 1230) && paid.status.code == "00")
+        let refund = RefundRequest(order: .outTradeNo("E2EUPQR0001"), outRefundNo: "E2EUPQR0001R1", refundAmount: Amount(fen: 230), totalAmount: Amount(fen: 1230), reason: "部分退费")
+        #expect(try await unionPay.refund(refund).kind == .pending)  // accepted; the notification or a query confirms
+        #expect(try await unionPay.queryRefund(RefundReference(outRefundNo: "E2EUPQR0001R1")).value?.amount == Amount(fen: 230))
+        let tooMuch = RefundRequest(order: .outTradeNo("E2EUPQR0001"), outRefundNo: "E2EUPQR0001R2", refundAmount: Amount(fen: 1001), totalAmount: Amount(fen: 1230), reason: "超额")
+        #expect(try await unionPay.refund(tooMuch).kind == .failure)
+
+        // The payer's code at the counter: accepted, then paid once the password is in; undone the same day.
+        #expect(try await unionPay.pay(order("E2EUPBAR0001", .barcode(authCode: "6223456789012345678"))).kind == .pending)
+        #expect(try await settled(unionPay, .outTradeNo("E2EUPBAR0001")).kind == .success)
+        #expect(try await unionPay.reverse(.outTradeNo("E2EUPBAR0001")).kind == .success)
+
+        // An inpatient deposit: frozen on the payer's code, part captured at discharge.
+        let frozen = try await unionPay.freeze(FreezeRequest(outOrderNo: "E2EUPAUTH0001", outRequestNo: "E2EUPAUTH0001", amount: Amount(fen: 500_000), title: "住院押金", authCode: "6223456789012345678"))
+        let authorization = try #require(frozen.value?.authorizationID)
+        let captured = try await unionPay.capture(CaptureRequest(authorizationID: authorization, outTradeNo: "E2EUPCAP0001", amount: Amount(fen: 321_000), subject: "住院结算"))
+        #expect(captured.kind == .pending)
+        #expect(try await settled(unionPay, .outTradeNo("E2EUPCAP0001")).value?.amount == Amount(fen: 321_000))
+
+        // Faults: the gateway's system-error code after the consume took effect, a forged answer, a cut-off file.
+        try await injectFault("serverError", "/unionpay/gateway/api/backTransReq.do")
+        #expect(try await unionPay.pay(order("E2EUPQR0002", .qrCode)).kind == .unknown)
+        #expect(try await settled(unionPay, .outTradeNo("E2EUPQR0002")).kind == .success)  // the query finds it placed, then paid
+        try await injectFault("badSignature", "/unionpay/gateway/api/queryTrans.do")
+        await #expect(throws: ChannelError(.signatureInvalid, reason: "")) { _ = try await unionPay.query(.outTradeNo("E2EUPQR0002")) }
+        let today = try StatementRequest(date: String(BeijingTime.format(Date()).prefix(10)))
+        try await injectFault("truncatedStatement", "/unionpay/file")
+        await #expect(throws: ChannelError(.invalidResponse, reason: "")) { _ = try await unionPay.downloadStatement(today) }
+
+        let file = try await unionPay.downloadStatement(today)
+        var records: [StatementRecord] = []
+        let summary = try UnionPayZMParser.parse(file.contents) { records.append($0) }
+        #expect(Set(records.filter { $0.kind == .payment }.map(\.outTradeNo)) == ["E2EUPQR0001", "E2EUPBAR0001", "E2EUPCAP0001", "E2EUPQR0002"])
+        #expect(records.contains { $0.kind == .refund && $0.outRefundNo == "E2EUPQR0001R1" && $0.outTradeNo == "E2EUPQR0001" && $0.amount == Amount(fen: 230) })
+        #expect(records.contains { $0.kind == .refund && $0.outTradeNo == "E2EUPBAR0001" && $0.amount == Amount(fen: 1230) })  // the undo
+        #expect(summary.paymentAmount == Amount(fen: 1230 * 3 + 321_000) && summary.refundAmount == Amount(fen: 1230 + 230))
+
+        // Back notifications through `hispay serve`, verified with the written chain.
+        let store = try await TestStores.location(.sqlite)
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store])
+        _ = try await unionPay.pay(PayRequest(outTradeNo: "E2EUPQR0003", amount: Amount(fen: 1500), subject: "挂号费", scene: .qrCode, notifyURL: gateway.url + "/notify/sandbox/unionpay"))
+        var events: [[String: Any]] = []
+        for _ in 0..<100 where events.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            events = (try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []
+        }
+        #expect(events.map { $0["outTradeNo"] as? String } == ["E2EUPQR0003"])
+        #expect(events.first?["channel"] as? String == "unionpay" && events.first?["amount"] as? Int == 1500)
+    }
+
     /// `hispay settle` against the sandbox's NHSA interface (or its mobile-payment centre) and WeChat
     /// Pay: insurance settled (2206 → 2207, or 6201 → 6202), the cash part a barcode payment waiting
     /// for the password; rerun from the store until it is paid.
