@@ -1,3 +1,5 @@
+import HISPayCore
+
 /// A fault the simulator injects into the next matching requests, as real channels misbehave.
 public enum SandboxFault: String, Sendable, CaseIterable {
     /// The request takes effect, but the answer is `500 SYSTEM_ERROR` (outcome unknown: query).
@@ -12,4 +14,13 @@ public enum SandboxFault: String, Sendable, CaseIterable {
     case lateCallback
     /// A statement download is cut off halfway.
     case truncatedStatement
+
+    /// Delivers a callback in the background: 1.5 s late, or twice, when `fault` says so.
+    static func deliver(_ request: HTTPRequest, fault: SandboxFault?, with deliver: @escaping @Sendable (HTTPRequest) async -> Void) {
+        Task {
+            if fault == .lateCallback { try? await Task.sleep(for: .milliseconds(1500)) }
+            await deliver(request)
+            if fault == .duplicateCallback { await deliver(request) }
+        }
+    }
 }

@@ -5,7 +5,8 @@ import HISPayCrypto
 /// The sandbox's own test material, made when it starts: for WeChat Pay the merchant's API key pair
 /// (the sandbox verifies requests with its public half and hands the private half to the profile it
 /// writes), the platform key that signs answers and callbacks (published to the profile in
-/// public-key mode) and the APIv3 key that encrypts callback resources; for Alipay the app's key pair
+/// public-key mode), the APIv3 key that encrypts callback resources, and for APIv2 its API key and
+/// client certificate; for Alipay the app's key pair
 /// and the "Alipay" key that signs answers and notifications; for UnionPay a certificate chain (see
 /// ``SandboxUnionPayKeys``). Nothing here is a real credential.
 public struct SandboxKeys: Sendable {
@@ -16,6 +17,10 @@ public struct SandboxKeys: Sendable {
     public let merchantKey: PrivateKey
     public let platformKey: PrivateKey
     public let apiV3Key: String
+    /// The legacy APIv2 key (signs v2 requests, answers and payment notifications).
+    public let apiV2Key: String
+    /// APIv2's `apiclient_cert.p12` (the merchant key with a certificate; password: the merchant id).
+    public let clientCertificate: Certificate
     public let alipayAppID = "2021000000000099"
     /// The Alipay app's key pair (the profile signs requests with it) and the sandbox's "Alipay" key.
     public let alipayAppKey: PrivateKey
@@ -38,6 +43,11 @@ public struct SandboxKeys: Sendable {
         unionPay = try SandboxUnionPayKeys()
         let secrets = RandomNonceSource(length: 32)
         apiV3Key = secrets.nextNonce()
+        apiV2Key = secrets.nextNonce()
+        clientCertificate = try CertificateIssuer.root(
+            commonName: merchantID, organization: "微信商户系统", key: merchantKey, serial: 0x5A_4D_00_01, validFrom: Date().addingTimeInterval(-86_400),
+            until: Date().addingTimeInterval(86_400 * 730)
+        ).certificate
         mobilePayAppSecret = secrets.nextNonce()
     }
 
@@ -54,6 +64,13 @@ public struct SandboxKeys: Sendable {
             "apiV3Key": apiV3Key, "platformPublicKey": "sandbox_platform_pub.pem", "platformPublicKeyId": platformPublicKeyID, "baseURL": baseURL,
         ]
         wechat["notifyURL"] = notifyURL ?? baseURL + "/sandbox/notify-sink"
+        try Data(try PKCS12Bundle(privateKey: merchantKey, certificate: clientCertificate).der(password: merchantID))
+            .write(to: directory.appendingPathComponent("sandbox_apiclient_cert.p12"))
+        let wechatV2: [String: Any] = [
+            "mchId": merchantID, "appId": appID, "apiKey": apiV2Key, "signType": "MD5", "clientCertificate": "sandbox_apiclient_cert.p12",
+            "baseURL": baseURL + "/v2",
+            "notifyURL": notifyURL.map { $0.replacingOccurrences(of: "/wechatpay", with: "/wechatpay-v2") } ?? baseURL + "/sandbox/notify-sink",
+        ]
         try Data(try alipayAppKey.pkcs8PEM().utf8).write(to: directory.appendingPathComponent("sandbox_alipay_app_key.pem"))
         try Data(alipayKey.publicKey.pemRepresentation.utf8).write(to: directory.appendingPathComponent("sandbox_alipay_pub.pem"))
         let alipay: [String: Any] = [
@@ -80,7 +97,7 @@ public struct SandboxKeys: Sendable {
         ]
         let config: [String: Any] = [
             "transport": ["proxy": "direct"],
-            "merchants": [["name": "sandbox", "wechatpay": wechat, "alipay": alipay, "unionpay": unionpay, "insurance": insurance]],
+            "merchants": [["name": "sandbox", "wechatpay": wechat, "wechatpayV2": wechatV2, "alipay": alipay, "unionpay": unionpay, "insurance": insurance]],
         ]
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]).write(to: url)
     }

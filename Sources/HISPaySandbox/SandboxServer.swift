@@ -5,8 +5,8 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The sandbox's HTTP side: a loopback Hummingbird server handing every `/v3/…` request to the
-/// WeChat Pay simulator, `/gateway.do` to the Alipay simulator and `/fsi/api/{infno}` to the NHSA
+/// The sandbox's HTTP side: a loopback Hummingbird server handing every `/v3/…` (APIv3) and `/v2/…`
+/// (legacy APIv2) request to the WeChat Pay simulator, `/gateway.do` to the Alipay simulator and `/fsi/api/{infno}` to the NHSA
 /// hospital-interface simulator, `/mobilepay/{api}` to the mobile-payment centre, `/unionpay/…` to the
 /// UnionPay ACP gateway and file host, and the delivery of its callbacks — POSTed until the receiver answers 2xx
 /// (retried after 0.5 s, doubling, up to 8 times), as the channel does.
@@ -27,6 +27,9 @@ public enum SandboxServer {
                     await simulator.handle(method: request.method.rawValue, pathAndQuery: request.uri.string, headers: headers, body: body)
                 }
             }
+        }
+        router.post("/v2/**") { request, _ -> Response in
+            try await answer(request) { await simulator.handleLegacy(path: String(request.uri.path.dropFirst("/v2".count)), body: $0) }
         }
         if let alipay {
             router.get("/alipay/bill") { request, _ -> Response in

@@ -250,13 +250,7 @@ public actor UnionPaySimulator {
         if let original = transaction.originalQueryID { fields["origQryId"] = original }
         let request = HTTPRequest(
             method: "POST", url: url, headers: ["Content-Type": "application/x-www-form-urlencoded;charset=utf-8"], body: UnionPayMessage.formBody(sign(fields)))
-        let deliver = deliver
-        let fault = transaction.callbackFault
-        Task {
-            if fault == .lateCallback { try? await Task.sleep(for: .milliseconds(1500)) }
-            await deliver(request)
-            if fault == .duplicateCallback { await deliver(request) }
-        }
+        SandboxFault.deliver(request, fault: transaction.callbackFault, with: deliver)
     }
 
     private func settlement(_ at: Date, _ queryID: String) -> [String: String] {

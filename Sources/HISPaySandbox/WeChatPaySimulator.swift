@@ -11,7 +11,7 @@ import WeChatPay
 /// its `TRANSACTION.SUCCESS` callback sent); a barcode payment needs the payer's password for
 /// `passwordPolls` queries (an auth code ending in `0000` never gets it, to exercise the reversal);
 /// refunds succeed at once and send `REFUND.SUCCESS`; the trade bill of a day lists what happened,
-/// in the published layout.
+/// in the published layout. The legacy APIv2 works on the same orders (`WeChatPaySimulator+V2`).
 public actor WeChatPaySimulator {
     struct Order {
         var outTradeNo: String
@@ -24,6 +24,8 @@ public actor WeChatPaySimulator {
         var polls = 0
         var authCode: String?
         var callbackFault: SandboxFault?
+        /// Placed through APIv2: its callbacks are v2 XML.
+        var legacy = false
     }
 
     struct RefundRecord {
@@ -39,12 +41,12 @@ public actor WeChatPaySimulator {
     public let keys: SandboxKeys
     public let payDelay: Duration
     public let passwordPolls: Int
-    private let deliver: @Sendable (HTTPRequest) async -> Void
-    private var faults = SandboxFaultPlan()
+    let deliver: @Sendable (HTTPRequest) async -> Void
+    var faults = SandboxFaultPlan()
     /// The callback fault of the request being handled.
     private var callbackFault: SandboxFault?
-    private var orders: [String: Order] = [:]
-    private var refunds: [String: RefundRecord] = [:]
+    var orders: [String: Order] = [:]
+    var refunds: [String: RefundRecord] = [:]
     private var sequence: Int
 
     /// `deliver` sends a callback (with its own retries); `seed` makes the ids reproducible.
@@ -123,43 +125,49 @@ public actor WeChatPaySimulator {
         return sign(answer)
     }
 
-    // MARK: - Orders
+    // MARK: - Orders (shared by APIv3 and APIv2, as one merchant's orders are)
 
-    private func place(_ kind: String, _ json: [String: Any]) -> SandboxResponse {
-        guard let outTradeNo = json["out_trade_no"] as? String, let total = (json["amount"] as? [String: Any])?["total"] as? Int, total > 0 else {
-            return .error(400, "PARAM_ERROR", "out_trade_no and amount.total are required")
+    /// Why the simulator refused an operation: the v3 HTTP status and code, the v2 `err_code`.
+    struct Refusal: Error {
+        var status: Int
+        var code: String
+        var legacyCode: String
+        var message: String
+        init(_ status: Int, _ code: String, _ message: String, legacy: String? = nil) {
+            (self.status, self.code, self.message, self.legacyCode) = (status, code, message, legacy ?? code)
         }
+        var v3: SandboxResponse { .error(status, code, message) }
+    }
+
+    /// Places a QR/JSAPI/H5/app order, paid `payDelay` later.
+    func placeOrder(tradeType: String, outTradeNo: String, total: Int64, notifyURL: String?, legacy: Bool = false) throws(Refusal) -> Order {
         if let existing = orders[outTradeNo] {
-            return existing.state == "SUCCESS" ? .error(400, "ORDERPAID", "该订单已支付") : .error(400, "OUT_TRADE_NO_USED", "商户订单号重复")
+            throw existing.state == "SUCCESS" ? Refusal(400, "ORDERPAID", "该订单已支付") : Refusal(400, "OUT_TRADE_NO_USED", "商户订单号重复")
         }
         let order = Order(
-            outTradeNo: outTradeNo, transactionID: nextID("4200"), tradeType: kind.uppercased() == "H5" ? "MWEB" : kind.uppercased(), amount: Int64(total),
-            state: "NOTPAY", notifyURL: json["notify_url"] as? String)
+            outTradeNo: outTradeNo, transactionID: nextID("4200"), tradeType: tradeType, amount: total, state: "NOTPAY", notifyURL: notifyURL,
+            legacy: legacy)
         orders[outTradeNo] = order
         let delay = payDelay
         Task { [weak self] in
             try? await Task.sleep(for: delay)
             await self?.pay(outTradeNo)
         }
-        switch kind {
-        case "native": return .json(200, ["code_url": "weixin://wxpay/bizpayurl?pr=\(order.transactionID.suffix(8))"])
-        case "h5": return .json(200, ["h5_url": "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx\(order.transactionID)"])
-        default: return .json(200, ["prepay_id": "wx\(order.transactionID)"])
-        }
+        return order
     }
 
-    private func codepay(_ json: [String: Any]) -> SandboxResponse {
-        guard let outTradeNo = json["out_trade_no"] as? String, let total = (json["amount"] as? [String: Any])?["total"] as? Int, total > 0,
-            let authCode = (json["payer"] as? [String: Any])?["auth_code"] as? String
-        else { return .error(400, "PARAM_ERROR", "out_trade_no, amount.total and payer.auth_code are required") }
-        if orders[outTradeNo] != nil { return .error(400, "OUT_TRADE_NO_USED", "商户订单号重复") }
-        orders[outTradeNo] = Order(
-            outTradeNo: outTradeNo, transactionID: nextID("4200"), tradeType: "MICROPAY", amount: Int64(total), state: "USERPAYING", authCode: authCode)
-        return .error(202, "USERPAYING", "需要用户输入支付密码")
+    /// Starts a barcode payment: it waits for the payer's password.
+    func startCodePay(outTradeNo: String, total: Int64, authCode: String, legacy: Bool = false) throws(Refusal) -> Order {
+        if orders[outTradeNo] != nil { throw Refusal(400, "OUT_TRADE_NO_USED", "商户订单号重复") }
+        let order = Order(
+            outTradeNo: outTradeNo, transactionID: nextID("4200"), tradeType: "MICROPAY", amount: total, state: "USERPAYING", authCode: authCode, legacy: legacy)
+        orders[outTradeNo] = order
+        return order
     }
 
-    private func query(_ outTradeNo: String) -> SandboxResponse {
-        guard var order = orders[outTradeNo] else { return .error(404, "ORDER_NOT_EXIST", "订单不存在") }
+    /// The order as a query sees it (a waiting barcode payment gets its password after `passwordPolls`).
+    func poll(_ outTradeNo: String) throws(Refusal) -> Order {
+        guard var order = orders[outTradeNo] else { throw Refusal(404, "ORDER_NOT_EXIST", "订单不存在", legacy: "ORDERNOTEXIST") }
         if order.state == "USERPAYING" {
             order.polls += 1
             if order.polls >= passwordPolls, !(order.authCode ?? "").hasSuffix("0000") {
@@ -168,15 +176,15 @@ public actor WeChatPaySimulator {
             }
             orders[outTradeNo] = order
         }
-        return .json(200, transactionJSON(order))
+        return order
     }
 
-    private func end(_ outTradeNo: String, reverse: Bool) -> SandboxResponse {
-        guard var order = orders[outTradeNo] else { return .error(404, "ORDER_NOT_EXIST", "订单不存在") }
-        if order.state == "SUCCESS", !reverse { return .error(400, "ORDERPAID", "订单已支付，不能关闭") }
+    /// Closes an unpaid order, or reverses (revokes) one paid or not.
+    func endOrder(_ outTradeNo: String, reverse: Bool) throws(Refusal) {
+        guard var order = orders[outTradeNo] else { throw Refusal(404, "ORDER_NOT_EXIST", "订单不存在", legacy: "ORDERNOTEXIST") }
+        if order.state == "SUCCESS", !reverse { throw Refusal(400, "ORDERPAID", "订单已支付，不能关闭") }
         order.state = reverse ? "REVOKED" : "CLOSED"
         orders[outTradeNo] = order
-        return reverse ? .json(200, [:]) : SandboxResponse(status: 204)
     }
 
     private func pay(_ outTradeNo: String) {
@@ -184,31 +192,88 @@ public actor WeChatPaySimulator {
         order.state = "SUCCESS"
         order.paidAt = Date()
         orders[outTradeNo] = order
-        if let url = order.notifyURL { notify(url, event: "TRANSACTION.SUCCESS", type: "transaction", transactionJSON(order), fault: order.callbackFault) }
+        guard let url = order.notifyURL else { return }
+        if order.legacy {
+            notifyLegacyPayment(url, order)
+        } else {
+            notify(url, event: "TRANSACTION.SUCCESS", type: "transaction", transactionJSON(order), fault: order.callbackFault)
+        }
+    }
+
+    private func place(_ kind: String, _ json: [String: Any]) -> SandboxResponse {
+        guard let outTradeNo = json["out_trade_no"] as? String, let total = (json["amount"] as? [String: Any])?["total"] as? Int, total > 0 else {
+            return .error(400, "PARAM_ERROR", "out_trade_no and amount.total are required")
+        }
+        do {
+            let order = try placeOrder(tradeType: kind == "h5" ? "MWEB" : kind.uppercased(), outTradeNo: outTradeNo, total: Int64(total), notifyURL: json["notify_url"] as? String)
+            switch kind {
+            case "native": return .json(200, ["code_url": codeURL(order)])
+            case "h5": return .json(200, ["h5_url": "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx\(order.transactionID)"])
+            default: return .json(200, ["prepay_id": "wx\(order.transactionID)"])
+            }
+        } catch { return error.v3 }
+    }
+
+    func codeURL(_ order: Order) -> String { "weixin://wxpay/bizpayurl?pr=\(order.transactionID.suffix(8))" }
+
+    private func codepay(_ json: [String: Any]) -> SandboxResponse {
+        guard let outTradeNo = json["out_trade_no"] as? String, let total = (json["amount"] as? [String: Any])?["total"] as? Int, total > 0,
+            let authCode = (json["payer"] as? [String: Any])?["auth_code"] as? String
+        else { return .error(400, "PARAM_ERROR", "out_trade_no, amount.total and payer.auth_code are required") }
+        do {
+            _ = try startCodePay(outTradeNo: outTradeNo, total: Int64(total), authCode: authCode)
+            return .error(202, "USERPAYING", "需要用户输入支付密码")
+        } catch { return error.v3 }
+    }
+
+    private func query(_ outTradeNo: String) -> SandboxResponse {
+        do { return .json(200, transactionJSON(try poll(outTradeNo))) } catch { return error.v3 }
+    }
+
+    private func end(_ outTradeNo: String, reverse: Bool) -> SandboxResponse {
+        do {
+            try endOrder(outTradeNo, reverse: reverse)
+            return reverse ? .json(200, [:]) : SandboxResponse(status: 204)
+        } catch { return error.v3 }
     }
 
     // MARK: - Refunds
+
+    /// Refunds part of a paid order at once (idempotent by `outRefundNo`) and notifies it.
+    func refundOrder(outTradeNo: String?, outRefundNo: String, refund: Int64, total: Int64, notifyURL: String?) throws(Refusal) -> RefundRecord {
+        if let existing = refunds[outRefundNo] { return existing }
+        guard let outTradeNo, let order = orders[outTradeNo], order.state == "SUCCESS" else {
+            throw Refusal(404, "RESOURCE_NOT_EXISTS", "订单不存在或未支付", legacy: "ORDERNOTEXIST")
+        }
+        let refunded = refunds.values.filter { $0.outTradeNo == outTradeNo }.reduce(Int64(0)) { $0 + $1.amount }
+        guard total == order.amount, refund > 0, refunded + refund <= order.amount else {
+            throw Refusal(400, "INVALID_REQUEST", "退款金额超过订单可退金额")
+        }
+        let record = RefundRecord(
+            outRefundNo: outRefundNo, refundID: nextID("5000"), outTradeNo: outTradeNo, transactionID: order.transactionID, amount: refund,
+            total: order.amount, at: Date())
+        refunds[outRefundNo] = record
+        if let url = notifyURL ?? order.notifyURL {
+            if order.legacy {
+                notifyLegacyRefund(url, record)
+            } else {
+                notify(url, event: "REFUND.SUCCESS", type: "refund", refundJSON(record, statusKey: "refund_status"), fault: callbackFault)
+            }
+        }
+        return record
+    }
+
+    func refundRecord(_ outRefundNo: String) -> RefundRecord? { refunds[outRefundNo] }
 
     private func refund(_ json: [String: Any]) -> SandboxResponse {
         guard let outRefundNo = json["out_refund_no"] as? String, let amount = json["amount"] as? [String: Any],
             let refund = amount["refund"] as? Int, let total = amount["total"] as? Int, refund > 0
         else { return .error(400, "PARAM_ERROR", "out_refund_no and amount.refund/total are required") }
-        if let existing = refunds[outRefundNo] { return .json(200, refundJSON(existing, statusKey: "status")) }
-        guard let outTradeNo = json["out_trade_no"] as? String, let order = orders[outTradeNo], order.state == "SUCCESS" else {
-            return .error(404, "RESOURCE_NOT_EXISTS", "订单不存在或未支付")
-        }
-        let refunded = refunds.values.filter { $0.outTradeNo == outTradeNo }.reduce(Int64(0)) { $0 + $1.amount }
-        guard Int64(total) == order.amount, refunded + Int64(refund) <= order.amount else {
-            return .error(400, "INVALID_REQUEST", "退款金额超过订单可退金额")
-        }
-        let record = RefundRecord(
-            outRefundNo: outRefundNo, refundID: nextID("5000"), outTradeNo: outTradeNo, transactionID: order.transactionID, amount: Int64(refund),
-            total: order.amount, at: Date())
-        refunds[outRefundNo] = record
-        if let url = (json["notify_url"] as? String) ?? order.notifyURL {
-            notify(url, event: "REFUND.SUCCESS", type: "refund", refundJSON(record, statusKey: "refund_status"), fault: callbackFault)
-        }
-        return .json(200, refundJSON(record, statusKey: "status"))
+        do {
+            let record = try refundOrder(
+                outTradeNo: json["out_trade_no"] as? String, outRefundNo: outRefundNo, refund: Int64(refund), total: Int64(total), notifyURL: json["notify_url"] as? String)
+            return .json(200, refundJSON(record, statusKey: "status"))
+        } catch { return error.v3 }
     }
 
     // MARK: - Bills
@@ -286,16 +351,9 @@ public actor WeChatPaySimulator {
         var headers = HTTPHeaders()
         for (name, value) in signed.headers { headers.add(name, value) }
         headers.add("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
-        let request = HTTPRequest(method: "POST", url: url, headers: headers, body: signed.body)
-        let deliver = deliver
-        let twice = fault == .duplicateCallback
-        let late = fault == .lateCallback
-        Task {
-            if late { try? await Task.sleep(for: .milliseconds(1500)) }
-            await deliver(request)
-            if twice { await deliver(request) }
-        }
+        SandboxFault.deliver(HTTPRequest(method: "POST", url: url, headers: headers, body: signed.body), fault: fault, with: deliver)
     }
+
 
     /// Adds the platform signature headers over `timestamp\nnonce\nbody\n`.
     private func sign(_ response: SandboxResponse) -> SandboxResponse {
@@ -335,7 +393,7 @@ public actor WeChatPaySimulator {
         return nil
     }
 
-    private func nextID(_ prefix: String) -> String {
+    func nextID(_ prefix: String) -> String {
         sequence += 1
         return prefix + String(format: "%018d", sequence)
     }

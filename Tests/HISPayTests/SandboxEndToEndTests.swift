@@ -135,6 +135,47 @@ import Testing
         #expect(answer.status == 204)
     }
 
+    /// WeChat Pay's legacy APIv2 against the sandbox: XML signed with the v2 key, the same orders as
+    /// APIv3, both kinds of v2 notification through `hispay serve`, the bill, and its faults.
+    @Test func wechatPayV2OrdersShareTheBookAndNotifyInXML() async throws {
+        let v2 = try channel(.wechatPayV2)
+        let store = try await TestStores.location(.sqlite)
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store])
+        let notify = gateway.url + "/notify/sandbox/wechatpay-v2"
+        let placed = try await v2.pay(order("E2E-V2-QR-1", .qrCode, notify: notify))
+        guard case .pending(let payment?, _) = placed, case .qrCode(let url)? = payment.payerAction else { Issue.record("expected a QR code, got \(placed)"); return }
+        #expect(url.hasPrefix("weixin://wxpay/bizpayurl?pr="))
+        #expect(try await settled(v2, .outTradeNo("E2E-V2-QR-1")).kind == .success)
+        #expect(try await channel(.wechatPay).query(.outTradeNo("E2E-V2-QR-1")).value?.amount == Amount(fen: 1230))  // one book for v2 and v3
+        let refund = RefundRequest(order: .outTradeNo("E2E-V2-QR-1"), outRefundNo: "E2E-V2-QR-1R", refundAmount: Amount(fen: 230), totalAmount: Amount(fen: 1230), reason: "部分退费", notifyURL: notify)
+        #expect(try await v2.refund(refund).kind == .pending)
+        #expect(try await v2.queryRefund(RefundReference(outRefundNo: "E2E-V2-QR-1R")).kind == .success)
+
+        let policy = BarcodePaymentPolicy(firstQueryDelay: .milliseconds(50), queryInterval: .milliseconds(50), deadline: .seconds(2))
+        guard case .paid = try await policy.run(order("E2E-V2-BAR-1", .barcode(authCode: "134567890123456789")), on: v2, sleep: { _ in }) else {
+            Issue.record("expected the v2 barcode payment paid"); return
+        }
+        try await injectFault("serverError", "/v2/pay/micropay")
+        #expect(try await v2.pay(order("E2E-V2-BAR-2", .barcode(authCode: "134567890123456789"))).kind == .unknown)  // SYSTEMERROR: query
+        try await injectFault("badSignature", "/v2/pay/orderquery")
+        await #expect(throws: ChannelError(.signatureInvalid, reason: "")) { _ = try await v2.query(.outTradeNo("E2E-V2-BAR-2")) }
+        #expect(try await settled(v2, .outTradeNo("E2E-V2-BAR-2")).kind == .success)
+
+        let bill = try await v2.downloadStatement(try StatementRequest(date: String(BeijingTime.format(Date()).prefix(10))))
+        let (records, _) = try WeChatPayBillParser.parse(bill.contents)
+        #expect(Set(records.filter { $0.kind == .payment }.map(\.outTradeNo)) == ["E2E-V2-QR-1", "E2E-V2-BAR-1", "E2E-V2-BAR-2"])
+        #expect(records.contains { $0.kind == .refund && $0.outRefundNo == "E2E-V2-QR-1R" && $0.amount == Amount(fen: 230) })
+
+        var events: [[String: Any]] = []
+        for _ in 0..<100 where events.count < 2 {
+            try await Task.sleep(for: .milliseconds(100))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            events = (try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []
+        }
+        #expect(Set(events.compactMap { $0["kind"] as? String }) == ["paymentSucceeded", "refundSucceeded"])
+        #expect(events.allSatisfy { $0["channel"] as? String == "wechatpayV2" && $0["outTradeNo"] as? String == "E2E-V2-QR-1" })
+    }
+
     /// UnionPay ACP against the sandbox: answers and notifications verified through the certificate
     /// chain the sandbox wrote, QR and payer-code consumes, refund, undo, pre-authorisation, the ZM
     /// file, and its faults (system-error code, forged answer, cut-off file).
