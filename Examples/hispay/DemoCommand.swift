@@ -26,8 +26,11 @@ struct DemoCommand: AsyncParsableCommand {
         let simulator = WeChatPaySimulator(keys: keys, payDelay: .milliseconds(600), deliver: deliver)
         let alipaySimulator = AlipaySimulator(keys: keys, payDelay: .milliseconds(600), deliver: deliver)
         let (sandboxURLs, sandboxListening) = AsyncStream.makeStream(of: String.self)
+        let unionPaySimulator = UnionPaySimulator(keys: keys.unionPay, payDelay: .milliseconds(600), deliver: deliver)
         let nhsa = NHSASimulator()
-        let sandbox = Task { try await SandboxServer.run(simulator: simulator, alipay: alipaySimulator, nhsa: nhsa, port: 0) { sandboxListening.yield($0) } }
+        let sandbox = Task {
+            try await SandboxServer.run(simulator: simulator, alipay: alipaySimulator, nhsa: nhsa, unionPay: unionPaySimulator, port: 0) { sandboxListening.yield($0) }
+        }
         defer { sandbox.cancel() }
         let sandboxURL = await Self.first(sandboxURLs)
         let configPath = directory.appendingPathComponent("hispay.json")
@@ -76,21 +79,33 @@ struct DemoCommand: AsyncParsableCommand {
     ) async throws {
         let merchant = try configuration.merchant(named: "sandbox")
         let plain = try ChannelFactory.paymentChannel(.wechatPay, merchant: merchant, transport: settings)
+        let alipayPlain = try ChannelFactory.paymentChannel(.alipay, merchant: merchant, transport: settings)
+        let unionPayPlain = try ChannelFactory.paymentChannel(.unionPay, merchant: merchant, transport: settings)
         let policy = ResolverPolicy(schedule: [0, 0.2])
         let wechat = JournaledChannel(plain, store: store, merchant: "sandbox", policy: policy)
-        let resolver = Resolver(store: store, channels: ["sandbox": [.wechatPay: plain]], policy: policy)
+        let alipay = JournaledChannel(alipayPlain, store: store, merchant: "sandbox", policy: policy)
+        let unionPay = JournaledChannel(unionPayPlain, store: store, merchant: "sandbox", policy: policy)
+        let resolver = Resolver(store: store, channels: ["sandbox": [.wechatPay: plain, .alipay: alipayPlain, .unionPay: unionPayPlain]], policy: policy)
         // Faults the sandbox plants: the first QR order's answer is lost (500 SYSTEM_ERROR after it was
-        // placed), the second's callback arrives twice, the mini-program order's payment callback comes
-        // after its refund's (out of order), one query answer is forged, the first bill download is cut off.
+        // placed), the second's callback arrives twice, the fourth's answer comes after the client gave
+        // up waiting, the mini-program order's payment callback comes after its refund's (out of
+        // order), one query answer is forged, the first bill download is cut off.
         await simulator.inject(.serverError, pathPrefix: "/v3/pay/transactions/native")
         await simulator.inject(.duplicateCallback, pathPrefix: "/v3/pay/transactions/native")
         await simulator.inject(.lateCallback, pathPrefix: "/v3/pay/transactions/jsapi")
         await simulator.inject(.truncatedStatement, pathPrefix: "/v3/billdownload/file")
-        func order(_ number: String, _ fen: Int64, _ scene: PaymentScene, _ subject: String) -> PayRequest {
-            PayRequest(outTradeNo: number, amount: Amount(fen: fen), subject: subject, scene: scene, notifyURL: notify)
+        func order(_ number: String, _ fen: Int64, _ scene: PaymentScene, _ subject: String, notify channel: String = "wechatpay") -> PayRequest {
+            PayRequest(outTradeNo: number, amount: Amount(fen: fen), subject: subject, scene: scene, notifyURL: notify.replacingOccurrences(of: "/wechatpay", with: "/" + channel))
+        }
+        func paid(_ channel: some PaymentChannel, _ number: String) async throws -> Bool {
+            for _ in 0..<50 {
+                if try await channel.query(.outTradeNo(number)).kind == .success { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
         }
 
-        // Registrations by QR code and a clinic fee in the mini-program, paid by the (simulated) patients.
+        // WeChat Pay: registrations by QR code and a clinic fee in the mini-program, paid by the (simulated) patients.
         let placed = [
             order("REG-001", 1_000, .qrCode, "挂号费"), order("REG-002", 2_500, .qrCode, "挂号费"), order("REG-003", 5_000, .qrCode, "专家挂号费"),
             order("FEE-001", 12_340, .jsapi(JSAPIPayer(surface: .weChatMiniProgram, payerID: "oDemoPatient")), "门诊缴费"),
@@ -102,6 +117,18 @@ struct DemoCommand: AsyncParsableCommand {
         day.check(
             "the resolver queried REG-001 under its own number and found it placed",
             resolved.contains { $0.orderNo == "REG-001" && $0.action == .query && ($0.to == .pending || $0.to == .succeeded) })
+        await simulator.inject(.slow, pathPrefix: "/v3/pay/transactions/native")
+        var impatient = settings
+        impatient.defaultTimeout = .seconds(1)
+        let hurried = JournaledChannel(try ChannelFactory.paymentChannel(.wechatPay, merchant: merchant, transport: impatient), store: store, merchant: "sandbox", policy: policy)
+        // (Its callback goes to the profile's sink, so only the resolver can learn what became of it.)
+        let timedOut = try? await hurried.pay(PayRequest(outTradeNo: "REG-004", amount: Amount(fen: 1_000), subject: "挂号费", scene: .qrCode))
+        let afterTimeout = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "REG-004")?.state
+        day.check("REG-004's answer came after the 1 s client timeout: journaled unknown", (timedOut == nil || timedOut?.kind == .unknown) && afterTimeout == .unknown)
+        let resolvedAgain = try await resolver.resolveDue()
+        day.check(
+            "the resolver found REG-004 placed after all",
+            resolvedAgain.contains { $0.orderNo == "REG-004" && $0.action == .query && ($0.to == .pending || $0.to == .succeeded) })
         await simulator.inject(.badSignature, pathPrefix: "/v3/pay/transactions/out-trade-no/REG-002")
         do {
             _ = try await plain.query(.outTradeNo("REG-002"))
@@ -109,12 +136,9 @@ struct DemoCommand: AsyncParsableCommand {
         } catch let error as ChannelError {
             day.check("a forged answer is refused", error.code == .signatureInvalid)
         }
-        var paid = 0
-        for request in placed {
-            for _ in 0..<50 where try await plain.query(.outTradeNo(request.outTradeNo)).kind != .success { try await Task.sleep(for: .milliseconds(100)) }
-            if try await plain.query(.outTradeNo(request.outTradeNo)).kind == .success { paid += 1 }
-        }
-        day.check("4 QR/JSAPI orders paid", paid == 4)
+        var paidCount = 0
+        for number in placed.map(\.outTradeNo) + ["REG-004"] where try await paid(wechat, number) { paidCount += 1 }
+        day.check("5 QR/JSAPI orders paid", paidCount == 5)
 
         // A patient cancels part of the clinic fee at once: its refund callback overtakes the payment's.
         let refund = RefundRequest(order: .outTradeNo("FEE-001"), outRefundNo: "FEE-001-R1", refundAmount: Amount(fen: 2_340), totalAmount: Amount(fen: 12_340), reason: "部分退费", notifyURL: notify)
@@ -126,7 +150,6 @@ struct DemoCommand: AsyncParsableCommand {
         if case .paid = counter { day.check("barcode BAR-001 paid after the password", true) } else { day.check("barcode BAR-001 paid after the password", false) }
         let abandoned = try await barcode.run(order("BAR-002", 800, .barcode(authCode: "134567890123450000"), "检查费"), on: wechat) { _ in }
         if case .reversed = abandoned { day.check("abandoned barcode BAR-002 reversed", true) } else { day.check("abandoned barcode BAR-002 reversed", false) }
-
 
         // An insured outpatient: 2206 → 2207 → the cash part by barcode at the counter, journaled.
         let checkout = CombinedCheckout(
@@ -143,29 +166,46 @@ struct DemoCommand: AsyncParsableCommand {
         day.check("combined checkout OPD-001 completed: insurance ¥98.72, cash ¥24.68", state == .completed(settlementID: (try await StoreCheckoutJournal(store: store).record(for: "OPD-001"))?.settlementID ?? "", cash: Amount(fen: 2_468)))
         day.check("exactly one insurance settlement booked", await nhsa.activeSettlements == 1)
 
-        // A registration paid with Alipay by QR.
-        let alipayPlain = try ChannelFactory.paymentChannel(.alipay, merchant: merchant, transport: settings)
-        let alipay = JournaledChannel(alipayPlain, store: store, merchant: "sandbox", policy: policy)
-        let alipayNotify = notify.replacingOccurrences(of: "/wechatpay", with: "/alipay")
-        _ = try await alipay.pay(PayRequest(outTradeNo: "ALI-001", amount: Amount(fen: 1_500), subject: "挂号费", scene: .qrCode, notifyURL: alipayNotify))
-        var alipayPaid = false
-        for _ in 0..<50 where !alipayPaid {
-            alipayPaid = try await alipay.query(.outTradeNo("ALI-001")).kind == .success
-            if !alipayPaid { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        day.check("Alipay QR registration ALI-001 paid", alipayPaid)
+        // Alipay: a registration by QR, a clinic fee in the service window (生活号), a barcode payment at the counter.
+        _ = try await alipay.pay(order("ALI-001", 1_500, .qrCode, "挂号费", notify: "alipay"))
+        _ = try await alipay.pay(order("ALI-JS-001", 4_200, .jsapi(JSAPIPayer(surface: .alipayServiceWindow, payerID: "2088102000000001")), "门诊缴费", notify: "alipay"))
+        let alipayPaid = try await paid(alipay, "ALI-001")
+        day.check("Alipay QR registration ALI-001 and service-window fee ALI-JS-001 paid", try await paid(alipay, "ALI-JS-001") && alipayPaid)
+        let alipayCounter = try await barcode.run(order("ALI-BAR-001", 2_600, .barcode(authCode: "286812345678901234"), "处方费"), on: alipay) { _ in }
+        if case .paid = alipayCounter { day.check("Alipay barcode ALI-BAR-001 paid after the password", true) } else { day.check("Alipay barcode ALI-BAR-001 paid after the password", false) }
+
+        // UnionPay: a registration by QR (partly refunded), a payer-presented code, and an inpatient
+        // deposit frozen on admission and partly captured at discharge.
+        _ = try await unionPay.pay(order("UPQR0001", 1_800, .qrCode, "挂号费", notify: "unionpay"))
+        day.check("UnionPay QR registration UPQR0001 paid", try await paid(unionPay, "UPQR0001"))
+        _ = try await unionPay.pay(order("UPBAR0001", 5_600, .barcode(authCode: "6223456789012345678"), "检查费", notify: "unionpay"))
+        day.check("UnionPay payer code UPBAR0001 paid after the password", try await paid(unionPay, "UPBAR0001"))
+        let upRefund = RefundRequest(order: .outTradeNo("UPQR0001"), outRefundNo: "UPQR0001R1", refundAmount: Amount(fen: 800), totalAmount: Amount(fen: 1_800), reason: "部分退费", notifyURL: notify.replacingOccurrences(of: "/wechatpay", with: "/unionpay"))
+        day.check("UnionPay refund UPQR0001R1 accepted", try await unionPay.refund(upRefund).kind == .pending)
+        let deposit = try await unionPay.freeze(FreezeRequest(
+            outOrderNo: "UPAUTH0001", outRequestNo: "UPAUTH0001", amount: Amount(fen: 500_000), title: "住院押金", authCode: "6223456789012345678",
+            notifyURL: notify.replacingOccurrences(of: "/wechatpay", with: "/unionpay")))
+        let captured = try await unionPay.capture(CaptureRequest(authorizationID: deposit.value?.authorizationID ?? "", outTradeNo: "UPCAP0001", amount: Amount(fen: 321_000), subject: "住院结算"))
+        let capturePaid = try await paid(unionPay, "UPCAP0001")
+        day.check(
+            "inpatient deposit UPAUTH0001: ¥5000.00 frozen, ¥3210.00 captured at discharge",
+            deposit.value?.frozen == Amount(fen: 500_000) && captured.kind == .pending && capturePaid)
 
         // Callbacks arrive through the gateway, each recorded once.
+        let expected: [ChannelID: Int] = [.wechatPay: 5, .alipay: 2, .unionPay: 4]
         var events: [StoredEvent] = []
         for _ in 0..<100 {
             events = try await store.events(after: 0, limit: 100)
-            if events.count >= 6 { break }
+            if events.count >= expected.values.reduce(0, +) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
+        let perChannel = Dictionary(grouping: events, by: \.event.channel).mapValues(\.count)
         day.check(
-            "6 callbacks recorded once each (5 payments, 1 refund; REG-002's sent twice)",
-            events.count == 6 && Set(events.map(\.event.deduplicationKey)).count == 6)
-        day.check("REG-001 booked after all", try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "REG-001")?.state == .succeeded)
+            "11 callbacks recorded once each (WeChat Pay 5 with REG-002's sent twice, Alipay 2, UnionPay 4)",
+            perChannel == expected && Set(events.map(\.event.deduplicationKey)).count == events.count)
+        var booked = true
+        for number in ["REG-001", "REG-004"] { booked = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: number)?.state == .succeeded && booked }
+        day.check("REG-001 and REG-004 booked after all", booked)
         let order = events.firstIndex { $0.event.outRefundNo == "FEE-001-R1" }.flatMap { refundAt in
             events.firstIndex { $0.event.outTradeNo == "FEE-001" && $0.event.kind == .paymentSucceeded }.map { refundAt < $0 }
         }
@@ -173,14 +213,15 @@ struct DemoCommand: AsyncParsableCommand {
         day.check(
             "the late payment callback did not undo the refund: FEE-001 stays refunded",
             try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "FEE-001")?.state == .refunded)
-        let journal = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "BAR-002")
-        day.check("the journal holds the reversed payment closed", journal?.state == .closed)
-        say("WeChat Pay: 4 QR/JSAPI orders and 1 barcode payment paid, 1 barcode payment reversed, 1 partial refund; Alipay: 1 QR order paid")
+        day.check("the journal holds the reversed payment closed", try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "BAR-002")?.state == .closed)
+        day.check("UnionPay's refund notification booked UPQR0001R1", try await store.entry(merchant: "sandbox", channel: .unionPay, orderNo: "UPQR0001R1")?.state == .succeeded)
+        say("WeChat Pay: 5 QR/JSAPI orders and 1 barcode payment paid, 1 barcode payment reversed, 1 partial refund")
+        say("Alipay: QR, service-window and barcode payments paid; UnionPay: QR and payer-code payments paid, 1 partial refund, a ¥5000.00 deposit frozen and ¥3210.00 captured")
         say("Insurance: OPD-001 settled — fund ¥74.04 and personal account ¥24.68 by the NHSA, cash ¥24.68 by WeChat Pay barcode")
         say("Callbacks: \(events.count) recorded once each through the gateway")
-        say("Faults: a lost answer resolved by query, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused")
+        say("Faults: a lost answer and a client timeout resolved by query, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused")
 
-        // The statement, the HIS ledger (the journal, with two planted mistakes) and reconciliation.
+        // The statements, the HIS ledger (the journal, with two planted mistakes) and reconciliation.
         let today = String(BeijingTime.format(Date()).prefix(10))
         do {
             _ = try await plain.downloadStatement(try StatementRequest(date: today))
@@ -190,6 +231,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let statement = try await plain.downloadStatement(try StatementRequest(date: today))
         let alipayBill = try await alipayPlain.downloadStatement(try StatementRequest(date: today))
+        let unionPayFile = try await unionPayPlain.downloadStatement(try StatementRequest(date: today))
         var ledger = try await JournalLedger.rows(store, merchant: "sandbox", date: today).rows
         ledger.removeAll { $0.outTradeNo == "REG-003" && $0.kind == .payment }  // planted: the HIS lost a paid registration
         ledger.append(LedgerRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG-009", amount: Amount(fen: 2_000), time: Date()))  // planted: booked, never paid
@@ -198,15 +240,16 @@ struct DemoCommand: AsyncParsableCommand {
             statements: [
                 { handle in _ = try WeChatPayBillParser.parse(lines: LineReader(data: statement.contents), channel: .wechatPay, handle) },
                 { handle in _ = try AlipayBillParser.parse(archive: alipayBill.contents, handle) },
+                { handle in _ = try UnionPayZMParser.parse(unionPayFile.contents, handle) },
             ])
         let out = directory.appendingPathComponent("report")
         try ReportFiles.write(report, carryOver: carry, to: out)
         let summary = report.summary
-        day.check("reconciliation matched the 6 payments (5 WeChat, 1 Alipay) and the refund both sides have", summary.matched == 7)
+        day.check("reconciliation matched the 14 payments and refunds both sides have (WeChat Pay 7, Alipay 3, UnionPay 4)", summary.matched == 14)
         day.check("reconciliation found the planted channel-only REG-003", report.discrepancies.contains { $0.kind == .channelOnly && $0.outTradeNo == "REG-003" })
         day.check("reconciliation found the planted HIS-only REG-009", report.discrepancies.contains { $0.kind == .hisOnly && $0.outTradeNo == "REG-009" })
         day.check("nothing else disagreed", report.discrepancies.count == 2)
-        say("Reconciliation \(today), WeChat Pay bill and Alipay archive against the journal: matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
+        say("Reconciliation \(today), WeChat Pay bill, Alipay archive and UnionPay ZM file against the journal: matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
         for item in report.discrepancies { say("  \(item.kind) \(item.outTradeNo): \(item.action)") }
         say("Report: \(out.appendingPathComponent("report.html").path)")
     }

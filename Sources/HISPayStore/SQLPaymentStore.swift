@@ -167,7 +167,18 @@ public struct SQLPaymentStore: PaymentStore {
         case .closed, .preAuthorizationReleased:
             moves = [(event.outTradeNo, .closed)]
         case .refundSucceeded:
-            moves = [(event.outTradeNo, .refunded)] + (event.outRefundNo.map { [($0, .succeeded)] } ?? [])
+            // The refunded payment is the refund entry's journaled parent when there is one: a
+            // UnionPay refund notification names only the refund's own order id and `origQryId`.
+            var payment = event.outTradeNo
+            if let refundNo = event.outRefundNo,
+                let parent = try await db.query(
+                    "SELECT parent_order_no FROM hispay_journal WHERE merchant = ? AND channel = ? AND order_no = ?",
+                    [.text(merchant), .text(event.channel.rawValue), .text(refundNo)]
+                ).first?["parent_order_no"]?.text
+            {
+                payment = parent
+            }
+            moves = (payment == event.outRefundNo ? [] : [(payment, .refunded)]) + (event.outRefundNo.map { [($0, .succeeded)] } ?? [])
         case .refundFailed:
             moves = event.outRefundNo.map { [($0, .failed)] } ?? []
         default:

@@ -71,6 +71,21 @@ import Testing
         try await store.close()
     }
 
+    /// UnionPay's refund notification names the refund's own order id (and the original's queryId):
+    /// the journal's parent link finds the payment.
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func aRefundNamingOnlyItselfRefundsItsJournaledParent(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        try await store.save(Self.entry(state: .succeeded))
+        var refund = Self.entry("REG1R1", state: .pending, operation: .refund)
+        refund.parentOrderNo = "REG1"
+        try await store.save(refund)
+        _ = try await store.record(Self.refunded("REG1R1"), merchant: "main", receivedAt: Self.now, quarantineReason: nil)
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1")?.state == .refunded)
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1R1")?.state == .succeeded)
+        try await store.close()
+    }
+
     @Test(arguments: [SQLDialect.sqlite, .postgres])
     func aJournalWriteNeverUndoesWhatACallbackAdvanced(dialect: SQLDialect) async throws {
         let store = try await TestStores.open(dialect)
