@@ -22,6 +22,7 @@ public actor AlipaySimulator {
         var paidAt: Date?
         var polls = 0
         var authCode: String?
+        var callbackFault: SandboxFault?
     }
 
     public let keys: SandboxKeys
@@ -31,6 +32,9 @@ public actor AlipaySimulator {
     private var trades: [String: Trade] = [:]
     private var refunds: [String: (outTradeNo: String, amount: Amount, at: Date)] = [:]
     private var sequence: Int
+    private var faults = SandboxFaultPlan()
+    /// The callback fault of the request being handled.
+    private var callbackFault: SandboxFault?
 
     public init(keys: SandboxKeys, payDelay: Duration = .seconds(1), passwordPolls: Int = 2, seed: Int = 1, deliver: @escaping @Sendable (HTTPRequest) async -> Void) {
         self.keys = keys
@@ -40,37 +44,57 @@ public actor AlipaySimulator {
         sequence = seed * 1_000_000
     }
 
-    /// Answers one gateway request (the form body as posted).
-    public func handle(body: Data) -> SandboxResponse {
+    /// Injects `fault` into the next `count` requests whose path starts with `pathPrefix`: a gateway
+    /// call is `/gateway.do/<method>` (so `/gateway.do` matches every method), a bill download
+    /// `/alipay/bill`. `serverError` answers `20000 isp.unknow-error` after the request took effect.
+    public func inject(_ fault: SandboxFault, pathPrefix: String, count: Int = 1) {
+        faults.add(fault, pathPrefix: pathPrefix, count: count)
+    }
+
+    /// Answers one gateway request (the form body as posted), with any fault injected for it.
+    public func handle(body: Data) async -> SandboxResponse {
         guard let form = try? AlipayForm.decode(body), let method = form["method"] else {
             return text(#"{"error_response":{"code":"40001","msg":"Missing Required Arguments","sub_code":"isv.missing-method"}}"#)
         }
+        let fault = faults.take("/gateway.do/" + method)
+        callbackFault = fault == .duplicateCallback || fault == .lateCallback ? fault : nil
+        var fields = result(method, form)
+        callbackFault = nil
+        switch fault {
+        case .serverError?: fields = ["code": "20000", "msg": "Service Currently Unavailable", "sub_code": "isp.unknow-error", "sub_msg": "系统繁忙"]
+        case .slow?: try? await Task.sleep(for: .seconds(3))
+        default: break
+        }
+        return answer(method, fields, forged: fault == .badSignature)
+    }
+
+    private func result(_ method: String, _ form: [String: String]) -> [String: Any] {
         guard form["app_id"] == keys.alipayAppID, let sign = form["sign"], let signature = try? Base64.decode(sign),
             (try? keys.alipayAppKey.publicKey.verifyRSASignature(signature, for: Array(AlipaySignContent.make(form, excluding: ["sign"]).utf8))) != nil
         else {
-            return answer(method, ["code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature", "sub_msg": "验签出错"])
+            return ["code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature", "sub_msg": "验签出错"]
         }
         let biz = form["biz_content"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
         switch method {
         case "alipay.trade.precreate", "alipay.trade.create":
-            return answer(method, place(method, biz, notifyURL: form["notify_url"]))
+            return place(method, biz, notifyURL: form["notify_url"])
         case "alipay.trade.pay":
-            return answer(method, barcode(biz))
+            return barcode(biz)
         case "alipay.trade.query":
-            return answer(method, query(biz))
+            return query(biz)
         case "alipay.trade.close", "alipay.trade.cancel":
-            return answer(method, end(biz, cancel: method == "alipay.trade.cancel"))
+            return end(biz, cancel: method == "alipay.trade.cancel")
         case "alipay.trade.refund":
-            return answer(method, refund(biz))
+            return refund(biz)
         case "alipay.trade.fastpay.refund.query":
-            return answer(method, refundQuery(biz))
+            return refundQuery(biz)
         case "alipay.data.dataservice.bill.downloadurl.query":
             guard let date = biz["bill_date"] as? String, BeijingTime.parse(date + " 00:00:00") != nil else {
-                return answer(method, ["code": "40004", "msg": "Business Failed", "sub_code": "isv.invalid-bill-date", "sub_msg": "账单日期格式错误"])
+                return ["code": "40004", "msg": "Business Failed", "sub_code": "isv.invalid-bill-date", "sub_msg": "账单日期格式错误"]
             }
-            return answer(method, ["code": "10000", "msg": "Success", "bill_download_url": "\(baseURL)/alipay/bill?date=\(date)"])
+            return ["code": "10000", "msg": "Success", "bill_download_url": "\(baseURL)/alipay/bill?date=\(date)"]
         default:
-            return answer(method, ["code": "40004", "msg": "Business Failed", "sub_code": "isv.method-not-in-sandbox", "sub_msg": "the sandbox does not offer \(method)"])
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "isv.method-not-in-sandbox", "sub_msg": "the sandbox does not offer \(method)"]
         }
     }
 
@@ -81,7 +105,8 @@ public actor AlipaySimulator {
         if let existing = trades[outTradeNo], existing.status != "WAIT_BUYER_PAY" {
             return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_HAS_SUCCESS", "sub_msg": "交易已被支付"]
         }
-        let trade = trades[outTradeNo] ?? Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: amount, status: "WAIT_BUYER_PAY", notifyURL: notifyURL)
+        var trade = trades[outTradeNo] ?? Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: amount, status: "WAIT_BUYER_PAY", notifyURL: notifyURL)
+        trade.callbackFault = callbackFault ?? trade.callbackFault
         trades[outTradeNo] = trade
         let delay = payDelay
         Task { [weak self] in
@@ -156,7 +181,7 @@ public actor AlipaySimulator {
             notify(url, [
                 "trade_status": "TRADE_SUCCESS", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": trade.amount.yuanString,
                 "refund_fee": amount.yuanString, "out_biz_no": requestNo, "gmt_refund": BeijingTime.format(now),
-            ])
+            ], fault: callbackFault)
         }
         return base.merging(["fund_change": "Y", "refund_fee": amount.yuanString, "gmt_refund_pay": BeijingTime.format(now)]) { $1 }
     }
@@ -180,8 +205,14 @@ public actor AlipaySimulator {
     public func setBaseURL(_ url: String) { baseURL = url }
 
     /// The day's bill archive in the published layout: a zip of two GBK CSV files (detail with its
-    /// footers, and the summary with its `合计` row), CRLF line ends.
+    /// footers, and the summary with its `合计` row), CRLF line ends; a `truncatedStatement` fault for
+    /// `/alipay/bill` cuts it in half.
     public func billArchive(for date: String) throws -> Data {
+        let archive = try fullBillArchive(for: date)
+        return faults.take("/alipay/bill") == .truncatedStatement ? archive.prefix(archive.count / 2) : archive
+    }
+
+    private func fullBillArchive(for date: String) throws -> Data {
         let paid = trades.values.filter { $0.status != "WAIT_BUYER_PAY" && $0.paidAt.map { BeijingTime.format($0).hasPrefix(date) } == true }
             .sorted { $0.outTradeNo < $1.outTradeNo }
         let refunded = refunds.filter { BeijingTime.format($0.value.at).hasPrefix(date) }.sorted { $0.key < $1.key }
@@ -232,12 +263,12 @@ public actor AlipaySimulator {
             notify(url, [
                 "trade_status": "TRADE_SUCCESS", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": trade.amount.yuanString,
                 "receipt_amount": trade.amount.yuanString, "gmt_payment": BeijingTime.format(trade.paidAt ?? Date()),
-            ])
+            ], fault: trade.callbackFault)
         }
     }
 
     /// Posts a trade notification: common fields added, signed without `sign`/`sign_type`.
-    private func notify(_ url: String, _ fields: [String: String]) {
+    private func notify(_ url: String, _ fields: [String: String], fault: SandboxFault?) {
         var form = fields
         form["notify_time"] = BeijingTime.format(Date())
         form["notify_type"] = "trade_status_sync"
@@ -250,15 +281,16 @@ public actor AlipaySimulator {
         form["sign"] = Base64.encode(signature)
         let request = HTTPRequest(
             method: "POST", url: url, headers: ["Content-Type": "application/x-www-form-urlencoded;charset=utf-8"], body: Data(AlipayForm.encode(form).utf8))
-        let deliver = deliver
-        Task { await deliver(request) }
+        SandboxFault.deliver(request, fault: fault, with: deliver)
     }
 
-    /// `{"<method>_response": <fields>, "sign": <RSA2 over the exact fields text>}`.
-    private func answer(_ method: String, _ fields: [String: Any]) -> SandboxResponse {
+    /// `{"<method>_response": <fields>, "sign": <RSA2 over the exact fields text>}`; `forged`
+    /// changes the signature's first character so it cannot verify.
+    private func answer(_ method: String, _ fields: [String: Any], forged: Bool = false) -> SandboxResponse {
         let inner = String(decoding: (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8), as: UTF8.self)
         let key = method.replacingOccurrences(of: ".", with: "_") + "_response"
-        let sign = (try? keys.alipayKey.rsaSignature(for: Array(inner.utf8))).map { Base64.encode($0) } ?? ""
+        var sign = (try? keys.alipayKey.rsaSignature(for: Array(inner.utf8))).map { Base64.encode($0) } ?? ""
+        if forged { sign = SandboxFault.forged(sign) }
         return text(#"{"\#(key)":\#(inner),"sign":"\#(sign)"}"#)
     }
 

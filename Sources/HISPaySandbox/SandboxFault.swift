@@ -15,6 +15,9 @@ public enum SandboxFault: String, Sendable, CaseIterable {
     /// A statement download is cut off halfway.
     case truncatedStatement
 
+    /// `signature` with its first character changed (to one it is not), so it surely fails to verify.
+    static func forged(_ signature: String) -> String { (signature.first == "A" ? "B" : "A") + signature.dropFirst() }
+
     /// Delivers a callback in the background: 1.5 s late, or twice, when `fault` says so.
     static func deliver(_ request: HTTPRequest, fault: SandboxFault?, with deliver: @escaping @Sendable (HTTPRequest) async -> Void) {
         Task {

@@ -54,8 +54,9 @@ public enum SandboxServer {
         if let unionPay {
             router.post("/unionpay/**") { request, _ -> Response in try await answer(request) { await unionPay.handle(path: request.uri.path, body: $0) } }
         }
-        // Fault injection: {"pathPrefix": "/v3/pay/transactions/native", "fault": "serverError", "count": 1};
-        // a prefix under /unionpay goes to the UnionPay simulator, any other to WeChat Pay's.
+        // Fault injection: {"pathPrefix": "/v3/pay/transactions/native", "fault": "serverError", "count": 1}.
+        // The prefix picks the simulator: /unionpay → UnionPay, /gateway.do and /alipay → Alipay,
+        // /fsi → NHSA, /v3 and /v2 → WeChat Pay.
         router.post("/sandbox/faults") { request, _ -> Response in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 16)
@@ -64,10 +65,14 @@ public enum SandboxServer {
             else {
                 return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "want {pathPrefix, fault: \(SandboxFault.allCases.map(\.rawValue)), count}")))
             }
-            if prefix.hasPrefix("/unionpay"), let unionPay {
-                await unionPay.inject(fault, pathPrefix: prefix, count: json["count"] as? Int ?? 1)
-            } else {
-                await simulator.inject(fault, pathPrefix: prefix, count: json["count"] as? Int ?? 1)
+            let count = json["count"] as? Int ?? 1
+            switch prefix {
+            case _ where prefix.hasPrefix("/unionpay"): await unionPay?.inject(fault, pathPrefix: prefix, count: count)
+            case _ where prefix.hasPrefix("/gateway.do") || prefix.hasPrefix("/alipay"): await alipay?.inject(fault, pathPrefix: prefix, count: count)
+            case _ where prefix.hasPrefix("/fsi"): await nhsa?.inject(fault, pathPrefix: prefix, count: count)
+            case _ where prefix.hasPrefix("/v3") || prefix.hasPrefix("/v2"): await simulator.inject(fault, pathPrefix: prefix, count: count)
+            default:
+                return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "pathPrefix must start with /v3, /v2, /gateway.do, /alipay, /unionpay or /fsi")))
             }
             return Response(status: .noContent)
         }

@@ -76,7 +76,7 @@ public actor UnionPaySimulator {
         }
         var signed = sign(reply)
         if fault == .badSignature, let signature = signed["signature"] {
-            signed["signature"] = (signature.first == "A" ? "B" : "A") + signature.dropFirst()
+            signed["signature"] = SandboxFault.forged(signature)
         }
         let text = signed.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         return SandboxResponse(status: 200, headers: [("Content-Type", "text/plain;charset=utf-8")], body: Data(text.utf8))

@@ -40,7 +40,7 @@ extension WeChatPaySimulator {
         if fault == .slow { try? await Task.sleep(for: .seconds(3)) }
         var answer = result.merging(["return_code": "SUCCESS", "return_msg": "OK", "appid": keys.appID, "mch_id": keys.merchantID, "nonce_str": nextID("N")]) { $1 }
         answer["sign"] = try? signer.sign(answer)
-        if fault == .badSignature, let sign = answer["sign"] { answer["sign"] = (sign.first == "A" ? "B" : "A") + sign.dropFirst() }
+        if fault == .badSignature, let sign = answer["sign"] { answer["sign"] = SandboxFault.forged(sign) }
         return legacyXML(answer)
     }
 

@@ -81,8 +81,7 @@ public actor WeChatPaySimulator {
         case .serverError?:
             answer = sign(.error(500, "SYSTEM_ERROR", "系统错误"))
         case .badSignature?:
-            // Change the first base64 character (to one it is not), so the signature surely differs.
-            answer.headers = answer.headers.map { $0.0 == "Wechatpay-Signature" ? ($0.0, ($0.1.first == "A" ? "B" : "A") + $0.1.dropFirst()) : $0 }
+            answer.headers = answer.headers.map { $0.0 == "Wechatpay-Signature" ? ($0.0, SandboxFault.forged($0.1)) : $0 }
         case .slow?:
             try? await Task.sleep(for: .seconds(3))
         case .truncatedStatement?:

@@ -106,8 +106,20 @@ import Testing
             Issue.record("expected the abandoned barcode payment cancelled"); return
         }
 
+        // Faults: the gateway's 20000 after the order was placed, a forged answer, a cut-off archive.
+        try await injectFault("serverError", "/gateway.do/alipay.trade.precreate")
+        #expect(try await alipay.pay(order("E2E-ALI-5", .qrCode)).kind == .unknown)
+        #expect(try await settled(alipay, .outTradeNo("E2E-ALI-5")).kind == .success)  // placed after all, then paid
+        try await injectFault("badSignature", "/gateway.do/alipay.trade.query")
+        await #expect(throws: ChannelError(.signatureInvalid, reason: "")) { _ = try await alipay.query(.outTradeNo("E2E-ALI-5")) }
+        try await injectFault("truncatedStatement", "/alipay/bill")
+        await #expect(throws: ChannelError(.invalidResponse, reason: "")) {
+            _ = try AlipayBillParser.parse(archive: try await alipay.downloadStatement(try StatementRequest(date: String(BeijingTime.format(Date()).prefix(10)))).contents)
+        }
+
         let store = try await TestStores.location(.sqlite)
         let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store])
+        try await injectFault("duplicateCallback", "/gateway.do/alipay.trade.precreate")
         _ = try await alipay.pay(order("E2E-ALI-4", .qrCode, notify: gateway.url + "/notify/sandbox/alipay"))
         var events: [[String: Any]] = []
         for _ in 0..<100 where events.isEmpty {
