@@ -66,6 +66,15 @@ public actor MobilePayCentreSimulator {
         }
     }
 
+    /// Settles an uploaded order's insurance part on a wallet's behalf (WeChat Pay's mixed order pays
+    /// it when the patient pays); false unless the order awaits payment.
+    @discardableResult
+    public func settleByWallet(payOrderID: String) -> Bool {
+        guard orders[payOrderID]?.status == "1" else { return false }
+        orders[payOrderID]?.status = "6"
+        return true
+    }
+
     /// How many orders are paid (insurance part taken) and not refunded.
     public var paidOrders: Int { orders.values.filter { $0.status == "6" }.count }
 

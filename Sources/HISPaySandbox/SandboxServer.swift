@@ -19,6 +19,7 @@ public enum SandboxServer {
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
         let router = Router()
+        if let mobilePay { await simulator.settleInsurance { await mobilePay.settleByWallet(payOrderID: $0) } }
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/v3/**", method: method) { request, _ -> Response in
                 var headers = HTTPHeaders()

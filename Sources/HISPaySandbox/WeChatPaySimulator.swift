@@ -47,6 +47,10 @@ public actor WeChatPaySimulator {
     private var callbackFault: SandboxFault?
     var orders: [String: Order] = [:]
     var refunds: [String: RefundRecord] = [:]
+    /// Medical-insurance mixed orders by `out_trade_no` (see `WeChatPaySimulator+MedIns`).
+    var medInsOrders: [String: MedInsOrder] = [:]
+    /// Tells the mobile-payment centre a mixed order's insurance part was settled (its `payOrdId`).
+    var insuranceSettlement: (@Sendable (String) async -> Void)?
     private var sequence: Int
 
     /// `deliver` sends a callback (with its own retries); `seed` makes the ids reproducible.
@@ -56,6 +60,11 @@ public actor WeChatPaySimulator {
         self.passwordPolls = passwordPolls
         self.deliver = deliver
         sequence = seed * 1_000_000
+    }
+
+    /// Where mixed orders' insurance parts are settled: the sandbox's mobile-payment centre.
+    public func settleInsurance(with settle: @escaping @Sendable (String) async -> Void) {
+        insuranceSettlement = settle
     }
 
     /// Injects `fault` into the next `count` requests whose path starts with `pathPrefix`.
@@ -113,6 +122,8 @@ public actor WeChatPaySimulator {
         case ("GET", let path) where path.hasPrefix("/v3/refund/domestic/refunds/"):
             answer = refunds[String(path.dropFirst("/v3/refund/domestic/refunds/".count))].map { .json(200, refundJSON($0, statusKey: "status")) }
                 ?? .error(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
+        case (_, let path) where path.hasPrefix("/v3/med-ins/"):
+            answer = medIns(method: method, path: path, query: String(pathAndQuery.drop { $0 != "?" }.dropFirst()), json, serial: headers["Wechatpay-Serial"])
         case ("GET", "/v3/bill/tradebill"):
             answer = tradeBill(pathAndQuery)
         case ("GET", "/v3/billdownload/file"):
@@ -191,6 +202,7 @@ public actor WeChatPaySimulator {
         order.state = "SUCCESS"
         order.paidAt = Date()
         orders[outTradeNo] = order
+        medInsCashPaid(outTradeNo)
         guard let url = order.notifyURL else { return }
         if order.legacy {
             notifyLegacyPayment(url, order)

@@ -248,6 +248,42 @@ import Testing
         #expect(events.first?["channel"] as? String == "unionpay" && events.first?["amount"] as? Int == 1500)
     }
 
+    /// A mobile-payment checkout whose cash leg is a WeChat Pay medical-insurance mixed order: the
+    /// centre's order (6201) and the JSAPI prepayment go into `/v3/med-ins/orders`; when the patient
+    /// pays, WeChat Pay settles the insurance part with the centre. Then refunded, cash first.
+    @Test func aWeChatMixedOrderSettlesTheInsurancePartAndIsRefunded() async throws {
+        let merchant = try configuration.merchant(named: "sandbox")
+        let settings = try CurlTransport.Configuration(settings: configuration.transport)
+        let wechat = try #require(try channel(.wechatPay) as? WeChatPayV3Channel)
+        let store = try await TestStores.open(.sqlite)
+        let details = WeChatMedInsCashLeg.Details(
+            orderType: "DIAG_PAY", payer: JSAPIPayer(surface: .weChatMiniProgram, payerID: "oSandbox"),
+            patient: WeChatMedInsOrder.Patient(name: "测试患者", idNumber: "44010619900101001X"), cityID: "440100", institutionName: "HISPay 沙箱医院",
+            institutionCode: "H44010600001", callbackURL: sandbox.url + "/sandbox/notify-sink")
+        let checkout = MobilePayCheckout(
+            centre: try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings), cash: WeChatMedInsCashLeg(channel: wechat, details: details),
+            journal: StoreCheckoutJournal(store: store))
+        let bill = MobilePayBill(
+            billID: "E2E-MIX-1", payAuthNo: "AUTH0001", upload: .object(["psnNo": .string("P0001"), "medfeeSumamt": .string("123.40")]),
+            cashOrderNo: "E2E-MIX-1-CASH", subject: "门诊缴费")
+        var state = try await checkout.run(bill)
+        guard case .awaitingCash(.jsapiParameters(let parameters)?) = state else { Issue.record("expected the patient's JSAPI page, got \(state)"); return }
+        #expect(parameters["package"]?.hasPrefix("prepay_id=wx") == true)
+        for _ in 0..<50 where { if case .completed = state { false } else { true } }() {
+            try await Task.sleep(for: .milliseconds(100))
+            state = try await checkout.run(bill)
+        }
+        guard case .completed(let settlementID, let cash) = state else { Issue.record("expected completed, got \(state)"); return }
+        #expect(cash == Amount(fen: 2468) && settlementID.hasPrefix("ORD"))
+        let mixed = try await wechat.queryMedInsOrder(outTradeNo: "E2E-MIX-1-CASH")
+        #expect(mixed.value?.mixPayStatus == "MIX_PAY_SUCCESS" && mixed.value?.split?.total == Amount(fen: 12_340))
+        let centre = try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings)
+        #expect(try await centre.queryOrder(.object(["payOrdId": .string(settlementID)])).objectValue["ordStas"]?.text == "6")  // settled by WeChat Pay
+        #expect(try await checkout.refund(bill) == .refunded(cash: Amount(fen: 2468)))
+        #expect(try await wechat.queryMedInsOrder(outTradeNo: "E2E-MIX-1-CASH").value?.mixPayStatus == "MIX_PAY_REFUND")
+        try await store.close()
+    }
+
     /// `hispay settle` against the sandbox's NHSA interface (or its mobile-payment centre) and WeChat
     /// Pay: insurance settled (2206 → 2207, or 6201 → 6202), the cash part a barcode payment waiting
     /// for the password; rerun from the store until it is paid.
