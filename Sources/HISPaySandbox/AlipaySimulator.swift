@@ -11,7 +11,8 @@ import HISPayCrypto
 /// QR (`precreate`) and JSAPI (`create`) orders are paid `payDelay` after they are placed; a barcode
 /// payment (`alipay.trade.pay`) answers `10003` and is paid after `passwordPolls` queries (never for an
 /// auth code ending in `0000`); close, cancel, refund (idempotent by `out_request_no`) and refund query
-/// behave like the gateway's.
+/// behave like the gateway's; a fund authorisation (`alipay.fund.auth.order.freeze`) freezes at once,
+/// `alipay.trade.pay` with its `auth_no` takes from it and `unfreeze` releases the rest.
 public actor AlipaySimulator {
     struct Trade {
         var outTradeNo: String
@@ -31,6 +32,12 @@ public actor AlipaySimulator {
     private let deliver: @Sendable (HTTPRequest) async -> Void
     private var trades: [String: Trade] = [:]
     private var refunds: [String: (outTradeNo: String, amount: Amount, at: Date)] = [:]
+    /// Medical orders' NHSA `pay_order_id` by `out_trade_no`, settled when the cash part is paid.
+    private var medicalOrders: [String: String] = [:]
+    /// Tells the mobile-payment centre a medical order's insurance part was settled (its `payOrdId`).
+    private var insuranceSettlement: (@Sendable (String) async -> Void)?
+    /// Fund authorisations by `auth_no`: what is still frozen.
+    private var authorizations: [String: (outOrderNo: String, frozen: Amount)] = [:]
     private var sequence: Int
     private var faults = SandboxFaultPlan()
     /// The callback fault of the request being handled.
@@ -79,7 +86,13 @@ public actor AlipaySimulator {
         case "alipay.trade.precreate", "alipay.trade.create":
             return place(method, biz, notifyURL: form["notify_url"])
         case "alipay.trade.pay":
-            return barcode(biz)
+            return biz["auth_no"] != nil ? capture(biz) : barcode(biz)
+        case "alipay.commerce.medical.payment.createandpay":
+            return medical(biz, notifyURL: form["notify_url"])
+        case "alipay.fund.auth.order.freeze":
+            return freeze(biz)
+        case "alipay.fund.auth.order.unfreeze":
+            return unfreeze(biz)
         case "alipay.trade.query":
             return query(biz)
         case "alipay.trade.close", "alipay.trade.cancel":
@@ -108,11 +121,7 @@ public actor AlipaySimulator {
         var trade = trades[outTradeNo] ?? Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: amount, status: "WAIT_BUYER_PAY", notifyURL: notifyURL)
         trade.callbackFault = callbackFault ?? trade.callbackFault
         trades[outTradeNo] = trade
-        let delay = payDelay
-        Task { [weak self] in
-            try? await Task.sleep(for: delay)
-            await self?.pay(outTradeNo)
-        }
+        payLater(outTradeNo)
         if method == "alipay.trade.precreate" {
             return ["code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "qr_code": "https://qr.alipay.com/bax0\(trade.tradeNo.suffix(10))"]
         }
@@ -126,6 +135,92 @@ public actor AlipaySimulator {
         let trade = Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: amount, status: "WAIT_BUYER_PAY", authCode: authCode)
         trades[outTradeNo] = trade
         return ["code": "10003", "msg": "等待用户付款", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo]
+    }
+
+    /// The simulated patient pays `outTradeNo` after `payDelay`.
+    private func payLater(_ outTradeNo: String) {
+        let delay = payDelay
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            await self?.pay(outTradeNo)
+        }
+    }
+
+    // MARK: Medical insurance (alipay.commerce.medical.payment.createandpay)
+
+    /// Where medical orders' insurance parts are settled: the sandbox's mobile-payment centre.
+    public func settleInsurance(with settle: @escaping @Sendable (String) async -> Void) {
+        insuranceSettlement = settle
+    }
+
+    /// An NHSA online order with its cash part: the split must add up; the cash part is a trade the
+    /// patient pays on the returned page after `payDelay`, which also settles the insurance part.
+    private func medical(_ biz: [String: Any], notifyURL: String?) -> [String: Any] {
+        func yuan(_ key: String) -> Amount? { (biz[key] as? String).flatMap { try? Amount(yuan: $0) } }
+        guard let outTradeNo = biz["out_trade_no"] as? String, let payOrderID = biz["pay_order_id"] as? String, biz["pay_auth_no"] is String,
+            let total = yuan("total_amount"), let fund = yuan("gov_amount"), let account = yuan("account_amount"), let other = yuan("other_amount"),
+            let cash = yuan("real_amount")
+        else { return ["code": "40004", "msg": "Business Failed", "sub_code": "INVALID_PARAMETER", "sub_msg": "参数无效"] }
+        guard fund.fen + account.fen + other.fen + cash.fen == total.fen else {
+            return ["code": "10000", "msg": "Success", "result_code": "AMOUNT_NOT_MATCH", "error_message": "金额明细之和与总金额不符"]
+        }
+        let trade = trades[outTradeNo] ?? Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: cash, status: "WAIT_BUYER_PAY", notifyURL: notifyURL)
+        if trades[outTradeNo] == nil {
+            trades[outTradeNo] = trade
+            medicalOrders[outTradeNo] = payOrderID
+            payLater(outTradeNo)
+        }
+        return [
+            "code": "10000", "msg": "Success",
+            "data": ["pay_url": "https://render.alipay.com/p/yuyan/medical/pay?order=\(trade.tradeNo)", "out_trade_no": outTradeNo, "chnl_ord_sn": trade.tradeNo, "status": "WAIT_PAY"],
+        ]
+    }
+
+    // MARK: Fund authorisation (pre-authorisation)
+
+    /// `alipay.fund.auth.order.freeze` on the payer's code: frozen at once.
+    private func freeze(_ biz: [String: Any]) -> [String: Any] {
+        guard let outOrderNo = biz["out_order_no"] as? String, biz["auth_code"] is String,
+            let amount = (biz["amount"] as? String).flatMap({ try? Amount(yuan: $0) }), amount.fen > 0
+        else { return ["code": "40004", "msg": "Business Failed", "sub_code": "ALIPAY.INVALID_PARAMETER", "sub_msg": "参数无效"] }
+        if let existing = authorizations.first(where: { $0.value.outOrderNo == outOrderNo }) {
+            return ["code": "10000", "msg": "Success", "auth_no": existing.key, "out_order_no": outOrderNo, "amount": amount.yuanString, "status": "SUCCESS"]
+        }
+        let authNo = nextID("2026AUTH")
+        authorizations[authNo] = (outOrderNo, amount)
+        return [
+            "code": "10000", "msg": "Success", "auth_no": authNo, "out_order_no": outOrderNo, "operation_id": nextID("2026OP"), "amount": amount.yuanString,
+            "status": "SUCCESS", "gmt_trans": BeijingTime.format(Date()),
+        ]
+    }
+
+    /// `alipay.trade.pay` with `auth_no`: paid at once from the frozen funds.
+    private func capture(_ biz: [String: Any]) -> [String: Any] {
+        guard let authNo = biz["auth_no"] as? String, let authorization = authorizations[authNo], let outTradeNo = biz["out_trade_no"] as? String,
+            let amount = (biz["total_amount"] as? String).flatMap({ try? Amount(yuan: $0) }), amount.fen > 0
+        else { return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.INVALID_PARAMETER", "sub_msg": "授权单不存在或参数无效"] }
+        if let existing = trades[outTradeNo] {
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_HAS_SUCCESS", "sub_msg": "交易已被支付", "trade_no": existing.tradeNo]
+        }
+        guard amount <= authorization.frozen else {
+            return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TOTAL_FEE_EXCEED", "sub_msg": "订单金额超过冻结金额"]
+        }
+        authorizations[authNo]?.frozen = Amount(fen: authorization.frozen.fen - amount.fen)
+        let trade = Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: amount, status: "TRADE_SUCCESS", paidAt: Date())
+        trades[outTradeNo] = trade
+        return [
+            "code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": amount.yuanString,
+            "receipt_amount": amount.yuanString, "gmt_payment": BeijingTime.format(trade.paidAt ?? Date()),
+        ]
+    }
+
+    /// `alipay.fund.auth.order.unfreeze`: releases part or all of what is still frozen.
+    private func unfreeze(_ biz: [String: Any]) -> [String: Any] {
+        guard let authNo = biz["auth_no"] as? String, let authorization = authorizations[authNo],
+            let amount = (biz["amount"] as? String).flatMap({ try? Amount(yuan: $0) }), amount.fen > 0, amount <= authorization.frozen
+        else { return ["code": "40004", "msg": "Business Failed", "sub_code": "ALIPAY.UNFREEZE_AMOUNT_EXCEED", "sub_msg": "解冻金额超过剩余冻结金额"] }
+        authorizations[authNo]?.frozen = Amount(fen: authorization.frozen.fen - amount.fen)
+        return ["code": "10000", "msg": "Success", "auth_no": authNo, "out_order_no": authorization.outOrderNo, "amount": amount.yuanString, "status": "SUCCESS"]
     }
 
     private func query(_ biz: [String: Any]) -> [String: Any] {
@@ -259,6 +354,7 @@ public actor AlipaySimulator {
         trade.status = "TRADE_SUCCESS"
         trade.paidAt = Date()
         trades[outTradeNo] = trade
+        if let payOrderID = medicalOrders[outTradeNo], let settle = insuranceSettlement { Task { await settle(payOrderID) } }
         if let url = trade.notifyURL {
             notify(url, [
                 "trade_status": "TRADE_SUCCESS", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": trade.amount.yuanString,

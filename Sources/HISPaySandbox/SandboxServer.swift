@@ -19,7 +19,10 @@ public enum SandboxServer {
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
         let router = Router()
-        if let mobilePay { await simulator.settleInsurance { await mobilePay.settleByWallet(payOrderID: $0) } }
+        if let mobilePay {
+            await simulator.settleInsurance { await mobilePay.settleByWallet(payOrderID: $0) }
+            await alipay?.settleInsurance { await mobilePay.settleByWallet(payOrderID: $0) }
+        }
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/v3/**", method: method) { request, _ -> Response in
                 var headers = HTTPHeaders()

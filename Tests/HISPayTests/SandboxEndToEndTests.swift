@@ -106,6 +106,18 @@ import Testing
             Issue.record("expected the abandoned barcode payment cancelled"); return
         }
 
+        // An inpatient deposit by fund authorisation: frozen on the payer's code, part taken at discharge, the rest released.
+        let frozen = try await alipay.freeze(FreezeRequest(outOrderNo: "E2E-ALI-AUTH", outRequestNo: "E2E-ALI-AUTH-1", amount: Amount(fen: 500_000), title: "住院押金", authCode: "286812345678901234"))
+        let authNo = try #require(frozen.value?.authorizationID)
+        #expect(frozen.kind == .success)
+        let over = try await alipay.capture(CaptureRequest(authorizationID: authNo, outTradeNo: "E2E-ALI-CAP-0", amount: Amount(fen: 500_001), subject: "住院结算"))
+        #expect(over.kind == .failure)
+        let taken = try await alipay.capture(CaptureRequest(authorizationID: authNo, outTradeNo: "E2E-ALI-CAP-1", amount: Amount(fen: 321_000), subject: "住院结算"))
+        #expect(taken.kind == .success && taken.value?.amount == Amount(fen: 321_000))
+        let released = try await alipay.release(ReleaseRequest(authorizationID: authNo, outRequestNo: "E2E-ALI-AUTH-2", amount: Amount(fen: 179_000), remark: "出院解冻"))
+        #expect(released.kind == .success && released.value?.released == Amount(fen: 179_000))
+        #expect(try await alipay.release(ReleaseRequest(authorizationID: authNo, outRequestNo: "E2E-ALI-AUTH-3", amount: Amount(fen: 1), remark: "再解冻")).kind == .failure)
+
         // Faults: the gateway's 20000 after the order was placed, a forged answer, a cut-off archive.
         try await injectFault("serverError", "/gateway.do/alipay.trade.precreate")
         #expect(try await alipay.pay(order("E2E-ALI-5", .qrCode)).kind == .unknown)
@@ -248,40 +260,61 @@ import Testing
         #expect(events.first?["channel"] as? String == "unionpay" && events.first?["amount"] as? Int == 1500)
     }
 
-    /// A mobile-payment checkout whose cash leg is a WeChat Pay medical-insurance mixed order: the
-    /// centre's order (6201) and the JSAPI prepayment go into `/v3/med-ins/orders`; when the patient
-    /// pays, WeChat Pay settles the insurance part with the centre. Then refunded, cash first.
-    @Test func aWeChatMixedOrderSettlesTheInsurancePartAndIsRefunded() async throws {
+    /// A mobile-payment checkout of ¥123.40 (cash ¥24.68) whose cash leg is a wallet's medical order:
+    /// run until the patient (the sandbox) paid, then refunded. Checks the wallet settled the
+    /// insurance part with the centre; returns the checkout's states.
+    func walletCheckout(_ cash: any MobilePayCashLeg, billID: String) async throws -> (first: CheckoutState, paid: CheckoutState, refunded: CheckoutState) {
         let merchant = try configuration.merchant(named: "sandbox")
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
-        let wechat = try #require(try channel(.wechatPay) as? WeChatPayV3Channel)
         let store = try await TestStores.open(.sqlite)
-        let details = WeChatMedInsCashLeg.Details(
-            orderType: "DIAG_PAY", payer: JSAPIPayer(surface: .weChatMiniProgram, payerID: "oSandbox"),
-            patient: WeChatMedInsOrder.Patient(name: "测试患者", idNumber: "44010619900101001X"), cityID: "440100", institutionName: "HISPay 沙箱医院",
-            institutionCode: "H44010600001", callbackURL: sandbox.url + "/sandbox/notify-sink")
-        let checkout = MobilePayCheckout(
-            centre: try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings), cash: WeChatMedInsCashLeg(channel: wechat, details: details),
-            journal: StoreCheckoutJournal(store: store))
+        let centre = try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings)
+        let checkout = MobilePayCheckout(centre: centre, cash: cash, journal: StoreCheckoutJournal(store: store))
         let bill = MobilePayBill(
-            billID: "E2E-MIX-1", payAuthNo: "AUTH0001", upload: .object(["psnNo": .string("P0001"), "medfeeSumamt": .string("123.40")]),
-            cashOrderNo: "E2E-MIX-1-CASH", subject: "门诊缴费")
-        var state = try await checkout.run(bill)
-        guard case .awaitingCash(.jsapiParameters(let parameters)?) = state else { Issue.record("expected the patient's JSAPI page, got \(state)"); return }
-        #expect(parameters["package"]?.hasPrefix("prepay_id=wx") == true)
+            billID: billID, payAuthNo: "AUTH0001", upload: .object(["psnNo": .string("P0001"), "medfeeSumamt": .string("123.40")]),
+            cashOrderNo: billID + "-CASH", subject: "门诊缴费")
+        let first = try await checkout.run(bill)
+        var state = first
         for _ in 0..<50 where { if case .completed = state { false } else { true } }() {
             try await Task.sleep(for: .milliseconds(100))
             state = try await checkout.run(bill)
         }
-        guard case .completed(let settlementID, let cash) = state else { Issue.record("expected completed, got \(state)"); return }
-        #expect(cash == Amount(fen: 2468) && settlementID.hasPrefix("ORD"))
-        let mixed = try await wechat.queryMedInsOrder(outTradeNo: "E2E-MIX-1-CASH")
-        #expect(mixed.value?.mixPayStatus == "MIX_PAY_SUCCESS" && mixed.value?.split?.total == Amount(fen: 12_340))
-        let centre = try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings)
-        #expect(try await centre.queryOrder(.object(["payOrdId": .string(settlementID)])).objectValue["ordStas"]?.text == "6")  // settled by WeChat Pay
-        #expect(try await checkout.refund(bill) == .refunded(cash: Amount(fen: 2468)))
-        #expect(try await wechat.queryMedInsOrder(outTradeNo: "E2E-MIX-1-CASH").value?.mixPayStatus == "MIX_PAY_REFUND")
+        if case .completed(let settlementID, let amount) = state {
+            #expect(amount == Amount(fen: 2468) && settlementID.hasPrefix("ORD"))
+            #expect(try await centre.queryOrder(.object(["payOrdId": .string(settlementID)])).objectValue["ordStas"]?.text == "6")  // settled by the wallet
+        }
+        let refunded = try await checkout.refund(bill)
         try await store.close()
+        return (first, state, refunded)
+    }
+
+    /// WeChat Pay's medical-insurance mixed order: the centre's order (6201) and the JSAPI prepayment
+    /// go into `/v3/med-ins/orders`; when the patient pays, WeChat Pay settles the insurance part.
+    @Test func aWeChatMixedOrderSettlesTheInsurancePartAndIsRefunded() async throws {
+        let wechat = try #require(try channel(.wechatPay) as? WeChatPayV3Channel)
+        let details = WeChatMedInsCashLeg.Details(
+            orderType: "DIAG_PAY", payer: JSAPIPayer(surface: .weChatMiniProgram, payerID: "oSandbox"),
+            patient: WeChatMedInsOrder.Patient(name: "测试患者", idNumber: "44010619900101001X"), cityID: "440100", institutionName: "HISPay 沙箱医院",
+            institutionCode: "H44010600001", callbackURL: sandbox.url + "/sandbox/notify-sink")
+        let states = try await walletCheckout(WeChatMedInsCashLeg(channel: wechat, details: details), billID: "E2E-MIX-1")
+        guard case .awaitingCash(.jsapiParameters(let parameters)?) = states.first else { Issue.record("expected the patient's JSAPI page, got \(states.first)"); return }
+        #expect(parameters["package"]?.hasPrefix("prepay_id=wx") == true)
+        guard case .completed = states.paid else { Issue.record("expected completed, got \(states.paid)"); return }
+        #expect(states.refunded == .refunded(cash: Amount(fen: 2468)))
+        let mixed = try await wechat.queryMedInsOrder(outTradeNo: "E2E-MIX-1-CASH")
+        #expect(mixed.value?.mixPayStatus == "MIX_PAY_REFUND" && mixed.value?.split?.total == Amount(fen: 12_340))
+    }
+
+    /// Alipay's medical payment (`alipay.commerce.medical.payment.createandpay`): the patient pays on
+    /// the returned page; Alipay settles the insurance part with the centre.
+    @Test func anAlipayMedicalOrderSettlesTheInsurancePartAndIsRefunded() async throws {
+        let alipay = try #require(try channel(.alipay) as? AlipayChannel)
+        let details = AlipayMedicalCashLeg.Details(buyer: .userID("2088102000000001"), institutionCode: "H44010600001", institutionName: "HISPay 沙箱医院", cityCode: "440100")
+        let states = try await walletCheckout(AlipayMedicalCashLeg(channel: alipay, details: details), billID: "E2E-ALIMED-1")
+        guard case .awaitingCash(.redirect(let url)?) = states.first else { Issue.record("expected the patient's payment page, got \(states.first)"); return }
+        #expect(url.hasPrefix("https://"))
+        guard case .completed = states.paid else { Issue.record("expected completed, got \(states.paid)"); return }
+        #expect(states.refunded == .refunded(cash: Amount(fen: 2468)))
+        #expect(try await alipay.query(.outTradeNo("E2E-ALIMED-1-CASH")).value?.amount == Amount(fen: 2468))
     }
 
     /// `hispay settle` against the sandbox's NHSA interface (or its mobile-payment centre) and WeChat
