@@ -92,7 +92,7 @@ public struct SandboxKeys: Sendable {
         let unionpay: [String: Any] = [
             "merId": unionPay.merchantID, "signCertificate": "sandbox_unionpay_sign.pfx", "signCertificatePassword": unionPay.pfxPassword,
             "rootCertificate": "sandbox_unionpay_root.pem", "middleCertificate": "sandbox_unionpay_middle.pem",
-            "gateway": baseURL + "/unionpay", "fileGateway": baseURL + "/unionpay/file",
+            "gateway": baseURL + "/unionpay", "fileGateway": baseURL + "/unionpay/file", "frontURL": baseURL + "/sandbox/front-return",
             "backURL": notifyURL.map { $0.replacingOccurrences(of: "/wechatpay", with: "/unionpay") } ?? baseURL + "/sandbox/notify-sink",
         ]
         let config: [String: Any] = [

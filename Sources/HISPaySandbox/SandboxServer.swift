@@ -82,6 +82,8 @@ public enum SandboxServer {
         }
         // The default notify URL of a written profile: accepts callbacks nobody else wants.
         router.post("/sandbox/notify-sink") { _, _ -> Response in Response(status: .noContent) }
+        // The UnionPay profile's front (browser return) URL.
+        router.on("/sandbox/front-return", method: .get) { _, _ -> Response in Response(status: .ok) }
         // Startup failures are thrown; what Hummingbird logs while shutting down is noise here.
         var logger = Logger(label: "hispay.sandbox")
         logger.logLevel = .critical

@@ -13,7 +13,8 @@ import UnionPay
 /// for `passwordPolls` queries (never for a code ending in `0000`) — queries report `origRespCode`
 /// `05` until then; refunds (04, partial, repeated up to the original), consume undo (31, same day,
 /// full amount), QR pre-authorisation (02/04), its completion (03) and undo (32) take effect at once.
-/// Each success is notified to the `backUrl` with retries. The file transfer (76/01) returns the
+/// Each success is notified to the `backUrl` with retries. The front consume (01/01) form the
+/// browser posts to `frontTransReq.do` gets a cashier page and is paid like a QR order. The file transfer (76/01) returns the
 /// day's ZM file, zipped, deflated and base64-encoded as the published format.
 public actor UnionPaySimulator {
     struct Transaction {
@@ -59,8 +60,10 @@ public actor UnionPaySimulator {
         faults.add(fault, pathPrefix: pathPrefix, count: count)
     }
 
-    /// Answers one request to `path` (`…/backTransReq.do`, `…/queryTrans.do`, or the file host).
+    /// Answers one request to `path` (`…/backTransReq.do`, `…/queryTrans.do`, the file host, or the
+    /// browser's `…/frontTransReq.do`).
     public func handle(path: String, body: Data) async -> SandboxResponse {
+        if path.hasSuffix("/frontTransReq.do") { return front(body) }
         let fault = faults.take(path)
         var reply: [String: String]
         if let fields = try? UnionPayMessage.parseForm(body) {
@@ -95,6 +98,22 @@ public actor UnionPaySimulator {
         }
         echo.merge(result) { $1 }
         return echo
+    }
+
+    /// The front consume (01/01) the patient's browser posts with the auto-submitting form: the
+    /// cashier page, paid `payDelay` later like a QR order (the back notification says so).
+    private func front(_ body: Data) -> SandboxResponse {
+        func page(_ status: Int, _ text: String) -> SandboxResponse {
+            SandboxResponse(status: status, headers: [("Content-Type", "text/html;charset=utf-8")], body: Data("<!DOCTYPE html><html><body><p>\(text)</p></body></html>".utf8))
+        }
+        guard let fields = try? UnionPayMessage.parseForm(body), fields["txnType"] == "01", fields["txnSubType"] == "01" else {
+            return page(400, "报文格式错误 (a front consume is txnType 01, txnSubType 01)")
+        }
+        if let refusal = checkSignature(fields) { return page(400, "\(refusal["respCode"] ?? "") \(refusal["respMsg"] ?? "")") }
+        let placed = place(fields.merging(["txnSubType": "07"]) { $1 }, callbackFault: nil)
+        guard placed["respCode"] == "00", let orderID = fields["orderId"] else { return page(400, "\(placed["respCode"] ?? "") \(placed["respMsg"] ?? "")") }
+        transactions[orderID]?.txnSubType = "01"
+        return page(200, "银联收银台 (HISPay sandbox): order \(orderID), ¥\(Amount(fen: transactions[orderID]?.amount ?? 0).yuanString) — paying…")
     }
 
     /// `merId`, signMethod `01`, the merchant certificate's `certId` and a signature over every field.

@@ -216,6 +216,16 @@ import Testing
         let tooMuch = RefundRequest(order: .outTradeNo("E2EUPQR0001"), outRefundNo: "E2EUPQR0001R2", refundAmount: Amount(fen: 1001), totalAmount: Amount(fen: 1230), reason: "超额")
         #expect(try await unionPay.refund(tooMuch).kind == .failure)
 
+        // A front consume: the browser posts the signed auto-submitting form to the gateway's cashier page.
+        let front = try await unionPay.pay(order("E2EUPH50001", .h5(clientIP: "127.0.0.1")))
+        guard case .pending(let h5?, _) = front, case .htmlForm(let html)? = h5.payerAction else { Issue.record("expected a form, got \(front)"); return }
+        let action = try #require(html.firstMatch(of: /action="([^"]+)"/)?.1)
+        let inputs = html.matches(of: /name="([^"]+)" value="([^"]*)"/).map { (String($0.1), String($0.2).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")) }
+        let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(
+            HTTPRequest(method: "POST", url: String(action), headers: ["Content-Type": "application/x-www-form-urlencoded"], body: UnionPayMessage.formBody(Dictionary(uniqueKeysWithValues: inputs))))
+        #expect(page.status == 200)
+        #expect(try await settled(unionPay, .outTradeNo("E2EUPH50001")).kind == .success)
+
         // The payer's code at the counter: accepted, then paid once the password is in; undone the same day.
         #expect(try await unionPay.pay(order("E2EUPBAR0001", .barcode(authCode: "6223456789012345678"))).kind == .pending)
         #expect(try await settled(unionPay, .outTradeNo("E2EUPBAR0001")).kind == .success)
@@ -241,10 +251,10 @@ import Testing
         let file = try await unionPay.downloadStatement(today)
         var records: [StatementRecord] = []
         let summary = try UnionPayZMParser.parse(file.contents) { records.append($0) }
-        #expect(Set(records.filter { $0.kind == .payment }.map(\.outTradeNo)) == ["E2EUPQR0001", "E2EUPBAR0001", "E2EUPCAP0001", "E2EUPQR0002"])
+        #expect(Set(records.filter { $0.kind == .payment }.map(\.outTradeNo)) == ["E2EUPQR0001", "E2EUPH50001", "E2EUPBAR0001", "E2EUPCAP0001", "E2EUPQR0002"])
         #expect(records.contains { $0.kind == .refund && $0.outRefundNo == "E2EUPQR0001R1" && $0.outTradeNo == "E2EUPQR0001" && $0.amount == Amount(fen: 230) })
         #expect(records.contains { $0.kind == .refund && $0.outTradeNo == "E2EUPBAR0001" && $0.amount == Amount(fen: 1230) })  // the undo
-        #expect(summary.paymentAmount == Amount(fen: 1230 * 3 + 321_000) && summary.refundAmount == Amount(fen: 1230 + 230))
+        #expect(summary.paymentAmount == Amount(fen: 1230 * 4 + 321_000) && summary.refundAmount == Amount(fen: 1230 + 230))
 
         // Back notifications through `hispay serve`, verified with the written chain.
         let store = try await TestStores.location(.sqlite)
