@@ -70,6 +70,7 @@ public enum SandboxServer {
                 return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "want {pathPrefix, fault: \(SandboxFault.allCases.map(\.rawValue)), count}")))
             }
             let count = json["count"] as? Int ?? 1
+            guard count > 0 else { return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "count must be at least 1"))) }
             switch prefix {
             case _ where prefix.hasPrefix("/unionpay"): await unionPay?.inject(fault, pathPrefix: prefix, count: count)
             case _ where prefix.hasPrefix("/gateway.do") || prefix.hasPrefix("/alipay"): await alipay?.inject(fault, pathPrefix: prefix, count: count)
