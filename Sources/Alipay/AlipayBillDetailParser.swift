@@ -15,7 +15,7 @@ struct AlipayBillDetailParser {
 
     mutating func feed(_ line: String) throws(ChannelError) -> StatementRecord? {
         lineNumber += 1
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = line.trimmingSpaces
         if text.isEmpty { return nil }
         if text.hasPrefix("#") {
             if text.contains("业务明细列表结束") { listEnded = true }
@@ -23,7 +23,7 @@ struct AlipayBillDetailParser {
             if text.hasPrefix("#退款合计") { footerRefunds = try Self.footer(text, line: lineNumber) }
             return nil
         }
-        let fields = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let fields = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
         if columns.isEmpty {
             columns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             columnCount = fields.count
@@ -82,9 +82,9 @@ struct AlipayBillDetailParser {
 
     /// Checks the summary file's 合计 row (order counts and 商家实收 net) against the detail totals.
     static func checkSummaryFile(_ lines: [String], against totals: AlipayBillParser.Summary) throws(ChannelError) {
-        let rows = lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        guard let header = rows.first?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }),
-            let total = rows.first(where: { $0.hasPrefix("合计") })?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) })
+        let rows = lines.map { $0.trimmingSpaces }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard let header = rows.first?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingSpaces }),
+            let total = rows.first(where: { $0.hasPrefix("合计") })?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingSpaces })
         else { throw AlipayBillParser.fail("summary file has no header or 合计 row") }
         func value(_ name: String) -> String? { header.firstIndex(of: name).flatMap { $0 < total.count ? total[$0] : nil } }
         if let count = value("交易订单总笔数"), count != "\(totals.paymentCount)" {

@@ -35,7 +35,7 @@ public struct LedgerCSV: LedgerSource {
             }
             let fields = Self.split(text)
             guard let header = columns else {
-                let names = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                let names = fields.map { $0.trimmingSpaces.lowercased() }
                 if let missing = Self.required.first(where: { !names.contains($0) }) {
                     throw ReconciliationError(.malformedLedger, "\(url.lastPathComponent) header lacks the column \(missing)")
                 }
@@ -50,7 +50,7 @@ public struct LedgerCSV: LedgerSource {
     static func record(_ fields: [String], _ columns: [String: Int], line: Int, file: String) throws -> LedgerRecord {
         func value(_ name: String) -> String? {
             guard let index = columns[name], index < fields.count else { return nil }
-            let text = fields[index].trimmingCharacters(in: .whitespaces)
+            let text = fields[index].trimmingSpaces
             return text.isEmpty ? nil : text
         }
         func required(_ name: String) throws -> String {
@@ -77,6 +77,10 @@ public struct LedgerCSV: LedgerSource {
 
     /// Splits one CSV line: commas separate, double quotes enclose (`""` is a quote inside).
     static func split(_ line: String) -> [String] {
+        // Most lines quote nothing: split them without walking characters one by one.
+        if !line.utf8.contains(UInt8(ascii: "\"")) {
+            return line.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { String(Substring($0)) }
+        }
         var fields: [String] = []
         var current = ""
         var quoted = false

@@ -92,7 +92,7 @@ public enum UnionPayZMParser {
             offset += width + 1
         }
         func text(_ seq: Int) -> String {
-            ((try? GB18030.decode(fields[seq - 1])) ?? String(decoding: fields[seq - 1], as: UTF8.self)).trimmingCharacters(in: .whitespaces)
+            ((try? GB18030.decode(fields[seq - 1])) ?? String(decoding: fields[seq - 1], as: UTF8.self)).trimmingSpaces
         }
         func unsigned(_ seq: Int, _ name: String) throws(ChannelError) -> Amount {
             let value = text(seq)

@@ -31,7 +31,13 @@ public struct LineReader: Sequence {
 
         public mutating func next() -> Data? {
             while true {
-                if let newline = pending.firstIndex(of: 0x0A) {
+                // memchr: Data's own element-by-element search was a sixth of statement parsing time.
+                let offset = pending.withUnsafeBytes { raw -> Int? in
+                    guard let base = raw.baseAddress, let hit = memchr(base, 0x0A, raw.count) else { return nil }
+                    return base.distance(to: UnsafeRawPointer(hit))
+                }
+                if let offset {
+                    let newline = pending.startIndex + offset
                     var line = pending[pending.startIndex..<newline]
                     if line.last == 0x0D { line = line.dropLast() }
                     pending = pending[(newline + 1)...]

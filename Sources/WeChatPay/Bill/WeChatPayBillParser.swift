@@ -64,9 +64,12 @@ public struct WeChatPayBillParser {
         lineNumber += 1
         var text = String(decoding: line, as: UTF8.self)
         if lineNumber == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if text.trimmingCharacters(in: .whitespaces).isEmpty { return nil }
-        let fields = text.split(separator: ",", omittingEmptySubsequences: false).map { field -> String in
-            field.hasPrefix("`") ? String(field.dropFirst()) : String(field)
+        if text.isBlank { return nil }
+        // Substrings: a row has ~27 fields and a record needs 9 of them as text.
+        // Split on the comma's byte: walking Characters (grapheme breaking) was a third of the time.
+        let fields = text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { bytes -> Substring in
+            let field = Substring(bytes)
+            return field.first == "`" ? field.dropFirst() : field
         }
         if stated != nil { throw fail("content after the summary row") }
         if let summaryColumns {
@@ -74,11 +77,11 @@ public struct WeChatPayBillParser {
             return nil
         }
         if columns.isEmpty {
-            try readHeader(fields)
+            try readHeader(fields.map(String.init))
             return nil
         }
         if fields.first == "总交易单数" {
-            summaryColumns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            summaryColumns = Dictionary(fields.enumerated().map { (String($1), $0) }, uniquingKeysWith: { first, _ in first })
             return nil
         }
         return try record(fields)
@@ -113,11 +116,11 @@ public struct WeChatPayBillParser {
         guard missing.isEmpty else { throw fail("header lacks the columns \(missing.joined(separator: ", "))") }
     }
 
-    private mutating func record(_ fields: [String]) throws(ChannelError) -> StatementRecord {
+    private mutating func record(_ fields: [Substring]) throws(ChannelError) -> StatementRecord {
         guard fields.count == columnCount else {
             throw fail("has \(fields.count) fields, the header has \(columnCount) (truncated or corrupt row)")
         }
-        func field(_ name: String) -> String { columns[name].map { fields[$0] } ?? "" }
+        func field(_ name: String) -> String { columns[name].map { String(fields[$0]) } ?? "" }
         func amount(_ name: String, negative: Bool = false) throws(ChannelError) -> Amount {
             let text = field(name)
             if text.isEmpty { return .zero }
@@ -144,10 +147,10 @@ public struct WeChatPayBillParser {
             time: time, status: isRefund ? (field("退款状态").isEmpty ? state : field("退款状态")) : state)
     }
 
-    private func summary(_ fields: [String], _ names: [String: Int]) throws(ChannelError) -> Summary {
+    private func summary(_ fields: [Substring], _ names: [String: Int]) throws(ChannelError) -> Summary {
         func value(_ name: String) throws(ChannelError) -> String {
             guard let index = names[name], index < fields.count else { throw fail("summary lacks \(name)") }
-            return fields[index]
+            return String(fields[index])
         }
         func amount(_ name: String, negative: Bool = false) throws(ChannelError) -> Amount {
             let text = try value(name)
