@@ -54,13 +54,6 @@ public struct Reconciler: Sendable {
 
     /// The matching state of one run.
     private struct State {
-        /// A HIS row by match key: open until a statement row matches it, then only a marker (so a
-        /// second statement row with that key is a duplicate, and the row's memory is released).
-        enum Slot {
-            case open(LedgerRecord, carried: Bool)
-            case matched
-        }
-
         /// What rows are matched on: a payment's order number or a refund's refund number, per
         /// channel — or, for a statement refund without a refund number, its order number and amount.
         /// A struct rather than a joined string: order numbers up to 15 bytes then need no heap
@@ -73,7 +66,13 @@ public struct Reconciler: Sendable {
             var amount: Int64 = 0
         }
 
-        var pool: [Key: Slot] = [:]
+        /// HIS rows in booking order. The pool maps a row's key to its index here while it is open,
+        /// then to `matched` (so a second statement row with that key is a duplicate). Rows live in
+        /// one compact array and the table holds small integers: a table of whole rows needed over
+        /// 500 MB for a million, mostly while it grew.
+        var booked: [(row: LedgerRecord, carried: Bool)] = []
+        var pool: [Key: Int] = [:]
+        static let matched = -1
         /// HIS refunds by channel, order number and amount, for statements without refund numbers.
         var refundsByOrder: [Key: [Key]] = [:]
         /// Keys of statement rows the HIS does not have (to tell their duplicates).
@@ -114,7 +113,8 @@ public struct Reconciler: Sendable {
                     note: "the HIS booked this \(row.kind) twice", action: "remove the duplicate HIS booking"))
                 return
             }
-            pool[key] = .open(row, carried: carried)
+            pool[key] = booked.count
+            booked.append((row, carried))
             if row.kind == .refund { refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount), default: []].append(key) }
         }
 
@@ -128,13 +128,13 @@ public struct Reconciler: Sendable {
             if row.kind == .refund, row.outRefundNo?.isEmpty ?? true {
                 // No refund number on the statement: the HIS refund of that order and amount.
                 let candidates = refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount)] ?? []
-                key = candidates.first { if case .open? = pool[$0] { true } else { false } } ?? Self.orderKey(row.channel, row.outTradeNo, row.amount)
+                key = candidates.first { (pool[$0] ?? Self.matched) >= 0 } ?? Self.orderKey(row.channel, row.outTradeNo, row.amount)
             }
             let slot = pool[key]
-            if case .matched? = slot {
+            if slot == Self.matched {
                 return duplicate(row)
             }
-            guard case .open(let his, _)? = slot else {
+            guard let index = slot else {
                 guard unbooked.insert(key).inserted else { return duplicate(row) }
                 if !carried, window(row.time) {
                     summary.carriedOver += 1
@@ -147,7 +147,8 @@ public struct Reconciler: Sendable {
                 }
                 return
             }
-            pool[key] = .matched
+            pool[key] = Self.matched
+            let his = booked[index].row
             if his.amount != row.amount {
                 summary.amountMismatch += 1
                 discrepancies.append(discrepancy(
@@ -174,7 +175,8 @@ public struct Reconciler: Sendable {
 
         /// HIS rows no statement showed: carried over near midnight, reported otherwise.
         mutating func finish(window: (Date) -> Bool) throws {
-            for case .open(let row, let carried) in pool.values {
+            for index in pool.values where index >= 0 {
+                let (row, carried) = booked[index]
                 // A HIS row that never took effect (closed, failed) and no channel row: both sides agree.
                 guard row.isBooked else { continue }
                 if !carried, window(row.time) {
@@ -196,6 +198,7 @@ public struct Reconciler: Sendable {
                     settlementID: row.settlementID, hisAmount: row.amount, time: row.time, note: note, action: action))
             }
             pool.removeAll()
+            booked.removeAll()
         }
 
         func discrepancy(_ kind: Discrepancy.Kind, _ row: StatementRecord, his: LedgerRecord?, source: String? = nil, note: String, action: String) -> Discrepancy {
