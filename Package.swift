@@ -132,6 +132,12 @@ let package = Package(
             path: "Examples/hispay",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "hispay-bench",
+            dependencies: ["HISPay", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Benchmarks/hispay-bench",
+            swiftSettings: strict
+        ),
 
         // Tests.
         .target(

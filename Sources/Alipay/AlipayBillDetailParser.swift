@@ -23,7 +23,7 @@ struct AlipayBillDetailParser {
             if text.hasPrefix("#退款合计") { footerRefunds = try Self.footer(text, line: lineNumber) }
             return nil
         }
-        let fields = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
+        let fields = text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { Substring($0).trimmingSpaces }
         if columns.isEmpty {
             columns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             columnCount = fields.count
