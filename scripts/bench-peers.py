@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""The peers' side of `scripts/bench.sh`: the same workloads as `hispay-bench`, on the inputs it wrote
+to DIR (keys.json and the callback batches), with what a HIS team would pick instead —
+python-alipay-sdk, wechatpayv3, wechatpy and gmssl. Single thread, each workload repeated for at
+least a second after one warm-up run. Writes DIR/peers.json. Usage: bench-peers.py DIR"""
+import json
+import os
+import sys
+import time
+import urllib.parse
+
+directory = sys.argv[1]
+keys = json.load(open(os.path.join(directory, "keys.json")))
+results = []
+
+
+def measure(name, operations, body, nbytes=None):
+    body()
+    rounds, start = 0, time.perf_counter()
+    while True:
+        body()
+        rounds += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= 1.0:
+            break
+    result = {"name": name, "operations": operations * rounds, "seconds": elapsed}
+    if nbytes:
+        result["bytes"] = nbytes * rounds
+    results.append(result)
+    print("%-30s %12.0f /s" % (name, operations * rounds / elapsed), flush=True)
+
+
+def batch(name):
+    with open(os.path.join(directory, name + ".jsonl"), encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+# python-alipay-sdk: RSA2 request signing and notification verification.
+from alipay import AliPay  # noqa: E402
+
+alipay = AliPay(appid=keys["alipayAppId"], app_private_key_string=keys["alipayAppPrivateKey"],
+                alipay_public_key_string=keys["alipayPublicKey"], sign_type="RSA2")
+request = {"app_id": keys["alipayAppId"], "method": "alipay.trade.precreate", "charset": "utf-8", "sign_type": "RSA2",
+           "timestamp": "2026-11-22 10:00:00", "version": "1.0", "notify_url": "https://his.example/notify/alipay",
+           "biz_content": '{"out_trade_no":"REG20261122001","total_amount":"12.30","subject":"挂号费"}'}
+measure("sign.alipay.rsa2", 100, lambda: [alipay.sign_data(dict(request)) for _ in range(100)])
+alipay_callbacks = batch("callback.alipay")
+
+
+def alipay_verify():
+    for callback in alipay_callbacks:
+        data = {k: v[0] for k, v in urllib.parse.parse_qs(callback["body"], keep_blank_values=True).items()}
+        signature = data.pop("sign")
+        if not alipay.verify(data, signature):
+            raise SystemExit("python-alipay-sdk refused a valid notification")
+
+
+measure("callback.alipay", len(alipay_callbacks), alipay_verify)
+
+# wechatpayv3: request signing and APIv3 callback verification + decryption (public-key mode).
+from wechatpayv3 import WeChatPay, WeChatPayType  # noqa: E402
+from wechatpayv3.utils import load_private_key, rsa_sign  # noqa: E402
+
+merchant_key = load_private_key(keys["wechatMerchantPrivateKey"])
+wxpay = WeChatPay(wechatpay_type=WeChatPayType.NATIVE, mchid=keys["wechatMchId"], private_key=keys["wechatMerchantPrivateKey"],
+                  cert_serial_no="5AND80X000000000000000000000000000000001", apiv3_key=keys["wechatApiV3Key"], appid=keys["wechatAppId"],
+                  public_key=keys["wechatPlatformPublicKey"], public_key_id=json.loads(open(os.path.join(directory, "callback.wechatpay.v3.jsonl")).readline())["headers"]["Wechatpay-Serial"])
+body = ('{"appid":"wx2421b1c4370ec43b","mchid":"1900000001","description":"挂号费","out_trade_no":"REG20261122001",'
+        '"notify_url":"https://his.example/notify/wechatpay","amount":{"total":1230,"currency":"CNY"}}')
+measure("sign.wechatpay.v3", 100,
+        lambda: [rsa_sign(merchant_key, "POST\n/v3/pay/transactions/native\n1795312800\nN%d\n%s\n" % (i, body)) for i in range(100)])
+wechat_callbacks = batch("callback.wechatpay.v3")
+
+
+def wechat_v3():
+    for callback in wechat_callbacks:
+        if wxpay.callback(callback["headers"], callback["body"]) is None:
+            raise SystemExit("wechatpayv3 refused a valid callback")
+
+
+measure("callback.wechatpay.v3", len(wechat_callbacks), wechat_v3)
+
+# wechatpy: APIv2 MD5 signing and payment-notification parsing + verification.
+from wechatpy.pay import WeChatPay as WeChatPayV2  # noqa: E402
+from wechatpy.pay.utils import calculate_signature  # noqa: E402
+
+v2 = WeChatPayV2(appid=keys["wechatAppId"], api_key=keys["wechatApiV2Key"], mch_id=keys["wechatMchId"])
+v2_request = {"appid": keys["wechatAppId"], "mch_id": keys["wechatMchId"], "nonce_str": "5K8264ILTKCH16CQ2502SI8ZNMTM67VS", "body": "挂号费",
+              "out_trade_no": "REG20261122001", "total_fee": "1230", "spbill_create_ip": "127.0.0.1", "notify_url": "https://his.example/notify",
+              "trade_type": "NATIVE"}
+measure("sign.wechatpay.v2.md5", 10000, lambda: [calculate_signature(v2_request, keys["wechatApiV2Key"]) for _ in range(10000)])
+v2_callbacks = batch("callback.wechatpay.v2")
+measure("callback.wechatpay.v2", len(v2_callbacks), lambda: [v2.parse_payment_result(c["body"]) for c in v2_callbacks])
+
+# gmssl: SM2 with SM3, SM3, SM4-CBC (pure Python).
+from gmssl import func, sm2, sm3, sm4  # noqa: E402
+
+crypt = sm2.CryptSM2(private_key=keys["sm2PrivateHex"], public_key=keys["sm2PublicHex"])
+message = b"a" * 64
+signature = crypt.sign_with_sm3(message)
+if not crypt.verify_with_sm3(signature, message):
+    raise SystemExit("gmssl does not verify its own signature")
+measure("crypto.sm2.sign", 20, lambda: [crypt.sign_with_sm3(message) for _ in range(20)])
+measure("crypto.sm2.verify", 10, lambda: [crypt.verify_with_sm3(signature, message) for _ in range(10)])
+block = b"a" * 8192
+measure("crypto.sm3.8k", 10, lambda: [sm3.sm3_hash(func.bytes_to_list(block)) for _ in range(10)], nbytes=8192 * 10)
+cipher = sm4.CryptSM4(padding_mode=0) if "padding_mode" in sm4.CryptSM4.__init__.__code__.co_varnames else sm4.CryptSM4()
+cipher.set_key(bytes(16 * [1]), sm4.SM4_ENCRYPT)
+measure("crypto.sm4-cbc.8k", 10, lambda: [cipher.crypt_cbc(bytes(16), block) for _ in range(10)], nbytes=8192 * 10)
+
+with open(os.path.join(directory, "peers.json"), "w") as out:
+    json.dump(results, out, indent=1, sort_keys=True)
