@@ -3,7 +3,7 @@ import HISPay
 
 // hispay-bench [--out DIR] [--rows N] [--callbacks N]: HISPay's single-thread throughput for raw
 // crypto, request signing, callback handling and statement parsing, on inputs it writes to DIR for
-// the peers (scripts/bench.sh runs both and compares). Prints a table; writes DIR/hispay.json.
+// the peers (scripts/bench.sh runs both and compares). Prints a table; writes DIR/hispay-bench.json.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 @MainActor func option(_ name: String, _ fallback: String) -> String {
@@ -105,5 +105,5 @@ record(try await Measurement.run("statement.unionpay.zm", operations: rows, byte
 
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-try encoder.encode(results).write(to: directory.appendingPathComponent("hispay.json"))
-print("results: \(directory.appendingPathComponent("hispay.json").path)")
+try encoder.encode(results).write(to: directory.appendingPathComponent("hispay-bench.json"))
+print("results: \(directory.appendingPathComponent("hispay-bench.json").path)")

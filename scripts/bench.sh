@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# HISPay's benchmarks against the peers and the machine's limit, in one run (release build, single
+# thread where it applies): raw crypto against `openssl speed`; request signing and callback handling
+# per channel against python-alipay-sdk, wechatpayv3, wechatpy and gmssl (installed from PyPI into a
+# throw-away virtual environment) on the same inputs; statement parsing per format; reconciliation of
+# a generated 1,000,000 + 1,000,000-row day against DuckDB's join of the same files; and the callback
+# gateway (`hispay serve`) under load from a second process on 127.0.0.1, with SQLite and with
+# PostgreSQL. Prints a table; writes DIR/bench.json (DIR is printed; HISPAY_BENCH_DIR chooses it).
+# Usage: scripts/bench.sh [ROWS]   (ROWS for the reconciliation day, default 1000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows="${1:-1000000}"
+bash scripts/install-deps.sh --bench
+dir="${HISPAY_BENCH_DIR:-$(mktemp -d /tmp/hispay-bench.XXXXXX)}"
+mkdir -p "$dir"
+echo "hispay bench: files in $dir" >&2
+swift build -c release --product hispay-bench >/dev/null
+swift build -c release --product hispay >/dev/null
+
+echo "== HISPay" >&2
+.build/release/hispay-bench --out "$dir" --callbacks 5000
+
+echo "== peers (PyPI, throw-away virtual environment)" >&2
+python3 -m venv "$dir/venv"
+"$dir/venv/bin/pip" install -q python-alipay-sdk==3.4.0 wechatpayv3==2.0.4 wechatpy==1.8.18 gmssl==3.2.2 duckdb==2.0.0
+"$dir/venv/bin/python" scripts/bench-peers.py "$dir"
+
+echo "== openssl speed (single thread)" >&2
+{
+  openssl speed -seconds 2 -mr rsa2048 sm2
+  for cipher in sha256 sm3 sm4-cbc aes-256-gcm; do openssl speed -seconds 2 -mr -bytes 8192 -evp "$cipher"; done
+} 2>/dev/null | grep '^+F' >"$dir/openssl.txt"
+
+echo "== gateway under load (SQLite, then PostgreSQL)" >&2
+gateway() {
+  local store="$1" name="$2"
+  .build/release/hispay serve --port 0 --config "$dir/hispay.json" --store "$store" >"$dir/serve-$name.out" 2>"$dir/serve-$name.err" &
+  local pid=$!
+  for _ in $(seq 100); do grep -q listening "$dir/serve-$name.out" 2>/dev/null && break; sleep 0.1; done
+  local url
+  url=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["listening"])' "$dir/serve-$name.out")
+  python3 scripts/bench-gateway.py "$dir" "$url" 0.2 4 >"$dir/gateway-$name.json"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+gateway "sqlite:$dir/gateway.db" sqlite
+pg="$(bash scripts/postgres.sh)"
+trap 'bash scripts/postgres.sh stop "$(echo "$pg" | cut -d" " -f2)"' EXIT
+gateway "$(echo "$pg" | cut -d" " -f1)" postgres
+
+echo "== reconciliation of a $rows + $rows day" >&2
+bash scripts/bench-reconcile.sh "$rows" "$dir/day" >/dev/null
+cp "$dir/day/reconcile.json" "$dir/reconcile.json"
+/usr/bin/time -v -o "$dir/duckdb-time.txt" "$dir/venv/bin/python" scripts/bench-duckdb.py "$dir/day" >"$dir/duckdb.json"
+python3 - "$dir" <<'PY'
+import json, re, sys
+directory = sys.argv[1]
+result = json.load(open(directory + "/duckdb.json"))
+result["peakRSSMiB"] = round(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(directory + "/duckdb-time.txt").read()).group(1)) / 1024, 1)
+json.dump(result, open(directory + "/duckdb.json", "w"))
+PY
+
+echo "== results" >&2
+python3 scripts/bench-report.py "$dir"
