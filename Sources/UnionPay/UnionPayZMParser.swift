@@ -12,6 +12,8 @@ public enum UnionPayZMParser {
     public static let widths = [3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13, 12, 2, 1, 32, 98]
     /// Bytes per record line (fields plus one separator between each).
     public static let lineLength = widths.reduce(0, +) + widths.count - 1
+    /// Where each field starts in a line.
+    static let offsets = widths.indices.map { index in widths[..<index].reduce(0, +) + index }
 
     /// A record line from field values by 1-based position, each padded with spaces to its byte
     /// width, one space between (the inverse of parsing, for tests and the sandbox).
@@ -85,18 +87,19 @@ public enum UnionPayZMParser {
         guard bytes.count >= lineLength else {
             throw fail(number, "has \(bytes.count) bytes; a ZM record has \(lineLength) (truncated line)")
         }
-        var fields: [[UInt8]] = []
-        var offset = 0
-        for width in widths {
-            fields.append(Array(bytes[offset..<(offset + width)]))
-            offset += width + 1
-        }
+        // Only the fields a record needs are read; ASCII ones (amounts, ids, codes) without the GBK decoder.
         func text(_ seq: Int) -> String {
-            ((try? GB18030.decode(fields[seq - 1])) ?? String(decoding: fields[seq - 1], as: UTF8.self)).trimmingSpaces
+            let field = bytes[offsets[seq - 1]..<(offsets[seq - 1] + widths[seq - 1])]
+            if field.allSatisfy({ $0 < 0x80 }) {
+                let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+                guard let first = field.firstIndex(where: { !isSpace($0) }), let last = field.lastIndex(where: { !isSpace($0) }) else { return "" }
+                return String(decoding: field[first...last], as: UTF8.self)
+            }
+            return ((try? GB18030.decode(Array(field))) ?? String(decoding: field, as: UTF8.self)).trimmingSpaces
         }
         func unsigned(_ seq: Int, _ name: String) throws(ChannelError) -> Amount {
             let value = text(seq)
-            guard !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }), let fen = Int64(value) else {
+            guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let fen = Int64(value) else {
                 throw fail(number, "field \(seq) \(name) \"\(value)\" is not a number of fen")
             }
             return Amount(fen: fen)
@@ -107,7 +110,7 @@ public enum UnionPayZMParser {
                 throw fail(number, "field \(seq) \(name) \"\(value)\" does not start with D or C")
             }
             let digits = value.dropFirst()
-            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let fen = Int64(digits) else {
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let fen = Int64(digits) else {
                 throw fail(number, "field \(seq) \(name) \"\(value)\" is not a signed number of fen")
             }
             return Amount(fen: sign == "D" ? fen : -fen)

@@ -21,25 +21,31 @@ public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConve
     /// one or two decimals (further decimals only if they are zeros). Rejects `+`, spaces, exponents,
     /// grouping and more than two significant decimals with an ``AmountError``.
     public init(yuan text: String, allowNegative: Bool = false) throws(AmountError) {
+        // One pass over the bytes, no allocation: statements parse millions of these.
         let (negative, digits) = try Amount.sign(of: text, allowNegative: allowNegative)
-        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty else {
-            throw AmountError(text.isEmpty ? .empty : .notANumber, text)
-        }
-        let fraction = parts.count == 2 ? parts[1] : ""
-        guard Amount.isDigits(whole), Amount.isDigits(fraction), parts.count == 1 || !fraction.isEmpty else {
+        let utf8 = digits.utf8
+        let point = utf8.firstIndex(of: UInt8(ascii: "."))
+        let whole = utf8[..<(point ?? utf8.endIndex)]
+        let fraction = point.map { utf8[utf8.index(after: $0)...] } ?? utf8[utf8.endIndex...]
+        guard !whole.isEmpty else { throw AmountError(text.isEmpty ? .empty : .notANumber, text) }
+        guard Amount.isDigits(whole), Amount.isDigits(fraction), point == nil || !fraction.isEmpty else {
             throw AmountError(.notANumber, text)
         }
-        guard fraction.dropFirst(2).allSatisfy({ $0 == "0" }) else { throw AmountError(.tooPrecise, text) }
-        var cents = Array(fraction.prefix(2).utf8)
-        while cents.count < 2 { cents.append(UInt8(ascii: "0")) }
+        guard fraction.dropFirst(2).allSatisfy({ $0 == UInt8(ascii: "0") }) else { throw AmountError(.tooPrecise, text) }
         var value: Int64 = 0
-        for byte in Array(whole.utf8) + cents {
+        func append(_ byte: UInt8) throws(AmountError) {
             let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
             let (next, overflowB) = shifted.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
             guard !overflowA, !overflowB else { throw AmountError(.overflow, text) }
             value = next
         }
+        for byte in whole { try append(byte) }
+        var decimals = 0
+        for byte in fraction.prefix(2) {
+            try append(byte)
+            decimals += 1
+        }
+        for _ in decimals..<2 { try append(UInt8(ascii: "0")) }
         fen = negative ? -value : value
     }
 
@@ -109,7 +115,9 @@ public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConve
         return (true, Substring(text).dropFirst())
     }
 
-    private static func isDigits(_ text: Substring) -> Bool {
-        text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    private static func isDigits(_ text: Substring) -> Bool { isDigits(text.utf8) }
+
+    private static func isDigits(_ bytes: some Sequence<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 }
