@@ -7,5 +7,5 @@ bash scripts/install-deps.sh --tests
 read -r url dir < <(bash scripts/postgres.sh)
 trap 'bash scripts/postgres.sh stop "$dir"' EXIT
 export HISPAY_TEST_POSTGRES_URL="$url"
-swift build            # also builds the hispay executable the CLI tests run
+swift build            # also builds the hispay and hispay-bench executables the CLI tests run
 swift test

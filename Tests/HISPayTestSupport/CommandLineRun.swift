@@ -1,7 +1,7 @@
 import Foundation
 
-/// Runs the built `hispay` executable (from the same build directory as the tests) and captures
-/// its exit status, stdout and stderr.
+/// Runs the built `hispay` executable — or another of the package's, e.g. `hispay-bench` — from the
+/// same build directory as the tests and captures its exit status, stdout and stderr.
 public struct CommandLineRun: Sendable {
     public let status: Int32
     public let stdout: String
@@ -12,9 +12,9 @@ public struct CommandLineRun: Sendable {
         Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("hispay")
     }
 
-    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ arguments: [String], environment: [String: String] = [:], program: String = "hispay") throws {
         let process = Process()
-        process.executableURL = CommandLineRun.executable
+        process.executableURL = CommandLineRun.executable.deletingLastPathComponent().appendingPathComponent(program)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
