@@ -139,6 +139,23 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Fuzzing: the targets (a library the tests replay), and their libFuzzer driver (scripts/fuzz.sh).
+        .target(
+            name: "HISPayFuzzing",
+            dependencies: [
+                "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", "Reconciliation",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            path: "Tests/Fuzzing/HISPayFuzzing",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "hispay-fuzz",
+            dependencies: ["HISPayFuzzing"],
+            path: "Tests/Fuzzing/hispay-fuzz",
+            swiftSettings: strict
+        ),
+
         // Tests.
         .target(
             name: "HISPayTestSupport",
@@ -195,6 +212,11 @@ let package = Package(
         .testTarget(
             name: "MedicalInsuranceTests",
             dependencies: ["MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HISPayFuzzingTests",
+            dependencies: ["HISPayFuzzing"],
             swiftSettings: strict
         ),
         .testTarget(
