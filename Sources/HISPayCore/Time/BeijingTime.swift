@@ -9,31 +9,46 @@ public enum BeijingTime {
     /// Parses `yyyy-MM-dd HH:mm:ss` (or `yyyyMMddHHmmss`); nil when the text is not such a time.
     /// Pure arithmetic (no calendar objects): statements hold millions of these.
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        let shape: [UInt8]
+        var text = text
+        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses the same shapes from UTF-8 bytes (a statement field, without making a `String`).
+    public static func parse(utf8 bytes: UnsafeRawBufferPointer) -> Date? {
+        let dashed: Bool
         switch bytes.count {
-        case 19: shape = Array("dddd-dd-dd dd:dd:dd".utf8)
-        case 14: shape = Array("dddddddddddddd".utf8)
+        case 19: dashed = true
+        case 14: dashed = false
         default: return nil
         }
-        var digits: [Int] = []
-        digits.reserveCapacity(14)
-        for (byte, expected) in zip(bytes, shape) {
-            if expected == UInt8(ascii: "d") {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                digits.append(Int(byte - UInt8(ascii: "0")))
-            } else if byte != expected {
-                return nil
-            }
+        if dashed {
+            guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: " "),
+                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+            else { return nil }
         }
-        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + digits[$1] } }
-        let (year, month, day) = (number(0..<4), number(4..<6), number(6..<8))
-        let (hour, minute, second) = (number(8..<10), number(10..<12), number(12..<14))
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard (1...12).contains(month), (1...monthDays[month - 1]).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
+        func number(_ offset: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in offset..<offset + count {
+                let byte = bytes[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(dashed ? 5 : 4, 2), let day = number(dashed ? 8 : 6, 2),
+            let hour = number(dashed ? 11 : 8, 2), let minute = number(dashed ? 14 : 10, 2), let second = number(dashed ? 17 : 12, 2),
+            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60
+        else { return nil }
         let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - 8 * 3600
         return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).

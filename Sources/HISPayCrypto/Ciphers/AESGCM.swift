@@ -80,10 +80,9 @@ public enum AESGCM {
         guard !nonce.isEmpty else { throw CryptoError(.invalidLength, "an AES-GCM nonce cannot be empty") }
         OpenSSLErrors.clear()
         defer { ERR_clear_error() }
-        guard let cipher = EVP_CIPHER_fetch(nil, name, nil) else {
+        guard let cipher = FetchedAlgorithms.cipher(name) else {
             throw OpenSSLErrors.error(.unsupportedAlgorithm, "\(name) is not available")
         }
-        defer { EVP_CIPHER_free(cipher) }
         guard let ctx = EVP_CIPHER_CTX_new() else { throw OpenSSLErrors.error(.internalFailure, "no cipher context") }
         defer { EVP_CIPHER_CTX_free(ctx) }
         guard EVP_CipherInit_ex2(ctx, cipher, nil, nil, encrypting ? 1 : 0, nil) == 1,

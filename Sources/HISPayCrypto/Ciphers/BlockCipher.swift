@@ -64,10 +64,9 @@ public struct BlockCipher: Sendable {
         }
         OpenSSLErrors.clear()
         defer { ERR_clear_error() }
-        guard let cipher = EVP_CIPHER_fetch(nil, algorithm.name, nil) else {
+        guard let cipher = FetchedAlgorithms.cipher(algorithm.name) else {
             throw OpenSSLErrors.error(.unsupportedAlgorithm, "\(algorithm) is not available in this OpenSSL")
         }
-        defer { EVP_CIPHER_free(cipher) }
         guard let ctx = EVP_CIPHER_CTX_new() else { throw OpenSSLErrors.error(.internalFailure, "no cipher context") }
         defer { EVP_CIPHER_CTX_free(ctx) }
         let ivBytes = algorithm.usesIV ? iv : nil

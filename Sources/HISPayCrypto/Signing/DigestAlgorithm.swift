@@ -52,13 +52,7 @@ public struct DigestAlgorithm: Hashable, Sendable, CustomStringConvertible {
     /// The OpenSSL digest method.
     var evp: OpaquePointer {
         get throws {
-            let md: OpaquePointer? =
-                switch name {
-                case "SHA256": EVP_sha256()
-                case "SHA1": EVP_sha1()
-                case "SM3": EVP_sm3()
-                default: EVP_md5()
-                }
+            let md = FetchedAlgorithms.digest(name)
             guard let md else { throw CryptoError(.unsupportedAlgorithm, "\(name) is not available in this OpenSSL") }
             return md
         }

@@ -65,11 +65,11 @@ public struct WeChatPayBillParser {
     /// Consumes one line; returns the record it holds, if any.
     public mutating func feed(_ line: Data) throws(ChannelError) -> StatementRecord? {
         lineNumber += 1
+        // Record rows are read on bytes (``Row``); only the header and summary rows become text.
+        if !columns.isEmpty, summaryColumns == nil, line.first == UInt8(ascii: "`") { return try record(line) }
         var text = String(decoding: line, as: UTF8.self)
         if lineNumber == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         if text.isBlank { return nil }
-        // Substrings: a row has ~27 fields and a record needs 9 of them as text.
-        // Split on the comma's byte: walking Characters (grapheme breaking) was a third of the time.
         let fields = text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { bytes -> Substring in
             let field = Substring(bytes)
             return field.first == "`" ? field.dropFirst() : field
@@ -87,7 +87,7 @@ public struct WeChatPayBillParser {
             summaryColumns = Dictionary(fields.enumerated().map { (String($1), $0) }, uniquingKeysWith: { first, _ in first })
             return nil
         }
-        return try record(fields)
+        return try record(line)
     }
 
     /// Checks that the summary was present and agrees with the rows.
@@ -130,22 +130,61 @@ public struct WeChatPayBillParser {
         }
     }
 
-    private mutating func record(_ fields: [Substring]) throws(ChannelError) -> StatementRecord {
-        guard fields.count == columnCount else {
-            throw fail("has \(fields.count) fields, the header has \(columnCount) (truncated or corrupt row)")
+    /// The text a record needs from one row, read from its bytes: the row is split on the comma's
+    /// byte (`memchr`), each field's backtick dropped, and only the needed fields made into strings
+    /// (splitting a decoded `String` cost nine tenths of the parsing time).
+    struct Row {
+        var fieldCount = 0
+        var time: Date?
+        var timeText = ""
+        var state = "", settled = "", refunded = "", fee = "", outTradeNo = "", tradeNo = ""
+        var outRefundNo = "", refundNo = "", refundState = ""
+
+        init(_ bytes: UnsafeRawBufferPointer, _ at: Positions, bounds: inout [Range<Int>]) {
+            bounds.removeAll(keepingCapacity: true)
+            guard let base = bytes.baseAddress else { return }
+            var start = 0
+            while true {
+                let end = memchr(base + start, 0x2C, bytes.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+                bounds.append(start < end && bytes[start] == UInt8(ascii: "`") ? start + 1..<end : start..<end)
+                guard end < bytes.count else { break }
+                start = end + 1
+                if start == bytes.count {
+                    bounds.append(start..<start)
+                    break
+                }
+            }
+            fieldCount = bounds.count
+            func field(_ position: Int?) -> UnsafeRawBufferPointer {
+                guard let position, position < bounds.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+                return UnsafeRawBufferPointer(rebasing: bytes[bounds[position]])
+            }
+            func text(_ position: Int?) -> String { String(decoding: field(position), as: UTF8.self) }
+            time = BeijingTime.parse(utf8: field(at.time))
+            if time == nil { timeText = text(at.time) }
+            (state, settled, refunded, fee) = (text(at.state), text(at.settled), text(at.refunded), text(at.fee))
+            (outTradeNo, tradeNo) = (text(at.outTradeNo), text(at.tradeNo))
+            if state == "REFUND" { (outRefundNo, refundNo, refundState) = (text(at.outRefundNo), text(at.refundNo), text(at.refundState)) }
         }
-        func field(_ position: Int?) -> String { position.map { String(fields[$0]) } ?? "" }
-        func amount(_ position: Int?, _ name: String, negative: Bool = false) throws(ChannelError) -> Amount {
-            let text = field(position)
+    }
+
+    /// Byte ranges of the current row's fields, reused from row to row.
+    private var bounds: [Range<Int>] = []
+
+    private mutating func record(_ line: Data) throws(ChannelError) -> StatementRecord {
+        let at = positions
+        let row = line.withUnsafeBytes { Row($0, at, bounds: &bounds) }
+        guard row.fieldCount == columnCount else {
+            throw fail("has \(row.fieldCount) fields, the header has \(columnCount) (truncated or corrupt row)")
+        }
+        func amount(_ text: String, _ name: String, negative: Bool = false) throws(ChannelError) -> Amount {
             if text.isEmpty { return .zero }
             do { return try Amount(yuan: text, allowNegative: negative) } catch { throw fail("column \(name): \(error)") }
         }
-        let at = positions
-        guard let time = BeijingTime.parse(field(at.time)) else { throw fail("交易时间 \"\(field(at.time))\" is not a time") }
-        let state = field(at.state)
-        let settled = try amount(at.settled, "应结订单金额")
-        let refunded = try amount(at.refunded, "退款金额")
-        let fee = try amount(at.fee, "手续费", negative: true)
+        guard let time = row.time else { throw fail("交易时间 \"\(row.timeText)\" is not a time") }
+        let settled = try amount(row.settled, "应结订单金额")
+        let refunded = try amount(row.refunded, "退款金额")
+        let fee = try amount(row.fee, "手续费", negative: true)
         do {
             rows.count += 1
             rows.paymentAmount = try rows.paymentAmount.adding(settled)
@@ -154,12 +193,12 @@ public struct WeChatPayBillParser {
         } catch {
             throw fail("totals overflow")
         }
-        let isRefund = state == "REFUND"
+        let isRefund = row.state == "REFUND"
         return StatementRecord(
-            channel: channel, kind: isRefund ? .refund : .payment, outTradeNo: field(at.outTradeNo),
-            channelTradeNo: field(at.tradeNo), outRefundNo: isRefund ? field(at.outRefundNo) : nil,
-            channelRefundNo: isRefund ? field(at.refundNo) : nil, amount: isRefund ? refunded : settled, fee: fee,
-            time: time, status: isRefund ? (field(at.refundState).isEmpty ? state : field(at.refundState)) : state)
+            channel: channel, kind: isRefund ? .refund : .payment, outTradeNo: row.outTradeNo,
+            channelTradeNo: row.tradeNo, outRefundNo: isRefund ? row.outRefundNo : nil,
+            channelRefundNo: isRefund ? row.refundNo : nil, amount: isRefund ? refunded : settled, fee: fee,
+            time: time, status: isRefund ? (row.refundState.isEmpty ? row.state : row.refundState) : row.state)
     }
 
     private func summary(_ fields: [Substring], _ names: [String: Int]) throws(ChannelError) -> Summary {
