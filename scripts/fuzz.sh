@@ -19,22 +19,25 @@ fuzzer=.build-fuzz/release/hispay-fuzz
 targets=("$@")
 if ((${#targets[@]} == 0)); then mapfile -t targets < <("$fuzzer" --list | cut -f1); fi
 out="${HISPAY_FUZZ_DIR:-$(mktemp -d /tmp/hispay-fuzz.XXXXXX)}"
+mkdir -p "$out"
 echo "hispay fuzz: ${#targets[@]} targets, $seconds s each, results in $out" >&2
+export SWIFT_BACKTRACE=enable=no  # the backtracer reads memory ASan reports as overflows
 export ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}"  # the Swift runtime's one-time caches read as leaks
 
 fuzz() {
   local target="$1" dir="$out/$1"
   mkdir -p "$dir/corpus"
+  local started=$SECONDS
   "$fuzzer" "$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="$dir/" "$dir/corpus" "Tests/Fuzzing/corpus/$target" >"$dir/log" 2>&1 || true
-  python3 - "$target" "$dir" <<'PY'
+  python3 - "$target" "$dir" $((SECONDS - started)) <<'PY'
 import glob, json, re, sys
-target, directory = sys.argv[1], sys.argv[2]
+target, directory, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 log = open(directory + "/log", errors="replace").read()
 stat = lambda name: int((re.search(r"stat::%s:\s+(\d+)" % name, log) or [0, 0])[1])
 coverage = re.findall(r"cov: (\d+) ft: (\d+)", log)
 crashes = sorted(glob.glob(directory + "/crash-*") + glob.glob(directory + "/timeout-*") + glob.glob(directory + "/oom-*"))
-print(json.dumps({"target": target, "seconds": stat("total_duration_seconds") or None, "executions": stat("number_of_executed_units"),
+print(json.dumps({"target": target, "seconds": seconds, "executions": stat("number_of_executed_units"),
                   "executionsPerSecond": stat("average_exec_per_sec"), "coverage": int(coverage[-1][0]) if coverage else 0,
                   "features": int(coverage[-1][1]) if coverage else 0, "corpus": len(glob.glob(directory + "/corpus/*")),
                   "crashes": crashes}))

@@ -34,7 +34,7 @@ public struct AlipayNotificationHandler: Sendable {
                 .callbackRejected, channel: .alipay, operation: .callback,
                 reason: "notification is for app_id \(fields["app_id"] ?? "?"), not this profile's \(appID)")
         }
-        guard let outTradeNo = fields["out_trade_no"], let status = fields["trade_status"] else {
+        guard let outTradeNo = fields["out_trade_no"], !outTradeNo.isEmpty, let status = fields["trade_status"] else {
             throw ChannelError(.callbackRejected, channel: .alipay, operation: .callback, reason: "notification \(fields["notify_type"] ?? "?") is not a trade notification")
         }
         let refunded = fields["refund_fee"].map { !$0.isEmpty } ?? false

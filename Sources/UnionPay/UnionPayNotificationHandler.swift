@@ -37,7 +37,7 @@ public struct UnionPayNotificationHandler: Sendable {
         guard code == "00" || code == "A6" else {
             throw ChannelError(.callbackRejected, channel: .unionPay, operation: .callback, reason: "notification reports respCode \(code) (\(fields["respMsg"] ?? ""))")
         }
-        guard let orderID = fields["orderId"], let queryID = fields["queryId"] else {
+        guard let orderID = fields["orderId"], !orderID.isEmpty, let queryID = fields["queryId"], !queryID.isEmpty else {
             throw ChannelError(.invalidResponse, channel: .unionPay, operation: .callback, reason: "notification lacks orderId or queryId")
         }
         let kind: CallbackEvent.Kind

@@ -22,7 +22,7 @@ public struct MobilePayNotificationHandler: Sendable {
             throw ChannelError(.callbackRejected, channel: .insurance, operation: .callback, reason: "notification is for appId \(envelope["appId"]?.text ?? "?"), not this profile's")
         }
         let data = try MobilePayEnvelope.open(envelope, credentials: credentials).objectValue
-        guard let payOrderID = data["payOrdId"]?.text else {
+        guard let payOrderID = data["payOrdId"]?.text, !payOrderID.isEmpty else {
             throw ChannelError(.invalidResponse, channel: .insurance, operation: .callback, reason: "notification lacks payOrdId")
         }
         var amount: Amount?
@@ -36,7 +36,7 @@ public struct MobilePayNotificationHandler: Sendable {
         return VerifiedCallback(
             event: CallbackEvent(
                 kind: .insuranceSettled, channel: .insurance, deduplicationKey: "insurance:\(payOrderID):\(data["ordStas"]?.text ?? "")",
-                outTradeNo: data["medOrgOrd"]?.text ?? payOrderID, transactionID: payOrderID, amount: amount,
+                outTradeNo: data["medOrgOrd"]?.text.flatMap { $0.isEmpty ? nil : $0 } ?? payOrderID, transactionID: payOrderID, amount: amount,
                 occurredAt: data["setlTime"]?.text.flatMap(BeijingTime.parse), fields: fields),
             acknowledgement: Self.acknowledgement)
     }

@@ -8,8 +8,13 @@ import FoundationXML
 public enum WeChatPayV2XML {
     /// The fields of a flat document (the root's children). Nested elements, a root other than
     /// `xml`/`root`, or malformed XML throw ``ChannelError/Code/invalidResponse``. External entities are
-    /// never resolved.
+    /// never resolved. Text that is not UTF-8 is refused before parsing: Foundation's `XMLParser` traps
+    /// on an element name that is not valid UTF-8 (found by fuzzing), which one forged callback would
+    /// turn into a crash of the gateway.
     public static func parse(_ data: Data) throws(ChannelError) -> [String: String] {
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw ChannelError(.invalidResponse, channel: .wechatPayV2, reason: "not a WeChat Pay XML document: the body is not UTF-8")
+        }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         let collector = FieldCollector()

@@ -53,6 +53,7 @@ public struct WeChatPayV3CallbackHandler: Sendable {
 
     private func paymentEvent(_ notification: WeChatPayNotification, _ plaintext: Data) throws(ChannelError) -> CallbackEvent {
         let transaction: WeChatPayTransaction = try decode(plaintext, "transaction")
+        guard !transaction.outTradeNo.isEmpty else { throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "transaction has an empty out_trade_no") }
         guard transaction.tradeState == "SUCCESS" else {
             throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "TRANSACTION.SUCCESS carries trade_state \(transaction.tradeState)")
         }
@@ -67,6 +68,7 @@ public struct WeChatPayV3CallbackHandler: Sendable {
 
     private func refundEvent(_ notification: WeChatPayNotification, _ plaintext: Data) throws(ChannelError) -> CallbackEvent {
         let refund: WeChatPayRefundResource = try decode(plaintext, "refund")
+        guard !refund.outTradeNo.isEmpty else { throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "refund has an empty out_trade_no") }
         return CallbackEvent(
             kind: notification.eventType == "REFUND.SUCCESS" ? .refundSucceeded : .refundFailed,
             channel: .wechatPay, deduplicationKey: "wechatpay:\(notification.id)",
