@@ -105,7 +105,7 @@ struct SignCommand: AsyncParsableCommand {
             let sealed = try MobilePayEnvelope.seal(data, credentials: credentials, timestamp: timestamp)
             let secret = try mobile.string("appSecret")
             try JSONOutput.print(EnvelopeOutput(
-                stringToSign: sealed.signText.replacingOccurrences(of: "&key=\(secret)", with: "&key=<APP_SECRET>"),
+                stringToSign: ResidentIDNumber.masked(in: sealed.signText.replacingOccurrences(of: "&key=\(secret)", with: "&key=<APP_SECRET>")),
                 signature: sealed.envelope.objectValue["signData"]?.text ?? "", encData: sealed.encData))
         }
     }

@@ -5,18 +5,23 @@ import Glibc
 
 /// A `hispay` server command (`serve`, `sandbox`) running as a real process on 127.0.0.1: started
 /// with its arguments, its URL read from the `{"listening": …}` line it prints first, killed
-/// (SIGKILL) when stopped or deallocated.
+/// (SIGKILL) when stopped or deallocated. Its stderr goes to `standardError` when given (a log
+/// file the test reads), else to the test's.
 public final class ServerProcess: @unchecked Sendable {
     public let url: String
     private let process: Process
 
-    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    public init(_ arguments: [String], environment: [String: String] = [:], standardError: URL? = nil) throws {
         process = Process()
         process.executableURL = CommandLineRun.executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
+        if let standardError {
+            _ = FileManager.default.createFile(atPath: standardError.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: standardError)
+        }
         try process.run()
         let line = LoopbackServer.readLine(output.fileHandleForReading)
         guard let range = line.range(of: #""listening":""#), let end = line[range.upperBound...].firstIndex(of: "\"") else {
