@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "HISPayCompression",
-            dependencies: ["CHISPayZlib"],
+            dependencies: ["CHISPayZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .target(
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "Alipay",
             dependencies: [
-                "HISPayCore", "HISPayCrypto", "MedicalInsurance", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "HISPayCore", "HISPayCrypto", "HISPayCompression", "MedicalInsurance", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
         ),

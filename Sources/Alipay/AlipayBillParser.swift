@@ -1,4 +1,5 @@
 import Foundation
+import HISPayCompression
 import HISPayCore
 import ZIPFoundation
 
@@ -40,7 +41,7 @@ public enum AlipayBillParser {
     /// Streams the archive's detail file into `handle`; returns the verified summary.
     public static func parse(archive data: Data, _ handle: (StatementRecord) throws -> Void) throws(ChannelError) -> Summary {
         let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch {
+        do { archive = try ZipArchive.reading(data) } catch {
             throw fail("the bill is not a readable zip archive")
         }
         var detail: Entry?

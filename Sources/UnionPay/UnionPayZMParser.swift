@@ -1,4 +1,5 @@
 import Foundation
+import HISPayCompression
 import HISPayCore
 import ZIPFoundation
 
@@ -48,7 +49,7 @@ public enum UnionPayZMParser {
             return try parse(lines: LineReader(data: data), settlementDate: settlementDate, handle)
         }
         let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch { throw fail(0, "the file is not a readable zip archive") }
+        do { archive = try ZipArchive.reading(data) } catch { throw fail(0, "the file is not a readable zip archive") }
         guard let entry = archive.first(where: { $0.path.contains("ZM_") && !$0.path.contains("ZME") }) else {
             throw fail(0, "the archive holds no ZM file (INN<yyMMdd>88ZM_<merId>)")
         }
