@@ -47,5 +47,4 @@ struct FuzzKeys: Sendable {
         mobilePayHospitalKey = try PrivateKey.generate(.sm2)
         mobilePayCentreKey = try PrivateKey.generate(.sm2)
     }
-
 }
