@@ -7,7 +7,7 @@ import CHISPayOpenSSL
 enum FetchedAlgorithms {
     nonisolated(unsafe) private static let digests: [String: OpaquePointer] = {
         var methods: [String: OpaquePointer] = [:]
-        for name in ["SHA256", "SHA1", "SM3", "MD5"] { methods[name] = EVP_MD_fetch(nil, name, nil) }
+        for digest in DigestAlgorithm.all { methods[digest.name] = EVP_MD_fetch(nil, digest.name, nil) }
         return methods
     }()
 

@@ -148,11 +148,7 @@ public struct WeChatPayBillParser {
                 let end = memchr(base + start, 0x2C, bytes.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
                 bounds.append(start < end && bytes[start] == UInt8(ascii: "`") ? start + 1..<end : start..<end)
                 guard end < bytes.count else { break }
-                start = end + 1
-                if start == bytes.count {
-                    bounds.append(start..<start)
-                    break
-                }
+                start = end + 1  // after a final comma: memchr finds nothing, the last field is empty
             }
             fieldCount = bounds.count
             func field(_ position: Int?) -> UnsafeRawBufferPointer {
