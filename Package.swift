@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "HISPayCompression",
-            dependencies: ["CHISPayZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["HISPayCore", "CHISPayZlib"],
             swiftSettings: strict
         ),
         .target(
@@ -75,14 +75,14 @@ let package = Package(
         .target(
             name: "Alipay",
             dependencies: [
-                "HISPayCore", "HISPayCrypto", "HISPayCompression", "MedicalInsurance", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "HISPayCore", "HISPayCrypto", "HISPayCompression", "MedicalInsurance",
             ],
             swiftSettings: strict
         ),
         .target(
             name: "UnionPay",
             dependencies: [
-                "HISPayCore", "HISPayCrypto", "HISPayCompression", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "HISPayCore", "HISPayCrypto", "HISPayCompression",
             ],
             swiftSettings: strict
         ),
@@ -191,7 +191,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HISPayCompressionTests",
-            dependencies: ["HISPayCompression"],
+            dependencies: ["HISPayCompression", "HISPayCore"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -201,12 +201,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AlipayTests",
-            dependencies: ["Alipay", "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            dependencies: ["Alipay", "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "UnionPayTests",
-            dependencies: ["UnionPay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            dependencies: ["UnionPay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .testTarget(

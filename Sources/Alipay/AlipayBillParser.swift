@@ -1,7 +1,6 @@
 import Foundation
 import HISPayCompression
 import HISPayCore
-import ZIPFoundation
 
 /// Streams an Alipay trade bill archive (`bill_type=trade`): a zip of GBK CSV files — the detail
 /// (`…_业务明细.csv`) and the summary (`…_业务明细(汇总).csv`) — into ``StatementRecord``s.
@@ -40,29 +39,35 @@ public enum AlipayBillParser {
 
     /// Streams the archive's detail file into `handle`; returns the verified summary.
     public static func parse(archive data: Data, _ handle: (StatementRecord) throws -> Void) throws(ChannelError) -> Summary {
-        let archive: Archive
-        do { archive = try ZipArchive.reading(data) } catch {
-            throw fail("the bill is not a readable zip archive")
+        let archive: ZipReader
+        do { archive = try ZipReader(data) } catch {
+            throw fail("the bill is not a readable zip archive (\(error))")
         }
-        var detail: Entry?
-        var summaryLines: [String]?
-        for entry in archive where entry.type == .file {
-            let head = try firstLine(of: entry, in: archive)
+        var detail: (path: String, contents: Data)?
+        var summaryFile: (path: String, contents: Data)?
+        for entry in archive.entries where !entry.isDirectory {
+            let contents: Data
+            do { contents = try archive.contents(of: entry) } catch { throw fail("\(error)") }
+            let head = firstLine(of: contents)
             if head.hasPrefix("#支付宝业务明细查询") {
-                detail = entry
+                detail = (entry.path, contents)
             } else if head.hasPrefix("#支付宝业务汇总查询") {
-                summaryLines = try lines(of: entry, in: archive)
+                summaryFile = (entry.path, contents)
             }
         }
         guard let detail else { throw fail("the archive holds no detail file (#支付宝业务明细查询)") }
         var parser = AlipayBillDetailParser()
-        try forEachLine(of: detail, in: archive) { line throws(ChannelError) in
+        try forEachLine(of: detail.contents, path: detail.path) { line throws(ChannelError) in
             if let record = try parser.feed(line) {
                 do { try handle(record) } catch { throw fail("\(error)") }
             }
         }
         let totals = try parser.finish()
-        if let summaryLines { try AlipayBillDetailParser.checkSummaryFile(summaryLines, against: totals) }
+        if let summaryFile {
+            var lines: [String] = []
+            try forEachLine(of: summaryFile.contents, path: summaryFile.path) { lines.append($0) }
+            try AlipayBillDetailParser.checkSummaryFile(lines, against: totals)
+        }
         return totals
     }
 
@@ -70,58 +75,19 @@ public enum AlipayBillParser {
         ChannelError(.invalidResponse, channel: .alipay, operation: .statement, reason: "Alipay bill: \(what)")
     }
 
-    private static func firstLine(of entry: Entry, in archive: Archive) throws(ChannelError) -> String {
-        var first: String?
-        do {
-            _ = try archive.extract(entry, bufferSize: 4096) { chunk in
-                if first == nil, let end = chunk.firstIndex(of: 0x0A) ?? Optional(chunk.endIndex) {
-                    first = (try? GB18030.decode(chunk[chunk.startIndex..<end])) ?? ""
-                }
-            }
-        } catch {
-            throw fail("entry \(entry.path) cannot be read (\(error))")
-        }
-        return first?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    private static func firstLine(of contents: Data) -> String {
+        let head = contents.prefix(while: { $0 != 0x0A })
+        return ((try? GB18030.decode(head)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private static func lines(of entry: Entry, in archive: Archive) throws(ChannelError) -> [String] {
-        var out: [String] = []
-        try forEachLine(of: entry, in: archive) { out.append($0) }
-        return out
-    }
-
-    /// Decodes the entry line by line (a GBK trail byte is never 0x0A, so splitting bytes is safe).
-    private static func forEachLine(of entry: Entry, in archive: Archive, _ body: (String) throws(ChannelError) -> Void) throws(ChannelError) {
-        var pending = Data()
-        var lineNumber = 0
-        var failure: ChannelError?
-        func emit(_ bytes: Data) throws(ChannelError) {
-            lineNumber += 1
-            var raw = bytes
-            if raw.last == 0x0D { raw.removeLast() }
+    /// Decodes an entry line by line (a GBK trail byte is never 0x0A, so splitting bytes is safe).
+    private static func forEachLine(of contents: Data, path: String, _ body: (String) throws(ChannelError) -> Void) throws(ChannelError) {
+        for (index, line) in LineReader(data: contents).enumerated() {
             let text: String
-            do { text = try GB18030.decode(raw) } catch {
-                throw fail("\(entry.path) line \(lineNumber) is not GBK text")
+            do { text = try GB18030.decode(line) } catch {
+                throw fail("\(path) line \(index + 1) is not GBK text")
             }
             try body(text)
         }
-        do {
-            _ = try archive.extract(entry) { chunk in
-                guard failure == nil else { return }
-                pending.append(chunk)
-                while let newline = pending.firstIndex(of: 0x0A) {
-                    let line = pending[pending.startIndex..<newline]
-                    pending = Data(pending[(newline + 1)...])
-                    do { try emit(Data(line)) } catch {
-                        failure = (error as? ChannelError) ?? fail("\(error)")
-                        return
-                    }
-                }
-            }
-        } catch {
-            throw fail("entry \(entry.path) is corrupt (\(error))")
-        }
-        if let failure { throw failure }
-        if !pending.isEmpty { try emit(pending) }
     }
 }

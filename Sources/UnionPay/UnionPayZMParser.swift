@@ -1,7 +1,6 @@
 import Foundation
 import HISPayCompression
 import HISPayCore
-import ZIPFoundation
 
 /// Streams UnionPay ZM files (ordinary transaction detail, `INN<yyMMdd>88ZM_<merId>`) into
 /// ``StatementRecord``s: 42 fixed-width fields (widths in **bytes**, GBK text) with one separator byte
@@ -48,13 +47,13 @@ public enum UnionPayZMParser {
             guard let settlementDate else { throw fail(0, "a bare ZM file needs the settlement date") }
             return try parse(lines: LineReader(data: data), settlementDate: settlementDate, handle)
         }
-        let archive: Archive
-        do { archive = try ZipArchive.reading(data) } catch { throw fail(0, "the file is not a readable zip archive") }
+        let archive: ZipReader
+        do { archive = try ZipReader(data) } catch { throw fail(0, "the file is not a readable zip archive (\(error))") }
         guard let entry = archive.first(where: { $0.path.contains("ZM_") && !$0.path.contains("ZME") }) else {
             throw fail(0, "the archive holds no ZM file (INN<yyMMdd>88ZM_<merId>)")
         }
-        var bytes = Data()
-        do { _ = try archive.extract(entry) { bytes.append($0) } } catch { throw fail(0, "ZM entry is corrupt (\(error))") }
+        let bytes: Data
+        do { bytes = try archive.contents(of: entry) } catch { throw fail(0, "ZM entry is corrupt (\(error))") }
         let date = settlementDate ?? dateFromName(entry.path)
         guard let date else { throw fail(0, "cannot tell the settlement date from \(entry.path)") }
         return try parse(lines: LineReader(data: bytes), settlementDate: date, handle)

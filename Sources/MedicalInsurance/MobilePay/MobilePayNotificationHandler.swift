@@ -30,6 +30,11 @@ public struct MobilePayNotificationHandler: Sendable {
             do { amount = try NHSAAmount.parse(total) } catch {
                 throw ChannelError(.invalidResponse, channel: .insurance, operation: .callback, reason: "medfeeSumamt: \(error)")
             }
+            // A settlement notice reports what an order cost; a refund is its own order (6203), so a
+            // negative total is a malformed notice, never a credit to record.
+            if let amount, amount.fen < 0 {
+                throw ChannelError(.invalidResponse, channel: .insurance, operation: .callback, reason: "medfeeSumamt is negative (\(amount))")
+            }
         }
         var fields: [String: String] = [:]
         for (key, value) in data { if let text = value.text { fields[key] = text } }
