@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL server for the tests on 127.0.0.1 only (trust authentication, data in
-# a temporary directory) and prints its URL. Stop it with: scripts/postgres.sh stop DIR
+# a temporary directory) and prints its URL and directory. Stop and remove it with: scripts/postgres.sh
+# stop DIR; for fault tests, `down DIR [fast|immediate]` stops it keeping the data and `up DIR` restarts it.
 set -euo pipefail
 
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
@@ -11,16 +12,28 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-if [ "${1:-}" = "stop" ]; then
-  as_owner "$bin/pg_ctl" -D "$2/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$2"
-  exit 0
-fi
+start() {
+  as_owner "$bin/pg_ctl" -D "$1/data" -l "$1/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $(cat "$1/port") -k $1 -c max_connections=200" start >/dev/null
+}
+
+case "${1:-}" in
+  stop)  # stop the server and remove its data
+    as_owner "$bin/pg_ctl" -D "$2/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$2"
+    exit 0 ;;
+  down)  # stop the server, keeping its data: MODE fast (clean shutdown) or immediate (as after a crash)
+    as_owner "$bin/pg_ctl" -D "$2/data" -m "${3:-fast}" -w stop >/dev/null
+    exit 0 ;;
+  up)    # start a server stopped with `down` again, on the same port
+    start "$2"
+    exit 0 ;;
+esac
 
 dir="$(mktemp -d /tmp/hispay-pg.XXXXXX)"
 [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
 port="${HISPAY_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 as_owner "$bin/initdb" -D "$dir/data" -U hispay -A trust -E UTF8 --no-locale >/dev/null
-as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null
+echo "$port" >"$dir/port"
+start "$dir"
 echo "postgres://hispay@127.0.0.1:$port/postgres $dir"

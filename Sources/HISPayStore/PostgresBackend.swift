@@ -9,18 +9,20 @@ public final class PostgresBackend: SQLBackend {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    private let leaseTimeout: Duration
 
     public var dialect: SQLDialect { .postgres }
 
-    private init(client: PostgresClient, logger: Logger) {
+    private init(client: PostgresClient, logger: Logger, leaseTimeout: Duration) {
         self.client = client
         self.logger = logger
+        self.leaseTimeout = leaseTimeout
         runner = Task { await client.run() }
     }
 
     /// Connects to `postgres://user:password@host:port/database[?connect_timeout=SECONDS]` (TLS
     /// off: loopback or a trusted network) and checks the server answers within the timeout
-    /// (default 10 s).
+    /// (default 10 s), which also bounds each later wait for a connection.
     public static func open(url: String, logger: Logger = PostgresBackend.quietLogger) async throws -> PostgresBackend {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
@@ -33,7 +35,7 @@ public final class PostgresBackend: SQLBackend {
             database: database.isEmpty ? nil : database, tls: .disable)
         let timeout = Duration.seconds(components.queryItems?.first { $0.name == "connect_timeout" }?.value.flatMap(Int.init) ?? 10)
         configuration.options.connectTimeout = timeout
-        let backend = PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        let backend = PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger, leaseTimeout: timeout)
         do {
             // The pool retries a refused connection on its own: bound the first answer.
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -59,20 +61,55 @@ public final class PostgresBackend: SQLBackend {
         return logger
     }
 
+    /// Runs `body` in one transaction on a leased connection, within deadlines the gateway's fault test
+    /// showed are needed. While the server is down the pool keeps retrying and a lease would wait for
+    /// ever (every callback hung), so waiting for a connection ends after the connect timeout. A query
+    /// sent as the server dies may never be answered, not even once its connection is closed, so a
+    /// transaction still running after three timeouts has its connection closed and is abandoned.
+    /// Either ends in ``StoreError/Code/unavailable`` (a callback is then refused, for its channel to
+    /// retry); an abandoned transaction keeps its pool slot, which the log reports.
     @discardableResult
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        let logger = logger
-        return try await client.withConnection { connection in
-            let executor = Executor(connection: connection, logger: logger)
-            try await executor.query("BEGIN", [])
-            do {
-                let value = try await body(executor)
-                try await executor.query("COMMIT", [])
-                return value
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        let (client, logger, timeout) = (client, logger, leaseTimeout)
+        return try await withCheckedThrowingContinuation { continuation in
+            let outcome = TransactionOutcome(continuation)
+            let work = Task {
+                let result: Result<T, any Error>
+                do {
+                    result = .success(try await client.withConnection { connection in
+                        guard !outcome.isDecided else { throw CancellationError() }
+                        outcome.hold(connection)
+                        return try await Self.run(body, on: connection, logger: logger)
+                    })
+                } catch {
+                    result = .failure(error)
+                }
+                outcome.decide(result)
             }
+            outcome.watch(Task {
+                try await Task.sleep(for: timeout)
+                guard let connection = outcome.connection else {
+                    work.cancel()  // withdraws the lease request
+                    return outcome.decide(.failure(StoreError(.unavailable, "no PostgreSQL connection within \(timeout)")))
+                }
+                try await Task.sleep(for: timeout * 2)
+                logger.error("a PostgreSQL transaction did not finish within \(timeout * 3): its connection is closed and the transaction abandoned")
+                try? await connection.close()
+                outcome.decide(.failure(StoreError(.unavailable, "the PostgreSQL transaction did not finish within \(timeout * 3)")))
+            })
+        }
+    }
+
+    private static func run<T: Sendable>(_ body: (any SQLExecutor) async throws -> T, on connection: PostgresConnection, logger: Logger) async throws -> T {
+        let executor = Executor(connection: connection, logger: logger)
+        try await executor.query("BEGIN", [])
+        do {
+            let value = try await body(executor)
+            try await executor.query("COMMIT", [])
+            return value
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
         }
     }
 

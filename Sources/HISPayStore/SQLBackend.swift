@@ -6,7 +6,7 @@ public protocol SQLBackend: Sendable {
     var dialect: SQLDialect { get }
     /// Runs `body` in one transaction; committed when it returns, rolled back when it throws.
     @discardableResult
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
     func close() async throws
 }
 

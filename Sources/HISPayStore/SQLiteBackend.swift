@@ -32,7 +32,7 @@ public final class SQLiteBackend: SQLBackend {
     }
 
     @discardableResult
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         let executor = Executor(connection: connection)
         return try await serial.withLock {
             try await executor.query("BEGIN IMMEDIATE", [])
