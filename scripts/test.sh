@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine and runs the whole test suite, with a throwaway PostgreSQL
-# server on 127.0.0.1 for the store's tests (stopped and removed when the suite ends).
+# server on 127.0.0.1 for the store's tests (stopped and removed when the suite ends); then the store,
+# transport, callback-centre and gateway tests again under ThreadSanitizer (a build of their own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --tests
@@ -9,3 +10,4 @@ trap 'bash scripts/postgres.sh stop "$dir"' EXIT
 export HISPAY_TEST_POSTGRES_URL="$url"
 swift build            # also builds the hispay and hispay-bench executables the CLI tests run
 swift test
+bash scripts/sanitize.sh thread 'HISPayStoreTests|HISPayCurlTests|NotificationCentreTests|CallbackGateway|Serve'
