@@ -103,7 +103,7 @@ struct AlipayBillDetailParser {
 
     /// `#交易合计：6笔，商家实收共0.06元，…` → (6, 0.06).
     private static func footer(_ text: String, line: Int) throws(ChannelError) -> (count: Int, amount: Amount) {
-        guard let colon = text.firstIndex(where: { $0 == "：" || $0 == ":" }), let unit = text.firstIndex(of: "笔"),
+        guard let colon = text.firstIndex(where: { $0 == "：" || $0 == ":" }), let unit = text[colon...].firstIndex(of: "笔"),
             let count = Int(text[text.index(after: colon)..<unit]),
             let start = text.range(of: "商家实收")?.upperBound, let end = text[start...].firstIndex(of: "元")
         else { throw AlipayBillParser.fail("line \(line): footer \"\(text)\" is not in the expected form") }

@@ -8,12 +8,16 @@ import FoundationXML
 public enum WeChatPayV2XML {
     /// The fields of a flat document (the root's children). Nested elements, a root other than
     /// `xml`/`root`, or malformed XML throw ``ChannelError/Code/invalidResponse``. External entities are
-    /// never resolved. Text that is not UTF-8 is refused before parsing: Foundation's `XMLParser` traps
-    /// on an element name that is not valid UTF-8 (found by fuzzing), which one forged callback would
-    /// turn into a crash of the gateway.
+    /// never resolved. Text that is not UTF-8, and markup WeChat Pay never sends (see
+    /// ``unexpectedMarkup(_:)``), are refused before parsing: Foundation's `XMLParser` crashes on an
+    /// element name that is not valid UTF-8 and on a processing instruction without data (both found by
+    /// fuzzing), which one forged callback would turn into a crash of the gateway.
     public static func parse(_ data: Data) throws(ChannelError) -> [String: String] {
         guard String(validating: data, as: UTF8.self) != nil else {
             throw ChannelError(.invalidResponse, channel: .wechatPayV2, reason: "not a WeChat Pay XML document: the body is not UTF-8")
+        }
+        if let markup = unexpectedMarkup(data) {
+            throw ChannelError(.invalidResponse, channel: .wechatPayV2, reason: "not a WeChat Pay XML document: it holds \(markup)")
         }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -25,6 +29,26 @@ public enum WeChatPayV2XML {
                 reason: "not a WeChat Pay XML document: \(collector.problem ?? parser.parserError.map { "\($0)" } ?? "empty")")
         }
         return collector.fields
+    }
+
+    /// What a WeChat Pay document never holds, if `data` does: a processing instruction other than the
+    /// leading XML declaration (Foundation's `XMLParser` crashes on one without data, such as `<?a?>`
+    /// — found by fuzzing), or a DOCTYPE, entity declaration or comment (`<!` other than `<![CDATA[`).
+    public static func unexpectedMarkup(_ data: Data) -> String? {
+        let bytes = [UInt8](data)
+        let start = bytes.firstIndex { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } ?? bytes.count
+        var index = bytes.startIndex
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")) {
+            let rest = bytes[(open + 1)...]
+            if rest.first == UInt8(ascii: "?"), !(open == start && rest.starts(with: Array("?xml ".utf8))) {
+                return "a processing instruction"
+            }
+            if rest.first == UInt8(ascii: "!"), !rest.starts(with: Array("![CDATA[".utf8)) {
+                return "a DOCTYPE, entity declaration or comment"
+            }
+            index = open + 1
+        }
+        return nil
     }
 
     /// A `<xml>` document with every value in CDATA, keys sorted (stable bytes for signing and replay).
