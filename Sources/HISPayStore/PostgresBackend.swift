@@ -94,8 +94,8 @@ public final class PostgresBackend: SQLBackend {
                 }
                 try await Task.sleep(for: timeout * 2)
                 logger.error("a PostgreSQL transaction did not finish within \(timeout * 3): its connection is closed and the transaction abandoned")
-                try? await connection.close()
                 outcome.decide(.failure(StoreError(.unavailable, "the PostgreSQL transaction did not finish within \(timeout * 3)")))
+                try? await connection.close()
             })
         }
     }

@@ -34,6 +34,8 @@ public enum TestStores {
     }
 
     public struct MissingServer: Error, CustomStringConvertible {
+        public init() {}
+
         public var description: String {
             "HISPAY_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh, which starts PostgreSQL on 127.0.0.1"
         }

@@ -1,0 +1,57 @@
+import Foundation
+import HISPayStore
+import HISPayTestSupport
+import Testing
+
+/// PostgreSQL going away under an open store, through a relay on 127.0.0.1: a transaction ends in
+/// `StoreError.unavailable` instead of waiting for ever. The gateway's fault test
+/// (`scripts/gateway-faults.sh`) found both hangs: every callback waiting for a pool connection while
+/// the server was down, and a query the dying server never answered.
+@Suite(.serialized) struct PostgresOutageTests {
+    /// A store on the test server through a relay, with a one-second connect timeout.
+    static func storeBehindRelay() async throws -> (backend: PostgresBackend, relay: TCPRelay) {
+        guard let server = ProcessInfo.processInfo.environment["HISPAY_TEST_POSTGRES_URL"], var url = URLComponents(string: server),
+            let port = url.port
+        else { throw TestStores.MissingServer() }
+        let relay = try TCPRelay(to: port)
+        url.port = relay.port
+        url.query = "connect_timeout=1"
+        let backend = try await PostgresBackend.open(url: try #require(url.string))
+        try await backend.transaction { db in try await db.query("SELECT 1", []) }
+        return (backend, relay)
+    }
+
+    /// The error a transaction ends in, and how long it took.
+    static func outcome(of backend: PostgresBackend) async -> (error: (any Error)?, seconds: Double) {
+        let started = ContinuousClock.now
+        do {
+            try await backend.transaction { db in try await db.query("SELECT 1", []) }
+            return (nil, (ContinuousClock.now - started) / .seconds(1))
+        } catch {
+            return (error, (ContinuousClock.now - started) / .seconds(1))
+        }
+    }
+
+    @Test func aServerThatWentDownMakesTheTransactionUnavailableAfterTheConnectTimeout() async throws {
+        let (backend, relay) = try await Self.storeBehindRelay()
+        relay.goDown()
+        // The connection the pool still holds fails at once; the next transaction finds no server.
+        let first = await Self.outcome(of: backend)
+        #expect([.queryFailed, .unavailable].contains((first.error as? StoreError)?.code), "\(String(describing: first.error))")
+        let (error, seconds) = await Self.outcome(of: backend)
+        #expect((error as? StoreError)?.code == .unavailable, "\(String(describing: error))")
+        #expect(String(describing: error).contains("no PostgreSQL connection within 1"), "\(String(describing: error))")
+        #expect(seconds >= 0.8 && seconds < 8, "the transaction took \(seconds) s")
+        try await backend.close()
+    }
+
+    @Test func aServerThatStopsAnsweringMakesTheTransactionUnavailableAfterThreeTimeouts() async throws {
+        let (backend, relay) = try await Self.storeBehindRelay()
+        relay.goSilent()
+        let (error, seconds) = await Self.outcome(of: backend)
+        #expect((error as? StoreError)?.code == .unavailable, "\(String(describing: error))")
+        #expect(String(describing: error).contains("did not finish within 3"), "\(String(describing: error))")
+        #expect(seconds >= 2.5 && seconds < 10, "the transaction took \(seconds) s")
+        try await backend.close()
+    }
+}
