@@ -13,7 +13,7 @@ Then it checks, from the gateway's own event list (GET /events):
 - no callback was recorded twice (duplicates, and resends across faults, are one event);
 - every answer was the channel's acknowledgement (`success`) or its refusal (`fail`) — nothing else;
 and, after resending every callback never acknowledged (the channel's retry), that every distinct
-callback sent is recorded exactly once. Prints one JSON line of figures; exits 1 if a check fails.
+callback sent is recorded exactly once, and that the gateway then exits within 30 s of SIGTERM. Prints one JSON line of figures; exits 1 if a check fails.
 
 Usage: gateway-faults.py DIR HISPAY STORE SECONDS [PGDIR]
 Environment: HISPAY_FAULTS_PROCESSES (4), HISPAY_FAULTS_DUPLICATES (share of requests that resend, 0.25)
@@ -71,8 +71,14 @@ class Gateway:
         self.process.wait()
 
     def stop(self):
+        """SIGTERM; True if the gateway exited within 30 s (else it is killed)."""
         self.process.terminate()
-        self.process.wait()
+        try:
+            self.process.wait(30)
+            return True
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return False
 
 
 def post(connection, body):
@@ -195,7 +201,7 @@ def main():
             time.sleep(0.5)
     log("retries done")
     final = collections.Counter(events(port))
-    gateway.stop()
+    stoppedCleanly = gateway.stop()
 
     expected = {number(index) for index in sent}
     twice = sorted(key for key, count in final.items() if count > 1)
@@ -208,14 +214,14 @@ def main():
         "noAnswer": counts["no answer"], "unexpected": counts["unexpected"], "requestsPerSecond": round(requests / loadSeconds),
         "latencyMs": {"p50": round(1000 * latencies[len(latencies) // 2], 1), "p99": round(1000 * latencies[int(len(latencies) * 0.99)], 1),
                       "max": round(1000 * latencies[-1], 1)},
-        "faults": faults, "gatewayStarts": gateway.starts,
+        "faults": faults, "gatewayStarts": gateway.starts, "stoppedCleanly": stoppedCleanly,
         "acknowledgedButNotRecorded": len(ackedButLost), "recordedButNotAcknowledged": recordedUnacknowledged,
         "unacknowledgedAfterLoad": unacknowledged, "retryRequests": retried,
         "eventsAfterRetries": sum(final.values()), "recordedTwice": len(twice), "missingAfterRetries": len(missing), "foreign": len(foreign),
     }
     result["exactlyOnce"] = not ackedButLost and not twice and not missing and not foreign and counts["unexpected"] == 0 and sum(final.values()) == len(sent)
     print(json.dumps(result, ensure_ascii=False))
-    sys.exit(0 if result["exactlyOnce"] else 1)
+    sys.exit(0 if result["exactlyOnce"] and stoppedCleanly else 1)
 
 
 if __name__ == "__main__":
