@@ -7,7 +7,7 @@ import Testing
 /// `StoreError.unavailable` instead of waiting for ever. The gateway's fault test
 /// (`scripts/gateway-faults.sh`) found both hangs: every callback waiting for a pool connection while
 /// the server was down, and a query the dying server never answered.
-@Suite(.serialized) struct PostgresOutageTests {
+@Suite struct PostgresOutageTests {
     /// A store on the test server through a relay, with a one-second connect timeout.
     static func storeBehindRelay() async throws -> (backend: PostgresBackend, relay: TCPRelay) {
         guard let server = ProcessInfo.processInfo.environment["HISPAY_TEST_POSTGRES_URL"], var url = URLComponents(string: server),

@@ -13,7 +13,7 @@ listener = socket.socket()
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(("127.0.0.1", 0))
 listener.listen(64)
-connections, silent = [], threading.Event()
+connections, silent, gone, lock = [], threading.Event(), threading.Event(), threading.Lock()
 print("PORT %d" % listener.getsockname()[1], flush=True)
 
 
@@ -35,17 +35,15 @@ def pump(source, sink):
 
 
 def down():
-    # shutdown wakes the accept() blocked in the main thread; close alone would leave it listening.
-    try:
-        listener.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    listener.close()
-    for end in list(connections):
-        try:
-            end.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+    with lock:
+        gone.set()
+        # shutdown wakes the accept() blocked in the main thread; close alone would leave it listening.
+        for end in [listener] + connections:
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        listener.close()
 
 
 def control():
@@ -64,7 +62,12 @@ while True:
     except OSError:
         break
     server = socket.create_connection(("127.0.0.1", target))
-    connections += [client, server]
+    with lock:
+        if gone.is_set():  # accepted just as the far side went away
+            client.close()
+            server.close()
+            break
+        connections += [client, server]
     threading.Thread(target=pump, args=(client, server), daemon=True).start()
     threading.Thread(target=pump, args=(server, client), daemon=True).start()
 threading.Event().wait()
