@@ -26,9 +26,10 @@ export ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}"  # the Swift runtime's on
 
 fuzz() {
   local target="$1" dir="$out/$1"
-  mkdir -p "$dir/corpus"
+  mkdir -p "$dir/corpus" "$dir/tmp"
   local started=$SECONDS
-  "$fuzzer" "$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  # The config and ledger targets write their files under TMPDIR: keep them with the results.
+  TMPDIR="$dir/tmp" "$fuzzer" "$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="$dir/" "$dir/corpus" "Tests/Fuzzing/corpus/$target" >"$dir/log" 2>&1 || true
   python3 - "$target" "$dir" $((SECONDS - started)) <<'PY'
 import glob, json, re, sys
