@@ -77,8 +77,8 @@ public final class PostgresBackend: SQLBackend {
                 let result: Result<T, any Error>
                 do {
                     result = .success(try await client.withConnection { connection in
-                        guard !outcome.isDecided else { throw CancellationError() }
-                        outcome.hold(connection)
+                        guard outcome.hold(connection) else { throw CancellationError() }
+                        defer { outcome.release() }
                         return try await Self.run(body, on: connection, logger: logger)
                     })
                 } catch {
@@ -88,13 +88,14 @@ public final class PostgresBackend: SQLBackend {
             }
             outcome.watch(Task {
                 try await Task.sleep(for: timeout)
-                guard let connection = outcome.connection else {
+                if outcome.expire(StoreError(.unavailable, "no PostgreSQL connection within \(timeout)")) {
                     work.cancel()  // withdraws the lease request
-                    return outcome.decide(.failure(StoreError(.unavailable, "no PostgreSQL connection within \(timeout)")))
+                    return
                 }
                 try await Task.sleep(for: timeout * 2)
+                let abandoned = StoreError(.unavailable, "the PostgreSQL transaction did not finish within \(timeout * 3)")
+                guard let connection = outcome.abandon(abandoned) else { return }
                 logger.error("a PostgreSQL transaction did not finish within \(timeout * 3): its connection is closed and the transaction abandoned")
-                outcome.decide(.failure(StoreError(.unavailable, "the PostgreSQL transaction did not finish within \(timeout * 3)")))
                 try? await connection.close()
             })
         }
