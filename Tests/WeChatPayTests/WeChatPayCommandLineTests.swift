@@ -134,16 +134,21 @@ import WeChatPay
         #expect((lines[4]["error"] as? String)?.contains("unknown channel") == true)
     }
 
-    @Test func notifyVerifyBatchTakesTensOfThousandsOfLines() throws {
-        // The process crashed (stack overflow) after ~13,800 lines of one channel: found by the
-        // gateway's fault-test inputs. 20,000 lines of one v2 notification must all verify.
+    /// A v2 payment notification body signed with the test profile's API key.
+    func v2PaymentNotification() throws -> Data {
         var fields = [
             "appid": "wx2421b1c4370ec43b", "mch_id": "10000100", "nonce_str": "5d2b6c2a8db53831f7eda20af46e531c",
             "out_trade_no": "REG20261122001", "result_code": "SUCCESS", "return_code": "SUCCESS", "time_end": "20261122095930",
             "total_fee": "1230", "trade_type": "NATIVE", "transaction_id": "4200002026112212345678",
         ]
         fields["sign"] = try WeChatPayV2Signer(apiKey: environment["HISPAY_TEST_V2KEY"]!).sign(fields)
-        let line = String(decoding: try JSONSerialization.data(withJSONObject: ["body": String(decoding: WeChatPayV2XML.build(fields), as: UTF8.self)]), as: UTF8.self)
+        return WeChatPayV2XML.build(fields)
+    }
+
+    @Test func notifyVerifyBatchTakesTensOfThousandsOfLines() throws {
+        // The process crashed (stack overflow) after ~13,800 lines of one channel: found by the
+        // gateway's fault-test inputs. 20,000 lines of one v2 notification must all verify.
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: ["body": String(decoding: try v2PaymentNotification(), as: UTF8.self)]), as: UTF8.self)
         let file = try write(Data(Array(repeating: line, count: 20_000).joined(separator: "\n").utf8), "long.jsonl")
         let result = try run(["notify", "verify", "--channel", "wechatpay-v2", "--batch", file])
         #expect(result.status == 0, "\(result.stderr)")
@@ -153,13 +158,7 @@ import WeChatPay
     }
 
     @Test func notifyVerifyHandlesV2PaymentNotifications() throws {
-        var fields = [
-            "appid": "wx2421b1c4370ec43b", "mch_id": "10000100", "nonce_str": "5d2b6c2a8db53831f7eda20af46e531c",
-            "out_trade_no": "REG20261122001", "result_code": "SUCCESS", "return_code": "SUCCESS", "time_end": "20261122095930",
-            "total_fee": "1230", "trade_type": "NATIVE", "transaction_id": "4200002026112212345678",
-        ]
-        fields["sign"] = try WeChatPayV2Signer(apiKey: environment["HISPAY_TEST_V2KEY"]!).sign(fields)
-        let body = try write(WeChatPayV2XML.build(fields), "notify.xml")
+        let body = try write(try v2PaymentNotification(), "notify.xml")
         let result = try run(["notify", "verify", "--channel", "wechatpay-v2", "--body", body])
         #expect(result.status == 0, "\(result.stderr)")
         let output = try json(result)
