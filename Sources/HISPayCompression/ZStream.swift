@@ -3,7 +3,7 @@ import Foundation
 
 /// The zlib stream loop shared by ``Gzip`` and ``Zlib``.
 enum ZStream {
-    static func inflate(_ data: Data, windowBits: Int32, limit: Int, format: String) throws(Gzip.Error) -> Data {
+    static func inflate(_ data: some Collection<UInt8>, windowBits: Int32, limit: Int, format: String) throws(Gzip.Error) -> Data {
         var stream = z_stream()
         guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw Gzip.Error(description: "zlib could not start")

@@ -100,7 +100,7 @@ public struct ZipReader: Sendable {
             output = Data(stored)
         case 8:
             do {
-                output = try ZStream.inflate(Data(stored), windowBits: -15, limit: entry.uncompressedSize, format: "deflate")
+                output = try ZStream.inflate(stored, windowBits: -15, limit: entry.uncompressedSize, format: "deflate")
             } catch {
                 throw fail(error.description)
             }

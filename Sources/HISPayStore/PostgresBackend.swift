@@ -37,16 +37,8 @@ public final class PostgresBackend: SQLBackend {
         configuration.options.connectTimeout = timeout
         let backend = PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger, leaseTimeout: timeout)
         do {
-            // The pool retries a refused connection on its own: bound the first answer.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { _ = try await backend.transaction { db in try await db.query("SELECT 1", []) } }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw StoreError(.unavailable, "no answer within \(timeout)")
-                }
-                defer { group.cancelAll() }
-                try await group.next()
-            }
+            // The pool retries a refused connection on its own; the transaction's deadline bounds the wait.
+            try await backend.transaction { db in try await db.query("SELECT 1", []) }
         } catch {
             backend.runner.cancel()
             throw StoreError(.unavailable, "PostgreSQL at \(host):\(components.port ?? 5432) could not be reached: \(error)")
