@@ -88,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "MedicalInsurance",
-            dependencies: ["HISPayCore", "HISPayCrypto"],
+            dependencies: ["HISPayCore", "HISPayCrypto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(

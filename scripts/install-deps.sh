@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs what HISPay needs on Debian/Ubuntu: OpenSSL 3, libcurl and zlib headers, pkg-config,
-# python3 (the loopback test server) and, with --tests, a PostgreSQL server (the store's tests), with
+# python3 (the loopback test server) and, with --tests, a PostgreSQL server (the store's tests) and
+# Python's venv, with
 # --bench what scripts/bench.sh needs. The
 # Swift 6.3 toolchain itself must already be on PATH.
 set -euo pipefail
 
 packages=(libssl-dev libcurl4-openssl-dev zlib1g-dev pkg-config)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
-if [ "${1:-}" = "--tests" ]; then packages+=(postgresql); fi
+# --tests: the store's PostgreSQL and Python's venv for the second SM2/SM4 implementation (gmssl).
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(postgresql)
+  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || packages+=(python3-venv)
+fi
 # --bench: the benchmark's PostgreSQL, GNU time, the openssl CLI and Python's venv for the peers.
 if [ "${1:-}" = "--bench" ]; then
   packages+=(postgresql time openssl)

@@ -43,8 +43,7 @@ public enum ChannelFactory {
         guard let block = try merchant.block(for: .insurance)?.block("mobilePay") else {
             throw ConfigurationError(.missingKey, "merchant \(merchant.name) has no \"insurance.mobilePay\" block")
         }
-        return MobilePayClient(
-            credentials: try MobilePayCredentials(block: block), gateway: try block.string("gateway"), transport: CurlTransport(configuration: settings))
+        return try MobilePayClient(block: block, transport: CurlTransport(configuration: settings))
     }
 
     /// The callback routes of every merchant profile in `configuration`: each configured channel

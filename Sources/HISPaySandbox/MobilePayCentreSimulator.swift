@@ -3,10 +3,14 @@ import HISPayCore
 import HISPayCrypto
 import MedicalInsurance
 
-/// The NHSA mobile-payment centre as the adapter uses it (`POST {gateway}/{api}` with the SM4-encrypted,
-/// SM2-signed envelope; answers sealed the same way with the centre's key): 6201 fee upload (the
-/// sandbox's split rule: fund 60 %, personal account 20 %, cash the rest), 6202 payment order, 6203
-/// refund, 6301 order status (`ordStas`), 6401 upload undo.
+/// The NHSA mobile-payment centre as public hospital-side clients find it: the documented paths
+/// (`/org/local/api/hos/uldFeeInfo` 6201 fee upload — the sandbox's split rule: fund 60 %, personal
+/// account 20 %, cash the rest — `/pay_order` 6202, `/refund_Order` 6203, `/query_order_info` 6301
+/// `ordStas`, `/revoke_order` 6401), each request an SM4-encrypted envelope signed under the
+/// appSecret as SM2 ID and refused when it lacks a field the centre requires; answers signed by the
+/// centre over every top-level field (`code`, `message`, `success` included), with `encType`/
+/// `signType` in lower case as the platform utility's copy in newtouch-cloud/openhis-itaii
+/// (`openhis-ybapp/.../utils/HseEncAndDecUtil.java`) writes them.
 public actor MobilePayCentreSimulator {
     struct Order {
         var payOrderID: String
@@ -27,15 +31,40 @@ public actor MobilePayCentreSimulator {
         sequence = seed * 1_000_000
     }
 
-    /// Answers one call to `api` (the last path component) with its envelope `body`.
-    public func handle(api: String, body: Data) -> SandboxResponse {
+    /// The centre's paths and what each requires, as public clients send them: transaction code,
+    /// required fields, fields of which one is required, `yyyyMMddHHmmss` fields.
+    static let contract: [String: (api: String, required: [String], anyOf: [String], compactTime: String?)] = [
+        "/org/local/api/hos/uldFeeInfo": (
+            "6201", ["orgCodg", "medOrgOrd", "payAuthNo", "psnNo", "insutype", "idNo", "idType", "userName", "medfeeSumamt", "chrgBchno", "feeType"], [], nil
+        ),
+        "/org/local/api/hos/pay_order": ("6202", ["payOrdId", "payToken", "payAuthNo", "orgCodg", "orgBizSer", "chrgBchno", "feeType", "mdtrtId"], [], nil),
+        "/org/local/api/hos/refund_Order": ("6203", ["payOrdId", "appRefdSn", "appRefdTime", "totlRefdAmt", "refdType"], ["payAuthNo", "ecToken"], "appRefdTime"),
+        "/org/local/api/hos/query_order_info": ("6301", ["payOrdId", "orgCodg", "payToken", "idNo", "userName", "idType"], [], nil),
+        "/org/local/api/hos/revoke_order": ("6401", ["payOrdId", "orgCodg", "payToken", "idNo", "userName", "idType"], [], nil),
+    ]
+
+    /// Answers one request to `path` (after the sandbox's `/mobilepay` prefix) with its envelope `body`.
+    public func handle(path: String, body: Data) -> SandboxResponse {
+        guard let contract = Self.contract[path] else { return reply(code: "-1", message: "no such interface: \(path)") }
         guard let envelope = ConfigValue.decode(body)?.objectValue else { return reply(code: "-1", message: "not JSON") }
         let data: [String: ConfigValue]
-        do { data = try MobilePayEnvelope.open(envelope, credentials: credentials).objectValue } catch {
+        do {
+            let opened = try MobilePayEnvelope.open(envelope, credentials: credentials)
+            // The centre checks the hospital's signature under the appSecret as SM2 ID only.
+            guard opened.signerID == .appSecret else { return reply(code: "-1", message: "验签失败: signed under \(opened.signerID), not the appSecret") }
+            data = opened.data.objectValue
+        } catch {
             return reply(code: "-1", message: "envelope refused: \(error.reason)")
         }
+        if let missing = contract.required.first(where: { (data[$0]?.text ?? "").isEmpty }) { return reply(code: "-1", message: "\(missing)不能为空") }
+        if !contract.anyOf.isEmpty, !contract.anyOf.contains(where: { !(data[$0]?.text ?? "").isEmpty }) {
+            return reply(code: "-1", message: "\(contract.anyOf.joined(separator: "、"))不能同时为空")
+        }
+        if let key = contract.compactTime, let text = data[key]?.text, text.count != 14 || !text.allSatisfy(\.isNumber) {
+            return reply(code: "-1", message: "\(key)格式应为yyyyMMddHHmmss")
+        }
         let payOrderID = data["payOrdId"]?.text ?? ""
-        switch api {
+        switch contract.api {
         case "6201":
             guard let totalText = data["medfeeSumamt"]?.text, let total = try? Amount(yuan: totalText), total.fen > 0, data["payAuthNo"]?.text != nil else {
                 return reply(code: "-1", message: "medfeeSumamt and payAuthNo are required")
@@ -62,7 +91,7 @@ public actor MobilePayCentreSimulator {
             orders[payOrderID]?.status = "12"
             return reply(["payOrdId": .string(payOrderID)])
         default:
-            return reply(code: "-1", message: "the sandbox does not offer \(api)")
+            return reply(code: "-1", message: "the sandbox does not offer \(contract.api)")
         }
     }
 
@@ -87,15 +116,18 @@ public actor MobilePayCentreSimulator {
         ]
     }
 
-    /// `{"code", "message", "success"}` plus, on success, the sealed data.
+    /// `{"code", "message", "success"}` plus, on success, the sealed data — the signature covering
+    /// those three fields too, `encType`/`signType` in lower case.
     private func reply(_ data: [String: ConfigValue] = [:], code: String = "0", message: String = "成功") -> SandboxResponse {
-        var answer: [String: ConfigValue] = [:]
-        if code == "0", let sealed = try? MobilePayEnvelope.seal(.object(data), credentials: credentials, timestamp: String(Int64(Date().timeIntervalSince1970 * 1000))) {
+        let status: [String: ConfigValue] = ["code": .number(code), "message": .string(message), "success": .bool(code == "0")]
+        var answer = status
+        if code == "0",
+            let sealed = try? MobilePayEnvelope.seal(
+                .object(data), credentials: credentials, timestamp: String(Int64(Date().timeIntervalSince1970 * 1000)),
+                extraFields: status.merging(["encType": .string("sm4"), "signType": .string("sm2")]) { $1 })
+        {
             answer = sealed.envelope.objectValue
         }
-        answer["code"] = .number(code)
-        answer["message"] = .string(message)
-        answer["success"] = .bool(code == "0")
         return SandboxResponse(status: 200, headers: [("Content-Type", "application/json;charset=utf-8")], body: Data(ConfigValue.object(answer).jsonText().utf8))
     }
 

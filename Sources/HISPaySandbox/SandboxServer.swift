@@ -7,7 +7,7 @@ import Logging
 
 /// The sandbox's HTTP side: a loopback Hummingbird server handing every `/v3/…` (APIv3) and `/v2/…`
 /// (legacy APIv2) request to the WeChat Pay simulator, `/gateway.do` to the Alipay simulator and `/fsi/api/{infno}` to the NHSA
-/// hospital-interface simulator, `/mobilepay/{api}` to the mobile-payment centre, `/unionpay/…` to the
+/// hospital-interface simulator, `/mobilepay/org/local/api/hos/…` to the mobile-payment centre, `/unionpay/…` to the
 /// UnionPay ACP gateway and file host, and the delivery of its callbacks — POSTed until the receiver answers 2xx
 /// (retried after 0.5 s, doubling, up to 8 times), as the channel does.
 public enum SandboxServer {
@@ -50,9 +50,9 @@ public enum SandboxServer {
             }
         }
         if let mobilePay {
-            router.post("/mobilepay/:api") { request, context -> Response in
-                let api = try context.parameters.require("api")
-                return try await answer(request) { await mobilePay.handle(api: api, body: $0) }
+            router.post("/mobilepay/**") { request, _ -> Response in
+                let path = String(request.uri.path.dropFirst("/mobilepay".count))
+                return try await answer(request) { await mobilePay.handle(path: path, body: $0) }
             }
         }
         if let unionPay {

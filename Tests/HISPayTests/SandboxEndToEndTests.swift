@@ -270,6 +270,12 @@ import Testing
         #expect(events.first?["channel"] as? String == "unionpay" && events.first?["amount"] as? Int == 1500)
     }
 
+    /// The 6201 data of a ¥123.40 outpatient bill: the fields the centre requires (``MobilePayAPI/uploadFees``).
+    static let mobilePayUpload = ConfigValue.object([
+        "orgCodg": .string("H44010600001"), "psnNo": .string("P0001"), "insutype": .string("310"), "idNo": .string("44010619900101001X"),
+        "idType": .string("01"), "userName": .string("测试患者"), "medfeeSumamt": .string("123.40"), "chrgBchno": .string("CB0001"), "feeType": .string("01"),
+    ])
+
     /// A mobile-payment checkout of ¥123.40 (cash ¥24.68) whose cash leg is a wallet's medical order:
     /// run until the patient (the sandbox) paid, then refunded. Checks the wallet settled the
     /// insurance part with the centre; returns the checkout's states.
@@ -280,7 +286,7 @@ import Testing
         let centre = try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings)
         let checkout = MobilePayCheckout(centre: centre, cash: cash, journal: StoreCheckoutJournal(store: store))
         let bill = MobilePayBill(
-            billID: billID, payAuthNo: "AUTH0001", upload: .object(["psnNo": .string("P0001"), "medfeeSumamt": .string("123.40")]),
+            billID: billID, payAuthNo: "AUTH0001", upload: Self.mobilePayUpload,
             cashOrderNo: billID + "-CASH", subject: "门诊缴费")
         let first = try await checkout.run(bill)
         var state = first
@@ -290,7 +296,10 @@ import Testing
         }
         if case .completed(let settlementID, let amount) = state {
             #expect(amount == Amount(fen: 2468) && settlementID.hasPrefix("ORD"))
-            #expect(try await centre.queryOrder(.object(["payOrdId": .string(settlementID)])).objectValue["ordStas"]?.text == "6")  // settled by the wallet
+            let payToken = try await StoreCheckoutJournal(store: store).record(for: billID)?.payToken ?? ""
+            let query = Self.mobilePayUpload.objectValue.filter { ["orgCodg", "idNo", "userName", "idType"].contains($0.key) }
+                .merging(["payOrdId": .string(settlementID), "payToken": .string(payToken)]) { $1 }
+            #expect(try await centre.queryOrder(.object(query)).objectValue["ordStas"]?.text == "6")  // settled by the wallet
         }
         let refunded = try await checkout.refund(bill)
         try await store.close()
@@ -333,17 +342,18 @@ import Testing
     @Test(arguments: [false, true])
     func aCombinedCheckoutSettlesAgainstTheSandbox(mobilePay: Bool) throws {
         let bill = directory.appendingPathComponent("bill-\(mobilePay).json")
-        let fields: [String: Any] = mobilePay
-            ? [
-                "billId": "E2E-MOBILE-1", "payAuthNo": "AUTH0001", "upload": ["psnNo": "P0001", "medfeeSumamt": "123.40"],
-                "cashOrderNo": "E2E-MOBILE-1-CASH", "subject": "门诊缴费", "authCode": "134567890123456789",
-            ]
-            : [
-                "billId": "E2E-SETTLE-1", "personId": "P0001", "certificateType": "02", "certificateNumber": "ECTOKEN0001", "total": "123.40",
-                "visitId": "V0001", "chargeBatch": "CB0001", "useAccount": true, "insuranceType": "310", "insuredArea": "440100",
-                "cashOrderNo": "E2E-SETTLE-1-CASH", "subject": "门诊缴费", "authCode": "134567890123456789",
-            ]
-        try JSONSerialization.data(withJSONObject: fields).write(to: bill)
+        let fields: ConfigValue = mobilePay
+            ? .object([
+                "billId": .string("E2E-MOBILE-1"), "payAuthNo": .string("AUTH0001"), "upload": Self.mobilePayUpload,
+                "cashOrderNo": .string("E2E-MOBILE-1-CASH"), "subject": .string("门诊缴费"), "authCode": .string("134567890123456789"),
+            ])
+            : .object([
+                "billId": .string("E2E-SETTLE-1"), "personId": .string("P0001"), "certificateType": .string("02"), "certificateNumber": .string("ECTOKEN0001"),
+                "total": .string("123.40"), "visitId": .string("V0001"), "chargeBatch": .string("CB0001"), "useAccount": .bool(true),
+                "insuranceType": .string("310"), "insuredArea": .string("440100"), "cashOrderNo": .string("E2E-SETTLE-1-CASH"), "subject": .string("门诊缴费"),
+                "authCode": .string("134567890123456789"),
+            ])
+        try Data(fields.jsonText().utf8).write(to: bill)
         let store = "sqlite:" + directory.appendingPathComponent("checkout-\(mobilePay).db").path
         let arguments = ["settle", "--channel", "insurance", "--bill", bill.path, "--cash-channel", "wechatpay", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store]
         var states: [String] = []

@@ -46,7 +46,8 @@ import Testing
         #expect(text.hasSuffix("&key=<APP_SECRET>"))
         let signature = try Base64.decode(try #require(output["signature"] as? String))
         let real = text.replacingOccurrences(of: "<APP_SECRET>", with: "F30D0D261BA04063A0BCAEF19F8ADBCC")
-        try keys.platform.platformPublicKey.verifySM2Signature(signature, for: Array(real.utf8), encoding: .raw)
+        // Signed under the appSecret as SM2 ID, the platform utility's default (HseEncAndDecUtil).
+        try keys.platform.platformPublicKey.verifySM2Signature(signature, for: Array(real.utf8), identifier: "F30D0D261BA04063A0BCAEF19F8ADBCC", encoding: .raw)
     }
 
     @Test func notifyVerifyAcceptsASettlementAndRefusesATamperedOne() throws {

@@ -38,7 +38,7 @@ final class FakeMobilePayCentre: HTTPTransport, @unchecked Sendable {
     }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let api = String(request.url.split(separator: "/").last ?? "")
+        let api = MobilePayAPI.all.values.first { request.url.hasSuffix($0.defaultPath) }?.code ?? ""
         let envelope = ConfigValue.decode(request.body)?.objectValue ?? [:]
         let data = try MobilePayEnvelopeTests.decryptOnly(envelope["encData"]?.text ?? "", credentials: keys.platform).objectValue
         let (answer, code, silence) = state.withLock { state -> ([String: ConfigValue], String, Silence?) in
@@ -147,7 +147,9 @@ final class FakeMixedLeg: MobilePayCashLeg, @unchecked Sendable {
 
 @Suite struct MobilePayCheckoutTests {
     let bill = MobilePayBill(
-        billID: "RCPT1", payAuthNo: "AUTH1", upload: .object(["psnNo": .string("P1"), "medfeeSumamt": .number("123.40")]),
+        billID: "RCPT1", payAuthNo: "AUTH1", upload: .object(MobilePayClientTests.patient.merging([
+            "psnNo": .string("P1"), "medfeeSumamt": .number("123.40"), "insutype": .string("310"), "chrgBchno": .string("CB1"), "feeType": .string("01"),
+        ]) { $1 }),
         cashOrderNo: "CASH1", subject: "门诊缴费")
     let completed = CheckoutState.completed(settlementID: "PO-RCPT1", cash: Amount(fen: 2340))
 

@@ -6,51 +6,67 @@ import MedicalInsurance
 import Testing
 
 /// 6201–6401 replayed with randomized SM2 signatures: the matcher compares each request's sign text
-/// and verifies its signature instead of comparing bytes.
+/// and verifies its signature (under the appSecret as SM2 ID) instead of comparing bytes. Paths as
+/// public hospital-side clients post them (`/org/local/api/hos/uldFeeInfo`, `/pay_order`,
+/// `/refund_Order`, `/query_order_info`, `/revoke_order`).
 @Suite struct MobilePayClientTests {
     let keys: MobilePayEnvelopeTests
     let now = Date(timeIntervalSince1970: 1_795_312_800)
-    let gateway = "https://mobile.example.gov.cn/org/local/api/hos"
+    let gateway = "https://mobile.example.gov.cn"
 
     init() throws { keys = try MobilePayEnvelopeTests() }
 
     var matcher: SignedRequestMatcher {
         let platform = keys.platform
-        let hospital = keys.hospital
         return SignedRequestMatcher(
             extract: { request in
                 guard let body = request.body?.data, let envelope = ConfigValue.decode(body)?.objectValue,
-                    let encData = envelope["encData"]?.text, let signature = envelope["signData"]?.text.flatMap({ try? Base64.decode($0) }),
-                    let timestamp = envelope["timestamp"]?.text
+                    let encData = envelope["encData"]?.text, let signature = envelope["signData"]?.text.flatMap({ try? Base64.decode($0) })
                 else { return nil }
                 // The platform side decrypts to rebuild the sign text.
                 guard let opened = try? MobilePayEnvelopeTests.decryptOnly(encData, credentials: platform) else { return nil }
-                return (MobilePayEnvelope.signText(appID: hospital.appID, data: opened, timestamp: timestamp, appSecret: "F30D0D261BA04063A0BCAEF19F8ADBCC"), signature)
+                var fields = envelope
+                fields["data"] = opened
+                return (MobilePayEnvelope.signText(fields, appSecret: "F30D0D261BA04063A0BCAEF19F8ADBCC"), signature)
             },
             verify: { text, signature in
-                (try? platform.platformPublicKey.verifySM2Signature(signature, for: Array(text.utf8), encoding: .raw)) != nil
+                (try? platform.platformPublicKey.verifySM2Signature(signature, for: Array(text.utf8), identifier: "F30D0D261BA04063A0BCAEF19F8ADBCC", encoding: .raw)) != nil
             })
     }
 
     /// One exchange: the data the hospital sends and the data the platform answers.
-    func interaction(_ api: String, request: ConfigValue, answer: ConfigValue, code: String = "0") throws -> Cassette.Interaction {
+    func interaction(_ path: String, request: ConfigValue, answer: ConfigValue, code: String = "0") throws -> Cassette.Interaction {
         let sealed = try MobilePayEnvelope.seal(request, credentials: keys.hospital, timestamp: "1795312800000")
-        var recorded = Cassette.Request(HTTPRequest(method: "POST", url: "\(gateway)/\(api)", headers: ["Content-Type": "application/json;charset=utf-8"], body: Data(sealed.envelope.jsonText().utf8)))
+        var recorded = Cassette.Request(HTTPRequest(method: "POST", url: "\(gateway)/org/local/api/hos/\(path)", headers: ["Content-Type": "application/json;charset=utf-8"], body: Data(sealed.envelope.jsonText().utf8)))
         matcher.annotate(&recorded)
         return Cassette.Interaction(request: recorded, response: Cassette.Response(try keys.reply(answer, code: code)))
     }
 
+    static let patient: [String: ConfigValue] = [
+        "orgCodg": .string("H44010600001"), "idNo": .string("44010619900101001X"), "idType": .string("01"), "userName": .string("张三"),
+    ]
+
     @Test func uploadOrderQueryRefundAndUndoRoundTrip() async throws {
-        let upload = ConfigValue.object(["medOrgOrd": .string("REG20261122001"), "payAuthNo": .string("AUTH000001"), "medfeeSumamt": .number("123.40")])
-        let order = ConfigValue.object(["payOrdId": .string("ORD20261122001"), "payToken": .string("TOKEN0001"), "payAuthNo": .string("AUTH000001")])
-        let query = ConfigValue.object(["payOrdId": .string("ORD20261122001")])
-        let refund = ConfigValue.object(["payOrdId": .string("ORD20261122001"), "totlRefdAmt": .number("123.40"), "cashRefdAmt": .number("23.40")])
+        let upload = ConfigValue.object(Self.patient.merging([
+            "medOrgOrd": .string("REG20261122001"), "payAuthNo": .string("AUTH000001"), "medfeeSumamt": .number("123.40"), "psnNo": .string("P1"),
+            "insutype": .string("310"), "chrgBchno": .string("CB1"), "feeType": .string("01"),
+        ]) { $1 })
+        let order = ConfigValue.object([
+            "payOrdId": .string("ORD20261122001"), "payToken": .string("TOKEN0001"), "payAuthNo": .string("AUTH000001"), "orgCodg": .string("H44010600001"),
+            "orgBizSer": .string("REG20261122001"), "chrgBchno": .string("CB1"), "feeType": .string("01"), "mdtrtId": .string("V1"),
+        ])
+        let query = ConfigValue.object(Self.patient.merging(["payOrdId": .string("ORD20261122001"), "payToken": .string("TOKEN0001")]) { $1 })
+        let refund = ConfigValue.object([
+            "payOrdId": .string("ORD20261122001"), "payAuthNo": .string("AUTH000001"), "appRefdSn": .string("R1"), "appRefdTime": .string("20261122100000"),
+            "totlRefdAmt": .number("123.40"), "psnAcctRefdAmt": .number("30.00"), "fundRefdAmt": .number("70.00"), "cashRefdAmt": .number("23.40"),
+            "refdType": .string("ALL"),
+        ])
         let cassette = Cassette(name: "mobile-pay", interactions: [
-            try interaction("6201", request: upload, answer: .object(["payOrdId": .string("ORD20261122001"), "payToken": .string("TOKEN0001")])),
-            try interaction("6202", request: order, answer: .object(["payOrdId": .string("ORD20261122001"), "ordStas": .string("6"), "fundPay": .number("70.00"), "psnAcctPay": .number("30.00"), "ownpayAmt": .number("23.40")])),
-            try interaction("6301", request: query, answer: .object(["payOrdId": .string("ORD20261122001"), "ordStas": .string("6")])),
-            try interaction("6203", request: refund, answer: .object(["payOrdId": .string("ORD20261122001"), "refStatus": .string("SUCC")])),
-            try interaction("6401", request: query, answer: .object(["payOrdId": .string("ORD20261122001")]), code: "-1"),
+            try interaction("uldFeeInfo", request: upload, answer: .object(["payOrdId": .string("ORD20261122001"), "payToken": .string("TOKEN0001")])),
+            try interaction("pay_order", request: order, answer: .object(["payOrdId": .string("ORD20261122001"), "ordStas": .string("6"), "fundPay": .number("70.00"), "psnAcctPay": .number("30.00"), "ownpayAmt": .number("23.40")])),
+            try interaction("query_order_info", request: query, answer: .object(["payOrdId": .string("ORD20261122001"), "ordStas": .string("6")])),
+            try interaction("refund_Order", request: refund, answer: .object(["payOrdId": .string("ORD20261122001"), "refStatus": .string("SUCC")])),
+            try interaction("revoke_order", request: query, answer: .object(["payOrdId": .string("ORD20261122001")]), code: "-1"),
         ])
         let replay = ReplayTransport(cassette: cassette, matcher: matcher)
         let client = MobilePayClient(credentials: keys.hospital, gateway: gateway, transport: replay, time: ManualTimeSource(now))
@@ -60,6 +76,44 @@ import Testing
         #expect(try await client.refund(refund).objectValue["refStatus"] == .string("SUCC"))
         await #expect(throws: ChannelError(.invalidRequest, reason: "")) { try await client.undoUpload(query) }
         try replay.verifyAllUsed()
+    }
+
+    /// Every required field, left out in turn, refuses the request before anything is sent, and the
+    /// error names the field (never a value: `idNo` is a resident ID number); 6203 wants `payAuthNo`
+    /// or `ecToken` and `appRefdTime` as `yyyyMMddHHmmss`. A region's own path is used when configured.
+    @Test func requestsLackingARequiredFieldAreRefusedBeforeSending() async throws {
+        let complete: [String: ConfigValue] = [
+            "orgCodg": .string("H1"), "medOrgOrd": .string("R1"), "payAuthNo": .string("A1"), "psnNo": .string("P1"), "insutype": .string("310"),
+            "idNo": .string("44010619900101001X"), "idType": .string("01"), "userName": .string("张三"), "medfeeSumamt": .number("1.00"),
+            "chrgBchno": .string("CB1"), "feeType": .string("01"), "payOrdId": .string("O1"), "payToken": .string("T1"), "orgBizSer": .string("S1"),
+            "mdtrtId": .string("V1"), "appRefdSn": .string("RF1"), "appRefdTime": .string("20261122100000"), "totlRefdAmt": .number("1.00"),
+            "psnAcctRefdAmt": .number("0"), "fundRefdAmt": .number("0"), "cashRefdAmt": .number("1.00"), "refdType": .string("ALL"),
+        ]
+        let nothingSent = ReplayTransport(cassette: Cassette(name: "none", interactions: []), matcher: matcher)
+        let client = MobilePayClient(credentials: keys.hospital, gateway: gateway, transport: nothingSent, time: ManualTimeSource(now))
+        for api in MobilePayAPI.all.values {
+            for field in api.required {
+                var data = complete
+                data[field] = field == "idNo" ? .string("") : nil
+                do {
+                    _ = try await client.call(api, .object(data))
+                    Issue.record("\(api) without \(field) was sent")
+                } catch let error as ChannelError {
+                    #expect(error.code == .invalidRequest && error.reason.hasSuffix("requires \(field)"), "\(error.reason)")
+                    #expect(!error.reason.contains("44010619900101001X"))
+                }
+            }
+        }
+        var noAuthorisation = complete
+        noAuthorisation["payAuthNo"] = nil
+        await #expect(throws: ChannelError(.invalidRequest, reason: "6203 (医保退费) requires payAuthNo or ecToken")) { try await client.call(.refund, .object(noAuthorisation)) }
+        noAuthorisation["ecToken"] = .string("EC1")
+        var dashed = noAuthorisation
+        dashed["appRefdTime"] = .string("2026-11-22 10:00:00")
+        await #expect(throws: ChannelError(.invalidRequest, reason: "6203 (医保退费) appRefdTime must be yyyyMMddHHmmss (14 digits)")) { try await client.call(.refund, .object(dashed)) }
+        let regional = MobilePayClient(credentials: keys.hospital, gateway: gateway + "/", paths: ["6301": "/hsa/api/queryOrder"], transport: nothingSent)
+        #expect(regional.url(for: .queryOrder) == "https://mobile.example.gov.cn/hsa/api/queryOrder")
+        #expect(regional.url(for: .uploadFees) == "https://mobile.example.gov.cn/org/local/api/hos/uldFeeInfo")
     }
 
     @Test func settlementNotificationIsVerifiedDecryptedAndAcknowledged() throws {
@@ -81,13 +135,12 @@ import Testing
 }
 
 extension MobilePayEnvelopeTests {
-    /// The centre's answer: `answer` sealed with the platform's keys, with `code` (0 = success).
+    /// The centre's answer: `answer` sealed with the platform's keys, with `code` (0 = success),
+    /// `message` and `success` covered by the signature like every top-level field.
     func reply(_ answer: ConfigValue, code: String = "0") throws -> HTTPResponse {
-        var reply = try MobilePayEnvelope.seal(answer, credentials: platform, timestamp: "1795312800500").envelope.objectValue
-        reply["code"] = .number(code)
-        reply["message"] = .string(code == "0" ? "成功" : "失败")
-        reply["success"] = .bool(code == "0")
-        return HTTPResponse(status: 200, body: Data(ConfigValue.object(reply).jsonText().utf8))
+        let status: [String: ConfigValue] = ["code": .number(code), "message": .string(code == "0" ? "成功" : "失败"), "success": .bool(code == "0")]
+        let reply = try MobilePayEnvelope.seal(answer, credentials: platform, timestamp: "1795312800500", extraFields: status).envelope
+        return HTTPResponse(status: 200, body: Data(reply.jsonText().utf8))
     }
 
     /// Decrypts an envelope's `encData` without verifying (what the platform does before checking the signature).

@@ -52,7 +52,11 @@ import Testing
     }
 
     let mobilePay: [String: Any] = [
-        "billId": "RCPT20261122002", "payAuthNo": "AUTH1", "upload": ["psnNo": "P1", "medfeeSumamt": "123.40"],
+        "billId": "RCPT20261122002", "payAuthNo": "AUTH1",
+        "upload": [
+            "orgCodg": "H44010600001", "psnNo": "P1", "insutype": "310", "idNo": "44010619900101001X", "idType": "01", "userName": "张三",
+            "medfeeSumamt": "123.40", "chrgBchno": "CB1", "feeType": "01",
+        ],
         "cashOrderNo": "CASH20261122002", "subject": "门诊缴费",
     ]
 
@@ -83,12 +87,17 @@ import Testing
             (["settle", "--channel", "insurance", "--bill", try bill(complete), "--cash-channel", "insurance"], "payment channel"),
             (["settle", "--channel", "insurance", "--bill", try bill(complete), "--cash-channel", "alipay"], "no \"alipay\" block"),
             (["settle", "--channel", "insurance", "--bill", try bill(mobilePay.merging(["upload": "x"]) { $1 }), "--cash-channel", "wechatpay"], "lacks upload"),
+            (
+                ["settle", "--channel", "insurance", "--bill", try bill(mobilePay.merging(["upload": ["orgCodg": "H1", "idNo": "44010619900101001X"]]) { $1 }), "--cash-channel", "wechatpay"],
+                "6201 (费用明细上传) requires psnNo"
+            ),
         ]
         for (arguments, reason) in cases {
             let run = try CommandLineRun(arguments + ["--config", config.path])
             #expect(run.status != 0)
             #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
             #expect(run.stderr.contains(reason), "\(run.stderr)")
+            #expect(!run.stderr.contains("44010619900101001X"))
         }
     }
 }

@@ -8,8 +8,10 @@ public struct MobilePayBill: Sendable, Hashable {
     /// resumes, never repeats).
     public var billID: String
     public var payAuthNo: String
-    /// The 6201 fee-upload data (`psnNo`, `insutype`, `medfeeSumamt`, `feedetailList`, …);
-    /// `medOrgOrd` and `payAuthNo` are filled in from ``billID`` and ``payAuthNo``.
+    /// The 6201 fee-upload data: at least `orgCodg`, `psnNo`, `insutype`, `idNo`, `idType`,
+    /// `userName`, `medfeeSumamt`, `chrgBchno`, `feeType` (``MobilePayAPI/uploadFees``), usually
+    /// `feedetailList` and more; `medOrgOrd` and `payAuthNo` are filled in from ``billID`` and
+    /// ``payAuthNo``. Later calls repeat the institution and patient fields from here.
     public var upload: ConfigValue
     /// The merchant order number of the cash leg.
     public var cashOrderNo: String
@@ -22,6 +24,9 @@ public struct MobilePayBill: Sendable, Hashable {
         self.cashOrderNo = cashOrderNo
         self.subject = subject
     }
+
+    /// The upload's `keys` that are present, to repeat in a later call (6202, 6301, 6401).
+    func carried(_ keys: String...) -> [String: ConfigValue] { upload.objectValue.filter { keys.contains($0.key) } }
 
     /// The 6201 data as sent.
     var uploadData: ConfigValue {

@@ -50,6 +50,8 @@ public struct MobilePayCheckout: Sendable {
     }
 
     private func advance(_ bill: MobilePayBill) async throws -> CheckoutState {
+        // A bill the centre would refuse stops here, before anything is sent or journaled.
+        try MobilePayAPI.uploadFees.validate(bill.uploadData)
         var record = try await journal.record(for: bill.billID)
             ?? CheckoutRecord(billID: bill.billID, personID: bill.upload.objectValue["psnNo"]?.text ?? "", cashOrderNo: bill.cashOrderNo)
         while true {
@@ -67,6 +69,7 @@ public struct MobilePayCheckout: Sendable {
                 }
                 record.payOrderID = payOrderID
                 record.payToken = payToken
+                record.visitID = answer["extData"]?.objectValue["mdtrtId"]?.text ?? answer["mdtrtId"]?.text ?? bill.upload.objectValue["mdtrtId"]?.text
                 do {
                     record.split = try SettlementResult(mobilePay: answer)
                     record.cashAmount = record.split?.cashPay
@@ -86,9 +89,10 @@ public struct MobilePayCheckout: Sendable {
                 try await journal.save(record)
                 let answer: [String: ConfigValue]
                 do {
-                    answer = try await centre.placeOrder(.object([
+                    answer = try await centre.placeOrder(.object(bill.carried("orgCodg", "chrgBchno", "feeType").merging([
                         "payOrdId": .string(record.payOrderID ?? ""), "payToken": .string(record.payToken ?? ""), "payAuthNo": .string(bill.payAuthNo),
-                    ])).objectValue
+                        "orgBizSer": .string(bill.billID), "mdtrtId": .string(record.visitID ?? ""),
+                    ]) { $1 })).objectValue
                 } catch let error as ChannelError where error.isRetrySafe {
                     // Surely not sent.
                     record.step = .uploaded
@@ -104,7 +108,7 @@ public struct MobilePayCheckout: Sendable {
                 let hasSplit = answer["feeSumamt"] != nil || answer["medfeeSumamt"] != nil
                 try await insurancePaid(hasSplit ? SettlementResult(mobilePay: answer) : nil, &record)
             case .settling:
-                let status = try await orderStatus(record)
+                let status = try await orderStatus(record, bill)
                 if status.isInsurancePaid {
                     try await insurancePaid(record.split, &record)
                 } else if status.isUnpaid {
@@ -123,7 +127,7 @@ public struct MobilePayCheckout: Sendable {
             case .cashPending:
                 if let state = try await settleCash(try await cash.query(order(record, bill)), &record) { return state }
             case .undoingInsurance:
-                if let state = try await undoInsurance(&record, payAuthNo: bill.payAuthNo) { return state }
+                if let state = try await undoInsurance(&record, bill) { return state }
             case .completed:
                 return record.completedState
             case .rolledBack:
@@ -142,7 +146,7 @@ public struct MobilePayCheckout: Sendable {
                 record.beginRefund()
                 try await journal.save(record)
             case .refundingInsurance:
-                if let state = try await refundAtCentre(&record, refundNo: record.cashRefundNo) { return state }
+                if let state = try await refundAtCentre(&record, bill, refundNo: record.cashRefundNo) { return state }
                 record.step = .refundingCash
                 try await journal.save(record)
             case .refundingCash:
@@ -203,18 +207,18 @@ public struct MobilePayCheckout: Sendable {
     /// Rolls the insurance part back after asking the centre where the order stands (6301): a
     /// closed order needs nothing, a paid insurance part is refunded (6203) — also when a wallet
     /// paid it in a mixed order that then failed — and an unpaid upload is undone (6401).
-    private func undoInsurance(_ record: inout CheckoutRecord, payAuthNo: String) async throws -> CheckoutState? {
+    private func undoInsurance(_ record: inout CheckoutRecord, _ bill: MobilePayBill) async throws -> CheckoutState? {
         let note = record.note ?? "rolled back"
-        let status = try await orderStatus(record)
+        let status = try await orderStatus(record, bill)
         if status.isClosed {
             return try await journal.finish(&record, .rolledBack, note: "\(note); the centre holds the order closed (ordStas \(status.rawValue))")
         }
         if record.settlementID != nil || status.isInsurancePaid {
-            if let state = try await refundAtCentre(&record, refundNo: record.cashOrderNo + "C") { return state }
+            if let state = try await refundAtCentre(&record, bill, refundNo: record.cashOrderNo + "C") { return state }
             return try await journal.finish(&record, .rolledBack, note: "\(note); insurance part refunded (6203)")
         }
         do {
-            _ = try await centre.undoUpload(.object(["payOrdId": .string(record.payOrderID ?? ""), "payAuthNo": .string(payAuthNo)]))
+            _ = try await centre.undoUpload(.object(identifying(record, bill).merging(["payAuthNo": .string(bill.payAuthNo)]) { $1 }))
         } catch let error as ChannelError where error.code == .invalidRequest {
             return .unresolved("the centre refused the upload undo (6401) of an order in ordStas \(status.rawValue): \(error.reason)")
         }
@@ -222,29 +226,36 @@ public struct MobilePayCheckout: Sendable {
     }
 
     /// 6203 for the whole order under `refundNo`; nil once the centre refunded it.
-    private func refundAtCentre(_ record: inout CheckoutRecord, refundNo: String) async throws -> CheckoutState? {
+    private func refundAtCentre(_ record: inout CheckoutRecord, _ bill: MobilePayBill, refundNo: String) async throws -> CheckoutState? {
         guard let split = record.split else { return .unresolved("bill \(record.billID) has no split to refund") }
-        let when = BeijingTime.format(centre.time.now())
         do {
             _ = try await centre.refund(.object([
-                "payOrdId": .string(record.payOrderID ?? ""), "appRefdSn": .string(refundNo), "appRefdTime": .string(when),
+                "payOrdId": .string(record.payOrderID ?? ""), "payAuthNo": .string(bill.payAuthNo), "appRefdSn": .string(refundNo),
+                "appRefdTime": .string(BeijingTime.compact(centre.time.now())),
                 "totlRefdAmt": .number(split.total.yuanString), "fundRefdAmt": .number(split.fundPay.yuanString),
                 "psnAcctRefdAmt": .number(split.accountPay.yuanString), "cashRefdAmt": .number(split.cashPay.yuanString), "refdType": .string("ALL"),
             ]))
         } catch let error as ChannelError where error.code == .invalidRequest {
             // Refused, e.g. resent after a lost answer: fine only if the centre holds it refunded.
-            let status = try await orderStatus(record)
+            let status = try await orderStatus(record, bill)
             guard status.isClosed else { return .unresolved("the centre refused the refund (6203): \(error.reason)") }
         }
         return nil
     }
 
-    private func orderStatus(_ record: CheckoutRecord) async throws -> MobilePayOrderStatus {
-        let answer = try await centre.queryOrder(.object(["payOrdId": .string(record.payOrderID ?? "")])).objectValue
+    private func orderStatus(_ record: CheckoutRecord, _ bill: MobilePayBill) async throws -> MobilePayOrderStatus {
+        let answer = try await centre.queryOrder(.object(identifying(record, bill))).objectValue
         guard let status = answer["ordStas"]?.text else {
             throw ChannelError(.invalidResponse, channel: .insurance, reason: "6301 answer lacks ordStas")
         }
         return MobilePayOrderStatus(rawValue: status)
+    }
+
+    /// What 6301 and 6401 name the order by: its `payOrdId` and `payToken`, the institution and the patient.
+    private func identifying(_ record: CheckoutRecord, _ bill: MobilePayBill) -> [String: ConfigValue] {
+        bill.carried("orgCodg", "idNo", "userName", "idType").merging([
+            "payOrdId": .string(record.payOrderID ?? ""), "payToken": .string(record.payToken ?? ""),
+        ]) { $1 }
     }
 
     private func order(_ record: CheckoutRecord, _ bill: MobilePayBill) throws -> MobilePayOrder {

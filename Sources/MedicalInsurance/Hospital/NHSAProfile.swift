@@ -8,8 +8,8 @@ import HISPayCore
 ///               "gateway": "https://fsi.example.gov.cn/fsi/api/rsfComIfrsvr", "paasId": "…", "paasToken": "env:NHSA_PAAS_TOKEN",
 ///               "operator": "0001", "operatorName": "收费员甲",
 ///               "mobilePay": {"appId": "…", "appSecret": "env:NHSA_APP_SECRET", "privateKey": "keys/nhsa_sm2.key",
-///                             "platformPublicKey": "keys/nhsa_platform.pub", "signId": "1234567812345678",
-///                             "gateway": "https://mobile.example.gov.cn/org/local/api/hos"}}
+///                             "platformPublicKey": "keys/nhsa_platform.pub", "signId": "appSecret",
+///                             "gateway": "https://mobile.example.gov.cn"}}
 /// ```
 public struct NHSAProfile: Sendable {
     /// `fixmedins_code`: 定点医药机构编号 (12 characters; the first part of every `msgid`).

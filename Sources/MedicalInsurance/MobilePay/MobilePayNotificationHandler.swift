@@ -1,12 +1,17 @@
 import Foundation
 import HISPayCore
+import Logging
 
 /// The settlement notification the mobile-payment centre sends to the hospital: an envelope verified
 /// and decrypted like every answer, then normalized (`payOrdId`, `medOrgOrd`, `ordStas`, amounts).
 public struct MobilePayNotificationHandler: Sendable {
     public let credentials: MobilePayCredentials
+    private let logger: Logger
 
-    public init(credentials: MobilePayCredentials) { self.credentials = credentials }
+    public init(credentials: MobilePayCredentials, logger: Logger = Logger(label: "hispay.insurance.nolog", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.credentials = credentials
+        self.logger = logger
+    }
 
     /// `{"code":0,"message":"success","success":true}`.
     public static let acknowledgement = HTTPResponse(
@@ -21,7 +26,9 @@ public struct MobilePayNotificationHandler: Sendable {
         guard envelope["appId"]?.text == credentials.appID else {
             throw ChannelError(.callbackRejected, channel: .insurance, operation: .callback, reason: "notification is for appId \(envelope["appId"]?.text ?? "?"), not this profile's")
         }
-        let data = try MobilePayEnvelope.open(envelope, credentials: credentials).objectValue
+        let opened = try MobilePayEnvelope.open(envelope, credentials: credentials)
+        opened.signerID.warnIfNot(credentials, logger: logger, what: "notification")
+        let data = opened.data.objectValue
         guard let payOrderID = data["payOrdId"]?.text, !payOrderID.isEmpty else {
             throw ChannelError(.invalidResponse, channel: .insurance, operation: .callback, reason: "notification lacks payOrdId")
         }
