@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "HISPayCompression",
-            dependencies: ["HISPayCore", "CHISPayZlib"],
+            dependencies: ["HISPayCore", "CHISPayZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .target(
@@ -88,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "MedicalInsurance",
-            dependencies: ["HISPayCore", "HISPayCrypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCompression", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -101,8 +101,8 @@ let package = Package(
         .target(
             name: "HISPaySandbox",
             dependencies: [
-                "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "HISPayCore", "HISPayCrypto", "HISPayCompression", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -211,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MedicalInsuranceTests",
-            dependencies: ["MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            dependencies: ["MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayCompression", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

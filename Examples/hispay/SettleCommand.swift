@@ -13,7 +13,7 @@ struct SettleCommand: AsyncParsableCommand {
     @Option(help: "insurance.")
     var channel: ChannelOption
 
-    @Option(help: "JSON file of the bill: billId, personId, certificateType, certificateNumber, total (yuan), visitId, chargeBatch, useAccount, insuranceType, insuredArea, cashOrderNo, subject, authCode — or, for mobile pay, billId, payAuthNo, upload (the 6201 data), cashOrderNo, subject, authCode.")
+    @Option(help: "JSON file of the bill: billId, personId, certificateType, certificateNumber, total (yuan), visitId, chargeBatch, useAccount, insuranceType, insuredArea, cashOrderNo, subject, authCode, fees (2204 lines) — or, for mobile pay, billId, payAuthNo, upload (the 6201 data), cashOrderNo, subject, authCode.")
     var bill: String
 
     @Option(help: "wechatpay, wechatpay-v2, alipay or unionpay.")
@@ -28,6 +28,8 @@ struct SettleCommand: AsyncParsableCommand {
         let settlementId: String?
         let cashAmount: Int64?
         let reason: String?
+        /// What an operator must check although the checkout completed (a settlement that does not add up).
+        var flag: String?
     }
 
     func run() async throws {
@@ -72,7 +74,7 @@ struct SettleCommand: AsyncParsableCommand {
                 cash: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), journal: journal)
             (billID, state) = (outpatient.billID, try await checkout.run(outpatient))
         }
-        let output: Output
+        var output: Output
         switch state {
         case .completed(let settlementID, let cash):
             output = Output(billId: billID, state: "completed", settlementId: settlementID, cashAmount: cash.fen, reason: nil)
@@ -85,6 +87,7 @@ struct SettleCommand: AsyncParsableCommand {
         case .refunded(let cash):
             output = Output(billId: billID, state: "refunded", settlementId: nil, cashAmount: cash.fen, reason: nil)
         }
+        output.flag = try await journal.record(for: billID)?.flag
         try JSONOutput.print(output)
     }
 
@@ -102,12 +105,28 @@ struct SettleCommand: AsyncParsableCommand {
             subject: try text("subject"))
     }
 
-    /// Reads an outpatient bill settled at the hospital side (2206/2207).
+    /// Reads an outpatient bill settled at the hospital side (2204 when it has `fees`, 2206, 2207).
     static func bill(_ fields: [String: ConfigValue], path: String) throws -> OutpatientBill {
         let text = BillFields(fields: fields, path: path).text
         let total: Amount
         do { total = try Amount(yuan: try text("total")) } catch let error as CLIError { throw error } catch {
             throw CLIError("\(path): total: \(error)")
+        }
+        var fees: [FeeDetail] = []
+        for (index, value) in (fields["fees"]?.arrayValue ?? []).enumerated() {
+            let line = BillFields(fields: value.objectValue, path: "\(path): fees[\(index)]").text
+            let amount: Amount
+            do { amount = try Amount(yuan: try line("det_item_fee_sumamt")) } catch let error as CLIError { throw error } catch {
+                throw CLIError("\(path): fees[\(index)].det_item_fee_sumamt: \(error)")
+            }
+            fees.append(FeeDetail(
+                serial: try line("feedetl_sn"), visitID: try text("visitId"), personID: try text("personId"), chargeBatch: try text("chargeBatch"),
+                time: try value.objectValue["fee_ocur_time"]?.text.map { text in
+                    guard let time = BeijingTime.parse(text) else { throw CLIError("\(path): fees[\(index)].fee_ocur_time is not yyyy-MM-dd HH:mm:ss") }
+                    return time
+                } ?? Date(), catalogueCode: try line("med_list_codg"), hospitalCode: try line("medins_list_codg"), amount: amount, quantity: try line("cnt"),
+                unitPrice: try line("pric"), departmentCode: try line("bilg_dept_codg"), departmentName: try line("bilg_dept_name"),
+                doctorCode: try line("bilg_dr_codg"), doctorName: try line("bilg_dr_name")))
         }
         return OutpatientBill(
             billID: try text("billId"),
@@ -115,6 +134,7 @@ struct SettleCommand: AsyncParsableCommand {
                 personID: try text("personId"), certificateType: try text("certificateType"), certificateNumber: try text("certificateNumber"),
                 total: total, visitID: try text("visitId"), chargeBatch: try text("chargeBatch"), useAccount: fields["useAccount"] == .bool(true),
                 insuranceType: try text("insuranceType")),
-            insuredArea: fields["insuredArea"]?.text, cashOrderNo: try text("cashOrderNo"), subject: try text("subject"), cashScene: Self.scene(fields))
+            insuredArea: fields["insuredArea"]?.text, cashOrderNo: try text("cashOrderNo"), subject: try text("subject"), cashScene: Self.scene(fields),
+            fees: fees)
     }
 }

@@ -1,5 +1,6 @@
 import Alipay
 import Foundation
+import HISPayCompression
 import HISPayCore
 import HISPayCrypto
 
@@ -343,7 +344,7 @@ public actor AlipaySimulator {
             "合计,,\(paid.count),\(refunded.count),\(net),\(net),0.00,0.00,0.00,0.00,0.00,\(net)",
         ]
         let compact = date.replacingOccurrences(of: "-", with: "")
-        return try SandboxZip.make([
+        return try ZipWriter.archive([
             ("\(account)_\(compact)_业务明细.csv", Data(try GB18030.encode(detail.joined(separator: "\r\n") + "\r\n"))),
             ("\(account)_\(compact)_业务明细(汇总).csv", Data(try GB18030.encode(summary.joined(separator: "\r\n") + "\r\n"))),
         ])

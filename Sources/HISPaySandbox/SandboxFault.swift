@@ -14,6 +14,9 @@ public enum SandboxFault: String, Sendable, CaseIterable {
     case lateCallback
     /// A statement download is cut off halfway.
     case truncatedStatement
+    /// The request is refused without effect, as a platform refuses what it will not do (an NHSA
+    /// 2601 reversal past its window).
+    case refused
 
     /// `signature` with its first character changed (to one it is not), so it surely fails to verify.
     static func forged(_ signature: String) -> String { (signature.first == "A" ? "B" : "A") + signature.dropFirst() }

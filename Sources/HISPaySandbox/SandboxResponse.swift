@@ -19,6 +19,11 @@ public struct SandboxResponse: Sendable {
         return SandboxResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: body)
     }
 
+    /// A 200 answer whose body is `value` as JSON (numbers as their exact text).
+    static func json(_ value: ConfigValue) -> SandboxResponse {
+        SandboxResponse(status: 200, headers: [("Content-Type", "application/json;charset=utf-8")], body: Data(value.jsonText().utf8))
+    }
+
     /// A WeChat Pay error answer: `{"code", "message"}`.
     static func error(_ status: Int, _ code: String, _ message: String) -> SandboxResponse {
         json(status, ["code": code, "message": message])

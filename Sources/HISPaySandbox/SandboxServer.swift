@@ -71,6 +71,9 @@ public enum SandboxServer {
             }
             let count = json["count"] as? Int ?? 1
             guard count > 0 else { return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "count must be at least 1"))) }
+            guard fault != .refused || prefix.hasPrefix("/fsi") else {
+                return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "refused is an NHSA fault: pathPrefix must start with /fsi")))
+            }
             switch prefix {
             case _ where prefix.hasPrefix("/unionpay"): await unionPay?.inject(fault, pathPrefix: prefix, count: count)
             case _ where prefix.hasPrefix("/gateway.do") || prefix.hasPrefix("/alipay"): await alipay?.inject(fault, pathPrefix: prefix, count: count)

@@ -1,4 +1,5 @@
 import Foundation
+import HISPayCompression
 import HISPayCore
 import HISPayCrypto
 import UnionPay
@@ -222,7 +223,7 @@ public actor UnionPaySimulator {
         let lines = transactions.values.filter { ["01", "03", "04", "31"].contains($0.txnType) && $0.state == "00" && $0.doneAt.map { BeijingTime.format($0).hasPrefix(day) } == true }
             .sorted { $0.queryID < $1.queryID }.map(zmLine)
         let compact = String(fullYear % 100) + settleDate
-        guard let zip = try? SandboxZip.make([("INN\(compact)88ZM_\(keys.merchantID)", Data((lines.joined(separator: "\r\n") + (lines.isEmpty ? "" : "\r\n")).utf8))]),
+        guard let zip = try? ZipWriter.archive([("INN\(compact)88ZM_\(keys.merchantID)", Data((lines.joined(separator: "\r\n") + (lines.isEmpty ? "" : "\r\n")).utf8))]),
             let content = try? UnionPayFileContent.encode(zip)
         else { return ["respCode": "01", "respMsg": "交易失败 (could not make the file)"] }
         return ["respCode": "00", "respMsg": "成功[0000000]", "fileType": "00", "settleDate": settleDate, "fileName": "\(keys.merchantID)_\(fullYear)\(settleDate).zip", "fileContent": content]

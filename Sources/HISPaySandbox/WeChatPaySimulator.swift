@@ -95,7 +95,7 @@ public actor WeChatPaySimulator {
             try? await Task.sleep(for: .seconds(3))
         case .truncatedStatement?:
             answer.body = answer.body.prefix(answer.body.count / 2)
-        case .duplicateCallback?, .lateCallback?, nil:
+        case .duplicateCallback?, .lateCallback?, .refused?, nil:  // refused is the NHSA simulator's (the fault route says so)
             break
         }
         return answer

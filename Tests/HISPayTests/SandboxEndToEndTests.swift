@@ -352,6 +352,12 @@ import Testing
                 "total": .string("123.40"), "visitId": .string("V0001"), "chargeBatch": .string("CB0001"), "useAccount": .bool(true),
                 "insuranceType": .string("310"), "insuredArea": .string("440100"), "cashOrderNo": .string("E2E-SETTLE-1-CASH"), "subject": .string("门诊缴费"),
                 "authCode": .string("134567890123456789"),
+                // The one fee line the sandbox settles (2204 before 2206/2207: it refuses a batch without lines).
+                "fees": .array([.object([
+                    "feedetl_sn": .string("F0001"), "med_list_codg": .string("001102000010000-110200001"), "medins_list_codg": .string("ZL0001"),
+                    "det_item_fee_sumamt": .string("123.40"), "cnt": .string("1"), "pric": .string("123.40"), "bilg_dept_codg": .string("0301"),
+                    "bilg_dept_name": .string("内科"), "bilg_dr_codg": .string("D001"), "bilg_dr_name": .string("李医生"),
+                ])]),
             ])
         try Data(fields.jsonText().utf8).write(to: bill)
         let store = "sqlite:" + directory.appendingPathComponent("checkout-\(mobilePay).db").path

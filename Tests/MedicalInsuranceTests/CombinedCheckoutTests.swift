@@ -7,10 +7,23 @@ import Testing
 /// The process "dies" here: whatever was saved or sent stays, nothing after runs.
 struct SimulatedCrash: Error {}
 
-/// The insurance platform as state: settlements booked by msgid, reversed (2601) or undone (2208).
+/// The insurance platform as state: settlements booked by msgid, reversed (2601) or undone (2208);
+/// the visit's fee lines carry the `setl_id` of the active settlement (5204), and 5203 gives a
+/// settlement with the msgid it was sent under (`medins_setl_id`).
 final class FakeInsurancePlatform: HTTPTransport, @unchecked Sendable {
     struct Booking { var active: Bool }
-    let state = Mutex<(bookings: [String: Booking], crashAfter: Set<String>)>(([:], []))
+    struct State {
+        var bookings: [String: Booking] = [:]
+        var crashAfter: Set<String> = []
+        /// 2601 is refused (past the reversal window) without effect.
+        var refuseReversal = false
+        /// 5204 does not answer.
+        var queryDown = false
+        /// 2207's split does not add up (cash one fen short).
+        var badSplit = false
+        var sent: [String] = []
+    }
+    let state = Mutex(State())
 
     /// A person id whose pre-settlement the platform refuses.
     nonisolated(unsafe) var refuse: String?
@@ -19,6 +32,9 @@ final class FakeInsurancePlatform: HTTPTransport, @unchecked Sendable {
     func crash(after infno: String) { state.withLock { _ = $0.crashAfter.insert(infno) } }
 
     var activeSettlements: Int { state.withLock { $0.bookings.values.filter(\.active).count } }
+    var bookedSettlements: Int { state.withLock { $0.bookings.count } }
+
+    static let policy = #""fulamt_ownpay_amt":0.00,"overlmt_selfpay":0.00,"preselfpay_amt":0.00,"inscp_scp_amt":123.40"#
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let envelope = ConfigValue.decode(request.body)?.objectValue ?? [:]
@@ -29,22 +45,32 @@ final class FakeInsurancePlatform: HTTPTransport, @unchecked Sendable {
             return HTTPResponse(status: 200, body: Data(#"{"infcode":-1,"err_msg":"人员参保状态异常"}"#.utf8))
         }
         let (output, crash): (String?, Bool) = state.withLock { state in
+            state.sent.append(infno)
             let crash = state.crashAfter.remove(infno) != nil
             switch infno {
             case "2206":
-                return (#"{"setlinfo":{"mdtrt_id":"V1","medfee_sumamt":123.40,"fund_pay_sumamt":70.00,"psn_part_amt":53.40,"acct_pay":30.00,"psn_cash_pay":23.40}}"#, crash)
+                return (#"{"setlinfo":{"mdtrt_id":"V1","medfee_sumamt":123.40,"fund_pay_sumamt":70.00,"psn_part_amt":53.40,"acct_pay":30.00,"psn_cash_pay":23.40,\#(Self.policy)}}"#, crash)
             case "2207":
+                guard data["inscp_scp_amt"] != nil else { return (nil, crash) }
                 state.bookings[msgid] = Booking(active: true)
-                return (#"{"setlinfo":{"setl_id":"S-\#(msgid)","mdtrt_id":"V1","medfee_sumamt":123.40,"fund_pay_sumamt":70.00,"psn_part_amt":53.40,"acct_pay":30.00,"psn_cash_pay":23.40}}"#, crash)
+                let cash = state.badSplit ? "23.39" : "23.40"
+                return (#"{"setlinfo":{"setl_id":"S-\#(msgid)","mdtrt_id":"V1","medfee_sumamt":123.40,"fund_pay_sumamt":70.00,"psn_part_amt":53.40,"acct_pay":30.00,"psn_cash_pay":\#(cash),"medins_setl_id":"\#(msgid)"}}"#, crash)
             case "2601":
                 let original = data["omsgid"]?.text ?? ""
-                guard state.bookings[original]?.active == true else { return (nil, crash) }
+                guard !state.refuseReversal, state.bookings[original]?.active == true else { return (nil, crash) }
                 state.bookings[original]?.active = false
                 return ("{}", crash)
             case "2208":
                 let original = String((data["setl_id"]?.text ?? "").dropFirst(2))
                 state.bookings[original]?.active = false
                 return (#"{"setlinfo":{"setl_id":"U-\#(original)","medfee_sumamt":-123.40,"fund_pay_sumamt":-70.00,"psn_part_amt":-53.40,"acct_pay":-30.00,"psn_cash_pay":-23.40}}"#, crash)
+            case "5204":
+                guard !state.queryDown else { return (nil, crash) }
+                let settled = state.bookings.first { $0.value.active }.map { "S-" + $0.key } ?? ""
+                return (#"[{"feedetl_sn":"F1","setl_id":"\#(settled)"}]"#, crash)
+            case "5203":
+                let original = String((data["setl_id"]?.text ?? "").dropFirst(2))
+                return (#"{"setlinfo":{"setl_id":"S-\#(original)","mdtrt_id":"V1","medfee_sumamt":123.40,"fund_pay_sumamt":70.00,"psn_part_amt":53.40,"acct_pay":30.00,"psn_cash_pay":23.40,"medins_setl_id":"\#(original)"}}"#, crash)
             default:
                 return (nil, crash)
             }
@@ -185,6 +211,76 @@ actor CrashingJournal: CheckoutJournal {
         guard case .completed = state else { Issue.record("expected completion, got \(state)"); return }
         #expect(platform.activeSettlements == 1)  // the first was reversed by 2601, the second kept
         try assertConsistent(state, platform, cash)
+    }
+
+    /// The issue's case: the 2207 answer is lost and the platform refuses the reversal (past its
+    /// window). Its records (5204/5203) show the settlement under that msgid: it is kept — not
+    /// settled a second time — and the cash part taken once.
+    @Test func aRefusedReversalIsResolvedByQueryNeverBySettlingAgain() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let journal = InMemoryCheckoutJournal()
+        platform.crash(after: "2207")
+        platform.state.withLock { $0.refuseReversal = true }
+        await #expect(throws: SimulatedCrash.self) { try await parts(platform, cash, journal).run(bill) }
+        let state = try await parts(platform, cash, journal).run(bill)
+        #expect(state == .completed(settlementID: "S-H44010600001202611221000000002", cash: Amount(fen: 2340)))
+        #expect(platform.bookedSettlements == 1 && platform.activeSettlements == 1)
+        #expect(platform.state.withLock { $0.sent } == ["2206", "2207", "2601", "5204", "5203"])
+        try assertConsistent(state, platform, cash)
+    }
+
+    /// Refused reversal, and the records show nothing booked under the msgid (the request never
+    /// reached the platform): settled afresh, once.
+    @Test func aRefusedReversalOfANeverBookedSettlementSettlesAfreshOnce() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let journal = InMemoryCheckoutJournal()
+        var record = CheckoutRecord(billID: bill.billID, personID: "P1", cashOrderNo: bill.cashOrderNo)
+        record.step = .settling
+        record.settlementMessageID = "H44010600001202611220959590001"  // journaled, then the process died before sending
+        await journal.save(record)
+        platform.state.withLock { $0.refuseReversal = true }
+        let state = try await parts(platform, cash, journal).run(bill)
+        guard case .completed = state else { Issue.record("expected completion, got \(state)"); return }
+        #expect(platform.bookedSettlements == 1)
+        try assertConsistent(state, platform, cash)
+    }
+
+    /// Refused reversal and no answer from the query: nothing is settled on a guess; the bill stays
+    /// unresolved with a note naming the msgid for the operator, and a later run (query back) resolves it.
+    @Test func aRefusedReversalWithoutAQueryAnswerStaysUnresolved() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let journal = InMemoryCheckoutJournal()
+        platform.crash(after: "2207")
+        platform.state.withLock {
+            $0.refuseReversal = true
+            $0.queryDown = true
+        }
+        await #expect(throws: SimulatedCrash.self) { try await parts(platform, cash, journal).run(bill) }
+        guard case .unresolved(let reason) = try await parts(platform, cash, journal).run(bill) else { Issue.record("expected unresolved"); return }
+        #expect(reason.contains("H44010600001202611221000000002") && reason.contains("5204/5203"))
+        #expect(await journal.record(for: bill.billID)?.step == .settling)
+        #expect(platform.bookedSettlements == 1 && cash.paidAmount == .zero)
+        platform.state.withLock { $0.queryDown = false }
+        let state = try await parts(platform, cash, journal).run(bill)
+        guard case .completed = state else { Issue.record("expected completion, got \(state)"); return }
+        #expect(platform.bookedSettlements == 1)
+        try assertConsistent(state, platform, cash)
+    }
+
+    /// A 2207 answer that breaks the split's identities is booked as answered and flagged — no
+    /// reversal, no second settlement; the cash part is what the platform says the patient owes.
+    @Test func aSettlementThatDoesNotAddUpIsFlaggedNotLooped() async throws {
+        let platform = FakeInsurancePlatform()
+        let cash = FakeCashChannel()
+        let journal = InMemoryCheckoutJournal()
+        platform.state.withLock { $0.badSplit = true }
+        let state = try await parts(platform, cash, journal).run(bill)
+        #expect(state == .completed(settlementID: "S-H44010600001202611221000000002", cash: Amount(fen: 2339)))
+        #expect(platform.bookedSettlements == 1 && platform.state.withLock { $0.sent } == ["2206", "2207"])
+        #expect(await journal.record(for: bill.billID)?.flag?.contains("does not add up") == true)
     }
 
     @Test func crashAfterTheCashWasTakenButBeforeItsAnswerCompletesWithoutChargingTwice() async throws {

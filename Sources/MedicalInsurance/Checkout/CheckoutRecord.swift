@@ -50,6 +50,13 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
     /// Mobile pay: the split the centre computed.
     public var split: SettlementResult?
     public var note: String?
+    /// Something an operator must look at although the checkout went on (a 2207 answer that does not
+    /// add up, booked as answered).
+    public var flag: String?
+    /// The bill's fee lines were uploaded (2204).
+    public var feesUploaded: Bool?
+    /// The policy amounts of the uploaded lines (2204 results), for 2207.
+    public var policyAmounts: PolicyAmounts?
 
     public init(billID: String, personID: String, cashOrderNo: String) {
         self.billID = billID

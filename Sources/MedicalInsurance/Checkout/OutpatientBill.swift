@@ -11,13 +11,18 @@ public struct OutpatientBill: Sendable, Hashable {
     public var subject: String
     /// How the patient pays the cash part (barcode at the counter, QR, JSAPI…).
     public var cashScene: PaymentScene
+    /// The fee lines the checkout uploads (2204) before settling; empty when the HIS uploaded them.
+    public var fees: [FeeDetail]
 
-    public init(billID: String, settlement: SettlementRequest, insuredArea: String?, cashOrderNo: String, subject: String, cashScene: PaymentScene) {
+    public init(
+        billID: String, settlement: SettlementRequest, insuredArea: String?, cashOrderNo: String, subject: String, cashScene: PaymentScene, fees: [FeeDetail] = []
+    ) {
         self.billID = billID
         self.settlement = settlement
         self.insuredArea = insuredArea
         self.cashOrderNo = cashOrderNo
         self.subject = subject
         self.cashScene = cashScene
+        self.fees = fees
     }
 }

@@ -27,16 +27,18 @@ public struct NHSAProfile: Sendable {
     public var operatorType: String
     public var interfaceVersion: String
     public var receiverSystemCode: String
+    /// Where the province differs from the national specification (`region` block).
+    public var region: NHSARegion
 
     public static let keys: Set<String> = [
         "fixmedinsCode", "fixmedinsName", "mdtrtareaAdmvs", "gateway", "paasId", "paasToken", "operator", "operatorName", "operatorType",
-        "infver", "mobilePay",
+        "infver", "mobilePay", "region",
     ]
 
     public init(
         fixmedinsCode: String, fixmedinsName: String, mdtrtareaAdmvs: String, gateway: String, paasID: String? = nil, paasToken: String? = nil,
         operatorID: String = "0001", operatorName: String = "HISPay", operatorType: String = "1", interfaceVersion: String = "V1.0",
-        receiverSystemCode: String = "YBXT"
+        receiverSystemCode: String = "YBXT", region: NHSARegion = .national
     ) {
         self.fixmedinsCode = fixmedinsCode
         self.fixmedinsName = fixmedinsName
@@ -49,6 +51,7 @@ public struct NHSAProfile: Sendable {
         self.operatorType = operatorType
         self.interfaceVersion = interfaceVersion
         self.receiverSystemCode = receiverSystemCode
+        self.region = region
     }
 
     public init(block: ConfigBlock) throws {
@@ -58,7 +61,7 @@ public struct NHSAProfile: Sendable {
             mdtrtareaAdmvs: try block.string("mdtrtareaAdmvs"), gateway: try block.string("gateway"), paasID: try block.optionalString("paasId"),
             paasToken: try block.optionalString("paasToken"), operatorID: try block.optionalString("operator") ?? "0001",
             operatorName: try block.optionalString("operatorName") ?? "HISPay", operatorType: try block.optionalString("operatorType") ?? "1",
-            interfaceVersion: try block.optionalString("infver") ?? "V1.0")
+            interfaceVersion: try block.optionalString("infver") ?? "V1.0", region: try block.block("region").map(NHSARegion.init(block:)) ?? .national)
         if (paasID == nil) != (paasToken == nil) { throw ConfigurationError(.missingKey, "\(block.path): paasId and paasToken go together") }
     }
 }

@@ -31,6 +31,12 @@ public struct SettlementResult: Hashable, Sendable, Codable {
     public var clearingType: String?
     public var insuranceType: String?
     public var settledAt: Date?
+    /// `fulamt_ownpay_amt`, `overlmt_selfpay`, `preselfpay_amt`, `inscp_scp_amt`, when the answer has them.
+    public var policyAmounts: PolicyAmounts?
+    /// `medins_setl_id`: the `msgid` the hospital sent the settlement under (2207, 5203).
+    public var messageID: String?
+    /// `psn_no`.
+    public var personID: String?
 
     public init(
         settlementID: String? = nil, visitID: String? = nil, total: Amount, fundPay: Amount, personalPart: Amount, accountPay: Amount,
@@ -56,6 +62,13 @@ public struct SettlementResult: Hashable, Sendable, Codable {
     /// Reads a `setlinfo` object (yuan with two decimals on the wire) and checks the identities;
     /// throws ``ChannelError/Code/invalidResponse`` naming the field or the identity that fails.
     public init(setlinfo: [String: ConfigValue]) throws(ChannelError) {
+        try self.init(reading: setlinfo)
+        try checkIdentities()
+    }
+
+    /// Reads a `setlinfo` object without checking the identities: a booked settlement (2207) is
+    /// recorded as the platform answered it, and ``inconsistency`` says what does not add up.
+    public init(reading setlinfo: [String: ConfigValue]) throws(ChannelError) {
         func optional(_ key: String) throws(ChannelError) -> Amount? {
             guard let value = setlinfo[key], value != .null else { return nil }
             do { return try NHSAAmount.parse(value) } catch {
@@ -74,7 +87,17 @@ public struct SettlementResult: Hashable, Sendable, Codable {
             balanceAfter: try optional("balc"), clearingAgency: setlinfo["clr_optins"]?.text,
             clearingType: setlinfo["clr_type"]?.text, insuranceType: setlinfo["insutype"]?.text,
             settledAt: setlinfo["setl_time"]?.text.flatMap(BeijingTime.parse))
-        try checkIdentities()
+        policyAmounts = try PolicyAmounts(setlinfo)
+        messageID = setlinfo["medins_setl_id"]?.text
+        personID = setlinfo["psn_no"]?.text
+    }
+
+    /// What does not add up in the split, or nil when every identity holds.
+    public var inconsistency: String? {
+        do {
+            try checkIdentities()
+            return nil
+        } catch { return error.reason }
     }
 
     /// Throws ``ChannelError/Code/invalidResponse`` when the platform's numbers disagree.
