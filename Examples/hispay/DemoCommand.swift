@@ -151,50 +151,9 @@ struct DemoCommand: AsyncParsableCommand {
         let abandoned = try await barcode.run(order("BAR-002", 800, .barcode(authCode: "134567890123450000"), "检查费"), on: wechat) { _ in }
         if case .reversed = abandoned { day.check("abandoned barcode BAR-002 reversed", true) } else { day.check("abandoned barcode BAR-002 reversed", false) }
 
-        // An insured outpatient: 2206 → 2207 → the cash part by barcode at the counter, journaled.
-        let checkout = CombinedCheckout(
-            insurance: try ChannelFactory.insuranceClient(merchant: merchant, transport: settings), cash: wechat,
-            journal: StoreCheckoutJournal(store: store))
-        let outpatient = OutpatientBill(
-            billID: "OPD-001",
-            settlement: SettlementRequest(
-                personID: "P0001", certificateType: "02", certificateNumber: "ECTOKEN0001", total: Amount(fen: 12_340), visitID: "V0001",
-                chargeBatch: "CB0001", useAccount: true, insuranceType: "310"),
-            insuredArea: "440100", cashOrderNo: "OPD-001-CASH", subject: "门诊缴费", cashScene: .barcode(authCode: "134567890123456789"))
-        var state = try await checkout.run(outpatient)
-        for _ in 0..<5 where { if case .completed = state { false } else { true } }() { state = try await checkout.run(outpatient) }
-        day.check("combined checkout OPD-001 completed: insurance ¥98.72, cash ¥24.68", state == .completed(settlementID: (try await StoreCheckoutJournal(store: store).record(for: "OPD-001"))?.settlementID ?? "", cash: Amount(fen: 2_468)))
-        day.check("exactly one insurance settlement booked", await nhsa.activeSettlements == 1)
-
-        // A second insured outpatient, without the personal account: the platform books 2207 but its
-        // answer is lost (HTTP 500); the checkout reverses that msgid (2601) and settles afresh.
-        await nhsa.inject(.serverError, pathPrefix: "/fsi/api/2207")
-        let second = OutpatientBill(
-            billID: "OPD-002",
-            settlement: SettlementRequest(
-                personID: "P0002", certificateType: "02", certificateNumber: "ECTOKEN0002", total: Amount(fen: 8_650), visitID: "V0002",
-                chargeBatch: "CB0002", useAccount: false, insuranceType: "310"),
-            insuredArea: "440100", cashOrderNo: "OPD-002-CASH", subject: "门诊缴费", cashScene: .barcode(authCode: "134567890123456789"))
-        var secondState = try await checkout.run(second)
-        for _ in 0..<5 where { if case .completed = secondState { false } else { true } }() { secondState = try await checkout.run(second) }
-        let settlementCounts = (await nhsa.activeSettlements, await nhsa.bookedSettlements)
-        var secondCash: Amount?
-        if case .completed(_, let cash) = secondState { secondCash = cash }
-        day.check(
-            "OPD-002's lost 2207 answer reversed (2601) and settled again: completed, cash ¥34.60, one active settlement each",
-            secondCash == Amount(fen: 3_460) && settlementCounts == (2, 3))
-
-        // The day's insurance totals (3201) from the settlements as the platform reports them (5261).
-        let insurance = try ChannelFactory.insuranceClient(merchant: merchant, transport: settings)
-        var settlements: [SettlementResult] = []
-        for bill in [outpatient, second] {
-            guard let record = try await StoreCheckoutJournal(store: store).record(for: bill.billID), let settlementID = record.settlementID else { continue }
-            settlements.append(try await insurance.querySettlement(settlementID: settlementID, visitID: record.visitID ?? "", personID: record.personID, insuredArea: bill.insuredArea))
-        }
+        // Insured outpatients on the national platform: the outpatient flow, a lost answer, an undo, 3201 and 3202.
+        let insuranceDay = try await insuranceDay(&day, nhsa: nhsa, merchant: merchant, settings: settings, store: store, cash: wechat)
         let today = String(BeijingTime.format(Date()).prefix(10))
-        let totals = try ReconciliationTotals(grouping: settlements, insuranceType: "310", clearingType: "11", clearingAgency: "440100", startDate: today, endDate: today)
-        let insuranceBalanced = try await insurance.totalReconciliation(totals)
-        day.check("the NHSA's total reconciliation (3201) of the day's 2 settlements balances", settlements.count == 2 && insuranceBalanced.balanced)
 
         // Alipay: a registration by QR, a clinic fee in the service window (生活号), a barcode payment at the counter.
         _ = try await alipay.pay(order("ALI-001", 1_500, .qrCode, "挂号费", notify: "alipay"))
@@ -247,9 +206,9 @@ struct DemoCommand: AsyncParsableCommand {
         day.check("UnionPay's refund notification booked UPQR0001R1", try await store.entry(merchant: "sandbox", channel: .unionPay, orderNo: "UPQR0001R1")?.state == .succeeded)
         say("WeChat Pay: 5 QR/JSAPI orders and 1 barcode payment paid, 1 barcode payment reversed, 1 partial refund")
         say("Alipay: QR, service-window and barcode payments paid; UnionPay: QR and payer-code payments paid, 1 partial refund, a ¥5000.00 deposit frozen and ¥3210.00 captured")
-        say("Insurance: OPD-001 settled — fund ¥74.04 and personal account ¥24.68 by the NHSA, cash ¥24.68 by WeChat Pay barcode; OPD-002's lost settlement answer reversed and settled again; 3201 totals \(insuranceBalanced.balanced ? "balanced" : "NOT balanced: \(insuranceBalanced.detail ?? "")")")
+        say(insuranceDay.summary)
         say("Callbacks: \(events.count) recorded once each through the gateway")
-        say("Faults: a lost answer and a client timeout resolved by query, a lost insurance answer reversed, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused")
+        say("Faults: a lost answer and a client timeout resolved by query, a lost insurance answer found by query after a refused reversal, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused")
 
         // The statements, the HIS ledger (the journal, with two planted mistakes) and reconciliation.
         do {
@@ -264,21 +223,25 @@ struct DemoCommand: AsyncParsableCommand {
         var ledger = try await JournalLedger.rows(store, merchant: "sandbox", date: today).rows
         ledger.removeAll { $0.outTradeNo == "REG-003" && $0.kind == .payment }  // planted: the HIS lost a paid registration
         ledger.append(LedgerRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG-009", amount: Amount(fen: 2_000), time: Date()))  // planted: booked, never paid
+        ledger += insuranceDay.ledger
         let (report, carry) = try Reconciler(date: today, cutOff: 0).run(
             ledger: LedgerRows(ledger),
             statements: [
                 { handle in _ = try WeChatPayBillParser.parse(lines: LineReader(data: statement.contents), channel: .wechatPay, handle) },
                 { handle in _ = try AlipayBillParser.parse(archive: alipayBill.contents, handle) },
                 { handle in _ = try UnionPayZMParser.parse(unionPayFile.contents, handle) },
+                { handle in for record in insuranceDay.statement { try handle(record) } },
             ])
         let out = directory.appendingPathComponent("report")
         try ReportFiles.write(report, carryOver: carry, to: out)
         let summary = report.summary
-        day.check("reconciliation matched the 15 payments and refunds both sides have (WeChat Pay 8, Alipay 3, UnionPay 4)", summary.matched == 15)
+        day.check(
+            "reconciliation matched the 21 payments and refunds both sides have (WeChat Pay 10, Alipay 3, UnionPay 4, insurance 4 from the NHSA's 3202 result)",
+            summary.matched == 21)
         day.check("reconciliation found the planted channel-only REG-003", report.discrepancies.contains { $0.kind == .channelOnly && $0.outTradeNo == "REG-003" })
         day.check("reconciliation found the planted HIS-only REG-009", report.discrepancies.contains { $0.kind == .hisOnly && $0.outTradeNo == "REG-009" })
         day.check("nothing else disagreed", report.discrepancies.count == 2)
-        say("Reconciliation \(today), WeChat Pay bill, Alipay archive and UnionPay ZM file against the journal: matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
+        say("Reconciliation \(today), WeChat Pay bill, Alipay archive, UnionPay ZM file and the NHSA's 3202 result against the journal: matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
         for item in report.discrepancies { say("  \(item.kind) \(item.outTradeNo): \(item.action)") }
         say("Report: \(out.appendingPathComponent("report.html").path)")
     }

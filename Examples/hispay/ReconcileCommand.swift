@@ -13,7 +13,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "The HIS ledger CSV (channel, kind, out_trade_no, out_refund_no, amount, time, settlement_id, status).")
     var ledger: String
 
-    @Option(help: "A channel statement as CHANNEL=FILE (wechatpay, alipay, unionpay, insurance = the 3202 settlement list); repeat for several.")
+    @Option(help: "A channel statement as CHANNEL=FILE (wechatpay, alipay, unionpay, insurance = the NHSA's 3202 result file); repeat for several.")
     var statement: [String] = []
 
     @Option(help: "Yesterday's carry-over.json.")
@@ -67,9 +67,12 @@ struct ReconcileCommand: AsyncParsableCommand {
             let settlementDate = UnionPayZMParser.dateFromName(URL(fileURLWithPath: file).lastPathComponent)
             return { handle in _ = try UnionPayZMParser.parse(CLIFiles.read(file), settlementDate: settlementDate) { try progress.count($0, handle) } }
         case .insurance?:
-            // The NHSA settlement list in HISPay's 3202 format, stamped at noon of the business day.
+            // The platform's 3202 result file (zipped or not), stamped at noon of the business day: the
+            // insurance leg is checked against what the platform says, not against the list uploaded.
             let noon = BeijingTime.parse(date + " 12:00:00") ?? Date()
-            return { handle in for record in try TabSeparatedReconciliationFile.statementRecords(CLIFiles.read(file), time: noon) { try progress.count(record, handle) } }
+            return { handle in
+                for record in try DetailReconciliationResult(file: CLIFiles.read(file)).statementRecords(time: noon) { try progress.count(record, handle) }
+            }
         case nil:
             throw CLIError("--statement \(name)=…: the channel is wechatpay, alipay, unionpay or insurance")
         }

@@ -154,6 +154,11 @@ public struct Reconciler: Sendable {
                 discrepancies.append(discrepancy(
                     .amountMismatch, row, his: his, note: "the HIS booked \(his.amount), the channel \(row.amount)",
                     action: his.amount < row.amount ? "refund the patient the difference, or correct the HIS" : "query the channel and correct the HIS amount"))
+            } else if let dispute = row.dispute {
+                summary.statusMismatch += 1
+                discrepancies.append(discrepancy(
+                    .statusMismatch, row, his: his, note: "the amounts agree but the channel's own reconciliation disputes this \(row.kind): \(dispute)",
+                    action: "query the settlement on the channel (NHSA 5203) and correct whichever side is wrong"))
             } else if !his.isBooked {
                 summary.statusMismatch += 1
                 discrepancies.append(discrepancy(

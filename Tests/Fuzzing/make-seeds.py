@@ -128,8 +128,9 @@ with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
 write("statement-unionpay", "valid-zip", archive.getvalue(), mode=1)
 write("statement-unionpay", "invalid-short-line", zm_payment[:300] + "\r\n", mode=0)
 
-write("statement-insurance", "valid-settlements", "SETL001\tMDTRT001\t123.40\t100.00\t10.00\t13.40\t0\nSETL002\tMDTRT002\t-50.00\t-40.00\t-5.00\t-5.00\t1\n")
-write("statement-insurance", "invalid-amount", "SETL001\tMDTRT001\t123.40\tabc\t10.00\t13.40\t0\n")
+write("statement-insurance", "valid-settlements", "P001\tMDTRT001\tSETL001\tMSG001\t0\t0\t一致\t123.40\t100.00\t10.00\n"
+      "P002\tMDTRT002\tSETL002\tMSG002\t1\t1\t金额不符\t-50.00\t-40.00\t-5.00\n")
+write("statement-insurance", "invalid-amount", "P001\tMDTRT001\tSETL001\tMSG001\t0\t0\t一致\t123.40\tabc\t10.00\n")
 
 # The configuration file (key files as the target writes them) and the ledger.
 config = {"transport": {"proxy": "direct", "connectTimeoutSeconds": 10, "timeoutSeconds": 30, "maxConcurrentRequests": 4},

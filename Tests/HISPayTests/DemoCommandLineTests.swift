@@ -9,14 +9,19 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-demo-test-\(UUID().uuidString)")
         let run = try CommandLineRun(["demo", "--dir", directory.path])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        #expect(run.stdout.contains("All 33 checks held"), "\(run.stdout)")
-        #expect(run.stdout.contains("a lost answer and a client timeout resolved by query, a lost insurance answer reversed, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused"))
+        #expect(run.stdout.contains("All 34 checks held"), "\(run.stdout)")
+        #expect(run.stdout.contains("a lost answer and a client timeout resolved by query, a lost insurance answer found by query after a refused reversal, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused"))
         #expect(run.stdout.contains("channelOnly REG-003") && run.stdout.contains("hisOnly REG-009"))
         #expect(run.stdout.contains("a ¥5000.00 deposit frozen and ¥3210.00 captured"))
-        #expect(run.stdout.contains("OPD-002's lost settlement answer reversed and settled again; 3201 totals balanced"))
-        #expect(run.stdout.contains("WeChat Pay bill, Alipay archive and UnionPay ZM file against the journal: matched 15"))
+        #expect(run.stdout.contains("OPD-002's lost answer found by query after a refused reversal; OPD-003 refunded and undone (2208, 2205, 2202); 3201 totals balanced, 3202 detail result 4 rows"))
+        #expect(run.stdout.contains("UnionPay ZM file and the NHSA's 3202 result against the journal: matched 21"))
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("report/report.json"))) as? [String: Any])
-        #expect((report["summary"] as? [String: Int])?["matched"] == 15)
+        #expect((report["summary"] as? [String: Int])?["matched"] == 21)
+        // The insurance leg reconciled from the platform's 3202 result, all matched: payments 98.72 +
+        // 51.90 + 36.00 (fund + account of OPD-001..003), the refund 36.00 (OPD-003's undo).
+        let totals = try #require(report["totals"] as? [[String: Any]]).filter { $0["channel"] as? String == "insurance" }
+        let amounts = Dictionary(uniqueKeysWithValues: totals.map { ($0["kind"] as? String ?? "", [$0["hisAmount"], $0["channelAmount"], $0["matchedAmount"]].map { $0 as? Int }) })
+        #expect(amounts == ["payment": [18_662, 18_662, 18_662], "refund": [3_600, 3_600, 3_600]])
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("report/report.html").path))
     }
 }

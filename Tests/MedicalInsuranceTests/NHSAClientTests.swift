@@ -217,7 +217,7 @@ import Testing
         let records = try rows.statementRecords(time: script.now)
         #expect(records.map(\.outTradeNo) == ["440100G0000012345678", "440100G0000099999999"])
         #expect(records.map(\.amount) == [Amount(fen: 10_000), Amount(fen: 4000)])  // fund + account, as the platform has them
-        #expect(records[0].status == "SETTLED" && records[1].status == "DIFFERS 2: 医院无此结算")
+        #expect(records[0].dispute == nil && records[1].dispute == "stmt_rslt 2: 医院无此结算")
         // `000000` is "balanced" too (seen in public hospital-side code beside `0`).
         #expect(try await client.totalReconciliation(totals).balanced)
         try replay.verifyAllUsed()

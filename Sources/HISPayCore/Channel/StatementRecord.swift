@@ -35,10 +35,14 @@ public struct StatementRecord: Hashable, Sendable, Codable {
     public var time: Date
     /// The channel's status text for the row (`SUCCESS`, `REFUND`, …).
     public var status: String
+    /// Set when the channel's own reconciliation disagrees with the hospital about this row (an NHSA
+    /// 3202 result row whose `stmt_rslt` is not balanced): its result and memo. Such a row is never
+    /// counted as matched.
+    public var dispute: String?
 
     public init(
         channel: ChannelID, kind: Kind, outTradeNo: String, channelTradeNo: String, outRefundNo: String? = nil,
-        channelRefundNo: String? = nil, amount: Amount, fee: Amount, time: Date, status: String
+        channelRefundNo: String? = nil, amount: Amount, fee: Amount, time: Date, status: String, dispute: String? = nil
     ) {
         self.channel = channel
         self.kind = kind
@@ -50,5 +54,6 @@ public struct StatementRecord: Hashable, Sendable, Codable {
         self.fee = fee
         self.time = time
         self.status = status
+        self.dispute = dispute
     }
 }

@@ -70,7 +70,7 @@ public struct DetailReconciliationResult: Sendable, Hashable {
 
     /// The rows as statement records for the reconciliation: the insurance part (fund + account) by
     /// `setl_id`, an undo as a refund; a row the platform does not hold balanced carries its
-    /// `stmt_rslt` and memo in the status (`DIFFERS <rslt>: <memo>`) so it is not taken as matched.
+    /// `stmt_rslt` and memo as ``StatementRecord/dispute``, so it is never taken as matched.
     public func statementRecords(time: Date, region: NHSARegion = .national) throws(ChannelError) -> [StatementRecord] {
         var records: [StatementRecord] = []
         for row in rows {
@@ -85,7 +85,7 @@ public struct DetailReconciliationResult: Sendable, Hashable {
             records.append(StatementRecord(
                 channel: .insurance, kind: row.isRefund ? .refund : .payment, outTradeNo: row.settlementID, channelTradeNo: row.settlementID,
                 outRefundNo: row.isRefund ? row.settlementID : nil, amount: magnitude, fee: .zero, time: time,
-                status: balanced ? (row.isRefund ? "UNDONE" : "SETTLED") : "DIFFERS \(row.result): \(row.memo)"))
+                status: row.isRefund ? "UNDONE" : "SETTLED", dispute: balanced ? nil : "stmt_rslt \(row.result): \(row.memo)"))
         }
         return records
     }

@@ -39,10 +39,10 @@ extension FuzzTarget {
         }
     }
 
-    /// The NHSA settlement list HISPay reads back for reconciliation (tab-separated).
-    public static let insuranceStatement = FuzzTarget(name: "statement-insurance", summary: "TabSeparatedReconciliationFile.statementRecords") { data in
+    /// The NHSA's 3202 result file the reconciliation reads (zipped or tab-separated text).
+    public static let insuranceStatement = FuzzTarget(name: "statement-insurance", summary: "DetailReconciliationResult.statementRecords") { data in
         outcome { () throws(ChannelError) in
-            let records = try TabSeparatedReconciliationFile.statementRecords(data, time: FuzzKeys.now)
+            let records = try DetailReconciliationResult(file: data).statementRecords(time: FuzzKeys.now)
             checkRecords(records, count: records.count)
         }
     }
