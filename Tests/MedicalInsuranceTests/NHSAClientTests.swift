@@ -223,3 +223,71 @@ import Testing
         try replay.verifyAllUsed()
     }
 }
+
+/// Every required-field rule of the typed NHSA inputs, one field left out at a time: the request is
+/// refused before anything is sent (the cassette is empty), and the error names the field.
+@Suite struct NHSARequiredFieldTests {
+    let client = NHSAScript().client().0
+    let time = Date(timeIntervalSince1970: 1_795_312_800)
+
+    func expectRefused(_ field: String, _ call: () async throws -> Void) async {
+        do {
+            try await call()
+            Issue.record("sent without \(field)")
+        } catch let error as ChannelError {
+            #expect(error.code == .invalidRequest && error.reason.contains("requires \(field)"), "\(error.reason)")
+        } catch {
+            Issue.record("\(field): \(error)")
+        }
+    }
+
+    @Test func settlementFields() async {
+        let complete = SettlementRequest(
+            personID: "P1", certificateType: "01", certificateNumber: "EC1", total: Amount(fen: 100), visitID: "V1", chargeBatch: "CB1", useAccount: false,
+            insuranceType: "310")
+        let policy = PolicyAmounts(fullOwnPay: .zero, overLimitSelfPay: .zero, preSelfPay: .zero, inPolicyScope: Amount(fen: 100))
+        let fields: [(String, WritableKeyPath<SettlementRequest, String>)] = [
+            ("psn_no", \.personID), ("mdtrt_cert_type", \.certificateType), ("mdtrt_cert_no", \.certificateNumber), ("med_type", \.medicalType),
+            ("psn_setlway", \.settlementWay), ("mdtrt_id", \.visitID), ("chrg_bchno", \.chargeBatch), ("insutype", \.insuranceType),
+        ]
+        for (field, keyPath) in fields {
+            var request = complete
+            request[keyPath: keyPath] = ""
+            await expectRefused(field) { _ = try await client.preSettle(request, insuredArea: nil) }
+            await expectRefused(field) { _ = try await client.settle(request, policy: policy, insuredArea: nil) }
+        }
+        await expectRefused("fulamt_ownpay_amt") { _ = try await client.settle(complete, insuredArea: nil) }
+    }
+
+    @Test func registrationAndFeeLineFields() async {
+        let registration = RegistrationRequest(
+            personID: "P1", insuranceType: "310", beginTime: time, certificate: .electronicVoucher(token: "EC1"), outpatientNumber: "MZ1", doctorCode: "D1",
+            doctorName: "李医生", departmentCode: "0301", departmentName: "内科", specialty: "A03")
+        let registrationFields: [(String, WritableKeyPath<RegistrationRequest, String>)] = [
+            ("psn_no", \.personID), ("insutype", \.insuranceType), ("ipt_otp_no", \.outpatientNumber), ("atddr_no", \.doctorCode), ("dr_name", \.doctorName),
+            ("dept_code", \.departmentCode), ("dept_name", \.departmentName), ("caty", \.specialty),
+        ]
+        for (field, keyPath) in registrationFields {
+            var request = registration
+            request[keyPath: keyPath] = ""
+            await expectRefused(field) { _ = try await client.register(request, insuredArea: nil) }
+        }
+        let line = FeeDetail(
+            serial: "F1", visitID: "V1", personID: "P1", chargeBatch: "CB1", time: time, catalogueCode: "M1", hospitalCode: "H1", amount: Amount(fen: 100),
+            quantity: "1", unitPrice: "1.00", departmentCode: "0301", departmentName: "内科", doctorCode: "D1", doctorName: "李医生")
+        let lineFields: [(String, WritableKeyPath<FeeDetail, String>)] = [
+            ("feedetl_sn", \.serial), ("mdtrt_id", \.visitID), ("psn_no", \.personID), ("chrg_bchno", \.chargeBatch), ("med_list_codg", \.catalogueCode),
+            ("medins_list_codg", \.hospitalCode), ("bilg_dept_codg", \.departmentCode), ("bilg_dept_name", \.departmentName), ("bilg_dr_codg", \.doctorCode),
+            ("bilg_dr_name", \.doctorName),
+        ]
+        for (field, keyPath) in lineFields {
+            var request = line
+            request[keyPath: keyPath] = ""
+            await expectRefused(field) { _ = try await client.uploadFees([request], insuredArea: nil) }
+        }
+        await expectRefused("feedetail") { _ = try await client.uploadFees([], insuredArea: nil) }
+        await expectRefused("mdtrt_id") { try await client.undoFees(visitID: "", chargeBatch: "CB1", personID: "P1", insuredArea: nil) }
+        await expectRefused("mdtrt_id") { _ = try await client.feeDetails(visitID: "", personID: "P1", insuredArea: nil) }
+        await expectRefused("setl_id") { _ = try await client.settlementInformation(settlementID: "", visitID: "V1", personID: "P1", insuredArea: nil) }
+    }
+}

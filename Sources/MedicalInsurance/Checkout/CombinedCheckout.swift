@@ -9,8 +9,9 @@ import HISPayCore
 /// timeout resumes it: a 2207 that may have been sent is reversed with 2601 — and when the platform
 /// refuses the reversal, looked up in its records (5204/5203 by the msgid) — and settled afresh only
 /// when it surely is not booked; a cash payment that may have been sent is queried; a cash payment
-/// that definitely failed undoes the insurance settlement (2208). The checkout ends `completed` (both legs booked) or `rolledBack`
-/// (nothing booked), or waits for the patient (`awaitingCash`) or for an answer (`unresolved`).
+/// that definitely failed undoes the insurance settlement (2208). The checkout ends `completed` (both
+/// legs booked) or `rolledBack` (nothing booked), or waits for the patient (`awaitingCash`) or for an
+/// answer (`unresolved`).
 public struct CombinedCheckout: Sendable {
     public let insurance: NHSAClient
     public let cash: any PaymentChannel
