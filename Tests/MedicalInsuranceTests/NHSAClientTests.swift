@@ -85,6 +85,8 @@ import Testing
         script.expect("1101", input: #"{"data":{"mdtrt_cert_no":"FACETOKEN01","mdtrt_cert_type":"05","psn_cert_type":"01"}}"#, answer: person)
         script.expect("1101", input: #"{"data":{"certno":"11010519491231002X","mdtrt_cert_no":"11010519491231002X","mdtrt_cert_type":"02","psn_cert_type":"01","psn_name":"张三"}}"#, answer: person)
         script.expect("1101", input: #"{"data":{"card_sn":"SN0A1B2C3D","mdtrt_cert_no":"K12345678","mdtrt_cert_type":"03","psn_cert_type":"01"}}"#, answer: person)
+        // The resident ID number (`mdtrt_cert_no`, `certno`) never reaches a cassette.
+        #expect(script.interactions.allSatisfy { !($0.request.body?.utf8 ?? "").contains("11010519491231002X") })
         let (client, replay) = script.client()
         #expect(try await client.personInfo(.faceScan(token: "FACETOKEN01")).insurances.first?.balance == Amount(fen: 1230))
         _ = try await client.personInfo(.residentID(number: "11010519491231002X"), name: "张三")

@@ -32,6 +32,8 @@ public struct Redactor: Sendable {
         fieldNames: [
             "app_auth_token", "auth_token", "access_token", "refresh_token", "password", "passwd", "appSecret",
             "app_secret", "certid_no", "cert_no", "mdtrt_cert_no", "psn_cert_no", "id_card", "idcard",
+            // NHSA 1101's `certno` and the mobile-pay centre's `idNo`: resident ID numbers.
+            "certno", "idNo",
         ]
     )
 
