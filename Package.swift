@@ -211,7 +211,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MedicalInsuranceTests",
-            dependencies: ["MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayCompression", "HISPayTestSupport"],
+            dependencies: [
+                "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayCompression", "HISPayTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

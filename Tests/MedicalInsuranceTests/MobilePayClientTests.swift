@@ -2,7 +2,9 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 import HISPayTestSupport
+import Logging
 import MedicalInsurance
+import Synchronization
 import Testing
 
 /// 6201–6401 replayed with randomized SM2 signatures: the matcher compares each request's sign text
@@ -128,6 +130,17 @@ import Testing
         #expect(verified.event.outTradeNo == "REG20261122001")
         #expect(verified.event.amount == Amount(fen: 12_340))
         #expect(verified.acknowledgement.text.contains(#""code":0"#))
+        // Pinned to the standard ID, the hospital still accepts the notice signed under the appSecret
+        // (both are the platform's key) and warns which ID matched — never the ID's value.
+        let log = CapturedLog()
+        let pinned = MobilePayCredentials(
+            appID: keys.hospital.appID, appSecret: "F30D0D261BA04063A0BCAEF19F8ADBCC", privateKey: try PrivateKey.generate(.sm2),
+            platformPublicKey: keys.hospital.platformPublicKey, signerID: .standard)
+        _ = try MobilePayNotificationHandler(credentials: pinned, logger: log.logger).handle(CallbackRequest(path: "/notify/insurance", body: Data(envelope.jsonText().utf8)))
+        let warnings = log.lines.withLock { $0 }
+        #expect(warnings.count == 1 && warnings.first?.level == .warning)
+        #expect(warnings.first?.message.contains("verified under the appSecret as SM2 ID, not under the standard ID 1234567812345678") == true)
+        #expect(warnings.first?.message.contains("F30D0D261BA04063A0BCAEF19F8ADBCC") == false)
         var tampered = envelope.objectValue
         tampered["appId"] = .string("SOMEONEELSE")
         #expect(throws: ChannelError(.callbackRejected, reason: "")) { try handler.handle(CallbackRequest(path: "/", body: Data(ConfigValue.object(tampered).jsonText().utf8))) }

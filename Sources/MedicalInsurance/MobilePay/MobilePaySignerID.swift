@@ -44,7 +44,7 @@ public enum MobilePaySignerID: Sendable, Hashable, CustomStringConvertible {
     func warnIfNot(_ credentials: MobilePayCredentials, logger: Logger, what: String) {
         guard self != credentials.signerID else { return }
         logger.warning(
-            "mobile-pay \(what) verified under \(self), not the configured \(credentials.signerID): set insurance.mobilePay.signId to pin it",
+            "mobile-pay \(what) verified under \(self) as SM2 ID, not under \(credentials.signerID) (insurance.mobilePay.signId): pin the one that matched",
             metadata: ["appId": "\(credentials.appID)"])
     }
 
