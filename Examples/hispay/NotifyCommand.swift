@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HISPay
+import Logging
 
 /// `hispay notify verify`: runs a raw callback through the channel's verification and prints the
 /// normalized event and the exact acknowledgement, or refuses with a one-line reason.
@@ -135,7 +136,8 @@ struct NotifyCommand: AsyncParsableCommand {
                 guard let mobile = try global.block(for: .insurance, command: "notify verify").block("mobilePay") else {
                     throw CLIError("the insurance block has no mobilePay block")
                 }
-                let handler = MobilePayNotificationHandler(credentials: try MobilePayCredentials(block: mobile))
+                // Logged on stderr: a notice that verified only under the other SM2 ID.
+                let handler = MobilePayNotificationHandler(credentials: try MobilePayCredentials(block: mobile), logger: Logger(label: "hispay.notify"))
                 return { try handler.handle($0) }
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HISPay
+import Logging
 import Hummingbird
 
 /// `hispay serve`: the callback gateway. Channels POST to `/notify/{merchant}/{channel}`; the HIS
@@ -32,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let configuration = try global.loadConfiguration() else { throw CLIError("serve needs --config FILE") }
         guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
-        let routes = try ChannelFactory.callbackRoutes(configuration, transport: settings)
+        let routes = try ChannelFactory.callbackRoutes(configuration, transport: settings, logger: Logger(label: "hispay.serve"))
         let store = try await SQLPaymentStore.open(self.store)
         let centre = NotificationCentre(store: store, routes: routes)
         let forwarder = forward.map { EventForwarder(store: store, url: $0, transport: CurlTransport(configuration: settings)) }

@@ -2,6 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayCurl
 import HISPayStore
+import Logging
 import MedicalInsurance
 import Alipay
 import UnionPay
@@ -50,7 +51,8 @@ public enum ChannelFactory {
     /// (WeChat Pay v3 and v2, Alipay, UnionPay, and the mobile-payment centre of `insurance`) by the
     /// profile's name. The adapters check the merchant ids themselves.
     public static func callbackRoutes(
-        _ configuration: HISPayConfiguration, transport settings: CurlTransport.Configuration
+        _ configuration: HISPayConfiguration, transport settings: CurlTransport.Configuration,
+        logger: Logger = Logger(label: "hispay.gateway.nolog", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws -> [String: [ChannelID: NotificationCentre.Route]] {
         var routes: [String: [ChannelID: NotificationCentre.Route]] = [:]
         for merchant in configuration.merchants {
@@ -58,7 +60,7 @@ public enum ChannelFactory {
             for channel in merchant.channels {
                 if channel == .insurance {
                     guard let block = try merchant.block(for: .insurance)?.block("mobilePay") else { continue }
-                    channels[channel] = .init(channel: MobilePayCallbackChannel(credentials: try MobilePayCredentials(block: block)), merchantID: nil)
+                    channels[channel] = .init(channel: MobilePayCallbackChannel(credentials: try MobilePayCredentials(block: block), logger: logger), merchantID: nil)
                 } else {
                     channels[channel] = .init(channel: try paymentChannel(channel, merchant: merchant, transport: settings), merchantID: nil)
                 }

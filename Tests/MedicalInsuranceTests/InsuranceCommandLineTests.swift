@@ -61,6 +61,16 @@ import Testing
         #expect(output["kind"] as? String == "payment")
         #expect(output["amount"] as? Int == 12_340)
         #expect(output["state"] as? String == "6")
+        #expect(!result.stderr.contains("SM2 ID"))
+
+        // A centre that signs under the standard SM2 ID: accepted, and the operator told on stderr.
+        let standard = MobilePayCredentials(
+            appID: keys.platform.appID, appSecret: "F30D0D261BA04063A0BCAEF19F8ADBCC", privateKey: try PrivateKey(sm2Scalar: Base64.decode(keys.vector["inputs"]["second_pair"]["privateKey_b64"].string)),
+            platformPublicKey: keys.platform.platformPublicKey, signerID: .standard)
+        try Data(try MobilePayEnvelope.seal(data, credentials: standard, timestamp: "1795312805000").envelope.jsonText().utf8).write(to: body)
+        let other = try run(["notify", "verify", "--channel", "insurance", "--body", body.path])
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(other.stderr.contains("verified under the standard ID 1234567812345678 as SM2 ID, not under the appSecret"), "\(other.stderr)")
 
         var tampered = envelope.objectValue
         tampered["signData"] = .string(Base64.encode([UInt8](repeating: 1, count: 64)))

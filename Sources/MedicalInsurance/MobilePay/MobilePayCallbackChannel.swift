@@ -1,4 +1,5 @@
 import HISPayCore
+import Logging
 
 /// The mobile-payment centre's settlement notifications behind ``PaymentChannel``, so the
 /// notification centre takes them like every channel's callbacks. It only verifies callbacks: the
@@ -6,7 +7,10 @@ import HISPayCore
 public struct MobilePayCallbackChannel: PaymentChannel {
     public let handler: MobilePayNotificationHandler
 
-    public init(credentials: MobilePayCredentials) { handler = MobilePayNotificationHandler(credentials: credentials) }
+    /// `logger` hears which SM2 ID a notice verified under when it is not the configured one.
+    public init(credentials: MobilePayCredentials, logger: Logger = Logger(label: "hispay.insurance.nolog", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        handler = MobilePayNotificationHandler(credentials: credentials, logger: logger)
+    }
 
     public var id: ChannelID { .insurance }
     public var capabilities: ChannelCapabilities { ChannelCapabilities(operations: [.callback], scenes: []) }
