@@ -66,8 +66,8 @@ public actor MobilePayCentreSimulator {
         let payOrderID = data["payOrdId"]?.text ?? ""
         switch contract.api {
         case "6201":
-            guard let totalText = data["medfeeSumamt"]?.text, let total = try? Amount(yuan: totalText), total.fen > 0, data["payAuthNo"]?.text != nil else {
-                return reply(code: "-1", message: "medfeeSumamt and payAuthNo are required")
+            guard let totalText = data["medfeeSumamt"]?.text, let total = try? Amount(yuan: totalText), total.fen > 0 else {
+                return reply(code: "-1", message: "medfeeSumamt必须为正数")
             }
             let id = nextID("ORD")
             orders[id] = Order(payOrderID: id, total: total, status: "1")
@@ -128,7 +128,7 @@ public actor MobilePayCentreSimulator {
         {
             answer = sealed.envelope.objectValue
         }
-        return SandboxResponse(status: 200, headers: [("Content-Type", "application/json;charset=utf-8")], body: Data(ConfigValue.object(answer).jsonText().utf8))
+        return SandboxResponse.json(.object(answer))
     }
 
     private func nextID(_ prefix: String) -> String {
