@@ -23,17 +23,23 @@ import Testing
         #expect(String(decoding: list.contents, as: UTF8.self) == "SETL1\tV-SETL1\t44000000000000000001\t123.40\t70.00\t30.00\t0\n")
     }
 
-    @Test func aWrittenListReadsBackAsTheInsuranceParts() throws {
-        let list = try TabSeparatedReconciliationFile().file(for: [
-            Self.settlement("SETL1", total: 12_340, fund: 7000, account: 3000, cash: 2340),
-            Self.settlement("SETL0", total: -12_340, fund: -7000, account: -3000, cash: -2340),
-        ])
-        let records = try TabSeparatedReconciliationFile.statementRecords(list.contents, time: Self.noon)
-        #expect(records.map(\.outTradeNo) == ["SETL1", "SETL0"])
+    /// The platform's result file read as statement rows: the insurance part (fund + account), an
+    /// undo as a refund of the same size; a malformed line is named.
+    @Test func theResultFileReadsAsTheInsuranceParts() throws {
+        let file = Data("""
+            P1\tV-SETL1\tSETL1\tMSG1\t0\t0\t一致\t123.40\t70.00\t30.00
+            P1\tV-SETL1\tSETL1\tMSG2\t000000\t1\t一致\t-123.40\t-70.00\t-30.00
+
+            """.utf8)
+        let records = try DetailReconciliationResult(file: file).statementRecords(time: Self.noon)
+        #expect(records.map(\.outTradeNo) == ["SETL1", "SETL1"])
         #expect(records.map(\.kind) == [.payment, .refund])
         #expect(records.map(\.amount) == [Amount(fen: 10_000), Amount(fen: 10_000)])
-        let error = #expect(throws: ChannelError.self) { try TabSeparatedReconciliationFile.statementRecords(Data("SETL9\tV\t1.00\tx\n".utf8), time: Self.noon) }
-        #expect(error?.reason.contains("line 1") == true)
+        #expect(records.allSatisfy { $0.dispute == nil })
+        let short = #expect(throws: ChannelError.self) { try DetailReconciliationResult(file: Data("SETL9\tV\t1.00\tx\n".utf8)) }
+        #expect(short?.reason.contains("line 1") == true)
+        let notAmount = #expect(throws: ChannelError.self) { try DetailReconciliationResult(file: Data("P\tV\tS\tM\t0\t0\t-\t1.00\tx\t0\n".utf8)) }
+        #expect(notAmount?.reason.contains("fund_pay_sumamt is not an amount") == true)
     }
 
     @Test func aCombinedSettlementMissingItsInsuranceLegIsReported() throws {

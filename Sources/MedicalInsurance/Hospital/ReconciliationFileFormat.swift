@@ -27,29 +27,3 @@ public struct TabSeparatedReconciliationFile: ReconciliationFileFormat {
         return (fileName, Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }
-
-extension TabSeparatedReconciliationFile {
-    /// Reads such a settlement list back as statement rows: one row per settlement, the insurance
-    /// part (fund + personal account) as the amount, `setl_id` as the order number, an undo (refund
-    /// flag `1`) as a refund. The file has no times: rows carry `time`, typically noon of the
-    /// business day. A malformed line is an error naming it. (The reconciliation reads the
-    /// platform's 3202 result, ``DetailReconciliationResult``; this reads the hospital's own list.)
-    public static func statementRecords(_ data: Data, time: Date) throws(ChannelError) -> [StatementRecord] {
-        var records: [StatementRecord] = []
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            guard fields.count >= 7, !fields[0].isEmpty, let fund = try? Amount(yuan: fields[4], allowNegative: true),
-                let account = try? Amount(yuan: fields[5], allowNegative: true), let insurance = try? fund.adding(account),
-                let magnitude = insurance.isNegative ? try? Amount.zero.subtracting(insurance) : insurance
-            else {
-                throw ChannelError(.invalidResponse, channel: .insurance, reason: "settlement list line \(index + 1) is not setl_id, mdtrt_id, psn_no, 3 amounts and a refund flag")
-            }
-            let isRefund = fields[6] == "1"
-            records.append(StatementRecord(
-                channel: .insurance, kind: isRefund ? .refund : .payment, outTradeNo: fields[0], channelTradeNo: fields[0],
-                outRefundNo: isRefund ? fields[0] : nil, amount: magnitude,
-                fee: .zero, time: time, status: isRefund ? "UNDONE" : "SETTLED"))
-        }
-        return records
-    }
-}
