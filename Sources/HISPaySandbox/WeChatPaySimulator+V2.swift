@@ -59,14 +59,14 @@ extension WeChatPaySimulator {
             let tradeType = try required("trade_type")
             guard ["NATIVE", "JSAPI", "MWEB", "APP"].contains(tradeType) else { throw Refusal(400, "PARAM_ERROR", "trade_type不正确") }
             let order = try placeOrder(
-                tradeType: tradeType, outTradeNo: try required("out_trade_no"), total: try fen("total_fee"), notifyURL: try required("notify_url"), legacy: true)
+                tradeType: tradeType, outTradeNo: try required("out_trade_no"), total: try fen("total_fee"), notifyURL: try required("notify_url"), description: fields["body"], legacy: true)
             orders[order.outTradeNo]?.callbackFault = callbackFault
             var answer = success.merging(["trade_type": tradeType, "prepay_id": "wx\(order.transactionID)"]) { $1 }
             if tradeType == "NATIVE" { answer["code_url"] = codeURL(order) }
             if tradeType == "MWEB" { answer["mweb_url"] = "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx\(order.transactionID)" }
             return answer
         case "/pay/micropay":
-            _ = try startCodePay(outTradeNo: try required("out_trade_no"), total: try fen("total_fee"), authCode: try required("auth_code"), legacy: true)
+            _ = try startCodePay(outTradeNo: try required("out_trade_no"), total: try fen("total_fee"), authCode: try required("auth_code"), description: fields["body"], legacy: true)
             throw Refusal(202, "USERPAYING", "需要用户输入支付密码")
         case "/pay/orderquery":
             let order = try poll(try required("out_trade_no"))

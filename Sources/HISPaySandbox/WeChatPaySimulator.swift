@@ -26,6 +26,9 @@ public actor WeChatPaySimulator {
         var callbackFault: SandboxFault?
         /// Placed through APIv2: its callbacks are v2 XML.
         var legacy = false
+        /// The merchant's own product text (v3 `description`, v2 `body`): the bill's 商品名称, free
+        /// text that may hold commas.
+        var description = "门诊缴费"
     }
 
     struct RefundRecord {
@@ -150,13 +153,14 @@ public actor WeChatPaySimulator {
     }
 
     /// Places a QR/JSAPI/H5/app order, paid `payDelay` later.
-    func placeOrder(tradeType: String, outTradeNo: String, total: Int64, notifyURL: String?, legacy: Bool = false) throws(Refusal) -> Order {
+    func placeOrder(tradeType: String, outTradeNo: String, total: Int64, notifyURL: String?, description: String?, legacy: Bool = false) throws(Refusal) -> Order {
         if let existing = orders[outTradeNo] {
             throw existing.state == "SUCCESS" ? Refusal(400, "ORDERPAID", "该订单已支付") : Refusal(400, "OUT_TRADE_NO_USED", "商户订单号重复")
         }
-        let order = Order(
+        var order = Order(
             outTradeNo: outTradeNo, transactionID: nextID("4200"), tradeType: tradeType, amount: total, state: "NOTPAY", notifyURL: notifyURL,
             legacy: legacy)
+        if let description, !description.isEmpty { order.description = description }
         orders[outTradeNo] = order
         let delay = payDelay
         Task { [weak self] in
@@ -167,10 +171,11 @@ public actor WeChatPaySimulator {
     }
 
     /// Starts a barcode payment: it waits for the payer's password.
-    func startCodePay(outTradeNo: String, total: Int64, authCode: String, legacy: Bool = false) throws(Refusal) -> Order {
+    func startCodePay(outTradeNo: String, total: Int64, authCode: String, description: String?, legacy: Bool = false) throws(Refusal) -> Order {
         if orders[outTradeNo] != nil { throw Refusal(400, "OUT_TRADE_NO_USED", "商户订单号重复") }
-        let order = Order(
+        var order = Order(
             outTradeNo: outTradeNo, transactionID: nextID("4200"), tradeType: "MICROPAY", amount: total, state: "USERPAYING", authCode: authCode, legacy: legacy)
+        if let description, !description.isEmpty { order.description = description }
         orders[outTradeNo] = order
         return order
     }
@@ -216,7 +221,9 @@ public actor WeChatPaySimulator {
             return .error(400, "PARAM_ERROR", "out_trade_no and amount.total are required")
         }
         do {
-            let order = try placeOrder(tradeType: kind == "h5" ? "MWEB" : kind.uppercased(), outTradeNo: outTradeNo, total: Int64(total), notifyURL: json["notify_url"] as? String)
+            let order = try placeOrder(
+                tradeType: kind == "h5" ? "MWEB" : kind.uppercased(), outTradeNo: outTradeNo, total: Int64(total), notifyURL: json["notify_url"] as? String,
+                description: json["description"] as? String)
             switch kind {
             case "native": return .json(200, ["code_url": codeURL(order)])
             case "h5": return .json(200, ["h5_url": "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx\(order.transactionID)"])
@@ -232,7 +239,7 @@ public actor WeChatPaySimulator {
             let authCode = (json["payer"] as? [String: Any])?["auth_code"] as? String
         else { return .error(400, "PARAM_ERROR", "out_trade_no, amount.total and payer.auth_code are required") }
         do {
-            _ = try startCodePay(outTradeNo: outTradeNo, total: Int64(total), authCode: authCode)
+            _ = try startCodePay(outTradeNo: outTradeNo, total: Int64(total), authCode: authCode, description: json["description"] as? String)
             return .error(202, "USERPAYING", "需要用户输入支付密码")
         } catch { return error.v3 }
     }
@@ -302,7 +309,9 @@ public actor WeChatPaySimulator {
     public var baseURL = ""
     public func setBaseURL(_ url: String) { baseURL = url }
 
-    /// The day's trade bill in the published layout (UTF-8 with BOM, backtick fields, summary rows).
+    /// The day's trade bill in the published layout (UTF-8 with BOM, backtick fields, summary rows),
+    /// 商品名称 the merchant's own text as given — commas and all, as WeChat Pay writes it (every field
+    /// starts with a backtick; wechatpay-apiv3/wechatpay-php `tests/fixtures/bill.ALL.csv`).
     func bill(for date: String) -> Data {
         func yuan(_ fen: Int64) -> String { Amount(fen: fen).yuanString }
         var rows: [String] = []
@@ -311,11 +320,11 @@ public actor WeChatPaySimulator {
         for order in orders.values.sorted(by: { $0.outTradeNo < $1.outTradeNo }) where order.state == "SUCCESS" {
             guard let at = order.paidAt, BeijingTime.format(at).hasPrefix(date) else { continue }
             paid += order.amount
-            rows.append("`\(BeijingTime.format(at)),`\(keys.appID),`\(keys.merchantID),`0,`,`\(order.transactionID),`\(order.outTradeNo),`oSandbox,`\(order.tradeType),`SUCCESS,`OTHERS,`CNY,`\(yuan(order.amount)),`0.00,`0,`0,`0.00,`0.00,`,`,`门诊缴费,`,`0.00000,`0.60%,`\(yuan(order.amount)),`0.00,`")
+            rows.append("`\(BeijingTime.format(at)),`\(keys.appID),`\(keys.merchantID),`0,`,`\(order.transactionID),`\(order.outTradeNo),`oSandbox,`\(order.tradeType),`SUCCESS,`OTHERS,`CNY,`\(yuan(order.amount)),`0.00,`0,`0,`0.00,`0.00,`,`,`\(order.description),`,`0.00000,`0.60%,`\(yuan(order.amount)),`0.00,`")
         }
         for refund in refunds.values.sorted(by: { $0.outRefundNo < $1.outRefundNo }) where BeijingTime.format(refund.at).hasPrefix(date) {
             refunded += refund.amount
-            rows.append("`\(BeijingTime.format(refund.at)),`\(keys.appID),`\(keys.merchantID),`0,`,`\(refund.transactionID),`\(refund.outTradeNo),`oSandbox,`NATIVE,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`\(refund.refundID),`\(refund.outRefundNo),`\(yuan(refund.amount)),`0.00,`ORIGINAL,`SUCCESS,`门诊退费,`,`0.00000,`0.60%,`0.00,`\(yuan(refund.amount)),`")
+            rows.append("`\(BeijingTime.format(refund.at)),`\(keys.appID),`\(keys.merchantID),`0,`,`\(refund.transactionID),`\(refund.outTradeNo),`oSandbox,`NATIVE,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`\(refund.refundID),`\(refund.outRefundNo),`\(yuan(refund.amount)),`0.00,`ORIGINAL,`SUCCESS,`\(orders[refund.outTradeNo]?.description ?? "门诊退费"),`,`0.00000,`0.60%,`0.00,`\(yuan(refund.amount)),`")
         }
         let header = "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注"
         let summary = "`\(rows.count),`\(yuan(paid)),`\(yuan(refunded)),`0.00,`0.00,`\(yuan(paid)),`\(yuan(refunded))"

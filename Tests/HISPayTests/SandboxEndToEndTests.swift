@@ -28,7 +28,10 @@ import Testing
 
     @Test func aQROrderIsPaidQueriedRefundedAndListedInTheBill() async throws {
         let channel = try channel()
-        let placed = try await channel.pay(order("E2E-QR-1", .qrCode))
+        // 商品名称 is the hospital's own text, commas included; the bill writes it as given.
+        var request = order("E2E-QR-1", .qrCode)
+        request.subject = "门诊缴费,西药费,检查费"
+        let placed = try await channel.pay(request)
         guard case .pending(let payment?, _) = placed, case .qrCode(let url)? = payment.payerAction else { Issue.record("expected a QR code, got \(placed)"); return }
         #expect(url.hasPrefix("weixin://wxpay/bizpayurl?pr="))
         // Unpaid until the simulated patient scans (0.3 s; later under load): poll as a HIS would.
@@ -42,6 +45,7 @@ import Testing
         #expect(try await channel.refund(refund).kind == .success)
         #expect(try await channel.queryRefund(RefundReference(outRefundNo: "E2E-QR-1R")).value?.amount == Amount(fen: 230))
         let bill = try await channel.downloadStatement(try StatementRequest(date: String(BeijingTime.format(Date()).prefix(10))))
+        #expect(String(decoding: bill.contents, as: UTF8.self).contains(",`门诊缴费,西药费,检查费,`"))
         let (records, summary) = try WeChatPayBillParser.parse(bill.contents)
         #expect(records.contains { $0.outTradeNo == "E2E-QR-1" && $0.kind == .payment && $0.amount == Amount(fen: 1230) })
         #expect(records.contains { $0.outRefundNo == "E2E-QR-1R" && $0.amount == Amount(fen: 230) })

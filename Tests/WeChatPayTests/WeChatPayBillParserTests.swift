@@ -37,6 +37,23 @@ import WeChatPay
         #expect(payment.outRefundNo == nil)
     }
 
+    /// 商品名称 and 商户数据包 are the merchant's own text and may hold commas: WeChat Pay writes
+    /// every field after a backtick (wechatpay-apiv3/wechatpay-php `tests/fixtures/bill.ALL.csv`), so a
+    /// field ends only at a comma followed by a backtick (or the line's end), as public hospital-side
+    /// parsers split it (on ",`"). The published sample with commas written into those columns of
+    /// every row parses to the same records.
+    @Test func commasInsideFreeTextDoNotSplitTheRow() throws {
+        let text = String(decoding: sample, as: UTF8.self)
+        let withCommas = text.replacingOccurrences(of: ",`系统拨测-", with: ",`系统拨测,门诊,西药-").replacingOccurrences(of: ",`,`0.0", with: ",`attach,a=1,b=2,`0.0")
+        #expect(withCommas.components(separatedBy: "系统拨测,门诊,西药").count > 20)
+        let plain = try WeChatPayBillParser.parse(sample)
+        let commas = try WeChatPayBillParser.parse(Data(withCommas.utf8))
+        #expect(commas.records == plain.records && commas.summary == plain.summary)
+        // A row that really has a field too many (a comma before a backtick) is still refused.
+        let extra = text.replacingOccurrences(of: ",`ORIGINAL,", with: ",`ORIGINAL,`EXTRA,")
+        #expect(throws: ChannelError.self) { try WeChatPayBillParser.parse(Data(extra.utf8)) }
+    }
+
     @Test func streamsFromAFileInBoundedChunks() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bill-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }

@@ -130,9 +130,11 @@ public struct WeChatPayBillParser {
         }
     }
 
-    /// The text a record needs from one row, read from its bytes: the row is split on the comma's
-    /// byte (`memchr`), each field's backtick dropped, and only the needed fields made into strings
-    /// (splitting a decoded `String` cost nine tenths of the parsing time).
+    /// The text a record needs from one row, read from its bytes: the row is split where a comma is
+    /// followed by a backtick or ends the line (`memchr` for the comma) — every field starts with a
+    /// backtick, and 商品名称/商户数据包 are the merchant's free text, commas included — each field's
+    /// backtick dropped, and only the needed fields made into strings (splitting a decoded `String`
+    /// cost nine tenths of the parsing time).
     struct Row {
         var fieldCount = 0
         var time: Date?
@@ -144,11 +146,17 @@ public struct WeChatPayBillParser {
             bounds.removeAll(keepingCapacity: true)
             guard let base = bytes.baseAddress else { return }
             var start = 0
+            var search = 0
             while true {
-                let end = memchr(base + start, 0x2C, bytes.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+                let end = memchr(base + search, 0x2C, bytes.count - search).map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+                if end + 1 < bytes.count, bytes[end + 1] != UInt8(ascii: "`") {
+                    search = end + 1  // a comma inside the field's text
+                    continue
+                }
                 bounds.append(start < end && bytes[start] == UInt8(ascii: "`") ? start + 1..<end : start..<end)
                 guard end < bytes.count else { break }
                 start = end + 1  // after a final comma: memchr finds nothing, the last field is empty
+                search = start
             }
             fieldCount = bounds.count
             func field(_ position: Int?) -> UnsafeRawBufferPointer {
