@@ -24,11 +24,14 @@ public struct JournalEntry: Sendable, Hashable {
     public var attempts: Int
     /// When the resolver should ask next.
     public var nextCheckAt: Date?
+    /// When the request was stamped (``PayRequest/requestTime``): with the order number, how
+    /// UnionPay names an order — kept so it can be queried, undone and refunded after a restart.
+    public var requestTime: Date?
 
     public init(
         merchant: String, channel: ChannelID, orderNo: String, operation: ChannelOperation, amount: Amount, state: OrderState = .sending,
         expiresAt: Date? = nil, updatedAt: Date, attempts: Int = 0, nextCheckAt: Date? = nil, parentOrderNo: String? = nil,
-        scene: PaymentScene.Kind? = nil
+        scene: PaymentScene.Kind? = nil, requestTime: Date? = nil
     ) {
         self.merchant = merchant
         self.channel = channel
@@ -42,5 +45,6 @@ public struct JournalEntry: Sendable, Hashable {
         self.nextCheckAt = nextCheckAt
         self.parentOrderNo = parentOrderNo
         self.scene = scene
+        self.requestTime = requestTime
     }
 }

@@ -24,26 +24,47 @@ public struct JournaledChannel: PaymentChannel {
     public var id: ChannelID { inner.id }
     public var capabilities: ChannelCapabilities { inner.capabilities }
 
+    /// Journals the payment, stamped with its request time (kept, so a channel that names orders by
+    /// number and time — UnionPay — can query it after a restart), then sends it.
     public func pay(_ request: PayRequest) async throws -> Outcome<Payment> {
         let now = time.now()
+        var request = request
+        request.requestTime = request.requestTime ?? now
         let entry = JournalEntry(
             merchant: merchant, channel: id, orderNo: request.outTradeNo, operation: .pay, amount: request.amount,
             expiresAt: request.expiresAt ?? policy.expiry(for: request.scene.kind, from: now), updatedAt: now,
-            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), scene: request.scene.kind)
-        return try await journaled(entry) { try await inner.pay(request) }
+            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), scene: request.scene.kind, requestTime: request.requestTime)
+        return try await journaled(entry) { [request] in try await inner.pay(request) }
     }
 
+    /// Journals the refund (its own request time kept too) and sends it, naming the order with its
+    /// journaled request time.
     public func refund(_ request: RefundRequest) async throws -> Outcome<Refund> {
         let now = time.now()
+        var request = request
+        request.requestTime = request.requestTime ?? now
+        request.order = try await journaled(request.order)
         let entry = JournalEntry(
             merchant: merchant, channel: id, orderNo: request.outRefundNo, operation: .refund, amount: request.refundAmount, updatedAt: now,
-            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.order.outTradeNo)
-        return try await journaled(entry) { try await inner.refund(request) }
+            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.order.outTradeNo, requestTime: request.requestTime)
+        return try await journaled(entry) { [request] in try await inner.refund(request) }
     }
 
-    /// Passes the query through; a definite answer (paid, or failed/closed) moves the journaled
-    /// order forward, so a barcode payment confirmed by polling is booked like one confirmed by callback.
+    /// `order` with the request time the journal keeps for it, when the caller gave none.
+    func journaled(_ order: OrderReference) async throws -> OrderReference {
+        guard order.requestTime == nil, let orderNo = order.outTradeNo,
+            let requestTime = try await store.entry(merchant: merchant, channel: id, orderNo: orderNo)?.requestTime
+        else { return order }
+        var order = order
+        order.requestTime = requestTime
+        return order
+    }
+
+    /// Passes the query through (with the journaled request time); a definite answer (paid, or
+    /// failed/closed) moves the journaled order forward, so a barcode payment confirmed by polling is
+    /// booked like one confirmed by callback.
     public func query(_ order: OrderReference) async throws -> Outcome<Payment> {
+        let order = try await journaled(order)
         let outcome = try await inner.query(order)
         if outcome.kind == .success || outcome.kind == .failure, let orderNo = order.outTradeNo,
             var entry = try await store.entry(merchant: merchant, channel: id, orderNo: orderNo)
@@ -56,11 +77,13 @@ public struct JournaledChannel: PaymentChannel {
     }
 
     public func close(_ order: OrderReference) async throws -> Outcome<Reversal> {
-        try await closing(order) { try await inner.close(order) }
+        let order = try await journaled(order)
+        return try await closing(order) { try await inner.close(order) }
     }
 
     public func reverse(_ order: OrderReference) async throws -> Outcome<Reversal> {
-        try await closing(order) { try await inner.reverse(order) }
+        let order = try await journaled(order)
+        return try await closing(order) { try await inner.reverse(order) }
     }
 
     public func queryRefund(_ refund: RefundReference) async throws -> Outcome<Refund> { try await inner.queryRefund(refund) }

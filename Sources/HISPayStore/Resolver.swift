@@ -72,10 +72,13 @@ public struct Resolver: Sendable {
     private func resolve(_ entry: JournalEntry, on channel: any PaymentChannel) async throws -> (OrderState, ChannelOperation) {
         if entry.operation == .refund {
             let outcome = try await channel.queryRefund(
-                RefundReference(outRefundNo: entry.orderNo, order: entry.parentOrderNo.map { OrderReference.outTradeNo($0) }))
+                RefundReference(outRefundNo: entry.orderNo, order: entry.parentOrderNo.map { OrderReference.outTradeNo($0) }, requestTime: entry.requestTime))
             return (JournaledChannel.state(outcome.kind), .query)
         }
-        let outcome = try await channel.query(.outTradeNo(entry.orderNo))
+        // The journaled request time names the order where the channel needs it (UnionPay), also
+        // after a restart emptied the channel's memory.
+        let order = OrderReference(outTradeNo: entry.orderNo, requestTime: entry.requestTime)
+        let outcome = try await channel.query(order)
         switch outcome.kind {
         case .success: return (.succeeded, .query)
         case .failure: return (.failed, .query)
@@ -84,7 +87,7 @@ public struct Resolver: Sendable {
             let open: OrderState = outcome.kind == .pending ? .pending : entry.state
             guard let expiry = entry.expiresAt, time.now() >= expiry else { return (open, .query) }
             let action: ChannelOperation = entry.scene == .barcode ? .reverse : .close
-            let ended = action == .reverse ? try await channel.reverse(.outTradeNo(entry.orderNo)) : try await channel.close(.outTradeNo(entry.orderNo))
+            let ended = action == .reverse ? try await channel.reverse(order) : try await channel.close(order)
             return (ended.kind == .success ? .closed : open, action)
         }
     }

@@ -77,18 +77,19 @@ public struct SQLPaymentStore: PaymentStore {
             .text(entry.merchant), .text(entry.channel.rawValue), .text(entry.orderNo), .text(entry.operation.name), .integer(entry.amount.fen),
             .text(entry.state.name), .integer(Int64(entry.state.rank)), entry.expiresAt.map { .integer(Self.millis($0)) } ?? .null,
             .integer(Self.millis(entry.updatedAt)), .integer(Int64(entry.attempts)), entry.nextCheckAt.map { .integer(Self.millis($0)) } ?? .null,
-            entry.parentOrderNo.sql, entry.scene.map { .text($0.name) } ?? .null,
+            entry.parentOrderNo.sql, entry.scene.map { .text($0.name) } ?? .null, entry.requestTime.map { .integer(Self.millis($0)) } ?? .null,
         ]
         try await backend.transaction { db in
             try await db.query(
                 """
                 INSERT INTO hispay_journal (merchant, channel, order_no, operation, amount_fen, state, state_rank, expires_at, updated_at,
-                    attempts, next_check_at, parent_order_no, scene)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    attempts, next_check_at, parent_order_no, scene, request_time)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (merchant, channel, order_no) DO UPDATE SET
                     operation = excluded.operation, amount_fen = excluded.amount_fen, expires_at = excluded.expires_at,
                     updated_at = excluded.updated_at, attempts = excluded.attempts, next_check_at = excluded.next_check_at,
                     parent_order_no = excluded.parent_order_no, scene = excluded.scene,
+                    request_time = COALESCE(excluded.request_time, hispay_journal.request_time),
                     state = CASE WHEN excluded.state_rank >= hispay_journal.state_rank THEN excluded.state ELSE hispay_journal.state END,
                     state_rank = CASE WHEN excluded.state_rank >= hispay_journal.state_rank THEN excluded.state_rank ELSE hispay_journal.state_rank END
                 """, values)
@@ -224,7 +225,7 @@ public struct SQLPaymentStore: PaymentStore {
             merchant: merchant, channel: ChannelID(channel), orderNo: orderNo, operation: ChannelOperation(operation), amount: Amount(fen: amount),
             state: OrderState.named(state), expiresAt: row["expires_at"]?.integer.map(date), updatedAt: date(updated), attempts: Int(attempts),
             nextCheckAt: row["next_check_at"]?.integer.map(date), parentOrderNo: row["parent_order_no"]?.text,
-            scene: row["scene"]?.text.map(PaymentScene.Kind.init))
+            scene: row["scene"]?.text.map(PaymentScene.Kind.init), requestTime: row["request_time"]?.integer.map(date))
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }

@@ -33,6 +33,7 @@ enum StoreSchema {
                 "ALTER TABLE hispay_journal ADD COLUMN parent_order_no TEXT",
                 "ALTER TABLE hispay_journal ADD COLUMN scene TEXT",
             ],
+            ["ALTER TABLE hispay_journal ADD COLUMN request_time \(integer)"],
         ]
     }
 

@@ -52,17 +52,17 @@ public final class UnionPayChannel: PaymentChannel {
                 throw ChannelError(.invalidRequest, channel: id, operation: .pay, reason: "a front consume needs the profile's frontURL")
             }
             fields["frontUrl"] = frontURL
-            let signed = try sign(fields, orderID: request.outTradeNo)
+            let signed = try sign(fields, orderID: request.outTradeNo, at: request.requestTime)
             let form = Self.autoSubmitForm(action: configuration.gateway + "/gateway/api/frontTransReq.do", fields: signed)
             return .pending(Payment(outTradeNo: request.outTradeNo, amount: request.amount, payerAction: .htmlForm(form)), ChannelStatus(code: "SIGNED"))
         case .qrCode:
             fields.merge(["txnType": "01", "txnSubType": "07", "bizType": "000000", "channelType": "08"]) { $1 }
-            let answer = try await call("/gateway/api/backTransReq.do", fields, orderID: request.outTradeNo, operation: .pay)
+            let answer = try await call("/gateway/api/backTransReq.do", fields, orderID: request.outTradeNo, operation: .pay, at: request.requestTime)
             guard answer.accepted, let code = answer.fields["qrCode"], !code.isEmpty else { return answer.outcome() }
             return .pending(Payment(outTradeNo: request.outTradeNo, amount: request.amount, payerAction: .qrCode(code)), answer.status)
         case .barcode(let authCode):
             fields.merge(["txnType": "01", "txnSubType": "06", "bizType": "000000", "channelType": "08", "qrNo": authCode]) { $1 }
-            let answer = try await call("/gateway/api/backTransReq.do", fields, orderID: request.outTradeNo, operation: .pay)
+            let answer = try await call("/gateway/api/backTransReq.do", fields, orderID: request.outTradeNo, operation: .pay, at: request.requestTime)
             guard answer.accepted else { return answer.outcome() }
             return .pending(Payment(outTradeNo: request.outTradeNo, transactionID: answer.fields["queryId"], amount: request.amount), answer.status)
         default:
@@ -94,11 +94,11 @@ public final class UnionPayChannel: PaymentChannel {
     /// the gateway refuses it otherwise. The original must be known by `queryId` (the transaction id)
     /// or have been sent by this channel.
     public func reverse(_ order: OrderReference) async throws -> Outcome<Reversal> {
-        let original = try originalQueryID(order, .reverse)
         guard let outTradeNo = order.outTradeNo else {
             throw ChannelError(.invalidRequest, channel: id, operation: .reverse, reason: "consume undo needs the original order number (its amount and a new order id derive from it)")
         }
-        let amount = try await originalAmount(order)
+        let (amount, queried) = try await originalPayment(order)
+        let original = try await originalQueryID(order, .reverse, known: queried)
         let undoID = try orderID(outTradeNo + "U")
         let fields = [
             "txnType": "31", "txnSubType": "00", "bizType": "000201", "channelType": "07", "origQryId": original, "orderId": undoID,
@@ -119,16 +119,16 @@ public final class UnionPayChannel: PaymentChannel {
         }
         let fields = [
             "txnType": "04", "txnSubType": "00", "bizType": "000201", "channelType": "07",
-            "origQryId": try originalQueryID(request.order, .refund), "orderId": try orderID(request.outRefundNo),
+            "origQryId": try await originalQueryID(request.order, .refund), "orderId": try orderID(request.outRefundNo),
             "txnAmt": request.refundAmount.fenString, "backUrl": try backURL(request.notifyURL),
         ]
-        let answer = try await call("/gateway/api/backTransReq.do", fields, orderID: request.outRefundNo, operation: .refund)
+        let answer = try await call("/gateway/api/backTransReq.do", fields, orderID: request.outRefundNo, operation: .refund, at: request.requestTime)
         guard answer.accepted else { return answer.outcome() }
         return .pending(Refund(outRefundNo: request.outRefundNo, refundID: answer.fields["queryId"], amount: request.refundAmount), answer.status)
     }
 
     public func queryRefund(_ refund: RefundReference) async throws -> Outcome<Refund> {
-        let payment = try await query(OrderReference(outTradeNo: refund.outRefundNo, requestTime: refund.order?.requestTime))
+        let payment = try await query(OrderReference(outTradeNo: refund.outRefundNo, requestTime: refund.requestTime))
         return payment.map { Refund(outRefundNo: refund.outRefundNo, refundID: $0.transactionID, amount: $0.amount ?? .zero, refundedAt: $0.paidAt) }
     }
 
@@ -226,17 +226,25 @@ public final class UnionPayChannel: PaymentChannel {
         do { return try Amount(fenText: text) } catch { throw ChannelError(.invalidResponse, channel: id, reason: "\(field): \(error)") }
     }
 
-    private func originalQueryID(_ order: OrderReference, _ operation: ChannelOperation) throws -> String {
-        if let transactionID = order.transactionID { return transactionID }
-        if let outTradeNo = order.outTradeNo, let known = sent.withLock({ $0[outTradeNo]?.queryID }) { return known }
-        throw ChannelError(.invalidRequest, channel: id, operation: operation, reason: "\(operation) needs the original queryId (transactionID); query the order first")
+    /// The original consume's `queryId`: given, remembered from this process's own calls, or — after a
+    /// restart emptied that memory — asked of UnionPay by order number and request time.
+    private func originalQueryID(_ order: OrderReference, _ operation: ChannelOperation, known: String? = nil) async throws -> String {
+        if let transactionID = order.transactionID ?? known { return transactionID }
+        if let outTradeNo = order.outTradeNo, let remembered = sent.withLock({ $0[outTradeNo]?.queryID }) { return remembered }
+        if order.outTradeNo != nil, order.requestTime != nil, case .success(let payment, _) = try await query(order), let queryID = payment.transactionID {
+            return queryID
+        }
+        throw ChannelError(
+            .invalidRequest, channel: id, operation: operation,
+            reason: "\(operation) needs the original queryId (transactionID), or the order number with its request time to query it")
     }
 
-    private func originalAmount(_ order: OrderReference) async throws -> Amount {
+    /// The original consume's amount and `queryId`, from a query: only a successful consume can be undone.
+    private func originalPayment(_ order: OrderReference) async throws -> (amount: Amount, queryID: String?) {
         guard case .success(let payment, _) = try await query(order), let amount = payment.amount else {
             throw ChannelError(.invalidRequest, channel: id, operation: .reverse, reason: "only a successful consume can be undone")
         }
-        return amount
+        return (amount, payment.transactionID)
     }
 
     private func queryAnswer(_ order: OrderReference, operation: ChannelOperation) async throws -> UnionPayAnswer {
@@ -252,26 +260,30 @@ public final class UnionPayChannel: PaymentChannel {
         return try await call("/gateway/api/queryTrans.do", fields, orderID: nil, operation: operation)
     }
 
-    /// Adds the common fields and the signature; remembers when `orderID` was sent.
-    private func sign(_ fields: [String: String], orderID: String?) throws -> [String: String] {
+    /// Adds the common fields and the signature, stamped `at` (now when nil); remembers when `orderID`
+    /// was stamped.
+    private func sign(_ fields: [String: String], orderID: String?, at stamp: Date? = nil) throws -> [String: String] {
         var all = fields
         let now = time.now()
+        let stamped = stamp ?? now
         all["version"] = configuration.signer.version
         all["encoding"] = "utf-8"
         all["accessType"] = "0"
         all["merId"] = configuration.merchantID
-        all["txnTime"] = all["txnTime"] ?? BeijingTime.compact(now)
+        all["txnTime"] = all["txnTime"] ?? BeijingTime.compact(stamped)
         if let orderID {
             sent.withLock { sent in
                 if sent.count > 10_000 { sent.removeAll() }
-                sent[orderID] = (now, sent[orderID]?.queryID)
+                sent[orderID] = (stamped, sent[orderID]?.queryID)
             }
         }
         return try configuration.signer.sign(all, now: now).fields
     }
 
-    private func call(_ path: String, _ fields: [String: String], orderID: String?, operation: ChannelOperation, base: String? = nil) async throws -> UnionPayAnswer {
-        let signed = try sign(fields, orderID: orderID)
+    private func call(
+        _ path: String, _ fields: [String: String], orderID: String?, operation: ChannelOperation, base: String? = nil, at stamp: Date? = nil
+    ) async throws -> UnionPayAnswer {
+        let signed = try sign(fields, orderID: orderID, at: stamp)
         let request = HTTPRequest(
             method: "POST", url: (base ?? configuration.gateway) + path, headers: ["Content-Type": "application/x-www-form-urlencoded;charset=utf-8"],
             body: UnionPayMessage.formBody(signed))

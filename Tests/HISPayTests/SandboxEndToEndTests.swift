@@ -280,6 +280,49 @@ import Testing
         "idType": .string("01"), "userName": .string("测试患者"), "medfeeSumamt": .string("123.40"), "chrgBchno": .string("CB0001"), "feeType": .string("01"),
     ])
 
+    /// UnionPay names an order by its number *and* request time (`txnTime`), and undo/refund need its
+    /// `queryId`: both were only in the channel's memory. Journaled, an order paid before a restart
+    /// (a new channel instance and the store reopened from disk — what a killed and restarted process
+    /// has) is resolved by the resolver and refunded; the refund is resolved after another restart.
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func aUnionPayOrderIsResolvedAndRefundedAfterARestart(dialect: SQLDialect) async throws {
+        let location = try await TestStores.location(dialect)
+        let before = try await SQLPaymentStore.open(location)
+        let policy = ResolverPolicy(schedule: [0, 0.2])
+        let first = JournaledChannel(try channel(.unionPay), store: before, merchant: "sandbox", policy: policy)
+        let orderNo = "E2ERST\(Int.random(in: 100_000...999_999))"
+        _ = try await first.pay(PayRequest(outTradeNo: orderNo, amount: Amount(fen: 1_500), subject: "挂号费", scene: .qrCode))
+        let journaled = try #require(try await before.entry(merchant: "sandbox", channel: .unionPay, orderNo: orderNo))
+        #expect(journaled.requestTime != nil)
+        try await before.close()
+        try await Task.sleep(for: .milliseconds(800))  // the simulated payer pays meanwhile
+
+        // Restarted: nothing in memory, only the store.
+        let store = try await SQLPaymentStore.open(location)
+        let fresh = try channel(.unionPay)
+        let resolver = Resolver(store: store, channels: ["sandbox": [.unionPay: fresh]], policy: policy)
+        var resolutions: [Resolver.Resolution] = []
+        for _ in 0..<20 where !resolutions.contains(where: { $0.orderNo == orderNo && $0.to == .succeeded }) {
+            resolutions += try await resolver.resolveDue()
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(resolutions.contains { $0.orderNo == orderNo && $0.action == .query && $0.to == .succeeded }, "\(resolutions)")
+        let refund = RefundRequest(order: .outTradeNo(orderNo), outRefundNo: orderNo + "R1", refundAmount: Amount(fen: 500), totalAmount: Amount(fen: 1_500))
+        #expect(try await JournaledChannel(fresh, store: store, merchant: "sandbox", policy: policy).refund(refund).kind == .pending)
+        try await store.close()
+
+        // Restarted again: the refund is settled by the resolver from the journal alone.
+        let reopened = try await SQLPaymentStore.open(location)
+        let again = Resolver(store: reopened, channels: ["sandbox": [.unionPay: try channel(.unionPay)]], policy: policy)
+        var refundResolved = false
+        for _ in 0..<20 where !refundResolved {
+            refundResolved = try await again.resolveDue().contains { $0.orderNo == orderNo + "R1" && $0.to == .succeeded }
+            if !refundResolved { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(refundResolved)
+        try await reopened.close()
+    }
+
     /// A mobile-payment checkout of ¥123.40 (cash ¥24.68) whose cash leg is a wallet's medical order:
     /// run until the patient (the sandbox) paid, then refunded. Checks the wallet settled the
     /// insurance part with the centre; returns the checkout's states.

@@ -15,6 +15,10 @@ public struct PayRequest: Hashable, Sendable {
     public var expiresAt: Date?
     /// Opaque merchant data returned in callbacks (附加数据 / passback_params).
     public var attach: String?
+    /// When the request is stamped, for channels that name an order by its number *and* request
+    /// time (UnionPay `txnTime`); a ``JournaledChannel``-style journal keeps it so the order can be
+    /// queried after a restart. Nil: the channel stamps it itself.
+    public var requestTime: Date?
 
     public init(
         outTradeNo: String,
@@ -23,7 +27,8 @@ public struct PayRequest: Hashable, Sendable {
         scene: PaymentScene,
         notifyURL: String? = nil,
         expiresAt: Date? = nil,
-        attach: String? = nil
+        attach: String? = nil,
+        requestTime: Date? = nil
     ) {
         self.outTradeNo = outTradeNo
         self.amount = amount
@@ -32,5 +37,6 @@ public struct PayRequest: Hashable, Sendable {
         self.notifyURL = notifyURL
         self.expiresAt = expiresAt
         self.attach = attach
+        self.requestTime = requestTime
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A request to refund part or all of a paid order.
 public struct RefundRequest: Hashable, Sendable {
     public var order: OrderReference
@@ -8,6 +10,9 @@ public struct RefundRequest: Hashable, Sendable {
     public var totalAmount: Amount
     public var reason: String?
     public var notifyURL: String?
+    /// When the refund request is stamped (UnionPay `txnTime` of the refund's own order id); see
+    /// ``PayRequest/requestTime``.
+    public var requestTime: Date?
 
     public init(
         order: OrderReference,
@@ -15,7 +20,8 @@ public struct RefundRequest: Hashable, Sendable {
         refundAmount: Amount,
         totalAmount: Amount,
         reason: String? = nil,
-        notifyURL: String? = nil
+        notifyURL: String? = nil,
+        requestTime: Date? = nil
     ) {
         self.order = order
         self.outRefundNo = outRefundNo
@@ -23,5 +29,6 @@ public struct RefundRequest: Hashable, Sendable {
         self.totalAmount = totalAmount
         self.reason = reason
         self.notifyURL = notifyURL
+        self.requestTime = requestTime
     }
 }
