@@ -50,6 +50,9 @@ struct NotifyCommand: AsyncParsableCommand {
             let channelTradeNo: String?
             let outRefundNo: String?
             let amount: Int64?
+            /// The order's total refunded so far, when the channel gives that instead of the refund's own
+            /// amount (Alipay `refund_fee`); `amount` is then null — the gateway derives it.
+            let refundedTotal: Int64?
             let state: String?
             let time: String?
             let ack: Ack
@@ -146,7 +149,7 @@ struct NotifyCommand: AsyncParsableCommand {
             let event = verified.event
             return Output(
                 channel: event.channel.rawValue, kind: kind(event.kind), outTradeNo: event.outTradeNo, channelTradeNo: event.transactionID,
-                outRefundNo: event.outRefundNo, amount: event.amount?.fen,
+                outRefundNo: event.outRefundNo, amount: event.amount?.fen, refundedTotal: event.refundedTotal?.fen,
                 state: event.fields["trade_state"] ?? event.fields["refund_status"] ?? event.fields["trade_status"] ?? event.fields["result_code"]
                     ?? event.fields["respCode"] ?? event.fields["ordStas"],
                 time: event.occurredAt.map(BeijingTime.iso8601),

@@ -8,6 +8,10 @@ import HISPayCrypto
 /// `TRADE_SUCCESS`/`TRADE_FINISHED` → `paymentSucceeded` (or `refundSucceeded` when the
 /// notification carries `refund_fee` — a partial refund), `TRADE_CLOSED` → `refundSucceeded` when it
 /// carries `refund_fee` (a full refund), else `closed`; `WAIT_BUYER_PAY` → `paymentPending`.
+/// A refund notification's `refund_fee` is the order's total refunded so far (Alipay's asynchronous
+/// notification field list: "退款通知中，返回总退款金额"), not this refund's amount: it becomes
+/// ``CallbackEvent/refundedTotal`` with `amount` nil, and `out_biz_no` (the refund request number)
+/// the refund number; the notification centre derives the single refund.
 /// The acknowledgement is exactly `success`.
 public struct AlipayNotificationHandler: Sendable {
     public let verifier: AlipayVerifier
@@ -37,7 +41,9 @@ public struct AlipayNotificationHandler: Sendable {
         guard let outTradeNo = fields["out_trade_no"], !outTradeNo.isEmpty, let status = fields["trade_status"] else {
             throw ChannelError(.callbackRejected, channel: .alipay, operation: .callback, reason: "notification \(fields["notify_type"] ?? "?") is not a trade notification")
         }
-        let refunded = fields["refund_fee"].map { !$0.isEmpty } ?? false
+        // A payment notice may carry refund_fee 0.00 (Alipay's own example): only money refunded makes a refund.
+        let refundFee: Amount? = fields["refund_fee"].flatMap { try? Amount(yuan: $0) }
+        let refunded = (refundFee?.fen ?? 0) > 0
         let kind: CallbackEvent.Kind
         switch status {
         case "TRADE_SUCCESS", "TRADE_FINISHED": kind = refunded ? .refundSucceeded : .paymentSucceeded
@@ -53,6 +59,8 @@ public struct AlipayNotificationHandler: Sendable {
                 throw ChannelError(.invalidResponse, channel: .alipay, operation: .callback, reason: "\(amountField): \(error)")
             }
         }
+        let refundedTotal = kind == .refundSucceeded ? amount : nil
+        if kind == .refundSucceeded { amount = nil }
         let timeField = kind == .refundSucceeded ? "gmt_refund" : (kind == .closed ? "gmt_close" : "gmt_payment")
         let key = fields["notify_id"].map { "alipay:\($0)" } ?? "alipay:\(outTradeNo):\(status):\(fields["refund_fee"] ?? "")"
         return VerifiedCallback(
@@ -60,7 +68,7 @@ public struct AlipayNotificationHandler: Sendable {
                 kind: kind, channel: .alipay, deduplicationKey: key, outTradeNo: outTradeNo, transactionID: fields["trade_no"],
                 outRefundNo: kind == .refundSucceeded ? fields["out_biz_no"] : nil, amount: amount,
                 merchantID: fields["seller_id"], occurredAt: fields[timeField].flatMap(BeijingTime.parse),
-                fields: fields.filter { $0.key != "sign" }),
+                fields: fields.filter { $0.key != "sign" }, refundedTotal: refundedTotal),
             acknowledgement: Self.acknowledgement)
     }
 }

@@ -264,10 +264,12 @@ public actor AlipaySimulator {
             let requestNo = biz["out_request_no"] as? String, let amount = (biz["refund_amount"] as? String).flatMap({ try? Amount(yuan: $0) })
         else { return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_STATUS_ERROR", "sub_msg": "交易不存在或未支付"] }
         let base: [String: Any] = ["code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "buyer_logon_id": "159****5620"]
-        if let existing = refunds[requestNo] {
-            return base.merging(["fund_change": "N", "refund_fee": existing.amount.yuanString]) { $1 }
-        }
+        // refund_fee, in the answer and in the notification, is the order's total refunded so far
+        // (alipay.trade.refund: "退款总金额"; asynchronous notification: "退款通知中，返回总退款金额").
         let refunded = refunds.values.filter { $0.outTradeNo == outTradeNo }.reduce(Int64(0)) { $0 + $1.amount.fen }
+        if refunds[requestNo] != nil {
+            return base.merging(["fund_change": "N", "refund_fee": Amount(fen: refunded).yuanString]) { $1 }
+        }
         guard refunded + amount.fen <= trade.amount.fen else {
             return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "sub_msg": "退款金额超限"]
         }
@@ -276,10 +278,10 @@ public actor AlipaySimulator {
         if let url = trade.notifyURL {
             notify(url, [
                 "trade_status": "TRADE_SUCCESS", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": trade.amount.yuanString,
-                "refund_fee": amount.yuanString, "out_biz_no": requestNo, "gmt_refund": BeijingTime.format(now),
+                "refund_fee": Amount(fen: refunded + amount.fen).yuanString, "out_biz_no": requestNo, "gmt_refund": BeijingTime.format(now),
             ], fault: callbackFault)
         }
-        return base.merging(["fund_change": "Y", "refund_fee": amount.yuanString, "gmt_refund_pay": BeijingTime.format(now)]) { $1 }
+        return base.merging(["fund_change": "Y", "refund_fee": Amount(fen: refunded + amount.fen).yuanString, "gmt_refund_pay": BeijingTime.format(now)]) { $1 }
     }
 
     private func refundQuery(_ biz: [String: Any]) -> [String: Any] {

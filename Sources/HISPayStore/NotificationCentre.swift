@@ -57,13 +57,46 @@ public struct NotificationCentre: Sendable {
             return refuse(route, "callback not accepted: \(error)")
         }
         do {
-            let quarantine = try await quarantineReason(verified.event, merchant: merchant, route: route)
-            let recording = try await store.record(verified.event, merchant: merchant, receivedAt: time.now(), quarantineReason: quarantine)
+            var event = verified.event
+            var quarantine: String?
+            if event.amount == nil, let total = event.refundedTotal {
+                switch try await singleRefund(event, total: total, merchant: merchant, route: route) {
+                case .success(let amount): event.amount = amount
+                case .failure(let reason): quarantine = reason.description
+                }
+            }
+            if quarantine == nil { quarantine = try await quarantineReason(event, merchant: merchant, route: route) }
+            let recording = try await store.record(event, merchant: merchant, receivedAt: time.now(), quarantineReason: quarantine)
             return Receipt(response: verified.acknowledgement, recording: recording, refusal: nil)
         } catch {
             // Not recorded: not acknowledged either, so the channel sends it again.
             return refuse(route, "callback verified but not recorded: \(error)")
         }
+    }
+
+    /// Why a refund's own amount could not be derived from a cumulative total.
+    struct Underivable: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// This refund's amount, when the channel gave the order's total refunded so far: the journaled
+    /// refund's amount (HISPay sent it); else what the channel answers for the refund number (a
+    /// total minus what was recorded before is wrong when two refunds' notices arrive out of order);
+    /// else, when the refund cannot be queried, the total less the refunds already recorded for the
+    /// order, if that is positive. Failure: the event is quarantined with the reason — acknowledged,
+    /// listed for review, never recorded with a wrong amount.
+    private func singleRefund(_ event: CallbackEvent, total: Amount, merchant: String, route: Route) async throws -> Result<Amount, Underivable> {
+        if let refundNo = event.outRefundNo {
+            if let entry = try await store.entry(merchant: merchant, channel: event.channel, orderNo: refundNo), entry.operation == .refund {
+                return .success(entry.amount)
+            }
+            let queried = try? await route.channel.queryRefund(RefundReference(outRefundNo: refundNo, order: .outTradeNo(event.outTradeNo)))
+            if case .success(let refund, _)? = queried, refund.amount.fen > 0 { return .success(refund.amount) }
+        }
+        let before = try await store.recordedRefunds(merchant: merchant, channel: event.channel, outTradeNo: event.outTradeNo)
+        if let single = try? total.subtracting(before), single.fen > 0 { return .success(single) }
+        return .failure(Underivable(
+            description: "refund \(event.outRefundNo ?? "?") of \(event.outTradeNo): its own amount cannot be told from the order's refunded total \(total) (\(before) already recorded), and no journal entry or refund query gives it"))
     }
 
     private func refuse(_ route: Route, _ reason: String) -> Receipt {

@@ -10,6 +10,9 @@ public protocol PaymentStore: Sendable {
     /// already recorded (then returns that one, `isNew == false`). A new event that is not
     /// quarantined moves its journaled order forward in the same transaction — never back.
     func record(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording
+    /// The sum of the refunds recorded (not quarantined) for `outTradeNo` on `channel` — what a
+    /// cumulative refund total (``CallbackEvent/refundedTotal``) is compared with.
+    func recordedRefunds(merchant: String, channel: ChannelID, outTradeNo: String) async throws -> Amount
     /// Delivered (not quarantined) events after `cursor`, oldest first.
     func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent]
     /// Quarantined events after `cursor`, oldest first, for a person to review.

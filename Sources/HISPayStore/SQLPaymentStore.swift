@@ -64,6 +64,18 @@ public struct SQLPaymentStore: PaymentStore {
         }
     }
 
+    public func recordedRefunds(merchant: String, channel: ChannelID, outTradeNo: String) async throws -> Amount {
+        let rows = try await backend.transaction { db in
+            try await db.query(
+                """
+                SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total FROM hispay_events
+                WHERE merchant = ? AND channel = ? AND out_trade_no = ? AND kind = ? AND quarantine IS NULL
+                """, [.text(merchant), .text(channel.rawValue), .text(outTradeNo), .text(CallbackEvent.Kind.refundSucceeded.name)])
+        }
+        guard let total = rows.first?["total"]?.integer else { throw StoreError(.corruptRow, "the sum of recorded refunds is not a whole number of fen") }
+        return Amount(fen: total)
+    }
+
     public func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
         try await events("quarantine IS NULL", after: cursor, limit: limit)
     }

@@ -33,7 +33,11 @@ enum StoreSchema {
                 "ALTER TABLE hispay_journal ADD COLUMN parent_order_no TEXT",
                 "ALTER TABLE hispay_journal ADD COLUMN scene TEXT",
             ],
-            ["ALTER TABLE hispay_journal ADD COLUMN request_time \(integer)"],
+            [
+                "ALTER TABLE hispay_journal ADD COLUMN request_time \(integer)",
+                // A refund given as the order's cumulative total is derived from the order's recorded refunds.
+                "CREATE INDEX hispay_events_order ON hispay_events (merchant, channel, out_trade_no)",
+            ],
         ]
     }
 

@@ -32,6 +32,30 @@ import Testing
         #expect(try handler.handle(request(fields)).event == verified.event)  // a retry is the same event
     }
 
+    /// `refund_fee` is the order's total refunded so far — Alipay's asynchronous notification
+    /// parameters: "总退款金额 … 退款通知中，返回总退款金额" (https://opendocs.alipay.com/open/203/105286) —
+    /// and the official example payment notification (vector 6, opendocs 204/105301) carries
+    /// `refund_fee` 0.00: that is a payment. A refund notice's total becomes `refundedTotal`, its
+    /// amount is left to the notification centre to derive, `out_biz_no` is the refund number.
+    @Test func refundFeeIsTheOrdersRefundedTotalAndZeroIsAPayment() throws {
+        let example = try Fixtures.vector("alipay-notify-verify")["vectors"][6]["inputs"]["params"].stringDictionary
+        let key = try PrivateKey.generate(.rsa)
+        let handler = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: try key.publicKey), appID: "2015102700040153")
+        func signed(_ fields: [String: String]) throws -> CallbackRequest {
+            var fields = fields
+            fields["sign"] = nil
+            fields["sign"] = try AlipaySigner(privateKey: key).sign(fields).signature
+            return request(fields)
+        }
+        let payment = try handler.handle(signed(example)).event
+        #expect(payment.kind == .paymentSucceeded && payment.amount == Amount(fen: 200) && payment.refundedTotal == nil)
+        var second = example
+        (second["refund_fee"], second["out_biz_no"], second["gmt_refund"], second["notify_id"]) = ("1.50", "0719141034-6418-R2", "2016-07-19 15:00:00", "N2")
+        let refund = try handler.handle(signed(second)).event
+        #expect(refund.kind == .refundSucceeded && refund.amount == nil && refund.refundedTotal == Amount(fen: 150))
+        #expect(refund.outRefundNo == "0719141034-6418-R2" && refund.occurredAt == BeijingTime.parse("2016-07-19 15:00:00"))
+    }
+
     @Test func tamperedAmountWrongKeyAndWrongAppIDAreRejected() throws {
         let (fields, key) = try nodeNotification()
         let handler = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: key), appID: "2019073166072302")

@@ -145,6 +145,22 @@ import Testing
         }
         #expect(events.map { $0["outTradeNo"] as? String } == ["E2E-ALI-4"])
         #expect(events.first?["channel"] as? String == "alipay" && events.first?["amount"] as? Int == 1230)
+
+        // Two partial refunds made outside the journal: Alipay's notices give the order's refunded
+        // total (¥3.00, then ¥5.00); the gateway records each refund's own amount, asking Alipay for
+        // the refund by its number.
+        for (number, fen) in [("E2E-ALI-4R1", Int64(300)), ("E2E-ALI-4R2", 200)] {
+            let refund = RefundRequest(order: .outTradeNo("E2E-ALI-4"), outRefundNo: number, refundAmount: Amount(fen: fen), totalAmount: Amount(fen: 1230))
+            #expect(try await alipay.refund(refund).kind == .success)
+        }
+        var refunds: [[String: Any]] = []
+        for _ in 0..<100 where refunds.count < 2 {
+            try await Task.sleep(for: .milliseconds(100))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            refunds = ((try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []).filter { $0["outRefundNo"] is String }
+        }
+        #expect(refunds.map { $0["outRefundNo"] as? String } == ["E2E-ALI-4R1", "E2E-ALI-4R2"])
+        #expect(refunds.map { $0["amount"] as? Int } == [300, 200])
     }
 
     /// Polls `order` until it is no longer pending (the simulated payer scans, or enters a password).

@@ -29,6 +29,11 @@ public struct CallbackEvent: Hashable, Sendable {
     public var transactionID: String?
     public var outRefundNo: String?
     public var amount: Amount?
+    /// For a refund from a channel that reports the order's total refunded so far rather than this
+    /// refund's amount (Alipay's `refund_fee`, "退款通知中，返回总退款金额"): that total. ``amount`` is
+    /// then nil until the notification centre derives it (from the journaled refund, the refunds
+    /// already recorded for the order, or a refund query).
+    public var refundedTotal: Amount?
     /// The merchant id the channel says the event belongs to (checked against the profile).
     public var merchantID: String?
     public var occurredAt: Date?
@@ -45,7 +50,8 @@ public struct CallbackEvent: Hashable, Sendable {
         amount: Amount? = nil,
         merchantID: String? = nil,
         occurredAt: Date? = nil,
-        fields: [String: String] = [:]
+        fields: [String: String] = [:],
+        refundedTotal: Amount? = nil
     ) {
         self.kind = kind
         self.channel = channel
@@ -57,5 +63,6 @@ public struct CallbackEvent: Hashable, Sendable {
         self.merchantID = merchantID
         self.occurredAt = occurredAt
         self.fields = fields
+        self.refundedTotal = refundedTotal
     }
 }
