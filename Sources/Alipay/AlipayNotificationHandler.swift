@@ -12,6 +12,11 @@ import HISPayCrypto
 /// notification field list: "退款通知中，返回总退款金额"), not this refund's amount: it becomes
 /// ``CallbackEvent/refundedTotal`` with `amount` nil, and `out_biz_no` (the refund request number)
 /// the refund number; the notification centre derives the single refund.
+/// Fund-authorisation (pre-authorisation) notices — `notify_type` `fund_auth_freeze` and
+/// `fund_auth_unfreeze`, `operation_type` FREEZE / UNFREEZE / PAY with `status` SUCCESS — become
+/// `preAuthorizationFrozen` / `preAuthorizationReleased` / `preAuthorizationCaptured` for the
+/// authorisation's `out_order_no` (`auth_no` the channel's id, `amount` the operation's amount, the
+/// operation's `out_request_no` among the fields); CLOSED closes it.
 /// The acknowledgement is exactly `success`.
 public struct AlipayNotificationHandler: Sendable {
     public let verifier: AlipayVerifier
@@ -37,6 +42,9 @@ public struct AlipayNotificationHandler: Sendable {
             throw ChannelError(
                 .callbackRejected, channel: .alipay, operation: .callback,
                 reason: "notification is for app_id \(fields["app_id"] ?? "?"), not this profile's \(appID)")
+        }
+        if fields["notify_type"]?.hasPrefix("fund_auth_") == true || (fields["trade_status"] == nil && fields["auth_no"] != nil) {
+            return try fundAuthorization(fields)
         }
         guard let outTradeNo = fields["out_trade_no"], !outTradeNo.isEmpty, let status = fields["trade_status"] else {
             throw ChannelError(.callbackRejected, channel: .alipay, operation: .callback, reason: "notification \(fields["notify_type"] ?? "?") is not a trade notification")
@@ -69,6 +77,38 @@ public struct AlipayNotificationHandler: Sendable {
                 outRefundNo: kind == .refundSucceeded ? fields["out_biz_no"] : nil, amount: amount,
                 merchantID: fields["seller_id"], occurredAt: fields[timeField].flatMap(BeijingTime.parse),
                 fields: fields.filter { $0.key != "sign" }, refundedTotal: refundedTotal),
+            acknowledgement: Self.acknowledgement)
+    }
+
+    /// A verified fund-authorisation notice as an event (see the type's documentation).
+    private func fundAuthorization(_ fields: [String: String]) throws(ChannelError) -> VerifiedCallback {
+        guard let outOrderNo = fields["out_order_no"], !outOrderNo.isEmpty, let authNo = fields["auth_no"], !authNo.isEmpty else {
+            throw ChannelError(.invalidResponse, channel: .alipay, operation: .callback, reason: "fund-authorisation notice lacks out_order_no or auth_no")
+        }
+        let operation = fields["operation_type"] ?? ""
+        let status = fields["status"] ?? ""
+        let kind: CallbackEvent.Kind
+        switch (operation, status) {
+        case ("FREEZE", "SUCCESS"): kind = .preAuthorizationFrozen
+        case ("UNFREEZE", "SUCCESS"): kind = .preAuthorizationReleased
+        case ("PAY", "SUCCESS"): kind = .preAuthorizationCaptured
+        case (_, "CLOSED"): kind = .closed
+        default:
+            throw ChannelError(
+                .invalidResponse, channel: .alipay, operation: .callback, reason: "fund-authorisation notice with operation_type \(operation) and status \(status)")
+        }
+        var amount: Amount? = nil
+        if let text = fields["amount"] {
+            do { amount = try Amount(yuan: text) } catch {
+                throw ChannelError(.invalidResponse, channel: .alipay, operation: .callback, reason: "amount: \(error)")
+            }
+        }
+        let key = fields["notify_id"].map { "alipay:\($0)" } ?? "alipay:\(authNo):\(fields["operation_id"] ?? operation):\(status)"
+        return VerifiedCallback(
+            event: CallbackEvent(
+                kind: kind, channel: .alipay, deduplicationKey: key, outTradeNo: outOrderNo, transactionID: authNo, amount: amount,
+                merchantID: fields["seller_id"],
+                occurredAt: (fields["gmt_trans"] ?? fields["gmt_create"]).flatMap(BeijingTime.parse), fields: fields.filter { $0.key != "sign" }),
             acknowledgement: Self.acknowledgement)
     }
 }

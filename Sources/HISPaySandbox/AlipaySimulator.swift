@@ -39,6 +39,8 @@ public actor AlipaySimulator {
     private var insuranceSettlement: (@Sendable (String) async -> Void)?
     /// Fund authorisations by `auth_no`: what is still frozen.
     private var authorizations: [String: (outOrderNo: String, frozen: Amount)] = [:]
+    /// Where each authorisation's notices go (the freeze's `notify_url`), and its running totals.
+    private var authorizationNotices: [String: (url: String, total: Amount, unfrozen: Amount)] = [:]
     private var sequence: Int
     private var faults = SandboxFaultPlan()
     /// The callback fault of the request being handled.
@@ -91,9 +93,9 @@ public actor AlipaySimulator {
         case "alipay.commerce.medical.payment.createandpay":
             return medical(biz, notifyURL: form["notify_url"])
         case "alipay.fund.auth.order.freeze":
-            return freeze(biz)
+            return freeze(biz, notifyURL: form["notify_url"])
         case "alipay.fund.auth.order.unfreeze":
-            return unfreeze(biz)
+            return unfreeze(biz, notifyURL: form["notify_url"])
         case "alipay.trade.query":
             return query(biz)
         case "alipay.trade.close", "alipay.trade.cancel":
@@ -179,8 +181,9 @@ public actor AlipaySimulator {
 
     // MARK: Fund authorisation (pre-authorisation)
 
-    /// `alipay.fund.auth.order.freeze` on the payer's code: frozen at once.
-    private func freeze(_ biz: [String: Any]) -> [String: Any] {
+    /// `alipay.fund.auth.order.freeze` on the payer's code: frozen at once, and a `fund_auth_freeze`
+    /// notice posted to `notifyURL`.
+    private func freeze(_ biz: [String: Any], notifyURL: String?) -> [String: Any] {
         guard let outOrderNo = biz["out_order_no"] as? String, biz["auth_code"] is String,
             let amount = (biz["amount"] as? String).flatMap({ try? Amount(yuan: $0) }), amount.fen > 0
         else { return ["code": "40004", "msg": "Business Failed", "sub_code": "ALIPAY.INVALID_PARAMETER", "sub_msg": "参数无效"] }
@@ -189,6 +192,10 @@ public actor AlipaySimulator {
         }
         let authNo = nextID("2026AUTH")
         authorizations[authNo] = (outOrderNo, amount)
+        if let notifyURL {
+            authorizationNotices[authNo] = (notifyURL, amount, .zero)
+            fundAuthNotice(authNo, operation: "FREEZE", requestNo: biz["out_request_no"] as? String ?? outOrderNo, amount: amount)
+        }
         return [
             "code": "10000", "msg": "Success", "auth_no": authNo, "out_order_no": outOrderNo, "operation_id": nextID("2026OP"), "amount": amount.yuanString,
             "status": "SUCCESS", "gmt_trans": BeijingTime.format(Date()),
@@ -215,13 +222,36 @@ public actor AlipaySimulator {
         ]
     }
 
-    /// `alipay.fund.auth.order.unfreeze`: releases part or all of what is still frozen.
-    private func unfreeze(_ biz: [String: Any]) -> [String: Any] {
+    /// `alipay.fund.auth.order.unfreeze`: releases part or all of what is still frozen, with a
+    /// `fund_auth_unfreeze` notice to the authorisation's notify URL.
+    private func unfreeze(_ biz: [String: Any], notifyURL: String?) -> [String: Any] {
         guard let authNo = biz["auth_no"] as? String, let authorization = authorizations[authNo],
             let amount = (biz["amount"] as? String).flatMap({ try? Amount(yuan: $0) }), amount.fen > 0, amount <= authorization.frozen
         else { return ["code": "40004", "msg": "Business Failed", "sub_code": "ALIPAY.UNFREEZE_AMOUNT_EXCEED", "sub_msg": "解冻金额超过剩余冻结金额"] }
         authorizations[authNo]?.frozen = Amount(fen: authorization.frozen.fen - amount.fen)
+        if let notices = authorizationNotices[authNo] {
+            authorizationNotices[authNo]?.unfrozen = Amount(fen: notices.unfrozen.fen + amount.fen)
+            fundAuthNotice(authNo, operation: "UNFREEZE", requestNo: biz["out_request_no"] as? String ?? authNo, amount: amount)
+        }
         return ["code": "10000", "msg": "Success", "auth_no": authNo, "out_order_no": authorization.outOrderNo, "amount": amount.yuanString, "status": "SUCCESS"]
+    }
+
+    /// A fund-authorisation notice as Alipay posts it (`notify_type` `fund_auth_freeze` or
+    /// `fund_auth_unfreeze`): the operation, its amount, and the authorisation's running totals — the
+    /// field set of a real notice found in public code (auth_no, out_order_no, out_request_no,
+    /// operation_id, operation_type, amount, status, total_freeze_amount, total_unfreeze_amount,
+    /// total_pay_amount, rest_amount, gmt_create, gmt_trans, payer_user_id, payer_logon_id).
+    private func fundAuthNotice(_ authNo: String, operation: String, requestNo: String, amount: Amount) {
+        guard let notices = authorizationNotices[authNo], let authorization = authorizations[authNo] else { return }
+        let now = BeijingTime.format(Date())
+        let paid = notices.total.fen - notices.unfrozen.fen - authorization.frozen.fen
+        notify(notices.url, [
+            "auth_no": authNo, "out_order_no": authorization.outOrderNo, "out_request_no": requestNo, "operation_id": nextID("2026OP"),
+            "operation_type": operation, "amount": amount.yuanString, "status": "SUCCESS", "total_freeze_amount": notices.total.yuanString,
+            "total_unfreeze_amount": notices.unfrozen.yuanString, "total_pay_amount": Amount(fen: paid).yuanString,
+            "rest_amount": authorization.frozen.yuanString, "gmt_create": now, "gmt_trans": now, "payer_user_id": "2088102000000001",
+            "payer_logon_id": "159****5620", "auth_app_id": keys.alipayAppID,
+        ], type: operation == "FREEZE" ? "fund_auth_freeze" : "fund_auth_unfreeze", fault: nil)
     }
 
     private func query(_ biz: [String: Any]) -> [String: Any] {
@@ -366,11 +396,12 @@ public actor AlipaySimulator {
         }
     }
 
-    /// Posts a trade notification: common fields added, signed without `sign`/`sign_type`.
-    private func notify(_ url: String, _ fields: [String: String], fault: SandboxFault?) {
+    /// Posts a notification (`type`: a trade's `trade_status_sync` unless told): common fields added,
+    /// signed without `sign`/`sign_type`.
+    private func notify(_ url: String, _ fields: [String: String], type: String = "trade_status_sync", fault: SandboxFault?) {
         var form = fields
         form["notify_time"] = BeijingTime.format(Date())
-        form["notify_type"] = "trade_status_sync"
+        form["notify_type"] = type
         form["notify_id"] = nextID("2026112200222")
         form["app_id"] = keys.alipayAppID
         form["charset"] = "utf-8"

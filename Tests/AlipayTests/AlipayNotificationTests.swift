@@ -56,6 +56,49 @@ import Testing
         #expect(refund.outRefundNo == "0719141034-6418-R2" && refund.occurredAt == BeijingTime.parse("2016-07-19 15:00:00"))
     }
 
+    /// Fund-authorisation notices, in the field set of a real `fund_auth_freeze` notice found in
+    /// public code (repository not identified by the index): verified, acknowledged with `success`,
+    /// and the pre-authorisation events — frozen, released, captured — for the authorisation's
+    /// `out_order_no`; an operation and status it does not know is refused by name. (That notice was
+    /// signed `RSA`, SHA-1, for an app on the legacy key type; here it is signed RSA2 as the profile's
+    /// verifier expects.)
+    @Test func fundAuthorisationNoticesArePreAuthorisationEvents() throws {
+        let key = try PrivateKey.generate(.rsa)
+        let handler = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: try key.publicKey), appID: "2018060601228996")
+        let freeze = [
+            "app_id": "2018060601228996", "total_unfreeze_amount": "0.00", "out_order_no": "60020190621144028500235", "trans_currency": "THB",
+            "charset": "utf-8", "out_request_no": "RN60020190621144028500235", "auth_no": "2019062110002001000281886861", "gmt_create": "2019-06-21 14:40:28",
+            "version": "1.0", "sign_type": "RSA2", "total_freeze_amount": "500.00", "auth_app_id": "2018060601228996", "status": "SUCCESS",
+            "total_pay_amount": "0.00", "rest_amount": "500.00", "payer_user_id": "2088622903359001", "gmt_trans": "2019-06-21 14:40:30", "amount": "500.00",
+            "payer_logon_id": "158****7723", "operation_type": "FREEZE", "operation_id": "20190621025153970002", "notify_time": "2019-06-21 14:40:30",
+            "notify_id": "ae9dc7b44e2923a8cba50681c832803g02", "notify_type": "fund_auth_freeze",
+        ]
+        func signed(_ fields: [String: String]) throws -> CallbackRequest {
+            var fields = fields
+            fields["sign"] = try AlipaySigner(privateKey: key).sign(fields).signature
+            return request(fields)
+        }
+        let frozen = try handler.handle(signed(freeze))
+        #expect(frozen.event.kind == .preAuthorizationFrozen && frozen.acknowledgement.text == "success")
+        #expect(frozen.event.outTradeNo == "60020190621144028500235" && frozen.event.transactionID == "2019062110002001000281886861")
+        #expect(frozen.event.amount == Amount(fen: 50_000) && frozen.event.occurredAt == BeijingTime.parse("2019-06-21 14:40:30"))
+        #expect(frozen.event.deduplicationKey == "alipay:ae9dc7b44e2923a8cba50681c832803g02")
+        var unfreeze = freeze
+        (unfreeze["notify_type"], unfreeze["operation_type"], unfreeze["amount"], unfreeze["notify_id"]) = ("fund_auth_unfreeze", "UNFREEZE", "179.00", "U1")
+        let released = try handler.handle(signed(unfreeze)).event
+        #expect(released.kind == .preAuthorizationReleased && released.amount == Amount(fen: 17_900))
+        var pay = freeze
+        (pay["operation_type"], pay["amount"], pay["notify_id"]) = ("PAY", "321.00", "P1")
+        #expect(try handler.handle(signed(pay)).event.kind == .preAuthorizationCaptured)
+        var odd = freeze
+        odd["status"] = "INIT"
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try handler.handle(signed(odd)) }
+        var tampered = freeze
+        tampered["sign"] = try AlipaySigner(privateKey: key).sign(freeze).signature
+        tampered["amount"] = "5000.00"
+        #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try handler.handle(request(tampered)) }
+    }
+
     @Test func tamperedAmountWrongKeyAndWrongAppIDAreRejected() throws {
         let (fields, key) = try nodeNotification()
         let handler = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: key), appID: "2019073166072302")

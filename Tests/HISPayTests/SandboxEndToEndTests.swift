@@ -161,6 +161,23 @@ import Testing
         }
         #expect(refunds.map { $0["outRefundNo"] as? String } == ["E2E-ALI-4R1", "E2E-ALI-4R2"])
         #expect(refunds.map { $0["amount"] as? Int } == [300, 200])
+
+        // A deposit by fund authorisation, its notices (fund_auth_freeze, fund_auth_unfreeze) through
+        // the gateway: verified, acknowledged and recorded as pre-authorisation events.
+        let deposit = try await alipay.freeze(FreezeRequest(
+            outOrderNo: "E2E-ALI-AUTH-N", outRequestNo: "E2E-ALI-AUTH-N1", amount: Amount(fen: 200_000), title: "住院押金", authCode: "286812345678901234",
+            notifyURL: gateway.url + "/notify/sandbox/alipay"))
+        let depositNo = try #require(deposit.value?.authorizationID)
+        _ = try await alipay.release(ReleaseRequest(authorizationID: depositNo, outRequestNo: "E2E-ALI-AUTH-N2", amount: Amount(fen: 50_000), remark: "部分解冻"))
+        var authorisation: [[String: Any]] = []
+        for _ in 0..<100 where authorisation.count < 2 {
+            try await Task.sleep(for: .milliseconds(100))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            authorisation = ((try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? [])
+                .filter { $0["outTradeNo"] as? String == "E2E-ALI-AUTH-N" }
+        }
+        #expect(authorisation.map { $0["kind"] as? String } == ["preAuthorizationFrozen", "preAuthorizationReleased"])
+        #expect(authorisation.map { $0["amount"] as? Int } == [200_000, 50_000])
     }
 
     /// Polls `order` until it is no longer pending (the simulated payer scans, or enters a password).
