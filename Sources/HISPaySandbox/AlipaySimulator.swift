@@ -95,7 +95,7 @@ public actor AlipaySimulator {
         case "alipay.fund.auth.order.freeze":
             return freeze(biz, notifyURL: form["notify_url"])
         case "alipay.fund.auth.order.unfreeze":
-            return unfreeze(biz, notifyURL: form["notify_url"])
+            return unfreeze(biz)
         case "alipay.trade.query":
             return query(biz)
         case "alipay.trade.close", "alipay.trade.cancel":
@@ -223,8 +223,8 @@ public actor AlipaySimulator {
     }
 
     /// `alipay.fund.auth.order.unfreeze`: releases part or all of what is still frozen, with a
-    /// `fund_auth_unfreeze` notice to the authorisation's notify URL.
-    private func unfreeze(_ biz: [String: Any], notifyURL: String?) -> [String: Any] {
+    /// `fund_auth_unfreeze` notice to the notify URL of the freeze.
+    private func unfreeze(_ biz: [String: Any]) -> [String: Any] {
         guard let authNo = biz["auth_no"] as? String, let authorization = authorizations[authNo],
             let amount = (biz["amount"] as? String).flatMap({ try? Amount(yuan: $0) }), amount.fen > 0, amount <= authorization.frozen
         else { return ["code": "40004", "msg": "Business Failed", "sub_code": "ALIPAY.UNFREEZE_AMOUNT_EXCEED", "sub_msg": "解冻金额超过剩余冻结金额"] }
