@@ -52,7 +52,7 @@ public enum ChannelFactory {
     /// profile's name. The adapters check the merchant ids themselves.
     public static func callbackRoutes(
         _ configuration: HISPayConfiguration, transport settings: CurlTransport.Configuration,
-        logger: Logger = Logger(label: "hispay.gateway.nolog", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = .silent
     ) throws -> [String: [ChannelID: NotificationCentre.Route]] {
         var routes: [String: [ChannelID: NotificationCentre.Route]] = [:]
         for merchant in configuration.merchants {

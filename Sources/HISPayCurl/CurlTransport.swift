@@ -17,7 +17,7 @@ public final class CurlTransport: HTTPTransport {
     private let logger: Logger
 
     /// Starts the worker threads.
-    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "hispay.curl.nolog", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    public init(configuration: Configuration = Configuration(), logger: Logger = .silent) {
         CurlGlobal.initializeOnce()
         self.configuration = configuration
         self.logger = logger

@@ -8,7 +8,7 @@ public struct MobilePayCallbackChannel: PaymentChannel {
     public let handler: MobilePayNotificationHandler
 
     /// `logger` hears which SM2 ID a notice verified under when it is not the configured one.
-    public init(credentials: MobilePayCredentials, logger: Logger = Logger(label: "hispay.insurance.nolog", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    public init(credentials: MobilePayCredentials, logger: Logger = .silent) {
         handler = MobilePayNotificationHandler(credentials: credentials, logger: logger)
     }
 

@@ -21,7 +21,7 @@ public final class MobilePayClient: Sendable {
 
     public init(
         credentials: MobilePayCredentials, gateway: String, paths: [String: String] = [:], transport: any HTTPTransport,
-        time: any TimeSource = SystemTimeSource(), logger: Logger = Logger(label: "hispay.insurance.nolog", factory: { _ in SwiftLogNoOpLogHandler() })
+        time: any TimeSource = SystemTimeSource(), logger: Logger = .silent
     ) {
         self.credentials = credentials
         self.gateway = gateway.hasSuffix("/") ? String(gateway.dropLast()) : gateway

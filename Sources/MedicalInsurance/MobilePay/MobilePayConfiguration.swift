@@ -38,7 +38,7 @@ extension MobilePayClient {
     /// base URL) and `paths` (`{"6201": "/…", …}` for the transactions whose path differs from
     /// ``MobilePayAPI/defaultPath``; an unknown code or a path not starting with `/` is refused).
     public convenience init(
-        block: ConfigBlock, transport: any HTTPTransport, logger: Logger = Logger(label: "hispay.insurance.nolog", factory: { _ in SwiftLogNoOpLogHandler() })
+        block: ConfigBlock, transport: any HTTPTransport, logger: Logger = .silent
     ) throws {
         var paths: [String: String] = [:]
         if let configured = try block.block("paths") {

@@ -8,7 +8,7 @@ public struct MobilePayNotificationHandler: Sendable {
     public let credentials: MobilePayCredentials
     private let logger: Logger
 
-    public init(credentials: MobilePayCredentials, logger: Logger = Logger(label: "hispay.insurance.nolog", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    public init(credentials: MobilePayCredentials, logger: Logger = .silent) {
         self.credentials = credentials
         self.logger = logger
     }

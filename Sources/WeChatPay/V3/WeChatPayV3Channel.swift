@@ -32,7 +32,7 @@ public final class WeChatPayV3Channel: PaymentChannel {
         transport: any HTTPTransport,
         time: any TimeSource = SystemTimeSource(),
         nonces: any NonceSource = RandomNonceSource(),
-        logger: Logger = Logger(label: "hispay.wechatpay.nolog", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = .silent
     ) {
         self.configuration = configuration
         self.transport = transport
