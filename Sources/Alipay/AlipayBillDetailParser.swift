@@ -23,17 +23,26 @@ struct AlipayBillDetailParser {
             if text.hasPrefix("#退款合计") { footerRefunds = try Self.footer(text, line: lineNumber) }
             return nil
         }
-        let fields = text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { Substring($0).trimmingSpaces }
+        var fields = Self.split(text)
         if columns.isEmpty {
-            columns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            columns = Dictionary(fields.enumerated().map { (String($1), $0) }, uniquingKeysWith: { first, _ in first })
             columnCount = fields.count
             let missing = Self.required.filter { columns[$0] == nil }
             guard missing.isEmpty else { throw fail("header lacks \(missing.joined(separator: ", "))") }
             return nil
         }
         guard !listEnded else { throw fail("a data row after the end of the list") }
+        var repair: String?
+        if fields.count > columnCount {
+            let extra = fields.count - columnCount
+            guard let (repaired, note) = anchored(fields) else {
+                throw fail("has \(fields.count) fields, the header has \(columnCount), and no free-text column can take the \(extra) extra comma(s)")
+            }
+            fields = repaired
+            repair = note
+        }
         guard fields.count == columnCount else { throw fail("has \(fields.count) fields, the header has \(columnCount) (truncated or corrupt row)") }
-        func field(_ name: String) -> String { columns[name].map { fields[$0] } ?? "" }
+        func field(_ name: String) -> String { columns[name].map { String(fields[$0]) } ?? "" }
         func amount(_ name: String) throws(ChannelError) -> Amount {
             let text = field(name)
             if text.isEmpty { return .zero }
@@ -43,25 +52,120 @@ struct AlipayBillDetailParser {
         let received = try amount("商家实收（元）")
         let fee = try amount("服务费（元）")
         let type = field("业务类型")
-        let isRefund = type == "退款"
-        guard isRefund || type == "交易" else { throw fail("unknown 业务类型 \(type)") }
+        let kind: StatementRecord.Kind = type == "退款" ? .refund : type == "交易" ? .payment : .unclassified
         do {
-            if isRefund {
+            switch kind {
+            case .refund:
                 counted.refundCount += 1
                 counted.refundAmount = try counted.refundAmount.subtracting(received)
-            } else {
+            case .payment:
                 counted.paymentCount += 1
                 counted.paymentAmount = try counted.paymentAmount.adding(received)
+            default:
+                // Not part of the 交易合计/退款合计 footers; reconciliation reports it.
+                counted.unclassifiedCount += 1
             }
             counted.fee = try counted.fee.adding(fee)
         } catch { throw fail("totals overflow") }
         return StatementRecord(
-            channel: .alipay, kind: isRefund ? .refund : .payment, outTradeNo: field("商户订单号"), channelTradeNo: field("支付宝交易号"),
-            outRefundNo: isRefund ? field("退款批次号/请求号") : nil, channelRefundNo: nil,
+            channel: .alipay, kind: kind, outTradeNo: field("商户订单号"), channelTradeNo: field("支付宝交易号"),
+            outRefundNo: kind == .refund ? field("退款批次号/请求号") : nil, channelRefundNo: nil,
             // Refund rows carry negative amounts; records hold the money moved, positive. (A parsed amount
             // is never Int64.min, so abs cannot overflow.)
             amount: Amount(fen: abs(received.fen)),
-            fee: fee, time: time, status: type)
+            fee: fee, time: time, status: kind == .unclassified && received.fen < 0 ? "\(type) \(received.yuanString)" : type, repair: repair)
+    }
+
+    /// The columns the hospital or the patient writes freely, which may hold commas.
+    private static let freeText = ["商品名称", "备注"]
+
+    /// Splits a row on commas. A field in double quotes (RFC 4180, as CSV writers quote text holding a
+    /// comma) is one field, `""` inside it a quote.
+    static func split(_ text: String) -> [Substring] {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
+        guard text.utf8.contains(quote) else {
+            return text.utf8.split(separator: comma, omittingEmptySubsequences: false).map { Substring($0).trimmingSpaces[...] }
+        }
+        var fields: [Substring] = []
+        var field = ""
+        var quoted = false, wasQuoted = false
+        var scalars = text.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            if quoted {
+                if scalar == "\"" {
+                    var lookahead = scalars
+                    if lookahead.next() == "\"" {
+                        field.unicodeScalars.append("\"")
+                        scalars = lookahead
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(scalar)
+                }
+            } else if scalar == "," {
+                fields.append(wasQuoted ? field[...] : field.trimmingSpaces[...])
+                field = ""
+                wasQuoted = false
+            } else if scalar == "\"", !wasQuoted, field.trimmingSpaces.isEmpty {
+                field = ""
+                quoted = true
+                wasQuoted = true
+            } else if !wasQuoted {
+                field.unicodeScalars.append(scalar)
+            }
+        }
+        fields.append(wasQuoted ? field[...] : field.trimmingSpaces[...])
+        return fields
+    }
+
+    /// A row with more fields than the header, read by anchoring the fixed columns at both ends: the
+    /// free-text columns (``freeText``) take the extra commas, the first of them as many as leave every
+    /// time and amount column readable. Nil when no such reading exists.
+    private func anchored(_ fields: [Substring]) -> ([Substring], String)? {
+        let extra = fields.count - columnCount
+        let free = Self.freeText.compactMap { name in columns[name].map { (name, $0) } }.sorted { $0.1 < $1.1 }
+        guard !free.isEmpty else { return nil }
+        // Every way to share `extra` among the free columns, the first column taking the most first.
+        var shares: [[Int]] = [[]]
+        for position in free.indices {
+            shares = shares.flatMap { taken -> [[Int]] in
+                let left = extra - taken.reduce(0, +)
+                return position == free.count - 1 ? [taken + [left]] : (0...left).reversed().map { taken + [$0] }
+            }
+        }
+        for share in shares {
+            var row: [Substring] = []
+            var next = 0
+            for column in 0..<columnCount {
+                let width = free.firstIndex { $0.1 == column }.map { share[$0] } ?? 0
+                row.append(width == 0 ? fields[next] : fields[next...(next + width)].joined(separator: ",")[...])
+                next += width + 1
+            }
+            guard readable(row) else { continue }
+            let taken = zip(free, share).filter { $0.1 > 0 }.map { "\($0.0.0) took \($0.1)" }.joined(separator: ", ")
+            return (row, "the row has \(extra) more comma(s) than the header; read with \(taken)")
+        }
+        return nil
+    }
+
+    /// Whether every time and amount column of `row` reads as one (or is empty). Amounts must have the
+    /// bill's own form, two decimals (`0.01`, `-0.01`), so a comma inside an amount is not read as two.
+    private func readable(_ row: [Substring]) -> Bool {
+        columns.allSatisfy { name, index in
+            let text = row[index]
+            if text.isEmpty { return true }
+            if name.hasSuffix("时间") { return BeijingTime.parse(String(text)) != nil }
+            if name.hasSuffix("（元）") { return Self.isBillAmount(text) }
+            return true
+        }
+    }
+
+    private static func isBillAmount(_ text: Substring) -> Bool {
+        let digits = text.utf8.drop { $0 == UInt8(ascii: "-") }
+        guard let point = digits.firstIndex(of: UInt8(ascii: ".")), digits.distance(from: point, to: digits.endIndex) == 3 else { return false }
+        return digits.allSatisfy { $0 == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            && digits.startIndex != point && digits.filter { $0 == UInt8(ascii: ".") }.count == 1
     }
 
     func finish() throws(ChannelError) -> AlipayBillParser.Summary {

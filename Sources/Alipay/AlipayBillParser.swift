@@ -20,13 +20,17 @@ public enum AlipayBillParser {
         public var refundAmount: Amount
         /// Sum of 服务费.
         public var fee: Amount
+        /// Rows of a 业务类型 other than 交易/退款, carried through as ``StatementRecord/Kind/unclassified``
+        /// (outside the footers' totals).
+        public var unclassifiedCount: Int
 
-        public init(paymentCount: Int, refundCount: Int, paymentAmount: Amount, refundAmount: Amount, fee: Amount) {
+        public init(paymentCount: Int, refundCount: Int, paymentAmount: Amount, refundAmount: Amount, fee: Amount, unclassifiedCount: Int = 0) {
             self.paymentCount = paymentCount
             self.refundCount = refundCount
             self.paymentAmount = paymentAmount
             self.refundAmount = refundAmount
             self.fee = fee
+            self.unclassifiedCount = unclassifiedCount
         }
     }
 
@@ -37,57 +41,75 @@ public enum AlipayBillParser {
         return (records, summary)
     }
 
-    /// Streams the archive's detail file into `handle`; returns the verified summary.
+    /// Streams the archive's detail file into `handle`; returns the verified summary. Each entry is
+    /// inflated a chunk at a time and read line by line, so memory does not grow with the bill.
     public static func parse(archive data: Data, _ handle: (StatementRecord) throws -> Void) throws(ChannelError) -> Summary {
         let archive: ZipReader
         do { archive = try ZipReader(data) } catch {
             throw fail("the bill is not a readable zip archive (\(error))")
         }
-        var detail: (path: String, contents: Data)?
-        var summaryFile: (path: String, contents: Data)?
+        var detail: (path: String, parser: AlipayBillDetailParser)?
+        var summary: (path: String, lines: [String])?
         for entry in archive.entries where !entry.isDirectory {
-            let contents: Data
-            do { contents = try archive.contents(of: entry) } catch { throw fail("\(error)") }
-            let head = firstLine(of: contents)
-            if head.hasPrefix("#支付宝业务明细查询") {
-                detail = (entry.path, contents)
-            } else if head.hasPrefix("#支付宝业务汇总查询") {
-                summaryFile = (entry.path, contents)
+            var role: Role?
+            try forEachLine(of: entry, in: archive) { line, number throws(ChannelError) -> Bool in
+                if role == nil {
+                    // The first line says what the file is; files of other kinds are skipped unread.
+                    let head = ((try? GB18030.decode(line)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                    if head.hasPrefix("#支付宝业务明细查询") {
+                        if let detail { throw fail("the archive holds two detail files, \(detail.path) and \(entry.path)") }
+                        detail = (entry.path, AlipayBillDetailParser())
+                        role = .detail
+                    } else if head.hasPrefix("#支付宝业务汇总查询") {
+                        summary = (entry.path, [])
+                        role = .summary
+                    } else {
+                        return false
+                    }
+                }
+                let text: String
+                do { text = try GB18030.decode(line) } catch { throw fail("\(entry.path) line \(number) is not GBK text") }
+                if role == .summary {
+                    summary?.lines.append(text)
+                } else if let record = try detail?.parser.feed(text) {
+                    do { try handle(record) } catch { throw fail("\(error)") }
+                }
+                return true
             }
         }
         guard let detail else { throw fail("the archive holds no detail file (#支付宝业务明细查询)") }
-        var parser = AlipayBillDetailParser()
-        try forEachLine(of: detail.contents, path: detail.path) { line throws(ChannelError) in
-            if let record = try parser.feed(line) {
-                do { try handle(record) } catch { throw fail("\(error)") }
-            }
-        }
-        let totals = try parser.finish()
-        if let summaryFile {
-            var lines: [String] = []
-            try forEachLine(of: summaryFile.contents, path: summaryFile.path) { lines.append($0) }
-            try AlipayBillDetailParser.checkSummaryFile(lines, against: totals)
-        }
+        let totals = try detail.parser.finish()
+        if let summary { try AlipayBillDetailParser.checkSummaryFile(summary.lines, against: totals) }
         return totals
     }
+
+    private enum Role { case detail, summary }
 
     static func fail(_ what: String) -> ChannelError {
         ChannelError(.invalidResponse, channel: .alipay, operation: .statement, reason: "Alipay bill: \(what)")
     }
 
-    private static func firstLine(of contents: Data) -> String {
-        let head = contents.prefix(while: { $0 != 0x0A })
-        return ((try? GB18030.decode(head)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Decodes an entry line by line (a GBK trail byte is never 0x0A, so splitting bytes is safe).
-    private static func forEachLine(of contents: Data, path: String, _ body: (String) throws(ChannelError) -> Void) throws(ChannelError) {
-        for (index, line) in LineReader(data: contents).enumerated() {
-            let text: String
-            do { text = try GB18030.decode(line) } catch {
-                throw fail("\(path) line \(index + 1) is not GBK text")
+    /// Inflates `entry` a chunk at a time and hands each line (bytes, without its ending) and its
+    /// number to `body` until `body` returns false. Splitting bytes is safe: a GBK trail byte is never 0x0A.
+    private static func forEachLine(
+        of entry: ZipReader.Entry, in archive: ZipReader, _ body: (Data, Int) throws(ChannelError) -> Bool
+    ) throws(ChannelError) {
+        var number = 0
+        var lines = LineBuffer()
+        do {
+            var reader = try archive.open(entry)
+            while let chunk = try reader.next() {
+                lines.append(chunk)
+                while let line = lines.nextLine() {
+                    number += 1
+                    guard try body(line, number) else { return }
+                }
             }
-            try body(text)
+        } catch let error as ChannelError {
+            throw error
+        } catch {
+            throw fail("\(error)")
         }
+        if let last = lines.remainder() { _ = try body(last, number + 1) }
     }
 }

@@ -81,7 +81,16 @@ public struct ZipReader: Sendable {
     /// outside the archive, larger than `limit`, not inflating to exactly the size it declares, or
     /// failing its CRC-32.
     public func contents(of entry: Entry, limit: Int = defaultLimit) throws(Error) -> Data {
-        func fail(_ what: String) -> Error { Error(description: "entry \(entry.path): \(what)") }
+        var reader = try open(entry, limit: limit)
+        var output = Data()
+        while let chunk = try reader.next() { output.append(chunk) }
+        return output
+    }
+
+    /// A reader that inflates the entry a chunk at a time (see ``EntryReader``), with the same checks
+    /// as ``contents(of:limit:)``; the size and CRC-32 are checked when the last chunk has been read.
+    public func open(_ entry: Entry, limit: Int = defaultLimit) throws(Error) -> EntryReader {
+        let fail = EntryReader.failure(entry)
         guard entry.flags & 0x0001 == 0 else { throw fail("encrypted entries are not supported") }
         guard entry.uncompressedSize <= limit else {
             throw fail("declares \(entry.uncompressedSize) bytes, more than the \(limit) allowed")
@@ -93,28 +102,69 @@ public struct ZipReader: Sendable {
             throw fail("its \(entry.compressedSize) bytes of data run past the end of the archive")
         }
         let stored = bytes[start..<(start + entry.compressedSize)]
-        let output: Data
         switch entry.method {
         case 0:
             guard entry.compressedSize == entry.uncompressedSize else { throw fail("stored entry's sizes disagree") }
-            output = Data(stored)
+            return EntryReader(entry: entry, source: .stored(stored))
         case 8:
-            do {
-                output = try ZStream.inflate(stored, windowBits: -15, limit: entry.uncompressedSize, format: "deflate")
-            } catch {
+            do { return EntryReader(entry: entry, source: .deflated(try Inflater(stored, windowBits: -15, format: "deflate"))) } catch {
                 throw fail(error.description)
-            }
-            guard output.count == entry.uncompressedSize else {
-                throw fail("inflates to \(output.count) bytes, not the \(entry.uncompressedSize) it declares")
             }
         default:
             throw fail("compression method \(entry.method) is not supported")
         }
-        let checksum = output.withUnsafeBytes { raw in
-            UInt32(CHISPayZlib.crc32(0, raw.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(raw.count)))
+    }
+
+    /// One entry's contents, a chunk (at most 64 KiB) at a time: ``next()`` returns nil at the end,
+    /// after checking that the entry inflated to exactly the size it declares and its CRC-32 matches.
+    public struct EntryReader {
+        enum Source {
+            case stored(ArraySlice<UInt8>)
+            case deflated(Inflater)
         }
-        guard checksum == entry.crc32 else { throw fail("CRC-32 does not match: the data is corrupt") }
-        return output
+
+        private let entry: Entry
+        private var source: Source
+        private var produced = 0
+        private var checksum: uLong = 0
+        private var done = false
+
+        init(entry: Entry, source: Source) {
+            self.entry = entry
+            self.source = source
+        }
+
+        static func failure(_ entry: Entry) -> (String) -> Error { { Error(description: "entry \(entry.path): \($0)") } }
+
+        /// The next chunk, or nil when the entry is complete and verified.
+        public mutating func next() throws(Error) -> Data? {
+            guard !done else { return nil }
+            let fail = Self.failure(entry)
+            let chunk: Data?
+            switch source {
+            case .stored(let rest):
+                chunk = rest.isEmpty ? nil : Data(rest.prefix(65_536))
+                source = .stored(rest.dropFirst(65_536))
+            case .deflated(let inflater):
+                do { chunk = try inflater.next() } catch { throw fail(error.description) }
+            }
+            guard let chunk else {
+                done = true
+                guard produced == entry.uncompressedSize else {
+                    throw fail("inflates to \(produced) bytes, not the \(entry.uncompressedSize) it declares")
+                }
+                guard UInt32(checksum) == entry.crc32 else { throw fail("CRC-32 does not match: the data is corrupt") }
+                return nil
+            }
+            produced += chunk.count
+            guard produced <= entry.uncompressedSize else {
+                throw fail("inflates to more than the \(entry.uncompressedSize) bytes it declares")
+            }
+            checksum = chunk.withUnsafeBytes { raw in
+                CHISPayZlib.crc32(checksum, raw.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(raw.count))
+            }
+            return chunk
+        }
     }
 
     /// The end-of-central-directory record's offset: searched back from the end over the longest

@@ -19,6 +19,8 @@ public struct Discrepancy: Hashable, Sendable, Codable {
         public static let statusMismatch = Kind("statusMismatch")
         /// The same payment or refund twice in one source.
         public static let duplicate = Kind("duplicate")
+        /// A statement row of a business type neither payment nor refund (its type in the note).
+        public static let unclassified = Kind("unclassified")
 
         public init(from decoder: any Decoder) throws { name = try decoder.singleValueContainer().decode(String.self) }
         public func encode(to encoder: any Encoder) throws {

@@ -11,7 +11,7 @@ enum HTMLReport {
             ("matched", "已对平 Matched", summary.matched), ("channelOnly", "长款 Channel only", summary.channelOnly),
             ("hisOnly", "短款 HIS only", summary.hisOnly), ("amountMismatch", "金额不符 Amount", summary.amountMismatch),
             ("statusMismatch", "状态不符 Status", summary.statusMismatch), ("duplicate", "重复 Duplicate", summary.duplicate),
-            ("carriedOver", "跨日挂账 Carried over", summary.carriedOver),
+            ("carriedOver", "跨日挂账 Carried over", summary.carriedOver), ("unclassified", "未分类 Unclassified", summary.unclassified),
         ]
         var html = """
             <!DOCTYPE html>
@@ -45,7 +45,17 @@ enum HTMLReport {
             html += "<td class=\"num\">\(item.channelAmount?.yuanString ?? "")</td><td>\(BeijingTime.format(item.time))</td>"
             html += "<td>\(escape(item.note))</td><td>\(escape(item.action))</td></tr>\n"
         }
-        return html + "</table>\n</body></html>\n"
+        html += "</table>\n"
+        if !report.repairedRows.isEmpty {
+            html += "<h2>修复读取的行 Rows read with a repair</h2><table id=\"repaired\"><tr><th>渠道</th><th>收/退</th><th>商户订单号</th>"
+            html += "<th>退款单号</th><th>金额</th><th>说明</th></tr>\n"
+            for row in report.repairedRows {
+                html += "<tr><td>\(escape(row.channel.rawValue))</td><td>\(escape(row.kind.name))</td><td>\(escape(row.outTradeNo))</td>"
+                html += "<td>\(escape(row.outRefundNo ?? ""))</td><td class=\"num\">\(row.amount.yuanString)</td><td>\(escape(row.repair))</td></tr>\n"
+            }
+            html += "</table>\n"
+        }
+        return html + "</body></html>\n"
     }
 
     /// Horizontal bars per channel: matched amount and the amount in discrepancies (both sides' larger).

@@ -44,7 +44,8 @@ public struct Reconciler: Sendable {
         let carry = CarryOver(
             date: date, ledger: state.carryLedger.sorted { Self.key($0) < Self.key($1) },
             statement: state.carryStatement.sorted { Self.key($0) < Self.key($1) })
-        return (ReconciliationReport(date: date, summary: state.summary, totals: totals, discrepancies: state.discrepancies), carry)
+        return (ReconciliationReport(date: date, summary: state.summary, totals: totals, discrepancies: state.discrepancies,
+            repairedRows: state.repairedRows.sorted { ($0.channel.rawValue, $0.kind.name, $0.outTradeNo, $0.outRefundNo ?? "", $0.repair) < ($1.channel.rawValue, $1.kind.name, $1.outTradeNo, $1.outRefundNo ?? "", $1.repair) }), carry)
     }
 
     private func inWindow(_ time: Date) -> Bool { time >= dayEnd.addingTimeInterval(-cutOff) && time < dayEnd.addingTimeInterval(cutOff) }
@@ -83,6 +84,7 @@ public struct Reconciler: Sendable {
         var discrepancies: [Discrepancy] = []
         var carryLedger: [LedgerRecord] = []
         var carryStatement: [StatementRecord] = []
+        var repairedRows: [ReconciliationReport.RepairedRow] = []
 
         static func key(_ channel: ChannelID, _ kind: StatementRecord.Kind, _ outTradeNo: String, _ outRefundNo: String?) -> Key {
             kind == .refund ? Key(channel: channel, kind: .refund, number: outRefundNo ?? "") : Key(channel: channel, kind: .payment, number: outTradeNo)
@@ -123,6 +125,17 @@ public struct Reconciler: Sendable {
                 $0.channelCount += 1
                 $0.channelAmount = try $0.channelAmount.adding(row.amount)
                 $0.fee = try $0.fee.adding(row.fee)
+            }
+            if let repair = row.repair {
+                repairedRows.append(.init(
+                    channel: row.channel, kind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo, amount: row.amount, repair: repair))
+            }
+            guard row.kind == .payment || row.kind == .refund else {
+                summary.unclassified += 1
+                discrepancies.append(discrepancy(
+                    .unclassified, row, his: nil, note: "the channel lists a row of type \(row.status) (\(row.amount)) that is neither a payment nor a refund",
+                    action: "look the row up on the channel and book it by hand if money moved"))
+                return
             }
             var key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
             if row.kind == .refund, row.outRefundNo?.isEmpty ?? true {

@@ -12,6 +12,8 @@ public struct ReconciliationReport: Hashable, Sendable, Codable {
         public var statusMismatch = 0
         public var duplicate = 0
         public var carriedOver = 0
+        /// Statement rows of a business type neither payment nor refund.
+        public var unclassified = 0
 
         public init() {}
     }
@@ -34,8 +36,22 @@ public struct ReconciliationReport: Hashable, Sendable, Codable {
         }
     }
 
+    /// A statement row the channel wrote irregularly and the parser read with a repair: listed so a
+    /// person can check it against the channel's own view (it is reconciled as read).
+    public struct RepairedRow: Hashable, Sendable, Codable {
+        public var channel: ChannelID
+        public var kind: StatementRecord.Kind
+        public var outTradeNo: String
+        public var outRefundNo: String?
+        public var amount: Amount
+        /// What was repaired.
+        public var repair: String
+    }
+
     public var date: String
     public var summary: Summary
     public var totals: [Totals]
     public var discrepancies: [Discrepancy]
+    /// Rows read with a repair, sorted like the discrepancies (the same inputs give the same report).
+    public var repairedRows: [RepairedRow]
 }

@@ -78,4 +78,62 @@ import ZIPFoundation
         let utf8 = try Self.archive(detail: detail, summary: summary) { Array($0.utf8) }
         #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: utf8) }
     }
+
+    /// Commas in the free text the hospital writes (商品名称, 备注). No public sample bill with such a
+    /// comma was found; the public merchant-side parsers found read the detail file with RFC 4180 CSV
+    /// readers (Go `encoding/csv` with `LazyQuotes`, Java `com.csvreader.CsvReader`, hutool `CsvReader`),
+    /// so a quoted field is read the RFC 4180 way and is not a repair. The rows here are the sample's
+    /// (vector `alipay-bill-trade-detail-sample`) with their text changed.
+    @Test func aQuotedFreeTextFieldHoldingCommasIsOneField() throws {
+        var lines = detail
+        lines[5] = lines[5].replacingOccurrences(of: ",下单测试,2019", with: #","门诊缴费,挂号费 ""专家""",2019"#)
+        let (records, _) = try AlipayBillParser.parse(archive: Self.archive(detail: lines, summary: summary))
+        #expect(records.count == 10)
+        #expect(records[0].outTradeNo == "service_1568601259302" && records[0].amount == Amount(fen: 1))
+        #expect(records.allSatisfy { $0.repair == nil })
+    }
+
+    /// An unquoted comma in 商品名称 and two in 备注: the fixed columns at both ends anchor the row, the
+    /// free-text columns take the extra commas, and the row is flagged rather than the file refused.
+    @Test func unquotedCommasInFreeTextAreAnchoredAndFlagged() throws {
+        var lines = detail
+        lines[5] = lines[5].replacingOccurrences(of: ",下单测试,2019", with: ",门诊缴费,挂号费,2019")
+        lines[6] = lines[6].replacingOccurrences(of: ",0.00,0.00,下单测试", with: ",0.00,0.00,退费,患者要求,已核")
+        let (records, totals) = try AlipayBillParser.parse(archive: Self.archive(detail: lines, summary: summary))
+        #expect(records.count == 10)
+        #expect(totals.paymentAmount == Amount(fen: 6) && totals.refundAmount == Amount(fen: 4))
+        #expect(records[0].time == BeijingTime.parse("2019-09-16 10:55:23"))
+        #expect(records[0].repair == "the row has 1 more comma(s) than the header; read with 商品名称 took 1")
+        #expect(records[1].outRefundNo == "re_test_1568602607356" && records[1].amount == Amount(fen: 1))
+        #expect(records[1].repair == "the row has 2 more comma(s) than the header; read with 备注 took 2")
+        #expect(records.dropFirst(2).allSatisfy { $0.repair == nil })
+    }
+
+    /// Extra commas that no free-text column can take (here inside an amount) leave no readable row.
+    @Test func extraCommasNoFreeTextCanTakeAreRefusedNamingTheLine() throws {
+        var lines = detail
+        lines[5] = lines[5].replacingOccurrences(of: ",0.01,0.01,0.00", with: ",0,01,0.01,0.00")
+        do {
+            _ = try AlipayBillParser.parse(archive: Self.archive(detail: lines, summary: summary))
+            Issue.record("an unreadable row must fail")
+        } catch {
+            let reason = (error as? ChannelError)?.reason ?? ""
+            #expect(reason.contains("detail line 6"))
+            #expect(reason.contains("no free-text column can take the 1 extra comma(s)"))
+        }
+    }
+
+    /// A 业务类型 other than 交易/退款 does not refuse the file: the row is carried as unclassified,
+    /// outside the footers' totals, for reconciliation to report.
+    @Test func anUnknownBusinessTypeIsCarriedAsUnclassified() throws {
+        var lines = detail
+        let row = lines[5].replacingOccurrences(of: ",交易\t,", with: ",冻结\t,").replacingOccurrences(of: ",0.01,0.01,", with: ",-0.01,-0.01,")
+        lines.insert(row, at: 6)
+        let (records, totals) = try AlipayBillParser.parse(archive: Self.archive(detail: lines, summary: summary))
+        #expect(records.count == 11)
+        #expect(totals.unclassifiedCount == 1 && totals.paymentCount == 6 && totals.refundCount == 4)
+        #expect(records[1].kind == .unclassified)
+        #expect(records[1].status == "冻结 -0.01")
+        #expect(records[1].amount == Amount(fen: 1))
+    }
 }

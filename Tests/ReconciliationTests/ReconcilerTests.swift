@@ -106,6 +106,25 @@ import Testing
         }
     }
 
+    /// An Alipay row of an unknown 业务类型 and a row read with a repair (see AlipayBillParserTests) are
+    /// reported: the first as an unclassified discrepancy, the second matched and listed for a check.
+    @Test func unclassifiedAndRepairedRowsAreReported() throws {
+        var frozen = Self.bank(.alipay, .payment, "F1", "0.01")
+        frozen.kind = .unclassified
+        frozen.status = "冻结 -0.01"
+        var repaired = Self.bank(.alipay, .payment, "R1", "12.30")
+        repaired.repair = "the row has 1 more comma(s) than the header; read with 商品名称 took 1"
+        let (report, _) = try run([Self.his(.alipay, .payment, "R1", "12.30")], [[frozen, repaired]])
+        #expect(report.summary.matched == 1 && report.summary.unclassified == 1 && report.summary.channelOnly == 0)
+        let item = try #require(report.discrepancies.first)
+        #expect(item.kind == .unclassified && item.outTradeNo == "F1" && item.note.contains("冻结 -0.01"))
+        #expect(report.repairedRows.map { "\($0.channel) \($0.kind) \($0.outTradeNo) \($0.amount) \($0.repair)" } == [
+            "alipay payment R1 ¥12.30 the row has 1 more comma(s) than the header; read with 商品名称 took 1"
+        ])
+        let unclassified = try #require(report.totals.first { $0.kind == .unclassified })
+        #expect(unclassified.channelCount == 1 && unclassified.channelAmount == Self.yuan("0.01"))
+    }
+
     @Test func aBadDateIsRefused() {
         #expect(throws: ReconciliationError.self) { try Reconciler(date: "22/11/2026") }
     }

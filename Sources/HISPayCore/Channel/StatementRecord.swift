@@ -2,13 +2,16 @@ import Foundation
 
 /// One row of a channel statement, normalized across channels for reconciliation.
 public struct StatementRecord: Hashable, Sendable, Codable {
-    /// Payment or refund. Extensible.
+    /// Payment, refund, or a row of a kind the parser does not classify. Extensible.
     public struct Kind: Hashable, Sendable, Codable, CustomStringConvertible {
         public let name: String
         public init(_ name: String) { self.name = name }
         public var description: String { name }
         public static let payment = Kind("payment")
         public static let refund = Kind("refund")
+        /// A row of a business type the parser does not model (an Alipay 业务类型 other than 交易/退款):
+        /// carried through for reconciliation to report, its type in ``StatementRecord/status``.
+        public static let unclassified = Kind("unclassified")
 
         public init(from decoder: any Decoder) throws { name = try decoder.singleValueContainer().decode(String.self) }
         public func encode(to encoder: any Encoder) throws {
@@ -39,10 +42,15 @@ public struct StatementRecord: Hashable, Sendable, Codable {
     /// 3202 result row whose `stmt_rslt` is not balanced): its result and memo. Such a row is never
     /// counted as matched.
     public var dispute: String?
+    /// Set when the row was written irregularly and read with a repair (an Alipay row with more commas
+    /// than the header, its free text taking the extra): what was repaired. Reconciliation lists such
+    /// rows so a person can check them against the channel's own view.
+    public var repair: String?
 
     public init(
         channel: ChannelID, kind: Kind, outTradeNo: String, channelTradeNo: String, outRefundNo: String? = nil,
-        channelRefundNo: String? = nil, amount: Amount, fee: Amount, time: Date, status: String, dispute: String? = nil
+        channelRefundNo: String? = nil, amount: Amount, fee: Amount, time: Date, status: String, dispute: String? = nil,
+        repair: String? = nil
     ) {
         self.channel = channel
         self.kind = kind
@@ -55,5 +63,6 @@ public struct StatementRecord: Hashable, Sendable, Codable {
         self.time = time
         self.status = status
         self.dispute = dispute
+        self.repair = repair
     }
 }

@@ -17,42 +17,30 @@ public struct LineReader: Sequence {
     public init(data: Data) { source = .data(data) }
 
     public func makeIterator() -> Iterator {
+        var lines = LineBuffer()
         switch source {
-        case .file(let url): Iterator(handle: try? FileHandle(forReadingFrom: url), pending: Data())
-        case .data(let data): Iterator(handle: nil, pending: data)
+        case .file(let url): return Iterator(handle: try? FileHandle(forReadingFrom: url), lines: lines)
+        case .data(let data):
+            lines.append(data)
+            return Iterator(handle: nil, lines: lines)
         }
     }
 
     /// Yields each line's bytes without its line ending.
     public struct Iterator: IteratorProtocol {
         let handle: FileHandle?
-        var pending: Data
+        var lines: LineBuffer
         var finished = false
 
         public mutating func next() -> Data? {
             while true {
-                // memchr: Data's own element-by-element search was a sixth of statement parsing time.
-                let offset = pending.withUnsafeBytes { raw -> Int? in
-                    guard let base = raw.baseAddress, let hit = memchr(base, 0x0A, raw.count) else { return nil }
-                    return base.distance(to: UnsafeRawPointer(hit))
-                }
-                if let offset {
-                    let newline = pending.startIndex + offset
-                    var line = pending[pending.startIndex..<newline]
-                    if line.last == 0x0D { line = line.dropLast() }
-                    pending = pending[(newline + 1)...]
-                    return Data(line)
-                }
+                if let line = lines.nextLine() { return line }
                 if !finished, let handle, let chunk = try? handle.read(upToCount: 65_536), !chunk.isEmpty {
-                    pending = Data(pending) + chunk
+                    lines.append(chunk)
                     continue
                 }
                 finished = true
-                guard !pending.isEmpty else { return nil }
-                var line = pending
-                if line.last == 0x0D { line = line.dropLast() }
-                pending = Data()
-                return Data(line)
+                return lines.remainder()
             }
         }
     }

@@ -24,7 +24,7 @@ extension FuzzTarget {
         let archive = input.mode & 1 == 0 ? input.payload : zip(input.payload, as: "20880000000000000156_20261122_业务明细.csv")
         return outcome { () throws(ChannelError) in
             let (records, summary) = try AlipayBillParser.parse(archive: archive)
-            checkRecords(records, count: summary.paymentCount + summary.refundCount)
+            checkRecords(records, count: summary.paymentCount + summary.refundCount + summary.unclassifiedCount)
         }
     }
 
