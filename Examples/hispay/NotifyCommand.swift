@@ -55,6 +55,8 @@ struct NotifyCommand: AsyncParsableCommand {
             let refundedTotal: Int64?
             let state: String?
             let time: String?
+            /// Why a verified callback would be recorded quarantined (another merchant's), or null.
+            let quarantine: String?
             let ack: Ack
         }
 
@@ -152,7 +154,7 @@ struct NotifyCommand: AsyncParsableCommand {
                 outRefundNo: event.outRefundNo, amount: event.amount?.fen, refundedTotal: event.refundedTotal?.fen,
                 state: event.fields["trade_state"] ?? event.fields["refund_status"] ?? event.fields["trade_status"] ?? event.fields["result_code"]
                     ?? event.fields["respCode"] ?? event.fields["ordStas"],
-                time: event.occurredAt.map(BeijingTime.iso8601),
+                time: event.occurredAt.map(BeijingTime.iso8601), quarantine: verified.quarantine,
                 ack: .init(status: verified.acknowledgement.status, body: verified.acknowledgement.text))
         }
     }

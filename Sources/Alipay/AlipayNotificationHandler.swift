@@ -17,6 +17,9 @@ import HISPayCrypto
 /// `preAuthorizationFrozen` / `preAuthorizationReleased` / `preAuthorizationCaptured` for the
 /// authorisation's `out_order_no` (`auth_no` the channel's id, `amount` the operation's amount, the
 /// operation's `out_request_no` among the fields); CLOSED closes it.
+/// Any other verified notice (`servicemarket_order_notify`, an unknown `trade_status`) is an `other`
+/// event carrying its fields; a notice for another `app_id` is delivered with
+/// ``VerifiedCallback/quarantine`` set. Only an unverifiable or malformed notice is refused.
 /// The acknowledgement is exactly `success`.
 public struct AlipayNotificationHandler: Sendable {
     public let verifier: AlipayVerifier
@@ -38,16 +41,23 @@ public struct AlipayNotificationHandler: Sendable {
     public func handle(_ request: CallbackRequest) throws(ChannelError) -> VerifiedCallback {
         let fields = try AlipayForm.decode(request.body)
         try verifier.verify(notification: fields)
-        guard fields["app_id"] == appID else {
-            throw ChannelError(
-                .callbackRejected, channel: .alipay, operation: .callback,
-                reason: "notification is for app_id \(fields["app_id"] ?? "?"), not this profile's \(appID)")
+        var verified = try event(fields)
+        if fields["app_id"] != appID {
+            verified.quarantine = "notification is for app_id \(fields["app_id"] ?? "?"), not this profile's \(appID)"
         }
+        return verified
+    }
+
+    private static let tradeStatuses: Set = ["TRADE_SUCCESS", "TRADE_FINISHED", "TRADE_CLOSED", "WAIT_BUYER_PAY"]
+
+    /// The verified notice as an event: fund authorisation, trade, or `other`.
+    private func event(_ fields: [String: String]) throws(ChannelError) -> VerifiedCallback {
         if fields["notify_type"]?.hasPrefix("fund_auth_") == true || (fields["trade_status"] == nil && fields["auth_no"] != nil) {
             return try fundAuthorization(fields)
         }
-        guard let outTradeNo = fields["out_trade_no"], !outTradeNo.isEmpty, let status = fields["trade_status"] else {
-            throw ChannelError(.callbackRejected, channel: .alipay, operation: .callback, reason: "notification \(fields["notify_type"] ?? "?") is not a trade notification")
+        guard let status = fields["trade_status"], Self.tradeStatuses.contains(status) else { return other(fields) }
+        guard let outTradeNo = fields["out_trade_no"], !outTradeNo.isEmpty else {
+            throw ChannelError(.invalidResponse, channel: .alipay, operation: .callback, reason: "trade notice (\(status)) lacks out_trade_no")
         }
         // A payment notice may carry refund_fee 0.00 (Alipay's own example): only money refunded makes a refund.
         let refundFee: Amount? = fields["refund_fee"].flatMap { try? Amount(yuan: $0) }
@@ -56,9 +66,7 @@ public struct AlipayNotificationHandler: Sendable {
         switch status {
         case "TRADE_SUCCESS", "TRADE_FINISHED": kind = refunded ? .refundSucceeded : .paymentSucceeded
         case "TRADE_CLOSED": kind = refunded ? .refundSucceeded : .closed
-        case "WAIT_BUYER_PAY": kind = .paymentPending
-        default:
-            throw ChannelError(.invalidResponse, channel: .alipay, operation: .callback, reason: "unknown trade_status \(status)")
+        default: kind = .paymentPending
         }
         let amountField = kind == .refundSucceeded ? "refund_fee" : "total_amount"
         var amount: Amount? = nil
@@ -77,6 +85,19 @@ public struct AlipayNotificationHandler: Sendable {
                 outRefundNo: kind == .refundSucceeded ? fields["out_biz_no"] : nil, amount: amount,
                 merchantID: fields["seller_id"], occurredAt: fields[timeField].flatMap(BeijingTime.parse),
                 fields: fields.filter { $0.key != "sign" }, refundedTotal: refundedTotal),
+            acknowledgement: Self.acknowledgement)
+    }
+
+    /// A verified notice of a kind not modelled (`servicemarket_order_notify`, a notice with an unknown
+    /// `trade_status`, …): acknowledged and delivered as `other`.
+    private func other(_ fields: [String: String]) -> VerifiedCallback {
+        let verified = fields.filter { $0.key != "sign" }
+        return VerifiedCallback(
+            event: CallbackEvent(
+                kind: .other, channel: .alipay,
+                deduplicationKey: "alipay:" + (fields["notify_id"] ?? "other:" + DigestAlgorithm.fingerprint(verified)),
+                outTradeNo: fields["out_trade_no"] ?? "", transactionID: fields["trade_no"], merchantID: fields["seller_id"],
+                occurredAt: fields["notify_time"].flatMap(BeijingTime.parse), fields: verified),
             acknowledgement: Self.acknowledgement)
     }
 

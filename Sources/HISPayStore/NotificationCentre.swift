@@ -6,8 +6,9 @@ import HISPayCore
 /// with the exact acknowledgement the channel expects — only after the record is committed, so a
 /// crash before that makes the channel retry, and the retry is acknowledged without a second event.
 ///
-/// An event whose merchant id differs from the profile's, or whose amount differs from the
-/// journaled order's, is recorded as quarantined (listed by ``PaymentStore/quarantined(after:limit:)``,
+/// An event whose merchant id differs from the profile's (the channel's handler says so in
+/// ``VerifiedCallback/quarantine``, or the route's `merchantID` differs), or whose amount differs from
+/// the journaled order's, is recorded as quarantined (listed by ``PaymentStore/quarantined(after:limit:)``,
 /// never delivered or applied) and still acknowledged: retrying would not change it.
 public struct NotificationCentre: Sendable {
     /// What one merchant profile's channel needs to take callbacks.
@@ -58,8 +59,8 @@ public struct NotificationCentre: Sendable {
         }
         do {
             var event = verified.event
-            var quarantine: String?
-            if event.amount == nil, let total = event.refundedTotal {
+            var quarantine = verified.quarantine
+            if quarantine == nil, event.amount == nil, let total = event.refundedTotal {
                 switch try await singleRefund(event, total: total, merchant: merchant, route: route) {
                 case .success(let amount): event.amount = amount
                 case .failure(let reason): quarantine = reason.description

@@ -1,10 +1,13 @@
 import Foundation
 import HISPayCore
+import HISPayCrypto
 
 /// Turns a raw back notification (URL-encoded form) into a ``CallbackEvent``: verify as 5.1.0
 /// requires, check `merId`, map `txnType` 01 → `paymentSucceeded`, 04 → `refundSucceeded`,
 /// 31 → `closed` (consume undone), 02/03/32 → pre-authorisation events; success is `respCode` `00`
-/// or `A6` (partial success, flagged in the fields). Acknowledged with HTTP 200.
+/// or `A6` (partial success, flagged in the fields). Any other verified `txnType` (a token activation,
+/// 79) is an `other` event carrying its fields; a notification for another `merId` is delivered with
+/// ``VerifiedCallback/quarantine`` set. Acknowledged with HTTP 200.
 ///
 /// Front notifications (the browser return) are never proof of payment: ``isFrontNotification(_:)``
 /// tells them apart so callers query instead.
@@ -30,16 +33,11 @@ public struct UnionPayNotificationHandler: Sendable {
     public func handle(_ request: CallbackRequest, now: Date) throws(ChannelError) -> VerifiedCallback {
         let fields = try UnionPayMessage.parseForm(request.body)
         try verifier.verify(fields, now: now)
-        guard fields["merId"] == merchantID else {
-            throw ChannelError(.callbackRejected, channel: .unionPay, operation: .callback, reason: "notification is for merId \(fields["merId"] ?? "?"), not \(merchantID)")
-        }
         let code = fields["respCode"] ?? ""
         guard code == "00" || code == "A6" else {
             throw ChannelError(.callbackRejected, channel: .unionPay, operation: .callback, reason: "notification reports respCode \(code) (\(fields["respMsg"] ?? ""))")
         }
-        guard let orderID = fields["orderId"], !orderID.isEmpty, let queryID = fields["queryId"], !queryID.isEmpty else {
-            throw ChannelError(.invalidResponse, channel: .unionPay, operation: .callback, reason: "notification lacks orderId or queryId")
-        }
+        let quarantine = fields["merId"] == merchantID ? nil : "notification is for merId \(fields["merId"] ?? "?"), not \(merchantID)"
         let kind: CallbackEvent.Kind
         switch fields["txnType"] {
         case "01"?: kind = .paymentSucceeded
@@ -48,8 +46,10 @@ public struct UnionPayNotificationHandler: Sendable {
         case "02"?: kind = .preAuthorizationFrozen
         case "03"?: kind = .preAuthorizationCaptured
         case "32"?: kind = .preAuthorizationReleased
-        default:
-            throw ChannelError(.callbackRejected, channel: .unionPay, operation: .callback, reason: "txnType \(fields["txnType"] ?? "?") is not a payment event")
+        default: return other(fields, quarantine: quarantine)
+        }
+        guard let orderID = fields["orderId"], !orderID.isEmpty, let queryID = fields["queryId"], !queryID.isEmpty else {
+            throw ChannelError(.invalidResponse, channel: .unionPay, operation: .callback, reason: "notification lacks orderId or queryId")
         }
         var amount: Amount?
         if let text = fields["txnAmt"] {
@@ -66,6 +66,18 @@ public struct UnionPayNotificationHandler: Sendable {
                 transactionID: kind == .refundSucceeded || kind == .closed ? fields["origQryId"] ?? queryID : queryID,
                 outRefundNo: kind == .refundSucceeded ? orderID : nil, amount: amount, merchantID: fields["merId"],
                 occurredAt: fields["txnTime"].flatMap(BeijingTime.parse), fields: normalized),
-            acknowledgement: Self.acknowledgement)
+            acknowledgement: Self.acknowledgement, quarantine: quarantine)
+    }
+
+    /// A verified notification of a `txnType` not modelled (a token activation, 79, has no `queryId`):
+    /// acknowledged and delivered as `other` with its fields.
+    private func other(_ fields: [String: String], quarantine: String?) -> VerifiedCallback {
+        let verified = fields.filter { $0.key != "signature" && $0.key != "signPubKeyCert" }
+        return VerifiedCallback(
+            event: CallbackEvent(
+                kind: .other, channel: .unionPay, deduplicationKey: "unionpay:other:" + DigestAlgorithm.fingerprint(verified),
+                outTradeNo: fields["orderId"] ?? "", transactionID: fields["queryId"], merchantID: fields["merId"],
+                occurredAt: fields["txnTime"].flatMap(BeijingTime.parse), fields: verified),
+            acknowledgement: Self.acknowledgement, quarantine: quarantine)
     }
 }

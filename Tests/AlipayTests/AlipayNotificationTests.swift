@@ -99,7 +99,9 @@ import Testing
         #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try handler.handle(request(tampered)) }
     }
 
-    @Test func tamperedAmountWrongKeyAndWrongAppIDAreRejected() throws {
+    /// A genuine notice for another app_id is acknowledged and quarantined (a retry would not change
+    /// it); a tampered one, or one under another key, is refused.
+    @Test func tamperedAmountAndWrongKeyAreRejectedAndAnotherAppIsQuarantined() throws {
         let (fields, key) = try nodeNotification()
         let handler = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: key), appID: "2019073166072302")
         var tampered = fields
@@ -108,7 +110,10 @@ import Testing
         let wrongKey = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: try PrivateKey.generate(.rsa).publicKey), appID: "2019073166072302")
         #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try wrongKey.handle(request(fields)) }
         let otherApp = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: key), appID: "2021000000000001")
-        #expect(throws: ChannelError(.callbackRejected, reason: "")) { try otherApp.handle(request(fields)) }
+        let quarantined = try otherApp.handle(request(fields))
+        #expect(quarantined.quarantine == "notification is for app_id 2019073166072302, not this profile's 2021000000000001")
+        #expect(quarantined.acknowledgement.text == "success")
+        #expect(try handler.handle(request(fields)).quarantine == nil)
         #expect(throws: ChannelError(.invalidResponse, reason: "")) { try handler.handle(CallbackRequest(path: "/", body: Data("a=%ZZ".utf8))) }
     }
 
@@ -118,6 +123,38 @@ import Testing
         fields["fund_bill_list"] = #"[{"amount":"0.01","fundChannel":"ALIPAYACCOUNT"}]"#
         let verifier = AlipayVerifier(alipayPublicKey: try PublicKey(text: vector["alipay_public_key_base64_spki"].string))
         #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try verifier.verify(notification: fields) }
+    }
+
+    /// A correctly signed notice of a kind HISPay does not model — the `servicemarket_order_notify` of
+    /// alipay/alipay-sdk-nodejs test/alipay.test.js (vector 3), signed by Alipay's real key — is
+    /// acknowledged and delivered as `other` with its verified fields, not refused as "not a trade
+    /// notification" and retried all day. A trade notice with an unknown `trade_status` likewise.
+    @Test func aVerifiedNoticeOfAnUnmodelledKindIsAcknowledgedAsOther() throws {
+        let vector = try Fixtures.vector("alipay-notify-verify")["vectors"][3]["inputs"]
+        let fields = vector["params"].stringDictionary
+        let handler = AlipayNotificationHandler(
+            verifier: AlipayVerifier(alipayPublicKey: try PublicKey(pem: vector["alipay_public_key_pem"].string)), appID: "2017122801303261")
+        let verified = try handler.handle(request(fields))
+        #expect(verified.event.kind == .other && verified.quarantine == nil)
+        #expect(verified.acknowledgement.text == "success")
+        #expect(verified.event.outTradeNo.isEmpty && verified.event.amount == nil)
+        #expect(verified.event.fields["notify_type"] == "servicemarket_order_notify")
+        #expect(verified.event.fields["commodity_order_id"] == "2019030800000018079639")
+        #expect(verified.event.fields["sign"] == nil)
+        #expect(verified.event.deduplicationKey == "alipay:2019030800222102023008121054923345")
+        #expect(verified.event.occurredAt == BeijingTime.parse("2019-03-08 10:20:23"))
+        var tampered = fields
+        tampered["total_price"] = "9.00"
+        #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try handler.handle(request(tampered)) }
+
+        let (trade, _) = try nodeNotification()
+        let testKey = try PrivateKey.generate(.rsa)
+        var unknown = trade
+        unknown["trade_status"] = "TRADE_PENDING_REVIEW"
+        unknown["sign"] = nil
+        unknown["sign"] = try AlipaySigner(privateKey: testKey).sign(unknown).signature
+        let other = try AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: try testKey.publicKey), appID: "2019073166072302").handle(request(unknown))
+        #expect(other.event.kind == .other && other.event.outTradeNo == "20190815155618536-564-57")
     }
 
     @Test func familiesSignedWithSignTypeVerifyThroughTheFallback() throws {

@@ -39,6 +39,31 @@ import UnionPay
         #expect(refunded.event.fields["partialSuccess"] == "true")
     }
 
+    /// A token-payment activation notice (`txnType` 79, `bizType` 000902, no `queryId`), in the field
+    /// set of the ACP SDK demo's token-open back notification (UnionPay open platform, 无跳转支付 /
+    /// 开通 backUrl notice: `activateStatus`, `tokenPayData`), signed by the test chain: acknowledged
+    /// and delivered as `other` with its verified fields, instead of refused as "lacks orderId or
+    /// queryId" and retried for a day. A tampered one is still refused.
+    @Test func aVerifiedTokenActivationIsAcknowledgedAsOther() throws {
+        let handler = UnionPayNotificationHandler(verifier: keys.verifier, merchantID: "777290058167151")
+        let activation = [
+            "merId": "777290058167151", "orderId": "OPEN20261122001", "txnType": "79", "txnSubType": "00", "bizType": "000902",
+            "accessType": "0", "activateStatus": "1", "tokenPayData": "{token=6235240000020757157&trId=62000000001}",
+            "respCode": "00", "respMsg": "success", "txnTime": "20261122095930", "version": "5.1.0", "encoding": "UTF-8",
+        ]
+        let request = try notify(activation)
+        let verified = try handler.handle(request, now: keys.now)
+        #expect(verified.event.kind == .other && verified.quarantine == nil)
+        #expect(verified.acknowledgement.status == 200)
+        #expect(verified.event.outTradeNo == "OPEN20261122001" && verified.event.amount == nil && verified.event.transactionID == nil)
+        #expect(verified.event.fields["txnType"] == "79" && verified.event.fields["activateStatus"] == "1")
+        #expect(verified.event.fields["signature"] == nil && verified.event.fields["signPubKeyCert"] == nil)
+        #expect(try handler.handle(try notify(activation), now: keys.now).event.deduplicationKey == verified.event.deduplicationKey)
+        var tampered = request
+        tampered.body = Data(String(decoding: request.body, as: UTF8.self).replacingOccurrences(of: "activateStatus=1", with: "activateStatus=0").utf8)
+        #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try handler.handle(tampered, now: keys.now) }
+    }
+
     @Test func eachRejectionIsDistinct() throws {
         let handler = UnionPayNotificationHandler(verifier: keys.verifier, merchantID: "777290058167151")
         var tampered = try notify(paid)
@@ -53,11 +78,14 @@ import UnionPay
             (try notify(paid, as: "wrong-owner"), keys.now, .certificateOwnerMismatch),
             (try notify(paid), Date(timeIntervalSince1970: 2_208_988_800), .certificateExpired),
             (try notify(failed), keys.now, .callbackRejected),
-            (try notify(otherMerchant), keys.now, .callbackRejected),
         ]
         for (request, time, code) in cases {
             #expect(throws: ChannelError(code, reason: "")) { try handler.handle(request, now: time) }
         }
+        // Genuine but another merchant's: acknowledged and quarantined, not retried for a day.
+        let quarantined = try handler.handle(try notify(otherMerchant), now: keys.now)
+        #expect(quarantined.quarantine == "notification is for merId 777290058100000, not 777290058167151")
+        #expect(quarantined.acknowledgement.status == 200)
     }
 
     @Test func frontNotificationsAreNeverProofOfPayment() async throws {

@@ -47,6 +47,36 @@ import WeChatPay
         try await store.close()
     }
 
+    /// As the gateway routes them (no merchant id on the route): a verified callback for a merchant the
+    /// profile does not serve is recorded quarantined and acknowledged, not refused and retried for a
+    /// day; a verified event type HISPay does not model (WeChat Pay's 商家转账 notice,
+    /// `MCHTRANSFER.BILL.FINISHED`, https://pay.weixin.qq.com/doc/v3/merchant/4012712115) is
+    /// acknowledged and delivered as `other` with its decrypted resource, moving no order.
+    @Test func anotherMerchantsCallbackIsQuarantinedAndAnUnmodelledOneDeliveredAsOther() async throws {
+        let store = try await TestStores.open(.sqlite)
+        let (channel, _) = try WeChatPayScript().channel()
+        let centre = NotificationCentre(
+            store: store, routes: ["main": [.wechatPay: .init(channel: channel, merchantID: nil)]], time: ManualTimeSource(keys.now))
+        let foreign = try keys.notification(resource: keys.transactionResource(mchid: "1900009999"))
+        let receipt = await centre.receive(foreign, merchant: "main", channel: .wechatPay)
+        #expect(receipt.response.status == 204 && receipt.refusal == nil)
+        #expect(receipt.recording?.event.quarantineReason == "notification is for merchant 1900009999, not this profile's \(keys.merchantID)")
+        #expect(try await store.quarantined(after: 0, limit: 10).map(\.event.outTradeNo) == ["REG20261122001"])
+
+        let transfer = #"{"mch_id":"\#(keys.merchantID)","out_bill_no":"plfk2020042013","transfer_bill_no":"1330000071100999991182020050700019480001","state":"SUCCESS","transfer_amount":2000,"openid":"o-MYE42l80oelYMDE34nYD456Xoy","create_time":"2026-11-22T10:00:00+08:00","update_time":"2026-11-22T10:00:05+08:00"}"#
+        let other = try keys.notification(event: "MCHTRANSFER.BILL.FINISHED", resource: transfer, id: "EV-TRANSFER-1")
+        let otherReceipt = await centre.receive(other, merchant: "main", channel: .wechatPay)
+        #expect(otherReceipt.response.status == 204 && otherReceipt.refusal == nil)
+        let events = try await store.events(after: 0, limit: 10)
+        #expect(events.map(\.event.kind) == [.other])
+        let delivered = try #require(events.first?.event)
+        #expect(delivered.outTradeNo.isEmpty && delivered.amount == nil)
+        #expect(delivered.fields["event_type"] == "MCHTRANSFER.BILL.FINISHED")
+        #expect(delivered.fields["resource"]?.contains(#""out_bill_no":"plfk2020042013""#) == true)
+        #expect(await centre.receive(other, merchant: "main", channel: .wechatPay).recording?.isNew == false)  // a retry is a duplicate
+        try await store.close()
+    }
+
     @Test func anUnknownMerchantOrChannelIsNotFound() async throws {
         let store = try await TestStores.open(.sqlite)
         let request = try keys.notification(resource: keys.transactionResource())

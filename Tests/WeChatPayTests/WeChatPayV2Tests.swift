@@ -74,12 +74,16 @@ import WeChatPay
         let rejections: [(CallbackRequest, ChannelError.Code)] = [
             (try paymentNotify { $0["total_fee"] = "1" }, .signatureInvalid),
             (try paymentNotify { $0["sign"] = nil }, .signatureInvalid),
-            (try paymentNotify { $0["mch_id"] = "10009999" }, .callbackRejected),
             (CallbackRequest(path: "/", body: Data("<xml><return_code>SUCCESS".utf8)), .invalidResponse),
         ]
         for (request, code) in rejections {
             #expect(throws: ChannelError(code, reason: "")) { try handler.handle(request) }
         }
+        // Signed with this merchant's key yet naming another mch_id: acknowledged and quarantined.
+        let otherMerchant = try WeChatPayV2CallbackHandler(apiKey: apiKey, signType: .md5, merchantID: "10009999")
+        let quarantined = try otherMerchant.handle(try paymentNotify())
+        #expect(quarantined.quarantine == "notification is for merchant 10000100, not 10009999")
+        #expect(quarantined.acknowledgement.text.contains("SUCCESS"))
         let other = try WeChatPayV2CallbackHandler(apiKey: "AnotherApiKeyAnotherApiKey000000", signType: .md5, merchantID: "10000100")
         #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try other.handle(try paymentNotify()) }
     }

@@ -92,14 +92,18 @@ import WeChatPay
 
         let cases: [(CallbackRequest, ChannelError.Code)] = [
             (tampered, .signatureInvalid), (wrongSerial, .unknownSigningKey), (stale, .staleTimestamp),
-            (probe, .probeSignature), (wrongKey, .decryptionFailed), (otherMerchant, .callbackRejected),
+            (probe, .probeSignature), (wrongKey, .decryptionFailed),
             (missingHeader, .invalidResponse),
         ]
         for (request, code) in cases {
             #expect(throws: ChannelError(code, reason: "")) { try handler.handle(request, now: keys.now) }
         }
         #expect(Set(cases.map(\.1)).count == cases.count)
-        _ = try handler.handle(valid, now: keys.now)
+        #expect(try handler.handle(valid, now: keys.now).quarantine == nil)
+        // A sub-merchant or merchant the profile does not serve: verified, acknowledged, quarantined.
+        let quarantined = try handler.handle(otherMerchant, now: keys.now)
+        #expect(quarantined.quarantine == "notification is for merchant 1900009999, not this profile's 1900000001")
+        #expect(quarantined.acknowledgement.status == 204)
     }
 
     @Test func publicKeyModeAndCertificatesWorkSideBySideDuringMigration() throws {

@@ -18,6 +18,13 @@ public struct CallbackEvent: Hashable, Sendable {
         public static let preAuthorizationFrozen = Kind("preAuthorizationFrozen")
         public static let preAuthorizationCaptured = Kind("preAuthorizationCaptured")
         public static let preAuthorizationReleased = Kind("preAuthorizationReleased")
+        /// A verified notification of a kind HISPay does not model (an Alipay
+        /// `servicemarket_order_notify`, a UnionPay token activation, a WeChat Pay event type other
+        /// than payment and refund): acknowledged, so the channel stops retrying, and delivered with
+        /// its verified ``CallbackEvent/fields`` — the channel's type field (`notify_type`, `txnType`,
+        /// `event_type`) among them — for the HIS to act on or ignore. It moves no order;
+        /// ``CallbackEvent/outTradeNo`` is empty when the notification names no order.
+        public static let other = Kind("other")
     }
 
     public var kind: Kind

@@ -35,11 +35,11 @@ public struct WeChatPayV2CallbackHandler: Sendable {
         guard fields["return_code"] == "SUCCESS" else {
             throw ChannelError(.callbackRejected, channel: .wechatPayV2, operation: .callback, reason: "return_code is \(fields["return_code"] ?? "missing")")
         }
-        guard fields["mch_id"] == merchantID else {
-            throw ChannelError(.callbackRejected, channel: .wechatPayV2, operation: .callback, reason: "notification is for merchant \(fields["mch_id"] ?? "?"), not \(merchantID)")
-        }
         let event = fields["req_info"] != nil ? try refundEvent(fields) : try paymentEvent(fields)
-        return VerifiedCallback(event: event, acknowledgement: Self.acknowledgement)
+        // Verified (signed or decrypted with this merchant's key) yet naming another mch_id: recorded
+        // quarantined and acknowledged, since a retry would not change it.
+        let quarantine = fields["mch_id"] == merchantID ? nil : "notification is for merchant \(fields["mch_id"] ?? "?"), not \(merchantID)"
+        return VerifiedCallback(event: event, acknowledgement: Self.acknowledgement, quarantine: quarantine)
     }
 
     private func paymentEvent(_ fields: [String: String]) throws(ChannelError) -> CallbackEvent {

@@ -5,7 +5,10 @@ import HISPayCrypto
 /// Turns a raw APIv3 callback into a verified, decrypted ``CallbackEvent``: verify the signature over
 /// the body as received, decrypt the resource, check the merchant, normalize.
 /// `TRANSACTION.SUCCESS` becomes `paymentSucceeded`; `REFUND.SUCCESS` `refundSucceeded`;
-/// `REFUND.ABNORMAL` and `REFUND.CLOSED` `refundFailed`.
+/// `REFUND.ABNORMAL` and `REFUND.CLOSED` `refundFailed`; any other event type `other`, carrying the
+/// decrypted resource. An event for a merchant (or sub-merchant) outside ``merchantIDs`` is delivered
+/// with ``VerifiedCallback/quarantine`` set — recorded and acknowledged, never applied — instead of
+/// refused and retried for a day.
 public struct WeChatPayV3CallbackHandler: Sendable {
     public let verifier: WeChatPayV3Verifier
     public let apiV3Key: APIv3Key
@@ -39,16 +42,18 @@ public struct WeChatPayV3CallbackHandler: Sendable {
         case "REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED":
             event = try refundEvent(notification, plaintext)
         default:
-            throw ChannelError(
-                .callbackRejected, channel: .wechatPay, operation: .callback,
-                reason: "event \(notification.eventType) is not a payment or refund notification")
+            // Verified and decrypted, but not a kind HISPay models: delivered as `other` with the
+            // decrypted resource, so WeChat Pay stops retrying and the HIS can act on it.
+            event = CallbackEvent(
+                kind: .other, channel: .wechatPay, deduplicationKey: "wechatpay:\(notification.id)", outTradeNo: "",
+                occurredAt: notification.createTime.flatMap(WeChatPayV3Time.parse),
+                fields: ["event_type": notification.eventType, "resource_type": notification.resourceType ?? "", "resource": String(decoding: plaintext, as: UTF8.self)])
         }
+        var quarantine: String?
         if let merchant = event.merchantID, !merchantIDs.contains(merchant) {
-            throw ChannelError(
-                .callbackRejected, channel: .wechatPay, operation: .callback,
-                reason: "notification is for merchant \(merchant), not this profile's \(merchantIDs.sorted().joined(separator: ", "))")
+            quarantine = "notification is for merchant \(merchant), not this profile's \(merchantIDs.sorted().joined(separator: ", "))"
         }
-        return VerifiedCallback(event: event, acknowledgement: Self.acknowledgement)
+        return VerifiedCallback(event: event, acknowledgement: Self.acknowledgement, quarantine: quarantine)
     }
 
     private func paymentEvent(_ notification: WeChatPayNotification, _ plaintext: Data) throws(ChannelError) -> CallbackEvent {

@@ -171,12 +171,16 @@ func mustRefuse(_ body: () throws(ChannelError) -> Void) {
 }
 
 /// The outcome of a signed callback: accepted only as a well-formed event — an amount, when it
-/// carries one, that is not negative, and an order number.
+/// carries one, that is not negative, and an order number unless it is an `other` event (a verified
+/// notification of a kind not modelled, which may name no order).
 func accepted(_ body: () throws(ChannelError) -> VerifiedCallback) -> FuzzOutcome {
     do {
-        let event = try body().event
+        let verified = try body()
+        // Genuine but another merchant's: recorded quarantined, never applied.
+        if let reason = verified.quarantine { return .rejected("quarantined: \(reason)") }
+        let event = verified.event
         precondition(!(event.amount?.isNegative ?? false), "a callback was accepted with a negative amount")
-        precondition(!event.outTradeNo.isEmpty, "a callback was accepted without an order number")
+        precondition(!event.outTradeNo.isEmpty || event.kind == .other, "a payment event was accepted without an order number")
         return .accepted
     } catch {
         return .rejected(error.description)
