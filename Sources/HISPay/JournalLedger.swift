@@ -13,7 +13,9 @@ public enum JournalLedger {
             throw ReconciliationError(.malformedLedger, "the ledger date \(date) is not yyyy-MM-dd")
         }
         let entries = try await store.entries(updatedFrom: start, to: start.addingTimeInterval(86_400))
-        return LedgerRows(entries.filter { $0.merchant == merchant }.map(record))
+        // Closes, reverses, freezes and releases move no money of their own: not ledger rows.
+        let money: Set<ChannelOperation> = [.pay, .capture, .refund]
+        return LedgerRows(entries.filter { $0.merchant == merchant && money.contains($0.operation) }.map(record))
     }
 
     static func record(_ entry: JournalEntry) -> LedgerRecord {

@@ -9,7 +9,7 @@ public struct JournalEntry: Sendable, Hashable {
     public var channel: ChannelID
     /// The merchant order number (or refund number for a refund).
     public var orderNo: String
-    /// `pay`, `refund`, `close`, `reverse`, `capture`…
+    /// `pay`, `refund`, `close`, `reverse`, `freeze`, `capture`, `release`.
     public var operation: ChannelOperation
     public var amount: Amount
     public var state: OrderState
@@ -27,6 +27,9 @@ public struct JournalEntry: Sendable, Hashable {
     /// When the request was stamped (``PayRequest/requestTime``): with the order number, how
     /// UnionPay names an order — kept so it can be queried, undone and refunded after a restart.
     public var requestTime: Date?
+
+    /// The journal number of a close or reverse of `orderNo`: `ORDER#close`, `ORDER#reverse`.
+    public static func number(of operation: ChannelOperation, on orderNo: String) -> String { "\(orderNo)#\(operation.name)" }
 
     public init(
         merchant: String, channel: ChannelID, orderNo: String, operation: ChannelOperation, amount: Amount, state: OrderState = .sending,

@@ -1,11 +1,14 @@
 import Foundation
 import HISPayCore
 
-/// A ``PaymentChannel`` whose payments, refunds and captures are journaled: the entry (merchant order or
-/// refund number, amount, expiry) is saved *before* the request is sent and its outcome after, so
-/// an order whose answer is lost is found and settled by the ``Resolver`` — by query, then close or
-/// reverse — and never sent again under a new number. A definite query answer moves the order
-/// forward; a successful close or reverse closes it; everything else passes through.
+/// A ``PaymentChannel`` whose every outgoing operation — payment, refund, close, reverse, freeze,
+/// capture, release — is journaled: the entry (merchant order, refund or request number, amount,
+/// expiry) is saved *before* the request is sent and its outcome after, so an operation whose answer
+/// is lost is found and settled by the ``Resolver`` — by query, or by resending the close, reverse or
+/// release under the same number — and never sent again under a new number. A close or reverse is its
+/// own entry (`ORDER#close`, `ORDER#reverse`, the order as its parent); its success closes the order.
+/// A refund is refused before it is sent when it and the order's earlier journaled refunds would
+/// exceed the order. A definite query answer moves the order forward; queries pass through.
 public struct JournaledChannel: PaymentChannel {
     public let inner: any PaymentChannel
     public let store: any PaymentStore
@@ -44,10 +47,28 @@ public struct JournaledChannel: PaymentChannel {
         var request = request
         request.requestTime = request.requestTime ?? now
         request.order = try await journaled(request.order)
+        try await checkRemainder(request)
         let entry = JournalEntry(
             merchant: merchant, channel: id, orderNo: request.outRefundNo, operation: .refund, amount: request.refundAmount, updatedAt: now,
             nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.order.outTradeNo, requestTime: request.requestTime)
         return try await journaled(entry) { [request] in try await inner.refund(request) }
+    }
+
+    /// Refuses a refund that, with the order's earlier refunds that did or may take effect, would
+    /// exceed the order (its journaled amount, else the request's `totalAmount`).
+    private func checkRemainder(_ request: RefundRequest) async throws {
+        guard let orderNo = request.order.outTradeNo else { return }
+        let earlier = try await store.journaledRefunds(merchant: merchant, channel: id, parentOrderNo: orderNo, excluding: request.outRefundNo)
+        var total = request.totalAmount
+        if let payment = try await store.entry(merchant: merchant, channel: id, orderNo: orderNo), payment.operation == .pay || payment.operation == .capture {
+            total = payment.amount
+        }
+        let remainder = (try? total.subtracting(earlier)) ?? .zero
+        guard request.refundAmount <= remainder else {
+            throw ChannelError(
+                .invalidRequest, channel: id, operation: .refund,
+                reason: "refund \(request.outRefundNo) of \(request.refundAmount) exceeds what order \(orderNo) has left to refund: \(remainder) of \(total) (\(earlier) refunded or in flight)")
+        }
     }
 
     /// `order` with the request time the journal keeps for it, when the caller gave none.
@@ -78,19 +99,26 @@ public struct JournaledChannel: PaymentChannel {
 
     public func close(_ order: OrderReference) async throws -> Outcome<Reversal> {
         let order = try await journaled(order)
-        return try await closing(order) { try await inner.close(order) }
+        return try await closing(order, .close) { try await inner.close(order) }
     }
 
     public func reverse(_ order: OrderReference) async throws -> Outcome<Reversal> {
         let order = try await journaled(order)
-        return try await closing(order) { try await inner.reverse(order) }
+        return try await closing(order, .reverse) { try await inner.reverse(order) }
     }
 
     public func queryRefund(_ refund: RefundReference) async throws -> Outcome<Refund> { try await inner.queryRefund(refund) }
     public func verifyCallback(_ request: CallbackRequest) async throws -> VerifiedCallback { try await inner.verifyCallback(request) }
     public func callbackRejection(reason: String) -> HTTPResponse { inner.callbackRejection(reason: reason) }
     public func downloadStatement(_ request: StatementRequest) async throws -> StatementFile { try await inner.downloadStatement(request) }
-    public func freeze(_ request: FreezeRequest) async throws -> Outcome<Authorization> { try await inner.freeze(request) }
+    /// Journaled under the authorisation's order number (its freeze notice settles it).
+    public func freeze(_ request: FreezeRequest) async throws -> Outcome<Authorization> {
+        let now = time.now()
+        let entry = JournalEntry(
+            merchant: merchant, channel: id, orderNo: request.outOrderNo, operation: .freeze, amount: request.amount, updatedAt: now,
+            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now))
+        return try await journaled(entry) { try await inner.freeze(request) }
+    }
     /// Journaled like a payment (the capture's own order number, the authorisation as its parent).
     public func capture(_ request: CaptureRequest) async throws -> Outcome<Payment> {
         let now = time.now()
@@ -99,7 +127,14 @@ public struct JournaledChannel: PaymentChannel {
             nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.authorizationID)
         return try await journaled(entry) { try await inner.capture(request) }
     }
-    public func release(_ request: ReleaseRequest) async throws -> Outcome<Authorization> { try await inner.release(request) }
+    /// Journaled under its request number, the authorisation as its parent (the resolver resends it).
+    public func release(_ request: ReleaseRequest) async throws -> Outcome<Authorization> {
+        let now = time.now()
+        let entry = JournalEntry(
+            merchant: merchant, channel: id, orderNo: request.outRequestNo, operation: .release, amount: request.amount, updatedAt: now,
+            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.authorizationID)
+        return try await journaled(entry) { try await inner.release(request) }
+    }
 
     /// Saves `entry` as sending, runs `send`, saves the outcome's state. A request that surely was
     /// not sent is journaled failed; one that may have been, unknown (the resolver asks).
@@ -120,15 +155,18 @@ public struct JournaledChannel: PaymentChannel {
         }
     }
 
-    private func closing(_ order: OrderReference, _ send: () async throws -> Outcome<Reversal>) async throws -> Outcome<Reversal> {
-        let outcome = try await send()
-        if outcome.kind == .success, let orderNo = order.outTradeNo,
-            var entry = try await store.entry(merchant: merchant, channel: id, orderNo: orderNo)
-        {
-            entry.state = .closed
-            entry.updatedAt = time.now()
-            try await store.save(entry)
-        }
+    /// Journals a close or reverse as its own entry before sending it; its success closes the order.
+    private func closing(_ order: OrderReference, _ operation: ChannelOperation, _ send: () async throws -> Outcome<Reversal>) async throws -> Outcome<Reversal> {
+        // An order named only by the channel's id has no journal number to keep it under.
+        guard let orderNo = order.outTradeNo else { return try await send() }
+        let now = time.now()
+        let payment = try await store.entry(merchant: merchant, channel: id, orderNo: orderNo)
+        let entry = JournalEntry(
+            merchant: merchant, channel: id, orderNo: JournalEntry.number(of: operation, on: orderNo), operation: operation,
+            amount: payment?.amount ?? .zero, updatedAt: now, nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now),
+            parentOrderNo: orderNo, requestTime: order.requestTime)
+        let outcome = try await journaled(entry, send)
+        if outcome.kind == .success { try await store.markClosed(merchant: merchant, channel: id, orderNo: orderNo, at: time.now()) }
         return outcome
     }
 

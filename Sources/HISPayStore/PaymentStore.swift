@@ -13,6 +13,10 @@ public protocol PaymentStore: Sendable {
     /// The sum of the refunds recorded (not quarantined) for `outTradeNo` on `channel` — what a
     /// cumulative refund total (``CallbackEvent/refundedTotal``) is compared with.
     func recordedRefunds(merchant: String, channel: ChannelID, outTradeNo: String) async throws -> Amount
+    /// The sum of the journaled refunds of `parentOrderNo` on `channel` that did or may take effect
+    /// (every state but failed and closed), leaving out `excluding` (a refund resent under its own
+    /// number): what a new refund is capped against.
+    func journaledRefunds(merchant: String, channel: ChannelID, parentOrderNo: String, excluding outRefundNo: String) async throws -> Amount
     /// Delivered (not quarantined) events after `cursor`, oldest first.
     func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent]
     /// Quarantined events after `cursor`, oldest first, for a person to review.
@@ -29,4 +33,14 @@ public protocol PaymentStore: Sendable {
     func document(_ kind: String, id: String) async throws -> Data?
     func saveDocument(_ kind: String, id: String, _ body: Data) async throws
     func close() async throws
+}
+
+extension PaymentStore {
+    /// Moves `orderNo`'s journal entry, if there is one, to closed (a close or reverse succeeded).
+    func markClosed(merchant: String, channel: ChannelID, orderNo: String, at time: Date) async throws {
+        guard var entry = try await entry(merchant: merchant, channel: channel, orderNo: orderNo) else { return }
+        entry.state = .closed
+        entry.updatedAt = time
+        try await save(entry)
+    }
 }

@@ -3,7 +3,9 @@ import HISPayCore
 
 /// Settles journaled orders whose outcome is pending or unknown: each due entry is queried (a
 /// refund by its refund number), a payment still unpaid at its expiry is closed — or reversed, for
-/// a barcode payment — and anything still open is asked again on the policy's back-off schedule.
+/// a barcode payment — a close, reverse or release whose answer was lost is sent again under its own
+/// number, and anything still open is asked again on the policy's back-off schedule. (A freeze whose
+/// answer was lost is left to its notice and reported as a failure each time it is due.)
 /// It only ever queries, closes or reverses under the journaled numbers: nothing is re-sent, least
 /// of all under a new order number.
 public struct Resolver: Sendable {
@@ -68,12 +70,36 @@ public struct Resolver: Sendable {
         }
     }
 
+    /// Why an entry cannot be settled by the resolver: a person (or the channel's own notice) must.
+    struct Unsettleable: Error, CustomStringConvertible {
+        let description: String
+    }
+
     /// The entry's new state and what was done to learn it.
     private func resolve(_ entry: JournalEntry, on channel: any PaymentChannel) async throws -> (OrderState, ChannelOperation) {
-        if entry.operation == .refund {
+        switch entry.operation {
+        case .refund:
             let outcome = try await channel.queryRefund(
                 RefundReference(outRefundNo: entry.orderNo, order: entry.parentOrderNo.map { OrderReference.outTradeNo($0) }, requestTime: entry.requestTime))
             return (JournaledChannel.state(outcome.kind), .query)
+        case .close, .reverse:
+            // A close or reverse whose answer was lost is sent again for the same order (both are
+            // idempotent on the channels); its success closes the order.
+            guard let orderNo = entry.parentOrderNo else { throw Unsettleable(description: "\(entry.operation) \(entry.orderNo) names no order") }
+            let order = OrderReference(outTradeNo: orderNo, requestTime: entry.requestTime)
+            let outcome = entry.operation == .reverse ? try await channel.reverse(order) : try await channel.close(order)
+            if outcome.kind == .success { try await store.markClosed(merchant: entry.merchant, channel: entry.channel, orderNo: orderNo, at: time.now()) }
+            return (JournaledChannel.state(outcome.kind), entry.operation)
+        case .release:
+            guard let authorization = entry.parentOrderNo else { throw Unsettleable(description: "release \(entry.orderNo) names no authorisation") }
+            let outcome = try await channel.release(
+                ReleaseRequest(authorizationID: authorization, outRequestNo: entry.orderNo, amount: entry.amount, remark: "resent by the resolver"))
+            return (JournaledChannel.state(outcome.kind), .release)
+        case .freeze:
+            throw Unsettleable(
+                description: "freeze \(entry.orderNo): its answer was lost and a freeze cannot be queried through PaymentChannel; its notice settles it, or look it up on the channel")
+        default:
+            break
         }
         // The journaled request time names the order where the channel needs it (UnionPay), also
         // after a restart emptied the channel's memory.

@@ -76,6 +76,22 @@ public struct SQLPaymentStore: PaymentStore {
         return Amount(fen: total)
     }
 
+    public func journaledRefunds(merchant: String, channel: ChannelID, parentOrderNo: String, excluding outRefundNo: String) async throws -> Amount {
+        let rows = try await backend.transaction { db in
+            try await db.query(
+                """
+                SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total FROM hispay_journal
+                WHERE merchant = ? AND channel = ? AND parent_order_no = ? AND operation = ? AND order_no <> ? AND state NOT IN (?, ?)
+                """,
+                [
+                    .text(merchant), .text(channel.rawValue), .text(parentOrderNo), .text(ChannelOperation.refund.name), .text(outRefundNo),
+                    .text(OrderState.failed.name), .text(OrderState.closed.name),
+                ])
+        }
+        guard let total = rows.first?["total"]?.integer else { throw StoreError(.corruptRow, "the sum of journaled refunds is not a whole number of fen") }
+        return Amount(fen: total)
+    }
+
     public func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
         try await events("quarantine IS NULL", after: cursor, limit: limit)
     }

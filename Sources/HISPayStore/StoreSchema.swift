@@ -38,6 +38,10 @@ enum StoreSchema {
                 // A refund given as the order's cumulative total is derived from the order's recorded refunds.
                 "CREATE INDEX hispay_events_order ON hispay_events (merchant, channel, out_trade_no)",
             ],
+            [
+                // A new refund is capped at what its order's journaled refunds leave.
+                "CREATE INDEX hispay_journal_parent ON hispay_journal (merchant, channel, parent_order_no)"
+            ],
         ]
     }
 

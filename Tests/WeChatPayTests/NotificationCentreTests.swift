@@ -121,6 +121,7 @@ private struct UnavailableStore: PaymentStore {
     var down: StoreError { StoreError(.unavailable, "database down") }
     func record(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording { throw down }
     func recordedRefunds(merchant: String, channel: ChannelID, outTradeNo: String) async throws -> Amount { throw down }
+    func journaledRefunds(merchant: String, channel: ChannelID, parentOrderNo: String, excluding outRefundNo: String) async throws -> Amount { throw down }
     func events(after cursor: Int64, limit: Int) async throws -> [StoredEvent] { throw down }
     func quarantined(after cursor: Int64, limit: Int) async throws -> [StoredEvent] { throw down }
     func save(_ entry: JournalEntry) async throws { throw down }

@@ -116,4 +116,32 @@ import WeChatPay
         try replay.verifyAllUsed()
         try await store.close()
     }
+
+    /// Issue 19: a close whose answer is lost (WeChat Pay answers 503 SYSTEM_ERROR) is journaled as
+    /// `REG…#close` before it is sent; the resolver sends it again under the same order number (close
+    /// is idempotent), and its success closes the order. Close request and answer as documented:
+    /// POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close with `{"mchid"}`, 204 No Content.
+    @Test func aCloseWhoseAnswerIsLostIsSentAgainByTheResolver() async throws {
+        var script = try WeChatPayScript()
+        let now = try WeChatPayTestKeys().now
+        let close = "/v3/pay/transactions/out-trade-no/REG20261122001/close"
+        try script.expect("POST", "/v3/pay/transactions/native", body: payBody, answer: #"{"code_url":"weixin://wxpay/bizpayurl?pr=p4lpSuKzz"}"#)
+        try script.expect("POST", close, body: #"{"mchid":"1900000001"}"#, status: 503, answer: #"{"code":"SYSTEM_ERROR","message":"系统繁忙"}"#)
+        try script.expect("GET", query, answer: WeChatPayScript.transaction(state: "NOTPAY", description: "未支付"), sentAt: now + 5)
+        try script.expect("POST", close, body: #"{"mchid":"1900000001"}"#, status: 204, sentAt: now + 5)
+        let store = try await TestStores.open(.sqlite)
+        let clock = ManualTimeSource(now)
+        let (channel, resolver, replay) = try parts(script, store, clock)
+
+        #expect(try await channel.pay(PayRequest(outTradeNo: "REG20261122001", amount: Amount(fen: 1230), subject: "门诊缴费", scene: .qrCode)).kind == .pending)
+        #expect(try await channel.close(.outTradeNo("REG20261122001")).kind == .unknown)
+        let lost = try await entry(store, "REG20261122001#close")
+        #expect(lost.operation == .close && lost.state == .unknown && lost.parentOrderNo == "REG20261122001")
+        clock.advance(by: 5)
+        let resolutions = try await resolver.resolveDue()
+        #expect(resolutions.map { "\($0.orderNo) \($0.action) \($0.to)" } == ["REG20261122001 query pending", "REG20261122001#close close succeeded"], "\(resolutions)")
+        #expect(try await entry(store).state == .closed)
+        try replay.verifyAllUsed()
+        try await store.close()
+    }
 }
