@@ -25,7 +25,7 @@ struct AlipayBillDetailParser {
         }
         var fields = Self.split(text)
         if columns.isEmpty {
-            columns = Dictionary(fields.enumerated().map { (String($1), $0) }, uniquingKeysWith: { first, _ in first })
+            columns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             columnCount = fields.count
             let missing = Self.required.filter { columns[$0] == nil }
             guard missing.isEmpty else { throw fail("header lacks \(missing.joined(separator: ", "))") }
@@ -42,7 +42,7 @@ struct AlipayBillDetailParser {
             repair = note
         }
         guard fields.count == columnCount else { throw fail("has \(fields.count) fields, the header has \(columnCount) (truncated or corrupt row)") }
-        func field(_ name: String) -> String { columns[name].map { String(fields[$0]) } ?? "" }
+        func field(_ name: String) -> String { columns[name].map { fields[$0] } ?? "" }
         func amount(_ name: String) throws(ChannelError) -> Amount {
             let text = field(name)
             if text.isEmpty { return .zero }
@@ -81,12 +81,12 @@ struct AlipayBillDetailParser {
 
     /// Splits a row on commas. A field in double quotes (RFC 4180, as CSV writers quote text holding a
     /// comma) is one field, `""` inside it a quote.
-    static func split(_ text: String) -> [Substring] {
+    static func split(_ text: String) -> [String] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
         guard text.utf8.contains(quote) else {
-            return text.utf8.split(separator: comma, omittingEmptySubsequences: false).map { Substring($0).trimmingSpaces[...] }
+            return text.utf8.split(separator: comma, omittingEmptySubsequences: false).map { Substring($0).trimmingSpaces }
         }
-        var fields: [Substring] = []
+        var fields: [String] = []
         var field = ""
         var quoted = false, wasQuoted = false
         var scalars = text.unicodeScalars.makeIterator()
@@ -104,7 +104,7 @@ struct AlipayBillDetailParser {
                     field.unicodeScalars.append(scalar)
                 }
             } else if scalar == "," {
-                fields.append(wasQuoted ? field[...] : field.trimmingSpaces[...])
+                fields.append(wasQuoted ? field : field.trimmingSpaces)
                 field = ""
                 wasQuoted = false
             } else if scalar == "\"", !wasQuoted, field.trimmingSpaces.isEmpty {
@@ -115,14 +115,14 @@ struct AlipayBillDetailParser {
                 field.unicodeScalars.append(scalar)
             }
         }
-        fields.append(wasQuoted ? field[...] : field.trimmingSpaces[...])
+        fields.append(wasQuoted ? field : field.trimmingSpaces)
         return fields
     }
 
     /// A row with more fields than the header, read by anchoring the fixed columns at both ends: the
     /// free-text columns (``freeText``) take the extra commas, the first of them as many as leave every
     /// time and amount column readable. Nil when no such reading exists.
-    private func anchored(_ fields: [Substring]) -> ([Substring], String)? {
+    private func anchored(_ fields: [String]) -> ([String], String)? {
         let extra = fields.count - columnCount
         let free = Self.freeText.compactMap { name in columns[name].map { (name, $0) } }.sorted { $0.1 < $1.1 }
         guard !free.isEmpty else { return nil }
@@ -135,11 +135,11 @@ struct AlipayBillDetailParser {
             }
         }
         for share in shares {
-            var row: [Substring] = []
+            var row: [String] = []
             var next = 0
             for column in 0..<columnCount {
                 let width = free.firstIndex { $0.1 == column }.map { share[$0] } ?? 0
-                row.append(width == 0 ? fields[next] : fields[next...(next + width)].joined(separator: ",")[...])
+                row.append(width == 0 ? fields[next] : fields[next...(next + width)].joined(separator: ","))
                 next += width + 1
             }
             guard readable(row) else { continue }
@@ -151,17 +151,17 @@ struct AlipayBillDetailParser {
 
     /// Whether every time and amount column of `row` reads as one (or is empty). Amounts must have the
     /// bill's own form, two decimals (`0.01`, `-0.01`), so a comma inside an amount is not read as two.
-    private func readable(_ row: [Substring]) -> Bool {
+    private func readable(_ row: [String]) -> Bool {
         columns.allSatisfy { name, index in
             let text = row[index]
             if text.isEmpty { return true }
-            if name.hasSuffix("时间") { return BeijingTime.parse(String(text)) != nil }
+            if name.hasSuffix("时间") { return BeijingTime.parse(text) != nil }
             if name.hasSuffix("（元）") { return Self.isBillAmount(text) }
             return true
         }
     }
 
-    private static func isBillAmount(_ text: Substring) -> Bool {
+    private static func isBillAmount(_ text: String) -> Bool {
         let digits = text.utf8.drop { $0 == UInt8(ascii: "-") }
         guard let point = digits.firstIndex(of: UInt8(ascii: ".")), digits.distance(from: point, to: digits.endIndex) == 3 else { return false }
         return digits.allSatisfy { $0 == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }

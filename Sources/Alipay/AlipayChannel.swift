@@ -180,8 +180,14 @@ public final class AlipayChannel: PaymentChannel {
 
     // MARK: Callbacks and statements
 
+    /// An asynchronous notification, or — posted to the same URL when it is the service window's
+    /// gateway — a service-window message (``AlipayServiceWindowGateway``).
     public func verifyCallback(_ request: CallbackRequest) async throws -> VerifiedCallback {
-        try AlipayNotificationHandler(verifier: configuration.verifier, appID: configuration.appID).handle(request)
+        if AlipayServiceWindowGateway.isGatewayMessage(try AlipayForm.decode(request.body)) {
+            return try AlipayServiceWindowGateway(verifier: configuration.verifier, signer: configuration.signer, appID: configuration.appID)
+                .handle(request, now: time.now())
+        }
+        return try AlipayNotificationHandler(verifier: configuration.verifier, appID: configuration.appID).handle(request)
     }
 
     public func callbackRejection(reason: String) -> HTTPResponse { AlipayNotificationHandler.rejection }

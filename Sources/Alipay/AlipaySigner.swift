@@ -12,6 +12,18 @@ public struct AlipaySigner: Sendable {
         self.signType = signType
     }
 
+    /// The signature (base64) of `text` as it stands: a service-window gateway response signs the
+    /// content of its `<response>` element this way.
+    public func sign(text: String) throws -> String {
+        Base64.encode(try privateKey.rsaSignature(for: Array(text.utf8), digest: signType.digest))
+    }
+
+    /// The app's public key, base64 SubjectPublicKeyInfo: what the service-window gateway check
+    /// (`verifygw`) answers with.
+    public var publicKeyBase64: String {
+        get throws { Base64.encode(try privateKey.publicKey.derRepresentation) }
+    }
+
     /// The sign content and its signature.
     public func sign(_ parameters: [String: String]) throws -> (content: String, signature: String) {
         let content = AlipaySignContent.make(parameters, excluding: ["sign"])

@@ -84,6 +84,27 @@ public enum SandboxServer {
             }
             return Response(status: .noContent)
         }
+        if let alipay {
+            // A service-window message posted to a gateway, its answer checked as Alipay checks it:
+            // {"to": URL, "event": "follow", "fromUserId": "2088…", "actionParam": "…", "text": "…"} →
+            // 200 {"ok": true} or 422 {"ok": false, "problem": "…"}.
+            router.post("/sandbox/alipay/service-window") { request, _ -> Response in
+                var request = request
+                let body = try await request.collectBody(upTo: 1 << 16)
+                guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: String], let url = json["to"], let event = json["event"]
+                else { return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "want {to, event, fromUserId, actionParam, text}"))) }
+                let user = json["fromUserId"] ?? "2088102122485786"
+                var problem: String?
+                do {
+                    let message = try alipay.serviceWindowMessage(event: event, to: url, fromUserID: user, actionParam: json["actionParam"] ?? "", text: json["text"] ?? "")
+                    problem = alipay.serviceWindowProblem(try await CurlTransport(configuration: .init(proxy: .direct)).send(message), event: event, fromUserID: user)
+                } catch {
+                    problem = "the message could not be delivered: \(error)"
+                }
+                let result = try JSONSerialization.data(withJSONObject: problem.map { ["ok": false, "problem": $0] as [String: Any] } ?? ["ok": true])
+                return Response(status: problem == nil ? .ok : .unprocessableContent, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: Array(result))))
+            }
+        }
         // The default notify URL of a written profile: accepts callbacks nobody else wants.
         router.post("/sandbox/notify-sink") { _, _ -> Response in Response(status: .noContent) }
         // The UnionPay profile's front (browser return) URL.

@@ -182,6 +182,23 @@ import Testing
         #expect(authorisation.count == 2)
         #expect(Dictionary(authorisation.map { ($0["kind"] as? String ?? "", $0["amount"] as? Int ?? 0) }, uniquingKeysWith: { first, _ in first })
             == ["preAuthorizationFrozen": 200_000, "preAuthorizationReleased": 50_000])
+
+        // The service window's gateway on the same notify URL: the sandbox posts the gateway check, a
+        // follow and a patient's question as Alipay does, and checks each signed answer as Alipay does.
+        for (event, text) in [("verifygw", ""), ("follow", ""), ("text", "明天上午心内科还有号吗？")] {
+            let body = try JSONSerialization.data(withJSONObject: ["to": gateway.url + "/notify/sandbox/alipay", "event": event, "fromUserId": "2088102122485786", "text": text])
+            let answer = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "POST", url: sandbox.url + "/sandbox/alipay/service-window", body: body))
+            #expect(answer.status == 200, "\(event): \(answer.text)")
+        }
+        var window: [[String: Any]] = []
+        for _ in 0..<100 where window.count < 3 {
+            try await Task.sleep(for: .milliseconds(100))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            window = ((try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? [])
+                .filter { ($0["kind"] as? String)?.hasPrefix("serviceWindow") == true }
+        }
+        #expect(window.compactMap { $0["kind"] as? String } == ["serviceWindowVerification", "serviceWindowFollow", "serviceWindowText"])
+        #expect((window.last?["fields"] as? [String: String])?["Text.Content"] == "明天上午心内科还有号吗？")
     }
 
     /// Polls `order` until it is no longer pending (the simulated payer scans, or enters a password).
