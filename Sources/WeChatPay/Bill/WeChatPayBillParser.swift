@@ -6,7 +6,9 @@ import HISPayCore
 ///
 /// The format: UTF-8 with BOM, CRLF; a header row; one row per record with every field prefixed by a
 /// backtick; then a summary header (`总交易单数,应结订单总金额,退款总金额,…`) and one summary row.
-/// Columns are found by name, so variants with or without coupon and fee-rate columns parse alike.
+/// Columns are found by name, so variants with or without coupon and fee-rate columns parse alike —
+/// the ALL, SUCCESS (no refund columns) and REFUND (refund times, settled amount 0.00) layouts, and the
+/// earlier names 总金额/总交易额/总退款金额 (``formerNames``).
 /// The summary is checked against the rows: a truncated or inconsistent file is an error.
 public struct WeChatPayBillParser {
     /// What the file's own summary row states, verified against the rows.
@@ -112,8 +114,13 @@ public struct WeChatPayBillParser {
 
     private static let required = ["交易时间", "微信订单号", "商户订单号", "交易状态", "应结订单金额", "手续费"]
 
+    /// The current column and summary names (the SDKs' fixtures since 2019), and the names earlier
+    /// bills used for the same thing (public downloadbill fixtures of 2014–2018: 总金额, 总交易额, 总退款金额).
+    static let formerNames = ["应结订单金额": "总金额", "应结订单总金额": "总交易额", "退款总金额": "总退款金额"]
+
     private mutating func readHeader(_ fields: [String]) throws(ChannelError) {
         columns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        for (current, former) in Self.formerNames where columns[current] == nil { columns[current] = columns[former] }
         columnCount = fields.count
         let missing = Self.required.filter { columns[$0] == nil }
         guard missing.isEmpty else { throw fail("header lacks the columns \(missing.joined(separator: ", "))") }
@@ -207,7 +214,7 @@ public struct WeChatPayBillParser {
 
     private func summary(_ fields: [Substring], _ names: [String: Int]) throws(ChannelError) -> Summary {
         func value(_ name: String) throws(ChannelError) -> String {
-            guard let index = names[name], index < fields.count else { throw fail("summary lacks \(name)") }
+            guard let index = names[name] ?? Self.formerNames[name].flatMap({ names[$0] }), index < fields.count else { throw fail("summary lacks \(name)") }
             return String(fields[index])
         }
         func amount(_ name: String, negative: Bool = false) throws(ChannelError) -> Amount {
