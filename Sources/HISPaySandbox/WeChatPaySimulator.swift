@@ -234,10 +234,19 @@ public actor WeChatPaySimulator {
 
     func codeURL(_ order: Order) -> String { "weixin://wxpay/bizpayurl?pr=\(order.transactionID.suffix(8))" }
 
+    /// 付款码支付 as documented (https://pay.weixin.qq.com/doc/v3/merchant/4012382150): `payer.auth_code`,
+    /// `amount` and `scene_info` with `store_info.id` are required; there is no `notify_url` or
+    /// `time_expire` (the payer confirms at the counter, the merchant polls).
     private func codepay(_ json: [String: Any]) -> SandboxResponse {
         guard let outTradeNo = json["out_trade_no"] as? String, let total = (json["amount"] as? [String: Any])?["total"] as? Int, total > 0,
             let authCode = (json["payer"] as? [String: Any])?["auth_code"] as? String
         else { return .error(400, "PARAM_ERROR", "out_trade_no, amount.total and payer.auth_code are required") }
+        guard let store = ((json["scene_info"] as? [String: Any])?["store_info"] as? [String: Any])?["id"] as? String, !store.isEmpty else {
+            return .error(400, "PARAM_ERROR", "scene_info.store_info.id is required")
+        }
+        if let field = ["notify_url", "time_expire"].first(where: { json[$0] != nil }) {
+            return .error(400, "PARAM_ERROR", "\(field) is not a parameter of 付款码支付")
+        }
         do {
             _ = try startCodePay(outTradeNo: outTradeNo, total: Int64(total), authCode: authCode, description: json["description"] as? String)
             return .error(202, "USERPAYING", "需要用户输入支付密码")

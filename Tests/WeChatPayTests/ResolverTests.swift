@@ -78,7 +78,7 @@ import WeChatPay
 
     @Test func anExpiredBarcodePaymentIsReversedNotClosed() async throws {
         var script = try WeChatPayScript()
-        let body = #"{"amount":{"currency":"CNY","total":1230},"appid":"wx2421b1c4370ec43b","description":"门诊缴费","mchid":"1900000001","out_trade_no":"REG20261122001","payer":{"auth_code":"134567890123456789"}}"#
+        let body = #"{"amount":{"currency":"CNY","total":1230},"appid":"wx2421b1c4370ec43b","description":"门诊缴费","mchid":"1900000001","out_trade_no":"REG20261122001","payer":{"auth_code":"134567890123456789"},"scene_info":{"store_info":{"id":"1900000001"}}}"#
         try script.expect("POST", "/v3/pay/transactions/codepay", body: body, status: 202, answer: #"{"code":"USERPAYING","message":"需要用户输入支付密码"}"#)
         let now = try WeChatPayTestKeys().now
         try script.expect("GET", query, answer: WeChatPayScript.transaction(state: "USERPAYING", description: "用户支付中"), sentAt: now + 61)

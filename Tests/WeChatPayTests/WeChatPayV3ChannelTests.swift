@@ -133,9 +133,13 @@ import WeChatPay
         await #expect(throws: ChannelError(.staleTimestamp, reason: "")) { try await channel.query(.transactionID("4200002026112212345678")) }
     }
 
+    /// 付款码支付's body as WeChat Pay documents it (https://pay.weixin.qq.com/doc/v3/merchant/4012382150,
+    /// the fields of wechatpay-apiv3/wechatpay-go services/payments/code/models.go): `payer.auth_code` and
+    /// the required `scene_info.store_info.id` (the profile's `storeId`, else the merchant id), no
+    /// `notify_url`; `USERPAYING` answered with HTTP 202.
     @Test func barcodeUserPayingIsPolledThenReversedOnTimeout() async throws {
         var script = try WeChatPayScript()
-        let body = #"{"amount":{"currency":"CNY","total":1230},"appid":"wx2421b1c4370ec43b","description":"门诊缴费","mchid":"1900000001","out_trade_no":"REG20261122001","payer":{"auth_code":"134567890123456789"}}"#
+        let body = #"{"amount":{"currency":"CNY","total":1230},"appid":"wx2421b1c4370ec43b","description":"门诊缴费","mchid":"1900000001","out_trade_no":"REG20261122001","payer":{"auth_code":"134567890123456789"},"scene_info":{"store_info":{"id":"1900000001"}}}"#
         try script.expect("POST", "/v3/pay/transactions/codepay", body: body, status: 202, answer: #"{"code":"USERPAYING","message":"需要用户输入支付密码"}"#)
         for _ in 0..<3 {
             try script.expect("GET", "/v3/pay/transactions/out-trade-no/REG20261122001?mchid=1900000001", answer: WeChatPayScript.transaction(state: "USERPAYING", description: "用户支付中"))
@@ -151,7 +155,7 @@ import WeChatPay
 
     @Test func barcodePaidWhileEnteringPasswordIsPaid() async throws {
         var script = try WeChatPayScript()
-        let body = #"{"amount":{"currency":"CNY","total":1230},"appid":"wx2421b1c4370ec43b","description":"门诊缴费","mchid":"1900000001","out_trade_no":"REG20261122001","payer":{"auth_code":"134567890123456789"}}"#
+        let body = #"{"amount":{"currency":"CNY","total":1230},"appid":"wx2421b1c4370ec43b","description":"门诊缴费","mchid":"1900000001","out_trade_no":"REG20261122001","payer":{"auth_code":"134567890123456789"},"scene_info":{"store_info":{"id":"1900000001"}}}"#
         try script.expect("POST", "/v3/pay/transactions/codepay", body: body, status: 202, answer: #"{"code":"USERPAYING","message":"需要用户输入支付密码"}"#)
         try script.expect("GET", "/v3/pay/transactions/out-trade-no/REG20261122001?mchid=1900000001", answer: WeChatPayScript.transactionSuccess)
         let (channel, replay) = try script.channel()

@@ -91,9 +91,15 @@ public final class WeChatPayV3Channel: PaymentChannel {
         return .pending(payment, ChannelStatus(code: "NOTPAY", message: "awaiting the payer", httpStatus: answer.status))
     }
 
+    /// 付款码支付 as documented (https://pay.weixin.qq.com/doc/v3/merchant/4012382150; the same fields
+    /// in wechatpay-go `services/payments/code`): `payer.auth_code` and the required `scene_info` with
+    /// `store_info.id`; no `notify_url` or `time_expire`. `USERPAYING` (HTTP 202) is pending.
     private func codepay(_ body: [String: Any], _ request: PayRequest) async throws -> Outcome<Payment> {
         var body = body
-        body.removeValue(forKey: "notify_url")
+        body.removeValue(forKey: "time_expire")
+        var scene: [String: Any] = ["store_info": ["id": configuration.storeID ?? configuration.merchantID]]
+        if let device = configuration.deviceID { scene["device_id"] = device }
+        body["scene_info"] = scene
         let path = configuration.isPartner ? "/v3/pay/partner/transactions/codepay" : "/v3/pay/transactions/codepay"
         let answer = try await call("POST", path, body: body, operation: .pay)
         guard let json = answer.success else { return answer.outcome() }

@@ -25,6 +25,11 @@ public struct WeChatPayV3Configuration: Sendable {
     public var subAppID: String?
     public var notifyURL: String?
     public var baseURL: String
+    /// The store number a barcode payment (付款码支付) names in `scene_info.store_info.id`, which WeChat
+    /// Pay requires (the merchant's own number for the counter or campus); the merchant id when unset.
+    public var storeID: String?
+    /// The counter device's number (`scene_info.device_id`), if the hospital numbers them.
+    public var deviceID: String?
 
     /// The production gateway.
     public static let productionBaseURL = "https://api.mch.weixin.qq.com"
@@ -32,7 +37,7 @@ public struct WeChatPayV3Configuration: Sendable {
     public init(
         merchantID: String, appID: String, merchantSerialNo: String, privateKey: PrivateKey, apiV3Key: APIv3Key,
         platformKeys: PlatformKeys, subMerchantID: String? = nil, subAppID: String? = nil, notifyURL: String? = nil,
-        baseURL: String = productionBaseURL
+        baseURL: String = productionBaseURL, storeID: String? = nil, deviceID: String? = nil
     ) {
         self.merchantID = merchantID
         self.appID = appID
@@ -44,12 +49,14 @@ public struct WeChatPayV3Configuration: Sendable {
         self.subAppID = subAppID
         self.notifyURL = notifyURL
         self.baseURL = baseURL
+        self.storeID = storeID
+        self.deviceID = deviceID
     }
 
     /// The keys the `wechatpay` block may hold.
     public static let keys: Set<String> = [
         "mchId", "appId", "merchantSerialNo", "privateKey", "apiV3Key", "platformCertificates", "platformPublicKey",
-        "platformPublicKeyId", "subMchId", "subAppId", "notifyURL", "baseURL",
+        "platformPublicKeyId", "subMchId", "subAppId", "notifyURL", "baseURL", "storeId", "deviceId",
     ]
 
     /// Reads the whole block; errors name the key, never its value.
@@ -61,7 +68,8 @@ public struct WeChatPayV3Configuration: Sendable {
             apiV3Key: try APIv3Key(try block.string("apiV3Key")), platformKeys: try Self.platformKeys(block),
             subMerchantID: try block.optionalString("subMchId"), subAppID: try block.optionalString("subAppId"),
             notifyURL: try block.optionalString("notifyURL"),
-            baseURL: try block.optionalString("baseURL") ?? Self.productionBaseURL)
+            baseURL: try block.optionalString("baseURL") ?? Self.productionBaseURL, storeID: try block.optionalString("storeId"),
+            deviceID: try block.optionalString("deviceId"))
     }
 
     /// Only what request signing needs (`mchId`, `merchantSerialNo`, `privateKey`).
