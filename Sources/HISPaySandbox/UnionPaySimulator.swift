@@ -4,10 +4,12 @@ import HISPayCore
 import HISPayCrypto
 import UnionPay
 
-/// The UnionPay ACP 5.1.0 back-end gateway and file-download host as the adapter uses them, in
-/// memory. Requests are form posts whose signature (signMethod 01, `certId` of the merchant's
-/// certificate) is checked; answers are `key=value&…` text and back notifications URL-encoded forms,
-/// both signed with the sandbox's "UnionPay" certificate, which travels in `signPubKeyCert`.
+/// The UnionPay ACP 5.1.0 and 5.0.0 back-end gateway and file-download host as the adapter uses them,
+/// in memory. Requests are form posts whose signature (signMethod 01, `certId` of the merchant's
+/// certificate; SHA-256, or SHA-1 for `version` 5.0.0) is checked; answers are `key=value&…` text and
+/// back notifications URL-encoded forms, both signed with the sandbox's "UnionPay" certificate — in
+/// 5.1.0 it travels in `signPubKeyCert`, in 5.0.0 only its `certId` does (the merchant keeps the
+/// verify certificate locally), the signature then SHA1withRSA over the SHA-1 hex.
 ///
 /// Transactions move like the gateway's: `respCode` `00` only means accepted. A QR order (01/07) is
 /// paid `payDelay` after its code is issued; a payer-presented code (01/06) waits for the password
@@ -35,6 +37,8 @@ public actor UnionPaySimulator {
         var polls = 0
         var doneAt: Date?
         var callbackFault: SandboxFault?
+        /// The ACP version the order was placed in: its notifications are signed that way.
+        var version = "5.1.0"
     }
 
     public let keys: SandboxUnionPayKeys
@@ -121,9 +125,10 @@ public actor UnionPaySimulator {
     private func checkSignature(_ fields: [String: String]) -> [String: String]? {
         guard fields["merId"] == keys.merchantID else { return ["respCode": "31", "respMsg": "商户状态不正确 (unknown merId)"] }
         let certificate = keys.merchant.certificate
+        let algorithm: DigestAlgorithm = fields["version"] == "5.0.0" ? .sha1 : .sha256
         guard fields["signMethod"] == "01", fields["certId"] == certificate.serialNumberDecimal, let signature = fields["signature"].flatMap({ try? Base64.decode($0) }),
-            let digest = try? DigestAlgorithm.sha256.hash(UnionPayMessage.stringToSign(fields)),
-            (try? certificate.publicKey.verifyRSASignature(signature, for: Array(Hex.encode(digest).utf8))) != nil
+            let digest = try? algorithm.hash(UnionPayMessage.stringToSign(fields)),
+            (try? certificate.publicKey.verifyRSASignature(signature, for: Array(Hex.encode(digest).utf8), digest: algorithm)) != nil
         else { return ["respCode": "11", "respMsg": "验证签名失败"] }
         return nil
     }
@@ -139,7 +144,8 @@ public actor UnionPaySimulator {
         guard issuesCode || payerCode != nil else { return ["respCode": "13", "respMsg": "报文交易要素缺失 (qrNo)"] }
         var transaction = Transaction(
             orderID: orderID, queryID: nextQueryID(), txnType: fields["txnType"] ?? "", txnSubType: fields["txnSubType"] ?? "", bizType: fields["bizType"] ?? "",
-            amount: amount.fen, txnTime: txnTime, state: "05", backURL: fields["backUrl"], payerCode: payerCode, callbackFault: callbackFault)
+            amount: amount.fen, txnTime: txnTime, state: "05", backURL: fields["backUrl"], payerCode: payerCode, callbackFault: callbackFault,
+            version: fields["version"] ?? "5.1.0")
         if transaction.txnType == "02" { transaction.state = "00" }
         transactions[orderID] = transaction
         orderIDByQueryID[transaction.queryID] = orderID
@@ -183,7 +189,8 @@ public actor UnionPaySimulator {
         }
         let transaction = Transaction(
             orderID: orderID, queryID: nextQueryID(), txnType: type, txnSubType: fields["txnSubType"] ?? "00", bizType: fields["bizType"] ?? "", amount: amount.fen,
-            txnTime: txnTime, state: "00", backURL: fields["backUrl"], originalQueryID: originalQueryID, callbackFault: callbackFault)
+            txnTime: txnTime, state: "00", backURL: fields["backUrl"], originalQueryID: originalQueryID, callbackFault: callbackFault,
+            version: fields["version"] ?? "5.1.0")
         transactions[orderID] = transaction
         orderIDByQueryID[transaction.queryID] = orderID
         succeed(orderID)
@@ -262,7 +269,7 @@ public actor UnionPaySimulator {
         transactions[orderID] = transaction
         guard let url = transaction.backURL else { return }
         var fields = [
-            "version": "5.1.0", "encoding": "utf-8", "accessType": "0", "merId": keys.merchantID, "orderId": orderID, "queryId": transaction.queryID,
+            "version": transaction.version, "encoding": "utf-8", "accessType": "0", "merId": keys.merchantID, "orderId": orderID, "queryId": transaction.queryID,
             "txnType": transaction.txnType, "txnSubType": transaction.txnSubType, "bizType": transaction.bizType, "txnTime": transaction.txnTime,
             "txnAmt": String(transaction.amount), "currencyCode": "156", "respCode": "00", "respMsg": "成功[0000000]",
         ]
@@ -278,13 +285,22 @@ public actor UnionPaySimulator {
         return ["traceNo": String(queryID.suffix(6)), "traceTime": String(compact.dropFirst(4)), "settleDate": String(compact.dropFirst(4).prefix(4))]
     }
 
-    /// Adds signMethod `01`, `signPubKeyCert` (PEM with CRLF) and the signature: SHA256withRSA over
-    /// the lower-case hex SHA-256 of the sorted `key=value` string.
+    /// Adds signMethod `01` and the signature. 5.1.0: `signPubKeyCert` (PEM with CRLF), SHA256withRSA
+    /// over the lower-case hex SHA-256 of the sorted `key=value` string. 5.0.0: the verify
+    /// certificate's `certId` instead, SHA1withRSA over the SHA-1 hex.
     private func sign(_ fields: [String: String]) -> [String: String] {
         var all = fields
         all["signMethod"] = "01"
-        all["signPubKeyCert"] = keys.signingCertificate.pemRepresentation.replacingOccurrences(of: "\n", with: "\r\n")
-        if let digest = try? DigestAlgorithm.sha256.hash(UnionPayMessage.stringToSign(all)), let signature = try? keys.signingKey.rsaSignature(for: Array(Hex.encode(digest).utf8)) {
+        let legacy = fields["version"] == "5.0.0"
+        if legacy {
+            all["certId"] = keys.signingCertificate.serialNumberDecimal
+        } else {
+            all["signPubKeyCert"] = keys.signingCertificate.pemRepresentation.replacingOccurrences(of: "\n", with: "\r\n")
+        }
+        let algorithm: DigestAlgorithm = legacy ? .sha1 : .sha256
+        if let digest = try? algorithm.hash(UnionPayMessage.stringToSign(all)),
+            let signature = try? keys.signingKey.rsaSignature(for: Array(Hex.encode(digest).utf8), digest: legacy ? .sha1 : .sha256)
+        {
             all["signature"] = Base64.encode(signature)
         }
         return all

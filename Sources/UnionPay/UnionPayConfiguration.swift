@@ -9,6 +9,7 @@ import HISPayCrypto
 ///              "signCertificatePassword": "env:UNIONPAY_PFX_PASSWORD",
 ///              "rootCertificate": "certs/acp_root.cer", "middleCertificate": "certs/acp_middle.cer",
 ///              "testEnvironment": false, "version": "5.1.0", "secureKey": "env:UNIONPAY_SECURE_KEY",
+///              "verifyCertificates": ["certs/acp_verify_sign.cer"],
 ///              "frontURL": "https://his.example/pay/return", "backURL": "https://his.example/notify/unionpay",
 ///              "gateway": "https://gateway.95516.com", "fileGateway": "https://filedownload.95516.com"}
 /// ```
@@ -26,7 +27,7 @@ public struct UnionPayConfiguration: Sendable {
     public static let productionFileGateway = "https://filedownload.95516.com"
     public static let keys: Set<String> = [
         "merId", "signCertificate", "signCertificatePassword", "rootCertificate", "middleCertificate", "testEnvironment", "version",
-        "secureKey", "signMethod", "frontURL", "backURL", "gateway", "fileGateway",
+        "secureKey", "signMethod", "frontURL", "backURL", "gateway", "fileGateway", "verifyCertificates",
     ]
 
     public init(
@@ -40,6 +41,16 @@ public struct UnionPayConfiguration: Sendable {
         self.backURL = backURL
         self.gateway = gateway
         self.fileGateway = fileGateway
+    }
+
+    /// `verifyCertificates`: the file paths of UnionPay's 5.0.0 verify certificates (PEM or DER); a
+    /// 5.0.0 certificate profile needs at least one.
+    private static func verifyCertificates(_ block: ConfigBlock, required: Bool) throws -> [Certificate] {
+        let certificates = try block.fileValues("verifyCertificates") { try Certificate(pemOrDER: $0) }
+        if required, certificates.isEmpty {
+            throw ConfigurationError(.missingKey, "\(block.path) is version 5.0.0: it needs verifyCertificates (UnionPay's acp_*_verify_sign.cer) to verify answers")
+        }
+        return certificates
     }
 
     /// Reads the block; errors name the key, never its value.
@@ -67,7 +78,9 @@ public struct UnionPayConfiguration: Sendable {
         }
         self.init(
             merchantID: try block.string("merId"), signer: UnionPaySigner(method: method, version: version),
-            verifier: UnionPayVerifier(roots: roots, middles: middles, testEnvironment: try block.bool("testEnvironment") ?? false, secureKey: secureKey),
+            verifier: UnionPayVerifier(
+                roots: roots, middles: middles, testEnvironment: try block.bool("testEnvironment") ?? false, secureKey: secureKey,
+                verifyCertificates: try Self.verifyCertificates(block, required: version == "5.0.0" && roots.count > 0)),
             frontURL: try block.optionalString("frontURL"), backURL: try block.optionalString("backURL"),
             gateway: try block.optionalString("gateway") ?? Self.productionGateway,
             fileGateway: try block.optionalString("fileGateway") ?? Self.productionFileGateway)

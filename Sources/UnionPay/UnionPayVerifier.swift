@@ -2,26 +2,33 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 
-/// Verifies ACP 5.1.0 answers and notifications: the `signPubKeyCert` carried by the message must be
+/// Verifies ACP answers and notifications. 5.1.0: the `signPubKeyCert` carried by the message must be
 /// valid at `now`, chain to the configured middle and root certificates, and belong to UnionPay (CN
 /// owner part `中国银联股份有限公司`; `00040000:SIGN` too only in a test environment); then the
-/// signature must verify over every received field but `signature`. Secure-key profiles compare the
-/// recomputed digest instead. Each failure is its own ``ChannelError`` code.
+/// SHA256withRSA signature must verify over the SHA-256 hex of every received field but `signature`.
+/// 5.0.0 (a message of `version` 5.0.0 without `signPubKeyCert`): the verify certificate is the one of
+/// ``verifyCertificates`` whose serial is the message's `certId` (the official SDK's
+/// `CertUtil.getValidateCert`), valid at `now`, and the signature SHA1withRSA over the SHA-1 hex.
+/// Secure-key profiles compare the recomputed digest instead. Each failure is its own
+/// ``ChannelError`` code.
 public struct UnionPayVerifier: Sendable {
     public let roots: [Certificate]
     public let middles: [Certificate]
     public let testEnvironment: Bool
     /// For signMethod 11/12 profiles: the secure key.
     public let secureKey: String?
+    /// For 5.0.0 messages: UnionPay's verify certificates (`acp_*_verify_sign.cer`), found by `certId`.
+    public let verifyCertificates: [Certificate]
 
     public static let owner = "中国银联股份有限公司"
     public static let testOwner = "00040000:SIGN"
 
-    public init(roots: [Certificate], middles: [Certificate], testEnvironment: Bool = false, secureKey: String? = nil) {
+    public init(roots: [Certificate], middles: [Certificate], testEnvironment: Bool = false, secureKey: String? = nil, verifyCertificates: [Certificate] = []) {
         self.roots = roots
         self.middles = middles
         self.testEnvironment = testEnvironment
         self.secureKey = secureKey
+        self.verifyCertificates = verifyCertificates
     }
 
     public func verify(_ fields: [String: String], now: Date) throws(ChannelError) {
@@ -42,14 +49,34 @@ public struct UnionPayVerifier: Sendable {
                 throw ChannelError(.signatureInvalid, channel: .unionPay, reason: "secure-key signature does not match (tampered field or another key)")
             }
         default:
-            let certificate = try signingCertificate(fields, now: now)
+            let legacy = fields["version"] == "5.0.0" && (fields["signPubKeyCert"] ?? "").isEmpty
+            let certificate = legacy ? try verifyCertificate(fields, now: now) : try signingCertificate(fields, now: now)
+            let digest: DigestAlgorithm = legacy ? .sha1 : .sha256
             do {
-                let hex = Hex.encode(try DigestAlgorithm.sha256.hash(text))
-                try certificate.publicKey.verifyRSASignature(try Base64.decode(signature), for: Array(hex.utf8))
+                let hex = Hex.encode(try digest.hash(text))
+                try certificate.publicKey.verifyRSASignature(try Base64.decode(signature), for: Array(hex.utf8), digest: digest)
             } catch {
-                throw ChannelError(.signatureInvalid, channel: .unionPay, reason: "signature does not verify with signPubKeyCert: \((error as? CryptoError)?.reason ?? "\(error)")")
+                throw ChannelError(
+                    .signatureInvalid, channel: .unionPay,
+                    reason: "signature does not verify with \(legacy ? "the 5.0.0 verify certificate" : "signPubKeyCert"): \((error as? CryptoError)?.reason ?? "\(error)")")
             }
         }
+    }
+
+    /// The 5.0.0 verify certificate named by the message's `certId`, valid at `now`.
+    private func verifyCertificate(_ fields: [String: String], now: Date) throws(ChannelError) -> Certificate {
+        guard let certID = fields["certId"], !certID.isEmpty else {
+            throw ChannelError(.untrustedCertificate, channel: .unionPay, reason: "5.0.0 message carries no certId")
+        }
+        guard let certificate = verifyCertificates.first(where: { $0.serialNumberDecimal == certID }) else {
+            throw ChannelError(
+                .untrustedCertificate, channel: .unionPay,
+                reason: "5.0.0 message is signed under certId \(certID), which is none of the configured verifyCertificates (\(verifyCertificates.count))")
+        }
+        do { try certificate.checkValidity(at: now) } catch {
+            throw ChannelError(.certificateExpired, channel: .unionPay, reason: "verify certificate \(certID): \((error as? CryptoError)?.reason ?? "\(error)")")
+        }
+        return certificate
     }
 
     private func signingCertificate(_ fields: [String: String], now: Date) throws(ChannelError) -> Certificate {

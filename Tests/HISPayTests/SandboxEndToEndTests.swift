@@ -338,6 +338,43 @@ import Testing
     /// `queryId`: both were only in the channel's memory. Journaled, an order paid before a restart
     /// (a new channel instance and the store reopened from disk — what a killed and restarted process
     /// has) is resolved by the resolver and refunded; the refund is resolved after another restart.
+    /// ACP 5.0.0 (issue 19): the same profile switched to version 5.0.0 — requests signed SHA1withRSA
+    /// over the SHA-1 hex, answers signed by UnionPay's verify certificate named only by `certId` (the
+    /// official SDK's `CertUtil.getValidateCert`), kept by the merchant in `verifyCertificates`.
+    @Test func aUnionPayProfileOnVersion500PaysQueriesAndRefunds() async throws {
+        let path = directory.appendingPathComponent("hispay.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any])
+        var merchants = try #require(json["merchants"] as? [[String: Any]])
+        var block = try #require(merchants[0]["unionpay"] as? [String: Any])
+        block["version"] = "5.0.0"
+        merchants[0]["unionpay"] = block
+        json["merchants"] = merchants
+        let legacyPath = directory.appendingPathComponent("hispay-500.json")
+        try JSONSerialization.data(withJSONObject: json).write(to: legacyPath)
+        let legacy = try HISPayConfiguration.load(path: legacyPath.path)
+        let unionPay = try ChannelFactory.paymentChannel(
+            .unionPay, merchant: try legacy.merchant(named: "sandbox"), transport: try CurlTransport.Configuration(settings: legacy.transport))
+        #expect(try await unionPay.pay(order("E2EUP500BAR1", .barcode(authCode: "6223456789012345678"))).kind == .pending)
+        let paid = try await settled(unionPay, .outTradeNo("E2EUP500BAR1"))
+        #expect(paid.kind == .success && paid.value?.amount == Amount(fen: 1230))
+        let refund = RefundRequest(order: .outTradeNo("E2EUP500BAR1"), outRefundNo: "E2EUP500BAR1R1", refundAmount: Amount(fen: 230), totalAmount: Amount(fen: 1230))
+        #expect(try await unionPay.refund(refund).kind == .pending)
+        #expect(try await unionPay.queryRefund(RefundReference(outRefundNo: "E2EUP500BAR1R1")).value?.amount == Amount(fen: 230))
+
+        // Without the verify certificate the profile is refused at load, naming the key.
+        block.removeValue(forKey: "verifyCertificates")
+        merchants[0]["unionpay"] = block
+        json["merchants"] = merchants
+        try JSONSerialization.data(withJSONObject: json).write(to: legacyPath)
+        do {
+            let bare = try HISPayConfiguration.load(path: legacyPath.path)
+            _ = try ChannelFactory.paymentChannel(.unionPay, merchant: try bare.merchant(named: "sandbox"), transport: try CurlTransport.Configuration(settings: bare.transport))
+            Issue.record("a 5.0.0 profile without verifyCertificates must be refused")
+        } catch {
+            #expect("\(error)".contains("verifyCertificates"))
+        }
+    }
+
     @Test(arguments: [SQLDialect.sqlite, .postgres])
     func aUnionPayOrderIsResolvedAndRefundedAfterARestart(dialect: SQLDialect) async throws {
         let location = try await TestStores.location(dialect)

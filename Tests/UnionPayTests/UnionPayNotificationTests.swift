@@ -1,5 +1,6 @@
 import Foundation
 import HISPayCore
+import HISPayCrypto
 import HISPayTestSupport
 import Testing
 import UnionPay
@@ -62,6 +63,34 @@ import UnionPay
         var tampered = request
         tampered.body = Data(String(decoding: request.body, as: UTF8.self).replacingOccurrences(of: "activateStatus=1", with: "activateStatus=0").utf8)
         #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try handler.handle(tampered, now: keys.now) }
+    }
+
+    /// ACP 5.0.0: no `signPubKeyCert`; the message names UnionPay's verify certificate by `certId`
+    /// and is signed SHA1withRSA over the SHA-1 hex of the sorted string (the official SDK's
+    /// `SDKUtil.validate` for 5.0.0 with `CertUtil.getValidateCert`; reference notes §1.4/§1.6). Signed
+    /// here by the test chain's signer, whose certificate the profile keeps in `verifyCertificates`.
+    @Test func a500NotificationVerifiesWithTheVerifyCertificateItsCertIdNames() throws {
+        let key = try PrivateKey(pem: Fixtures.text("unionpay/signer.key"))
+        let certificate = try Certificate(pem: Fixtures.text("unionpay/signer.pem"))
+        func signed(_ fields: [String: String], certID: String = certificate.serialNumberDecimal) throws -> CallbackRequest {
+            var all = fields
+            (all["version"], all["signMethod"], all["certId"]) = ("5.0.0", "01", certID)
+            let hex = Hex.encode(try DigestAlgorithm.sha1.hash(UnionPayMessage.stringToSign(all)))
+            all["signature"] = Base64.encode(try key.rsaSignature(for: Array(hex.utf8), digest: .sha1))
+            return CallbackRequest(path: "/notify/unionpay", body: UnionPayMessage.formBody(all))
+        }
+        let verifier = UnionPayVerifier(roots: [keys.root], middles: [keys.middle], verifyCertificates: [certificate])
+        let handler = UnionPayNotificationHandler(verifier: verifier, merchantID: "777290058167151")
+        let event = try handler.handle(try signed(paid), now: keys.now).event
+        #expect(event.kind == .paymentSucceeded && event.amount == Amount(fen: 1230))
+        #expect(throws: ChannelError(.untrustedCertificate, reason: "")) { try handler.handle(try signed(paid, certID: "1"), now: keys.now) }
+        var tampered = try signed(paid)
+        tampered.body = Data(String(decoding: tampered.body, as: UTF8.self).replacingOccurrences(of: "txnAmt=1230", with: "txnAmt=1").utf8)
+        #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try handler.handle(tampered, now: keys.now) }
+        // A 5.1.0 verifier without verify certificates refuses it by name.
+        #expect(throws: ChannelError(.untrustedCertificate, reason: "")) {
+            try UnionPayNotificationHandler(verifier: keys.verifier, merchantID: "777290058167151").handle(try signed(paid), now: keys.now)
+        }
     }
 
     @Test func eachRejectionIsDistinct() throws {

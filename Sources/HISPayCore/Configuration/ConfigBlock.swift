@@ -96,6 +96,25 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
         }
     }
 
+    /// A list of file paths (relative to the configuration file) read and each transformed, e.g. the
+    /// certificates of a key; empty when the key is absent. Errors name the key and the entry's index.
+    public func fileValues<T>(_ key: String, _ transform: ([UInt8]) throws -> T) throws(ConfigurationError) -> [T] {
+        guard let value = entries[key], value != .null else { return [] }
+        guard case .array(let paths) = value else { throw ConfigurationError(.invalidValue, "\(path).\(key) must be a list of file paths") }
+        var values: [T] = []
+        for (index, entry) in paths.enumerated() {
+            guard case .string(let file) = entry else { throw ConfigurationError(.invalidValue, "\(path).\(key)[\(index)] must be a file path") }
+            let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : baseDirectory.appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw ConfigurationError(.fileUnreadable, "\(path).\(key)[\(index)] names \(url.path), which cannot be read")
+            }
+            do { values.append(try transform([UInt8](data))) } catch {
+                throw ConfigurationError(.invalidValue, "\(path).\(key)[\(index)]: \(error)")
+            }
+        }
+        return values
+    }
+
     /// A nested object, if present.
     public func block(_ key: String) throws(ConfigurationError) -> ConfigBlock? {
         switch entries[key] {

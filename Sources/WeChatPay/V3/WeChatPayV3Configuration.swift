@@ -97,21 +97,7 @@ public struct WeChatPayV3Configuration: Sendable {
     }
 
     private static func platformKeys(_ block: ConfigBlock) throws -> PlatformKeys {
-        var certificates: [Certificate] = []
-        if case .array(let paths)? = block.entries["platformCertificates"] {
-            for (index, path) in paths.enumerated() {
-                guard case .string(let file) = path else {
-                    throw ConfigurationError(.invalidValue, "\(block.path).platformCertificates[\(index)] must be a file path")
-                }
-                let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : block.baseDirectory.appendingPathComponent(file)
-                guard let data = FileManager.default.contents(atPath: url.path) else {
-                    throw ConfigurationError(.fileUnreadable, "\(block.path).platformCertificates[\(index)] names \(url.path), which cannot be read")
-                }
-                do { certificates += try Certificate.all(pem: String(decoding: data, as: UTF8.self)) } catch {
-                    throw ConfigurationError(.invalidValue, "\(block.path).platformCertificates[\(index)]: \(error)")
-                }
-            }
-        }
+        let certificates = try block.fileValues("platformCertificates") { try Certificate.all(pem: String(decoding: $0, as: UTF8.self)) }.flatMap { $0 }
         let publicKeyID = try block.optionalString("platformPublicKeyId")
         var publicKey: PublicKey? = nil
         if try block.optionalString("platformPublicKey") != nil {
