@@ -219,7 +219,8 @@ public actor UnionPaySimulator {
         return reply
     }
 
-    /// File transfer (76/01): the ZM file of settlement day `settleDate` (MMDD), in its envelope.
+    /// File transfer (76/01): the ZM file of settlement day `settleDate` (MMDD) and its ZME
+    /// (adjustments) file — empty: the sandbox makes no adjustments — zipped, in its envelope.
     private func file(_ fields: [String: String]) -> [String: String] {
         let now = BeijingTime.format(Date())
         guard let settleDate = fields["settleDate"], settleDate.count == 4, settleDate.allSatisfy(\.isNumber), let year = Int(now.prefix(4)),
@@ -230,7 +231,10 @@ public actor UnionPaySimulator {
         let lines = transactions.values.filter { ["01", "03", "04", "31"].contains($0.txnType) && $0.state == "00" && $0.doneAt.map { BeijingTime.format($0).hasPrefix(day) } == true }
             .sorted { $0.queryID < $1.queryID }.map(zmLine)
         let compact = String(fullYear % 100) + settleDate
-        guard let zip = try? ZipWriter.archive([("INN\(compact)88ZM_\(keys.merchantID)", Data((lines.joined(separator: "\r\n") + (lines.isEmpty ? "" : "\r\n")).utf8))]),
+        guard let zip = try? ZipWriter.archive([
+            ("INN\(compact)88ZM_\(keys.merchantID)", Data((lines.joined(separator: "\r\n") + (lines.isEmpty ? "" : "\r\n")).utf8)),
+            ("INN\(compact)88ZME_\(keys.merchantID)", Data()),
+        ]),
             let content = try? UnionPayFileContent.encode(zip)
         else { return ["respCode": "01", "respMsg": "交易失败 (could not make the file)"] }
         return ["respCode": "00", "respMsg": "成功[0000000]", "fileType": "00", "settleDate": settleDate, "fileName": "\(keys.merchantID)_\(fullYear)\(settleDate).zip", "fileContent": content]

@@ -8,21 +8,16 @@ import HISPayCore
 /// are told apart by field 20; refunds carry the original `queryId` (field 27) and order number
 /// (field 41). A short line, a bad D/C sign or a non-digit amount is an error naming the line.
 public enum UnionPayZMParser {
+    static let layout = UnionPayFixedWidthLayout(
+        [3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13, 12, 2, 1, 32, 98])
     /// Field widths in bytes, in order (《全渠道平台接入接口规范 第3部分 文件接口》 6.1).
-    public static let widths = [3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13, 12, 2, 1, 32, 98]
+    public static var widths: [Int] { layout.widths }
     /// Bytes per record line (fields plus one separator between each).
-    public static let lineLength = widths.reduce(0, +) + widths.count - 1
-    /// Where each field starts in a line.
-    static let offsets = widths.indices.map { index in widths[..<index].reduce(0, +) + index }
+    public static var lineLength: Int { layout.lineLength }
 
     /// A record line from field values by 1-based position, each padded with spaces to its byte
     /// width, one space between (the inverse of parsing, for tests and the sandbox).
-    public static func line(_ values: [Int: String]) -> String {
-        widths.enumerated().map { index, width in
-            let value = values[index + 1] ?? ""
-            return value + String(repeating: " ", count: max(0, width - value.utf8.count))
-        }.joined(separator: " ")
-    }
+    public static func line(_ values: [Int: String]) -> String { layout.line(values) }
 
     /// Totals of the parsed rows.
     public struct Summary: Hashable, Sendable, Codable {
@@ -30,12 +25,16 @@ public enum UnionPayZMParser {
         public var paymentAmount: Amount
         public var refundAmount: Amount
         public var fee: Amount
+        /// Records of the archive's ZME (差错/adjustment) file, carried as unclassified statement
+        /// records after the ZM ones.
+        public var adjustmentCount: Int
 
-        public init(count: Int = 0, paymentAmount: Amount = .zero, refundAmount: Amount = .zero, fee: Amount = .zero) {
+        public init(count: Int = 0, paymentAmount: Amount = .zero, refundAmount: Amount = .zero, fee: Amount = .zero, adjustmentCount: Int = 0) {
             self.count = count
             self.paymentAmount = paymentAmount
             self.refundAmount = refundAmount
             self.fee = fee
+            self.adjustmentCount = adjustmentCount
         }
     }
 
@@ -56,7 +55,16 @@ public enum UnionPayZMParser {
         do { bytes = try archive.contents(of: entry) } catch { throw fail(0, "ZM entry is corrupt (\(error))") }
         let date = settlementDate ?? dateFromName(entry.path)
         guard let date else { throw fail(0, "cannot tell the settlement date from \(entry.path)") }
-        return try parse(lines: LineReader(data: bytes), settlementDate: date, handle)
+        var summary = try parse(lines: LineReader(data: bytes), settlementDate: date, handle)
+        if let adjustments = archive.first(where: { $0.path.contains("ZME_") }) {
+            let contents: Data
+            do { contents = try archive.contents(of: adjustments) } catch { throw fail(0, "ZME entry is corrupt (\(error))") }
+            for record in try UnionPayZMEParser.parse(lines: LineReader(data: contents), settlementDate: date) {
+                summary.adjustmentCount += 1
+                do { try handle(record.statementRecord) } catch { throw fail(0, "\(error)") }
+            }
+        }
+        return summary
     }
 
     /// Streams ZM lines.
@@ -87,16 +95,7 @@ public enum UnionPayZMParser {
         guard bytes.count >= lineLength else {
             throw fail(number, "has \(bytes.count) bytes; a ZM record has \(lineLength) (truncated line)")
         }
-        // Only the fields a record needs are read; ASCII ones (amounts, ids, codes) without the GBK decoder.
-        func text(_ seq: Int) -> String {
-            let field = bytes[offsets[seq - 1]..<(offsets[seq - 1] + widths[seq - 1])]
-            if field.allSatisfy({ $0 < 0x80 }) {
-                let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
-                guard let first = field.firstIndex(where: { !isSpace($0) }), let last = field.lastIndex(where: { !isSpace($0) }) else { return "" }
-                return String(decoding: field[first...last], as: UTF8.self)
-            }
-            return ((try? GB18030.decode(Array(field))) ?? String(decoding: field, as: UTF8.self)).trimmingSpaces
-        }
+        func text(_ seq: Int) -> String { layout.text(bytes, seq) }
         func unsigned(_ seq: Int, _ name: String) throws(ChannelError) -> Amount {
             let value = text(seq)
             guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let fen = Int64(value) else {
@@ -119,12 +118,8 @@ public enum UnionPayZMParser {
         let fee = try signed(16, "商户手续费")
         _ = try signed(17, "结算金额")
         let transmission = text(5)
-        guard transmission.count == 10, let month = Int(transmission.prefix(2)) else {
+        guard let time = UnionPayFixedWidthLayout.time(transmission, year: year, settleMonth: settleMonth) else {
             throw fail(number, "field 5 交易传输时间 \"\(transmission)\" is not MMDDhhmmss")
-        }
-        let txnYear = month > settleMonth ? year - 1 : year
-        guard let time = BeijingTime.parse("\(txnYear)\(transmission)") else {
-            throw fail(number, "field 5 交易传输时间 \"\(transmission)\" is not a time")
         }
         let txnType = text(20)
         let isRefund = ["04", "31", "32", "33"].contains(txnType)

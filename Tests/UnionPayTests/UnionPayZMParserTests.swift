@@ -44,6 +44,33 @@ import ZIPFoundation
         #expect(summary.paymentAmount == Amount(fen: 1230))
     }
 
+    /// The ZME (差错) file in the layout of the official SDK's `DemoBase.parseZMEFile` (22 fields,
+    /// `3,11,11,6,10,19,12,4,2,2,6,10,4,12,13,13,15,15,1,12,2,135`, one separator byte): read beside the
+    /// ZM file of the same transfer and carried as unclassified rows for reconciliation to report.
+    @Test func theZMEAdjustmentsOfATransferAreCarriedAsUnclassifiedRows() throws {
+        #expect(UnionPayZMEParser.lineLength == 339)  // 318 bytes of fields, 21 separators
+        let adjustment = UnionPayZMEParser.line([1: "E74", 4: "223344", 5: "1122150000", 6: "6222********1234", 7: "000000000800", 8: "8062", 9: "07"])
+        #expect(adjustment.utf8.count == UnionPayZMEParser.lineLength)
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for (name, text) in [("INN26112288ZM_777290058167151", Self.payment), ("INN26112288ZME_777290058167151", adjustment)] {
+            let bytes = Data((text + "\r\n").utf8)
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count)) { position, size in
+                bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        var records: [StatementRecord] = []
+        let summary = try UnionPayZMParser.parse(try #require(archive.data)) { records.append($0) }
+        #expect(summary.count == 1 && summary.adjustmentCount == 1 && summary.paymentAmount == Amount(fen: 1230))
+        #expect(records.map(\.kind) == [.payment, .unclassified])
+        #expect(records[1].status == "ZME E74" && records[1].amount == Amount(fen: 800) && records[1].channelTradeNo == "223344")
+        #expect(records[1].time == BeijingTime.parse("2026-11-22 15:00:00"))
+        let zme = try UnionPayZMEParser.parse(lines: LineReader(data: Data((adjustment + "\n").utf8)), settlementDate: "2026-11-22")
+        #expect(zme.first?.fields[7] == "8062" && zme.first?.fields.count == 22)
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) {
+            try UnionPayZMEParser.parse(lines: LineReader(data: Data(String(adjustment.prefix(200)).utf8)), settlementDate: "2026-11-22")
+        }
+    }
+
     @Test func malformedLinesAreNamed() throws {
         let short = String(Self.payment.prefix(400))
         let badSign = Self.payment.replacingOccurrences(of: "D000000000007", with: "X000000000007")

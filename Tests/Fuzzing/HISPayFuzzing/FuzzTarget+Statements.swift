@@ -35,7 +35,7 @@ extension FuzzTarget {
         return outcome { () throws(ChannelError) in
             var records: [StatementRecord] = []
             let summary = try UnionPayZMParser.parse(input.payload, settlementDate: input.mode & 1 == 0 ? "2026-11-22" : nil) { records.append($0) }
-            checkRecords(records, count: summary.count)
+            checkRecords(records, count: summary.count + summary.adjustmentCount)
         }
     }
 
