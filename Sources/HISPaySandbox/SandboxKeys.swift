@@ -91,9 +91,11 @@ public struct SandboxKeys: Sendable {
         try Data(unionPay.middle.pemRepresentation.utf8).write(to: directory.appendingPathComponent("sandbox_unionpay_middle.pem"))
         // The 5.0.0 verify certificate (5.1.0 messages carry it in signPubKeyCert instead).
         try Data(unionPay.signingCertificate.pemRepresentation.utf8).write(to: directory.appendingPathComponent("sandbox_unionpay_verify.pem"))
+        try Data(unionPay.encryptionCertificate.pemRepresentation.utf8).write(to: directory.appendingPathComponent("sandbox_unionpay_encrypt.pem"))
         let unionpay: [String: Any] = [
             "merId": unionPay.merchantID, "signCertificate": "sandbox_unionpay_sign.pfx", "signCertificatePassword": unionPay.pfxPassword,
             "rootCertificate": "sandbox_unionpay_root.pem", "middleCertificate": "sandbox_unionpay_middle.pem", "verifyCertificates": ["sandbox_unionpay_verify.pem"],
+            "encryptCertificate": "sandbox_unionpay_encrypt.pem",
             "gateway": baseURL + "/unionpay", "fileGateway": baseURL + "/unionpay/file", "frontURL": baseURL + "/sandbox/front-return",
             "backURL": notifyURL.map { $0.replacingOccurrences(of: "/wechatpay", with: "/unionpay") } ?? baseURL + "/sandbox/notify-sink",
         ]

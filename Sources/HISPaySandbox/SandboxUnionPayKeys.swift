@@ -18,6 +18,10 @@ public struct SandboxUnionPayKeys: Sendable {
     public let merchant: PKCS12Bundle
     /// The password of the `.pfx` written for the profile.
     public let pfxPassword: String
+    /// UnionPay's sensitive-information encryption certificate (`acp_*_enc.cer`) and its key: a back
+    /// consume's `accNo` and `customerInfo.encryptedInfo` are encrypted to it, `encryptCertId` its serial.
+    public let encryptionKey: PrivateKey
+    public let encryptionCertificate: Certificate
 
     public init(now: Date = Date()) throws {
         let from = now.addingTimeInterval(-86_400)
@@ -33,6 +37,9 @@ public struct SandboxUnionPayKeys: Sendable {
         let merchantCertificate = try middleCA.issue(
             commonName: "041@Z2026SANDBOX@\(merchantID)@00000002", subjectKey: merchantKey.publicKey, serial: 73_000_000_002, validFrom: from, until: until)
         merchant = try PKCS12Bundle(privateKey: merchantKey, certificate: merchantCertificate)
+        encryptionKey = try PrivateKey.generate(.rsa)
+        encryptionCertificate = try middleCA.issue(
+            commonName: "041@Z2026SANDBOX@\(UnionPayVerifier.owner)@00000003", subjectKey: encryptionKey.publicKey, serial: 73_000_000_003, validFrom: from, until: until)
         root = rootCA.certificate
         middle = middleCA.certificate
         pfxPassword = RandomNonceSource(length: 12).nextNonce()

@@ -97,6 +97,7 @@ public actor UnionPaySimulator {
         switch (path.hasSuffix("/queryTrans.do"), fields["txnType"] ?? "", fields["txnSubType"] ?? "") {
         case (true, "00", _): result = query(fields)
         case (false, "01", "07"), (false, "01", "06"), (false, "02", "04"): result = place(fields, callbackFault: callbackFault)
+        case (false, "01", "01"): result = backConsume(fields, callbackFault: callbackFault)
         case (false, "04", _), (false, "31", _), (false, "03", _), (false, "32", _): result = follow(fields, callbackFault: callbackFault)
         case (false, "76", "01"): result = file(fields)
         default: result = ["respCode": "32", "respMsg": "无此交易权限 (the sandbox does not offer this transaction)"]
@@ -162,6 +163,31 @@ public actor UnionPaySimulator {
             return ["respCode": "00", "respMsg": "成功[0000000]", "qrCode": "https://qr.95516.com/00010000/01\(transaction.queryID.suffix(12))"]
         }
         return ["respCode": "00", "respMsg": "成功[0000000]", "queryId": transaction.queryID, "txnAmt": String(amount.fen)]
+    }
+
+    /// The back (server-to-server) card consume (01/01 on `backTransReq.do`, bizType 000301 认证支付,
+    /// as UnionPay's no-jump demos send it): `accNo` and `customerInfo.encryptedInfo` encrypted (RSA
+    /// PKCS#1 v1.5) to the encryption certificate named by `encryptCertId`, `customerInfo` base64 of
+    /// `{k=v&…}` holding the SMS code. Test cards: a card ending in `0000` is declined (余额不足), any
+    /// other is paid at once and notified.
+    private func backConsume(_ fields: [String: String], callbackFault: SandboxFault?) -> [String: String] {
+        guard fields["bizType"] == "000301", fields["encryptCertId"] == keys.encryptionCertificate.serialNumberDecimal else {
+            return ["respCode": "13", "respMsg": "报文交易要素缺失 (bizType 000301 and the encryption certificate's encryptCertId)"]
+        }
+        guard let sealed = fields["accNo"].flatMap({ try? Base64.decode($0) }), let plain = try? RSAPKCS1.decrypt(sealed, with: keys.encryptionKey),
+            let card = String(validating: plain, as: UTF8.self), card.count >= 13, card.allSatisfy(\.isNumber)
+        else { return ["respCode": "11", "respMsg": "accNo does not decrypt to a card number with the encryption key"] }
+        guard let info = fields["customerInfo"].flatMap({ try? Base64.decode($0) }).flatMap({ String(validating: $0, as: UTF8.self) }),
+            info.hasPrefix("{"), info.hasSuffix("}"), info.contains("smsCode=")
+        else { return ["respCode": "13", "respMsg": "customerInfo is not base64 of {k=v&…} with smsCode"] }
+        if card.hasSuffix("0000") { return ["respCode": "51", "respMsg": "余额不足"] }
+        var placed = place(fields.merging(["txnSubType": "06", "qrNo": "card"]) { $1 }, callbackFault: callbackFault)
+        if placed["respCode"] == "00", let orderID = fields["orderId"] {
+            transactions[orderID]?.txnSubType = "01"
+            pay(orderID)
+            placed["accNo"] = String(card.prefix(6)) + "******" + String(card.suffix(4))
+        }
+        return placed
     }
 
     /// A transaction on an original named by `origQryId`: refund (04), consume undo (31),

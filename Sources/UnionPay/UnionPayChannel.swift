@@ -109,6 +109,34 @@ public final class UnionPayChannel: PaymentChannel {
         return .success(Reversal(order: order, refunded: true), answer.status)
     }
 
+    /// A back card consume (01/01, bizType 000301; see ``UnionPayBackConsume``): `accNo` and the
+    /// sensitive `customerInfo` fields encrypted (RSA PKCS#1 v1.5, base64, as UnionPay's SDKs do) to the
+    /// profile's `encryptCertificate`, named by `encryptCertId`; `customerInfo` base64 of `{k=v&…}`.
+    /// `respCode` `00` is accepted — the notification or a query says paid — like the other back
+    /// transactions. Refused before sending without an encryption certificate: a card number never
+    /// travels in the clear.
+    public func backConsume(_ request: UnionPayBackConsume) async throws -> Outcome<Payment> {
+        guard let certificate = configuration.encryptionCertificate else {
+            throw ChannelError(.configuration, channel: id, operation: .pay, reason: "a back card consume needs the profile's encryptCertificate (UnionPay's acp_*_enc.cer)")
+        }
+        guard (13...19).contains(request.cardNumber.count), request.cardNumber.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw ChannelError(.invalidRequest, channel: id, operation: .pay, reason: "the card number must be 13-19 digits (card \(request.maskedCardNumber))")
+        }
+        guard request.amount.fen > 0 else { throw ChannelError(.invalidRequest, channel: id, operation: .pay, reason: "the amount must be above zero") }
+        func seal(_ text: String) throws -> String { Base64.encode(try RSAPKCS1.encrypt(Array(text.utf8), to: certificate.publicKey)) }
+        let plain = request.customerInfo.filter { !UnionPayBackConsume.encryptedFields.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let secret = request.customerInfo.filter { UnionPayBackConsume.encryptedFields.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let info = "{" + (plain + (secret.isEmpty ? [] : ["encryptedInfo=" + (try seal(secret.joined(separator: "&")))])).joined(separator: "&") + "}"
+        let fields = [
+            "txnType": "01", "txnSubType": "01", "bizType": "000301", "channelType": "07", "orderId": try orderID(request.outTradeNo),
+            "txnAmt": request.amount.fenString, "currencyCode": "156", "accType": "01", "accNo": try seal(request.cardNumber),
+            "encryptCertId": certificate.serialNumberDecimal, "customerInfo": Base64.encode(Array(info.utf8)), "backUrl": try backURL(request.notifyURL),
+        ]
+        let answer = try await call("/gateway/api/backTransReq.do", fields, orderID: request.outTradeNo, operation: .pay, at: request.requestTime)
+        guard answer.accepted else { return answer.outcome() }
+        return .pending(Payment(outTradeNo: request.outTradeNo, transactionID: answer.fields["queryId"], amount: request.amount), answer.status)
+    }
+
     // MARK: Refunds
 
     /// Refund (04/00): partial and repeated refunds are allowed up to the original amount, each under a

@@ -9,7 +9,7 @@ import HISPayCrypto
 ///              "signCertificatePassword": "env:UNIONPAY_PFX_PASSWORD",
 ///              "rootCertificate": "certs/acp_root.cer", "middleCertificate": "certs/acp_middle.cer",
 ///              "testEnvironment": false, "version": "5.1.0", "secureKey": "env:UNIONPAY_SECURE_KEY",
-///              "verifyCertificates": ["certs/acp_verify_sign.cer"],
+///              "verifyCertificates": ["certs/acp_verify_sign.cer"], "encryptCertificate": "certs/acp_enc.cer",
 ///              "frontURL": "https://his.example/pay/return", "backURL": "https://his.example/notify/unionpay",
 ///              "gateway": "https://gateway.95516.com", "fileGateway": "https://filedownload.95516.com"}
 /// ```
@@ -22,17 +22,20 @@ public struct UnionPayConfiguration: Sendable {
     public var backURL: String?
     public var gateway: String
     public var fileGateway: String
+    /// UnionPay's sensitive-information encryption certificate (`acp_*_enc.cer`): a back card consume
+    /// encrypts the card number to it.
+    public var encryptionCertificate: Certificate?
 
     public static let productionGateway = "https://gateway.95516.com"
     public static let productionFileGateway = "https://filedownload.95516.com"
     public static let keys: Set<String> = [
         "merId", "signCertificate", "signCertificatePassword", "rootCertificate", "middleCertificate", "testEnvironment", "version",
-        "secureKey", "signMethod", "frontURL", "backURL", "gateway", "fileGateway", "verifyCertificates",
+        "secureKey", "signMethod", "frontURL", "backURL", "gateway", "fileGateway", "verifyCertificates", "encryptCertificate",
     ]
 
     public init(
         merchantID: String, signer: UnionPaySigner, verifier: UnionPayVerifier, frontURL: String? = nil, backURL: String? = nil,
-        gateway: String = productionGateway, fileGateway: String = productionFileGateway
+        gateway: String = productionGateway, fileGateway: String = productionFileGateway, encryptionCertificate: Certificate? = nil
     ) {
         self.merchantID = merchantID
         self.signer = signer
@@ -41,6 +44,7 @@ public struct UnionPayConfiguration: Sendable {
         self.backURL = backURL
         self.gateway = gateway
         self.fileGateway = fileGateway
+        self.encryptionCertificate = encryptionCertificate
     }
 
     /// `verifyCertificates`: the file paths of UnionPay's 5.0.0 verify certificates (PEM or DER); a
@@ -83,6 +87,7 @@ public struct UnionPayConfiguration: Sendable {
                 verifyCertificates: try Self.verifyCertificates(block, required: version == "5.0.0" && roots.count > 0)),
             frontURL: try block.optionalString("frontURL"), backURL: try block.optionalString("backURL"),
             gateway: try block.optionalString("gateway") ?? Self.productionGateway,
-            fileGateway: try block.optionalString("fileGateway") ?? Self.productionFileGateway)
+            fileGateway: try block.optionalString("fileGateway") ?? Self.productionFileGateway,
+            encryptionCertificate: try block.optionalString("encryptCertificate") == nil ? nil : try block.fileValue("encryptCertificate") { try Certificate(pemOrDER: $0) })
     }
 }

@@ -289,6 +289,20 @@ import Testing
         #expect(try await settled(unionPay, .outTradeNo("E2EUPBAR0001")).kind == .success)
         #expect(try await unionPay.reverse(.outTradeNo("E2EUPBAR0001")).kind == .success)
 
+        // A back card consume at a kiosk (认证支付, bizType 000301, as UnionPay's no-jump demos send it):
+        // the card and phone number encrypted to the sandbox's encryption certificate, which checks them.
+        let backChannel = try #require(unionPay as? UnionPayChannel)
+        let card = UnionPayBackConsume(
+            outTradeNo: "E2EUPBACK0001", amount: Amount(fen: 4560), cardNumber: "6216261000000000018",
+            customerInfo: ["smsCode": "111111", "phoneNo": "13552535506"])
+        #expect("\(card)" == "UnionPayBackConsume(E2EUPBACK0001, ¥45.60, card 621626*********0018)")
+        #expect(try await backChannel.backConsume(card).kind == .pending)
+        #expect(try await settled(unionPay, .outTradeNo("E2EUPBACK0001")).value?.amount == Amount(fen: 4560))
+        var declined = card
+        (declined.outTradeNo, declined.cardNumber) = ("E2EUPBACK0002", "6216261000000000000")
+        let refused = try await backChannel.backConsume(declined)
+        #expect(refused.kind == .failure && refused.status.code == "51")
+
         // An inpatient deposit: frozen on the payer's code, part captured at discharge.
         let frozen = try await unionPay.freeze(FreezeRequest(outOrderNo: "E2EUPAUTH0001", outRequestNo: "E2EUPAUTH0001", amount: Amount(fen: 500_000), title: "住院押金", authCode: "6223456789012345678"))
         let authorization = try #require(frozen.value?.authorizationID)
@@ -309,10 +323,11 @@ import Testing
         let file = try await unionPay.downloadStatement(today)
         var records: [StatementRecord] = []
         let summary = try UnionPayZMParser.parse(file.contents) { records.append($0) }
-        #expect(Set(records.filter { $0.kind == .payment }.map(\.outTradeNo)) == ["E2EUPQR0001", "E2EUPH50001", "E2EUPBAR0001", "E2EUPCAP0001", "E2EUPQR0002"])
+        #expect(Set(records.filter { $0.kind == .payment }.map(\.outTradeNo)) == ["E2EUPQR0001", "E2EUPH50001", "E2EUPBAR0001", "E2EUPCAP0001", "E2EUPQR0002", "E2EUPBACK0001"])
         #expect(records.contains { $0.kind == .refund && $0.outRefundNo == "E2EUPQR0001R1" && $0.outTradeNo == "E2EUPQR0001" && $0.amount == Amount(fen: 230) })
         #expect(records.contains { $0.kind == .refund && $0.outTradeNo == "E2EUPBAR0001" && $0.amount == Amount(fen: 1230) })  // the undo
-        #expect(summary.paymentAmount == Amount(fen: 1230 * 4 + 321_000) && summary.refundAmount == Amount(fen: 1230 + 230))
+        #expect(summary.paymentAmount == Amount(fen: 1230 * 4 + 321_000 + 4560) && summary.refundAmount == Amount(fen: 1230 + 230))
+        #expect(summary.adjustmentCount == 0)  // the transfer's ZME file is there, and empty
 
         // Back notifications through `hispay serve`, verified with the written chain.
         let store = try await TestStores.location(.sqlite)
