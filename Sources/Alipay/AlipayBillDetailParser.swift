@@ -162,10 +162,8 @@ struct AlipayBillDetailParser {
     }
 
     private static func isBillAmount(_ text: String) -> Bool {
-        let digits = text.utf8.drop { $0 == UInt8(ascii: "-") }
-        guard let point = digits.firstIndex(of: UInt8(ascii: ".")), digits.distance(from: point, to: digits.endIndex) == 3 else { return false }
-        return digits.allSatisfy { $0 == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-            && digits.startIndex != point && digits.filter { $0 == UInt8(ascii: ".") }.count == 1
+        let parts = (text.hasPrefix("-") ? text.dropFirst() : text[...]).split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].count == 2 && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 
     func finish() throws(ChannelError) -> AlipayBillParser.Summary {

@@ -393,6 +393,7 @@ import Testing
     @Test(arguments: [SQLDialect.sqlite, .postgres])
     func aUnionPayOrderIsResolvedAndRefundedAfterARestart(dialect: SQLDialect) async throws {
         let location = try await TestStores.location(dialect)
+        let config = directory.appendingPathComponent("hispay.json").path
         let before = try await SQLPaymentStore.open(location)
         let policy = ResolverPolicy(schedule: [0, 0.2])
         let first = JournaledChannel(try channel(.unionPay), store: before, merchant: "sandbox", policy: policy)
@@ -401,32 +402,31 @@ import Testing
         let journaled = try #require(try await before.entry(merchant: "sandbox", channel: .unionPay, orderNo: orderNo))
         #expect(journaled.requestTime != nil)
         try await before.close()
-        try await Task.sleep(for: .milliseconds(800))  // the simulated payer pays meanwhile
 
-        // Restarted: nothing in memory, only the store.
+        /// Runs `hispay serve` — another process, nothing in its memory but the store — until the
+        /// journal entry `number` is settled, then kills it with SIGKILL as a crash would.
+        func settleInAnotherProcess(_ number: String) async throws -> OrderState? {
+            let gateway = try ServerProcess(["serve", "--port", "0", "--config", config, "--store", location])
+            var state: OrderState?
+            for _ in 0..<60 where state != .succeeded {
+                try await Task.sleep(for: .milliseconds(250))
+                let store = try await SQLPaymentStore.open(location)
+                state = try await store.entry(merchant: "sandbox", channel: .unionPay, orderNo: number)?.state
+                try await store.close()
+            }
+            gateway.stop()  // SIGKILL
+            return state
+        }
+        // The order is resolved by a separate process from the journal (its txnTime) alone.
+        #expect(try await settleInAnotherProcess(orderNo) == .succeeded)
+
+        // After the kill: a refund from a fresh channel (no queryId in memory) names the order by the
+        // journaled request time, and another fresh process settles the refund.
         let store = try await SQLPaymentStore.open(location)
-        let fresh = try channel(.unionPay)
-        let resolver = Resolver(store: store, channels: ["sandbox": [.unionPay: fresh]], policy: policy)
-        var resolutions: [Resolver.Resolution] = []
-        for _ in 0..<20 where !resolutions.contains(where: { $0.orderNo == orderNo && $0.to == .succeeded }) {
-            resolutions += try await resolver.resolveDue()
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        #expect(resolutions.contains { $0.orderNo == orderNo && $0.action == .query && $0.to == .succeeded }, "\(resolutions)")
         let refund = RefundRequest(order: .outTradeNo(orderNo), outRefundNo: orderNo + "R1", refundAmount: Amount(fen: 500), totalAmount: Amount(fen: 1_500))
-        #expect(try await JournaledChannel(fresh, store: store, merchant: "sandbox", policy: policy).refund(refund).kind == .pending)
+        #expect(try await JournaledChannel(try channel(.unionPay), store: store, merchant: "sandbox", policy: policy).refund(refund).kind == .pending)
         try await store.close()
-
-        // Restarted again: the refund is settled by the resolver from the journal alone.
-        let reopened = try await SQLPaymentStore.open(location)
-        let again = Resolver(store: reopened, channels: ["sandbox": [.unionPay: try channel(.unionPay)]], policy: policy)
-        var refundResolved = false
-        for _ in 0..<20 where !refundResolved {
-            refundResolved = try await again.resolveDue().contains { $0.orderNo == orderNo + "R1" && $0.to == .succeeded }
-            if !refundResolved { try await Task.sleep(for: .milliseconds(200)) }
-        }
-        #expect(refundResolved)
-        try await reopened.close()
+        #expect(try await settleInAnotherProcess(orderNo + "R1") == .succeeded)
     }
 
     /// A mobile-payment checkout of ¥123.40 (cash ¥24.68) whose cash leg is a wallet's medical order:
