@@ -33,6 +33,8 @@ struct BillCommand: AsyncParsableCommand {
             let fee: Int64
             let time: String
             let status: String
+            /// What was repaired when the row was written irregularly (omitted otherwise).
+            let repair: String?
         }
 
         struct Totals: Encodable {
@@ -40,6 +42,8 @@ struct BillCommand: AsyncParsableCommand {
             let paymentAmount: Int64
             let refundAmount: Int64
             let fee: Int64
+            /// Rows neither payment nor refund (Alipay's other 业务类型, UnionPay's ZME adjustments).
+            let unclassified: Int
         }
 
         func run() async throws {
@@ -53,7 +57,8 @@ struct BillCommand: AsyncParsableCommand {
                 out.write(try encoder.encode(Record(
                     channel: record.channel.rawValue, kind: record.kind.name, outTradeNo: record.outTradeNo,
                     channelTradeNo: record.channelTradeNo, outRefundNo: record.outRefundNo, channelRefundNo: record.channelRefundNo,
-                    amount: record.amount.fen, fee: record.fee.fen, time: BeijingTime.iso8601(record.time), status: record.status)))
+                    amount: record.amount.fen, fee: record.fee.fen, time: BeijingTime.iso8601(record.time), status: record.status,
+                    repair: record.repair)))
                 out.write(Data("\n".utf8))
             }
             let totals: Totals
@@ -62,16 +67,19 @@ struct BillCommand: AsyncParsableCommand {
                 throw CLIError("insurance settlements are reconciled with 3201/3202, not a statement file")
             case .wechatpay, .wechatpayV2:
                 let stated = try WeChatPayBillParser.parse(lines: LineReader(fileURL: URL(fileURLWithPath: file)), channel: .wechatPay, emit)
-                totals = Totals(count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen)
+                totals = Totals(
+                    count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen, unclassified: 0)
             case .unionpay:
                 let name = URL(fileURLWithPath: file).lastPathComponent
                 let stated = try UnionPayZMParser.parse(CLIFiles.read(file), settlementDate: UnionPayZMParser.dateFromName(name), emit)
-                totals = Totals(count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen)
+                totals = Totals(
+                    count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen,
+                    unclassified: stated.adjustmentCount)
             case .alipay:
                 let stated = try AlipayBillParser.parse(archive: CLIFiles.read(file), emit)
                 totals = Totals(
                     count: stated.paymentCount + stated.refundCount, paymentAmount: stated.paymentAmount.fen,
-                    refundAmount: stated.refundAmount.fen, fee: stated.fee.fen)
+                    refundAmount: stated.refundAmount.fen, fee: stated.fee.fen, unclassified: stated.unclassifiedCount)
             }
             if summary { try JSONOutput.print(totals) }
         }
