@@ -98,7 +98,7 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
 
     /// A list of file paths (relative to the configuration file) read and each transformed, e.g. the
     /// certificates of a key; empty when the key is absent. Errors name the key and the entry's index.
-    public func fileValues<T>(_ key: String, _ transform: ([UInt8]) throws -> T) throws(ConfigurationError) -> [T] {
+    package func fileValues<T>(_ key: String, _ transform: ([UInt8]) throws -> T) throws(ConfigurationError) -> [T] {
         guard let value = entries[key], value != .null else { return [] }
         guard case .array(let paths) = value else { throw ConfigurationError(.invalidValue, "\(path).\(key) must be a list of file paths") }
         var values: [T] = []

@@ -11,16 +11,16 @@ import FoundationXML
 /// refused before parsing: Foundation's `XMLParser` crashes on an element name that is not valid UTF-8
 /// and on a processing instruction without data (both found by fuzzing), which one forged callback
 /// would turn into a crash of the gateway. External entities are never resolved.
-public enum FlatXML {
+package enum FlatXML {
     /// Why a document was refused.
-    public struct Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
-        public let description: String
+    package struct Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
+        package let description: String
     }
 
     /// The root's children as fields. `roots` are the root names accepted; with `nested`, a child's
     /// own children are read as `Child.Grandchild` (deeper nesting is refused). A repeated field, a
     /// second root or a truncated document is refused.
-    public static func fields(_ data: Data, roots: Set<String>, nested: Bool = false) throws(Error) -> [String: String] {
+    package static func fields(_ data: Data, roots: Set<String>, nested: Bool = false) throws(Error) -> [String: String] {
         guard String(validating: data, as: UTF8.self) != nil else { throw Error(description: "the body is not UTF-8") }
         if let markup = unexpectedMarkup(data) { throw Error(description: "it holds \(markup)") }
         let parser = XMLParser(data: data)
@@ -36,7 +36,7 @@ public enum FlatXML {
     /// What such a document never holds, if `data` does: a processing instruction other than the
     /// leading XML declaration (Foundation's `XMLParser` crashes on one without data, such as `<?a?>`
     /// — found by fuzzing), or a DOCTYPE, entity declaration or comment (`<!` other than `<![CDATA[`).
-    public static func unexpectedMarkup(_ data: Data) -> String? {
+    package static func unexpectedMarkup(_ data: Data) -> String? {
         let bytes = [UInt8](data)
         let start = bytes.firstIndex { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } ?? bytes.count
         var index = bytes.startIndex
