@@ -36,10 +36,13 @@ import Testing
     @Test func aServerThatWentDownMakesTheTransactionUnavailableAfterTheConnectTimeout() async throws {
         let (backend, relay) = try await Self.storeBehindRelay()
         relay.goDown()
-        // The connection the pool still holds fails at once; the next transaction finds no server.
-        let first = await Self.outcome(of: backend)
-        #expect([.queryFailed, .unavailable].contains((first.error as? StoreError)?.code), "\(String(describing: first.error))")
-        let (error, seconds) = await Self.outcome(of: backend)
+        // The connections the pool still holds fail at once — one, or more when the pool had opened
+        // more (seen under ThreadSanitizer, where everything is slower) — then a transaction finds no server.
+        var outcome = await Self.outcome(of: backend)
+        for _ in 0..<8 where (outcome.error as? StoreError)?.code == .queryFailed && outcome.seconds < 4.5 {
+            outcome = await Self.outcome(of: backend)
+        }
+        let (error, seconds) = outcome
         #expect((error as? StoreError)?.code == .unavailable, "\(String(describing: error))")
         #expect(String(describing: error).contains("no PostgreSQL connection within 5"), "\(String(describing: error))")
         #expect(seconds >= 4.5 && seconds < 30, "the transaction took \(seconds) s")
