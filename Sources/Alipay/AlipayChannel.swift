@@ -183,11 +183,12 @@ public final class AlipayChannel: PaymentChannel {
     /// An asynchronous notification, or — posted to the same URL when it is the service window's
     /// gateway — a service-window message (``AlipayServiceWindowGateway``).
     public func verifyCallback(_ request: CallbackRequest) async throws -> VerifiedCallback {
-        if AlipayServiceWindowGateway.isGatewayMessage(try AlipayForm.decode(request.body)) {
+        let form = try AlipayForm.decode(request.body)
+        if AlipayServiceWindowGateway.isGatewayMessage(form) {
             return try AlipayServiceWindowGateway(verifier: configuration.verifier, signer: configuration.signer, appID: configuration.appID)
-                .handle(request, now: time.now())
+                .handle(form: form, now: time.now())
         }
-        return try AlipayNotificationHandler(verifier: configuration.verifier, appID: configuration.appID).handle(request)
+        return try AlipayNotificationHandler(verifier: configuration.verifier, appID: configuration.appID).handle(form: form)
     }
 
     public func callbackRejection(reason: String) -> HTTPResponse { AlipayNotificationHandler.rejection }

@@ -39,7 +39,11 @@ public struct AlipayNotificationHandler: Sendable {
         status: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data("fail".utf8))
 
     public func handle(_ request: CallbackRequest) throws(ChannelError) -> VerifiedCallback {
-        let fields = try AlipayForm.decode(request.body)
+        try handle(form: try AlipayForm.decode(request.body))
+    }
+
+    /// The same, for a notification whose form is already decoded (once: `+` is data after decoding).
+    public func handle(form fields: [String: String]) throws(ChannelError) -> VerifiedCallback {
         try verifier.verify(notification: fields)
         var verified = try event(fields)
         if fields["app_id"] != appID {

@@ -34,7 +34,11 @@ public struct AlipayServiceWindowGateway: Sendable {
 
     /// Verifies and reads one posted message, and the signed response for it at `now`.
     public func handle(_ request: CallbackRequest, now: Date) throws(ChannelError) -> VerifiedCallback {
-        let form = try AlipayForm.decode(request.body)
+        try handle(form: try AlipayForm.decode(request.body), now: now)
+    }
+
+    /// The same, for a message whose form is already decoded.
+    public func handle(form: [String: String], now: Date) throws(ChannelError) -> VerifiedCallback {
         try verifier.verify(notification: form)
         let message = try AlipayServiceWindowMessage(form: form)
         let kinds: [AlipayServiceWindowMessage.Kind: CallbackEvent.Kind] = [

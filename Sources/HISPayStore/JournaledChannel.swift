@@ -33,10 +33,9 @@ public struct JournaledChannel: PaymentChannel {
         let now = time.now()
         var request = request
         request.requestTime = request.requestTime ?? now
-        let entry = JournalEntry(
-            merchant: merchant, channel: id, orderNo: request.outTradeNo, operation: .pay, amount: request.amount,
-            expiresAt: request.expiresAt ?? policy.expiry(for: request.scene.kind, from: now), updatedAt: now,
-            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), scene: request.scene.kind, requestTime: request.requestTime)
+        var entry = newEntry(request.outTradeNo, .pay, amount: request.amount, at: now, requestTime: request.requestTime)
+        entry.expiresAt = request.expiresAt ?? policy.expiry(for: request.scene.kind, from: now)
+        entry.scene = request.scene.kind
         return try await journaled(entry) { [request] in try await inner.pay(request) }
     }
 
@@ -48,9 +47,8 @@ public struct JournaledChannel: PaymentChannel {
         request.requestTime = request.requestTime ?? now
         request.order = try await journaled(request.order)
         try await checkRemainder(request)
-        let entry = JournalEntry(
-            merchant: merchant, channel: id, orderNo: request.outRefundNo, operation: .refund, amount: request.refundAmount, updatedAt: now,
-            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.order.outTradeNo, requestTime: request.requestTime)
+        let entry = newEntry(
+            request.outRefundNo, .refund, amount: request.refundAmount, at: now, parent: request.order.outTradeNo, requestTime: request.requestTime)
         return try await journaled(entry) { [request] in try await inner.refund(request) }
     }
 
@@ -113,27 +111,28 @@ public struct JournaledChannel: PaymentChannel {
     public func downloadStatement(_ request: StatementRequest) async throws -> StatementFile { try await inner.downloadStatement(request) }
     /// Journaled under the authorisation's order number (its freeze notice settles it).
     public func freeze(_ request: FreezeRequest) async throws -> Outcome<Authorization> {
-        let now = time.now()
-        let entry = JournalEntry(
-            merchant: merchant, channel: id, orderNo: request.outOrderNo, operation: .freeze, amount: request.amount, updatedAt: now,
-            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now))
+        let entry = newEntry(request.outOrderNo, .freeze, amount: request.amount, at: time.now())
         return try await journaled(entry) { try await inner.freeze(request) }
     }
     /// Journaled like a payment (the capture's own order number, the authorisation as its parent).
     public func capture(_ request: CaptureRequest) async throws -> Outcome<Payment> {
-        let now = time.now()
-        let entry = JournalEntry(
-            merchant: merchant, channel: id, orderNo: request.outTradeNo, operation: .capture, amount: request.amount, updatedAt: now,
-            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.authorizationID)
+        let entry = newEntry(request.outTradeNo, .capture, amount: request.amount, at: time.now(), parent: request.authorizationID)
         return try await journaled(entry) { try await inner.capture(request) }
     }
     /// Journaled under its request number, the authorisation as its parent (the resolver resends it).
     public func release(_ request: ReleaseRequest) async throws -> Outcome<Authorization> {
-        let now = time.now()
-        let entry = JournalEntry(
-            merchant: merchant, channel: id, orderNo: request.outRequestNo, operation: .release, amount: request.amount, updatedAt: now,
-            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: request.authorizationID)
+        let entry = newEntry(request.outRequestNo, .release, amount: request.amount, at: time.now(), parent: request.authorizationID)
         return try await journaled(entry) { try await inner.release(request) }
+    }
+
+    /// A new entry for `operation` under `orderNo`, about to be sent at `now`: first checked on the
+    /// policy's schedule.
+    private func newEntry(
+        _ orderNo: String, _ operation: ChannelOperation, amount: Amount, at now: Date, parent: String? = nil, requestTime: Date? = nil
+    ) -> JournalEntry {
+        JournalEntry(
+            merchant: merchant, channel: id, orderNo: orderNo, operation: operation, amount: amount, updatedAt: now,
+            nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now), parentOrderNo: parent, requestTime: requestTime)
     }
 
     /// Saves `entry` as sending, runs `send`, saves the outcome's state. A request that surely was
@@ -159,12 +158,10 @@ public struct JournaledChannel: PaymentChannel {
     private func closing(_ order: OrderReference, _ operation: ChannelOperation, _ send: () async throws -> Outcome<Reversal>) async throws -> Outcome<Reversal> {
         // An order named only by the channel's id has no journal number to keep it under.
         guard let orderNo = order.outTradeNo else { return try await send() }
-        let now = time.now()
         let payment = try await store.entry(merchant: merchant, channel: id, orderNo: orderNo)
-        let entry = JournalEntry(
-            merchant: merchant, channel: id, orderNo: JournalEntry.number(of: operation, on: orderNo), operation: operation,
-            amount: payment?.amount ?? .zero, updatedAt: now, nextCheckAt: policy.nextCheck(after: 0, channel: id, from: now),
-            parentOrderNo: orderNo, requestTime: order.requestTime)
+        let entry = newEntry(
+            JournalEntry.number(of: operation, on: orderNo), operation, amount: payment?.amount ?? .zero, at: time.now(), parent: orderNo,
+            requestTime: order.requestTime)
         let outcome = try await journaled(entry, send)
         if outcome.kind == .success { try await store.markClosed(merchant: merchant, channel: id, orderNo: orderNo, at: time.now()) }
         return outcome

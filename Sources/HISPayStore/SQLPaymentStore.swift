@@ -65,30 +65,28 @@ public struct SQLPaymentStore: PaymentStore {
     }
 
     public func recordedRefunds(merchant: String, channel: ChannelID, outTradeNo: String) async throws -> Amount {
-        let rows = try await backend.transaction { db in
-            try await db.query(
-                """
-                SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total FROM hispay_events
-                WHERE merchant = ? AND channel = ? AND out_trade_no = ? AND kind = ? AND quarantine IS NULL
-                """, [.text(merchant), .text(channel.rawValue), .text(outTradeNo), .text(CallbackEvent.Kind.refundSucceeded.name)])
-        }
-        guard let total = rows.first?["total"]?.integer else { throw StoreError(.corruptRow, "the sum of recorded refunds is not a whole number of fen") }
-        return Amount(fen: total)
+        try await sum(
+            "hispay_events", where: "out_trade_no = ? AND kind = ? AND quarantine IS NULL", of: "recorded refunds",
+            [.text(merchant), .text(channel.rawValue), .text(outTradeNo), .text(CallbackEvent.Kind.refundSucceeded.name)])
     }
 
     public func journaledRefunds(merchant: String, channel: ChannelID, parentOrderNo: String, excluding outRefundNo: String) async throws -> Amount {
+        try await sum(
+            "hispay_journal", where: "parent_order_no = ? AND operation = ? AND order_no <> ? AND state NOT IN (?, ?)", of: "journaled refunds",
+            [
+                .text(merchant), .text(channel.rawValue), .text(parentOrderNo), .text(ChannelOperation.refund.name), .text(outRefundNo),
+                .text(OrderState.failed.name), .text(OrderState.closed.name),
+            ])
+    }
+
+    /// The sum of `amount_fen` over one merchant's and channel's rows of `table` matching `condition`
+    /// (its binds follow the merchant's and the channel's).
+    private func sum(_ table: String, where condition: String, of what: String, _ binds: [SQLValue]) async throws -> Amount {
         let rows = try await backend.transaction { db in
             try await db.query(
-                """
-                SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total FROM hispay_journal
-                WHERE merchant = ? AND channel = ? AND parent_order_no = ? AND operation = ? AND order_no <> ? AND state NOT IN (?, ?)
-                """,
-                [
-                    .text(merchant), .text(channel.rawValue), .text(parentOrderNo), .text(ChannelOperation.refund.name), .text(outRefundNo),
-                    .text(OrderState.failed.name), .text(OrderState.closed.name),
-                ])
+                "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total FROM \(table) WHERE merchant = ? AND channel = ? AND \(condition)", binds)
         }
-        guard let total = rows.first?["total"]?.integer else { throw StoreError(.corruptRow, "the sum of journaled refunds is not a whole number of fen") }
+        guard let total = rows.first?["total"]?.integer else { throw StoreError(.corruptRow, "the sum of \(what) is not a whole number of fen") }
         return Amount(fen: total)
     }
 

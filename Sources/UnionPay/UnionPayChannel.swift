@@ -124,8 +124,10 @@ public final class UnionPayChannel: PaymentChannel {
         }
         guard request.amount.fen > 0 else { throw ChannelError(.invalidRequest, channel: id, operation: .pay, reason: "the amount must be above zero") }
         func seal(_ text: String) throws -> String { Base64.encode(try RSAPKCS1.encrypt(Array(text.utf8), to: certificate.publicKey)) }
-        let plain = request.customerInfo.filter { !UnionPayBackConsume.encryptedFields.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let secret = request.customerInfo.filter { UnionPayBackConsume.encryptedFields.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        func pairs(encrypted: Bool) -> [String] {
+            request.customerInfo.filter { UnionPayBackConsume.encryptedFields.contains($0.key) == encrypted }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        }
+        let (plain, secret) = (pairs(encrypted: false), pairs(encrypted: true))
         let info = "{" + (plain + (secret.isEmpty ? [] : ["encryptedInfo=" + (try seal(secret.joined(separator: "&")))])).joined(separator: "&") + "}"
         let fields = [
             "txnType": "01", "txnSubType": "01", "bizType": "000301", "channelType": "07", "orderId": try orderID(request.outTradeNo),

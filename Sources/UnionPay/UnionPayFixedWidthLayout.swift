@@ -36,6 +36,12 @@ struct UnionPayFixedWidthLayout: Sendable {
         return ((try? GB18030.decode(Array(field))) ?? String(decoding: field, as: UTF8.self)).trimmingSpaces
     }
 
+    /// The year and month of a settlement date `yyyy-MM-dd`, or nil when it is not one.
+    static func settlement(_ date: String) -> (year: Int, month: Int)? {
+        let parts = date.split(separator: "-").compactMap { Int($0) }
+        return parts.count == 3 ? (parts[0], parts[1]) : nil
+    }
+
     /// The 交易传输时间 `MMDDhhmmss` of a file settled in `settleMonth` of `year` (a December
     /// transaction in a January file is of the year before).
     static func time(_ text: String, year: Int, settleMonth: Int) -> Date? {

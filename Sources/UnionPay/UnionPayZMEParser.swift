@@ -43,8 +43,7 @@ public enum UnionPayZMEParser {
 
     /// Reads ZME lines of a file settled on `settlementDate` (`yyyy-MM-dd`).
     public static func parse(lines: some Sequence<Data>, settlementDate: String) throws(ChannelError) -> [Record] {
-        let parts = settlementDate.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { throw fail(0, "settlement date \(settlementDate) is not yyyy-MM-dd") }
+        guard let settled = UnionPayFixedWidthLayout.settlement(settlementDate) else { throw fail(0, "settlement date \(settlementDate) is not yyyy-MM-dd") }
         var records: [Record] = []
         for (index, line) in lines.enumerated() {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
@@ -53,7 +52,7 @@ public enum UnionPayZMEParser {
                 throw fail(index + 1, "has \(bytes.count) bytes; a ZME record has \(layout.lineLength) (truncated line)")
             }
             let fields = layout.widths.indices.map { layout.text(bytes, $0 + 1) }
-            guard let time = UnionPayFixedWidthLayout.time(fields[4], year: parts[0], settleMonth: parts[1]) else {
+            guard let time = UnionPayFixedWidthLayout.time(fields[4], year: settled.year, settleMonth: settled.month) else {
                 throw fail(index + 1, "field 5 交易传输时间 \"\(fields[4])\" is not MMDDhhmmss")
             }
             guard !fields[6].isEmpty, fields[6].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let fen = Int64(fields[6]) else {

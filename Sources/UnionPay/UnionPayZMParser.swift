@@ -69,14 +69,13 @@ public enum UnionPayZMParser {
 
     /// Streams ZM lines.
     public static func parse(lines: some Sequence<Data>, settlementDate: String, _ handle: (StatementRecord) throws -> Void) throws(ChannelError) -> Summary {
-        let parts = settlementDate.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { throw fail(0, "settlement date \(settlementDate) is not yyyy-MM-dd") }
+        guard let settled = UnionPayFixedWidthLayout.settlement(settlementDate) else { throw fail(0, "settlement date \(settlementDate) is not yyyy-MM-dd") }
         var summary = Summary()
         var number = 0
         for line in lines {
             number += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
-            let record = try record(Array(line), number: number, year: parts[0], settleMonth: parts[1])
+            let record = try record(Array(line), number: number, year: settled.year, settleMonth: settled.month)
             do {
                 summary.count += 1
                 if record.kind == .refund {
