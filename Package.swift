@@ -13,6 +13,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "HISPay", targets: ["HISPay"]),
+        .library(name: "HISPayGateway", targets: ["HISPayGateway"]),
+        .library(name: "HISPayTesting", targets: ["HISPayTesting"]),
         .executable(name: "hispay", targets: ["hispay"]),
     ],
     dependencies: [
@@ -69,13 +71,13 @@ let package = Package(
         ),
         .target(
             name: "WeChatPay",
-            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCompression", "MedicalInsurance"],
+            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayCompression"],
             swiftSettings: strict
         ),
         .target(
             name: "Alipay",
             dependencies: [
-                "HISPayCore", "HISPayCrypto", "HISPayCompression", "MedicalInsurance",
+                "HISPayCore", "HISPayCrypto", "HISPayCompression",
             ],
             swiftSettings: strict
         ),
@@ -99,7 +101,38 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "HISPaySandbox",
+            name: "Reconciliation",
+            dependencies: ["HISPayCore"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HISPayService",
+            dependencies: [
+                "HISPayCore", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", "HISPayStore", "Reconciliation",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HISPayGateway",
+            dependencies: [
+                "HISPayCore", "HISPayService", "HISPayStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "HISPay",
+            dependencies: [
+                "HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance",
+                "HISPayStore", "Reconciliation", "HISPayService",
+            ],
+            swiftSettings: strict
+        ),
+
+        // The test tooling a HIS imports only into its tests: simulators, cassettes, sandbox keys.
+        .target(
+            name: "HISPayTesting",
             dependencies: [
                 "HISPayCore", "HISPayCrypto", "HISPayCompression", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -107,23 +140,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(
-            name: "Reconciliation",
-            dependencies: ["HISPayCore"],
-            swiftSettings: strict
-        ),
-        .target(
-            name: "HISPay",
-            dependencies: [
-                "HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance",
-                "HISPayStore", "Reconciliation", "HISPaySandbox",
-            ],
-            swiftSettings: strict
-        ),
         .executableTarget(
             name: "hispay",
             dependencies: [
-                "HISPay",
+                "HISPay", "HISPayGateway", "HISPayTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -134,7 +154,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "hispay-bench",
-            dependencies: ["HISPay", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["HISPay", "HISPayTesting", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Benchmarks/hispay-bench",
             swiftSettings: strict
         ),
@@ -159,7 +179,7 @@ let package = Package(
         // Tests.
         .target(
             name: "HISPayTestSupport",
-            dependencies: ["HISPayCore", "HISPayStore"],
+            dependencies: ["WeChatPay", "MedicalInsurance", "HISPayCrypto", "HISPayTesting", "HISPayCore", "HISPayStore"],
             path: "Tests/HISPayTestSupport",
             resources: [.copy("Fixtures")],
             swiftSettings: strict
@@ -171,12 +191,12 @@ let package = Package(
         ),
         .testTarget(
             name: "HISPayStoreTests",
-            dependencies: ["HISPayStore", "HISPayCore", "HISPayTestSupport"],
+            dependencies: ["HISPayService", "HISPayStore", "HISPayCore", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "HISPayCoreTests",
-            dependencies: ["HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            dependencies: ["HISPayTesting", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -186,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HISPayCurlTests",
-            dependencies: ["HISPayCurl", "HISPayCore", "HISPayTestSupport"],
+            dependencies: ["HISPayTesting", "HISPayCurl", "HISPayCore", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -196,23 +216,39 @@ let package = Package(
         ),
         .testTarget(
             name: "WeChatPayTests",
-            dependencies: ["WeChatPay", "MedicalInsurance", "HISPayStore", "HISPayCurl", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
+            dependencies: ["HISPayService", "HISPayTesting", "WeChatPay", "MedicalInsurance", "HISPayStore", "HISPayCurl", "HISPayCore", "HISPayCrypto", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AlipayTests",
-            dependencies: ["Alipay", "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["HISPayTesting", "Alipay", "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "UnionPayTests",
-            dependencies: ["UnionPay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["HISPayTesting", "UnionPay", "HISPayCore", "HISPayCrypto", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "MedicalInsuranceTests",
-            dependencies: [
+            dependencies: ["HISPayService", "HISPayTesting", 
                 "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayCompression", "HISPayTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HISPayServiceTests",
+            dependencies: [
+                "HISPayService", "HISPayCore", "HISPayCrypto", "HISPayStore", "HISPayTesting", "HISPayTestSupport", "WeChatPay", "Alipay",
+                "UnionPay", "MedicalInsurance", "Reconciliation", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HISPayGatewayTests",
+            dependencies: [
+                "HISPayGateway", "HISPayService", "HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayStore", "Reconciliation", "HISPayTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
@@ -223,7 +259,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HISPayTests",
-            dependencies: ["HISPay", "HISPayTestSupport"],
+            dependencies: ["HISPayTesting", "HISPay", "HISPayTestSupport"],
             swiftSettings: strict
         ),
     ]

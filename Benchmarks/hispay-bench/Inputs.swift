@@ -1,5 +1,6 @@
 import Foundation
 import HISPay
+import HISPayTesting
 
 /// The benchmark's inputs, made once from the sandbox's test keys and written to a directory so the
 /// peers (`scripts/bench-peers.py`) work on exactly the same bytes: the keys in PEM/hex, a batch of
@@ -23,7 +24,7 @@ struct Inputs {
     }
 
     func channel(_ id: ChannelID) throws -> any PaymentChannel {
-        try ChannelFactory.paymentChannel(id, merchant: try configuration.merchant(named: "sandbox"), transport: .init(proxy: .direct))
+        try ChannelRegistry.standard.channel(id, merchant: try configuration.merchant(named: "sandbox"), transports: CurlTransport.Configuration(proxy: .direct))
     }
 
     // MARK: Callbacks

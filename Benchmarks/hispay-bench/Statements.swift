@@ -1,5 +1,6 @@
 import Foundation
 import HISPay
+import HISPayTesting
 import ZIPFoundation
 
 /// Statements of `rows` rows in each channel's published format, every 20th row a refund.

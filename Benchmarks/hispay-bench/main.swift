@@ -1,5 +1,6 @@
 import Foundation
 import HISPay
+import HISPayTesting
 
 // hispay-bench [--out DIR] [--rows N] [--callbacks N]: HISPay's single-thread throughput for raw
 // crypto, request signing, callback handling and statement parsing, on inputs it writes to DIR for

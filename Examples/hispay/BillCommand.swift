@@ -13,7 +13,7 @@ struct BillCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "wechatpay (trade bill, APIv3 or v2 format), alipay (the bill zip archive) or unionpay (the file-transfer zip, or its INN…ZM_ file).")
+        @Option(help: "wechatpay or wechatpay-v2 (the trade bill), alipay (the bill zip archive), unionpay (the file-transfer zip, or its INN…ZM_ file) or insurance (the NHSA's 3202 result; it needs a business day, so only reconcile reads it).")
         var channel: ChannelOption
 
         @Argument(help: "The statement file.")
@@ -61,26 +61,10 @@ struct BillCommand: AsyncParsableCommand {
                     repair: record.repair)))
                 out.write(Data("\n".utf8))
             }
-            let totals: Totals
-            switch channel {
-            case .insurance:
-                throw CLIError("insurance settlements are reconciled with 3201/3202, not a statement file")
-            case .wechatpay, .wechatpayV2:
-                let stated = try WeChatPayBillParser.parse(lines: LineReader(fileURL: URL(fileURLWithPath: file)), channel: .wechatPay, emit)
-                totals = Totals(
-                    count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen, unclassified: 0)
-            case .unionpay:
-                let name = URL(fileURLWithPath: file).lastPathComponent
-                let stated = try UnionPayZMParser.parse(CLIFiles.read(file), settlementDate: UnionPayZMParser.dateFromName(name), emit)
-                totals = Totals(
-                    count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen,
-                    unclassified: stated.adjustmentCount)
-            case .alipay:
-                let stated = try AlipayBillParser.parse(archive: CLIFiles.read(file), emit)
-                totals = Totals(
-                    count: stated.paymentCount + stated.refundCount, paymentAmount: stated.paymentAmount.fen,
-                    refundAmount: stated.refundAmount.fen, fee: stated.fee.fen, unclassified: stated.unclassifiedCount)
-            }
+            let stated = try ChannelOption.registry.statementParser(named: channel.rawValue).parse(StatementInput(fileURL: URL(fileURLWithPath: file)), emit)
+            let totals = Totals(
+                count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen,
+                unclassified: stated.unclassified)
             if summary { try JSONOutput.print(totals) }
         }
     }

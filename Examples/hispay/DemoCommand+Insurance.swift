@@ -1,5 +1,7 @@
 import Foundation
 import HISPay
+import HISPayGateway
+import HISPayTesting
 
 extension DemoCommand {
     /// What the insurance part of the demo day leaves for the evening: the HIS's insurance rows (the
@@ -22,7 +24,7 @@ extension DemoCommand {
         _ day: inout Day, nhsa: NHSASimulator, merchant: MerchantProfile, settings: CurlTransport.Configuration, store: SQLPaymentStore,
         cash: any PaymentChannel
     ) async throws -> InsuranceDay {
-        let insurance = try ChannelFactory.insuranceClient(merchant: merchant, transport: settings)
+        let insurance = try ChannelOption.registry.insuranceClient(merchant: merchant, transports: settings)
         let journal = StoreCheckoutJournal(store: store)
         let checkout = CombinedCheckout(insurance: insurance, cash: cash, journal: journal)
         let now = Date()

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HISPay
+import HISPayGateway
+import HISPayTesting
 import Hummingbird
 import Logging
 
@@ -38,10 +40,10 @@ struct DemoCommand: AsyncParsableCommand {
         let configuration = try HISPayConfiguration.load(path: configPath.path)
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
         let store = try await SQLPaymentStore.open("sqlite:" + directory.appendingPathComponent("store.db").path)
-        let centre = NotificationCentre(store: store, routes: try ChannelFactory.callbackRoutes(configuration, transport: settings))
+        let centre = NotificationCentre(store: store, routes: try ChannelOption.registry.callbackRoutes(configuration, transports: settings))
         let (gatewayURLs, gatewayListening) = AsyncStream.makeStream(of: String.self)
         let app = Application(
-            router: CallbackGateway.router(centre: centre, store: store),
+            router: CallbackGateway(centre: centre, store: store, registry: ChannelOption.registry).router(),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "hispay-demo"),
             onServerRunning: { gatewayListening.yield("http://127.0.0.1:\($0.localAddress?.port ?? 0)") }, logger: Self.quiet)
         let gatewayTask = Task { try await app.run() }
@@ -78,9 +80,9 @@ struct DemoCommand: AsyncParsableCommand {
         store: SQLPaymentStore, notify: String, directory: URL
     ) async throws {
         let merchant = try configuration.merchant(named: "sandbox")
-        let plain = try ChannelFactory.paymentChannel(.wechatPay, merchant: merchant, transport: settings)
-        let alipayPlain = try ChannelFactory.paymentChannel(.alipay, merchant: merchant, transport: settings)
-        let unionPayPlain = try ChannelFactory.paymentChannel(.unionPay, merchant: merchant, transport: settings)
+        let plain = try ChannelOption.registry.channel(.wechatPay, merchant: merchant, transports: settings)
+        let alipayPlain = try ChannelOption.registry.channel(.alipay, merchant: merchant, transports: settings)
+        let unionPayPlain = try ChannelOption.registry.channel(.unionPay, merchant: merchant, transports: settings)
         let policy = ResolverPolicy(schedule: [0, 0.2])
         let wechat = JournaledChannel(plain, store: store, merchant: "sandbox", policy: policy)
         let alipay = JournaledChannel(alipayPlain, store: store, merchant: "sandbox", policy: policy)
@@ -120,7 +122,7 @@ struct DemoCommand: AsyncParsableCommand {
         await simulator.inject(.slow, pathPrefix: "/v3/pay/transactions/native")
         var impatient = settings
         impatient.defaultTimeout = .seconds(1)
-        let hurried = JournaledChannel(try ChannelFactory.paymentChannel(.wechatPay, merchant: merchant, transport: impatient), store: store, merchant: "sandbox", policy: policy)
+        let hurried = JournaledChannel(try ChannelOption.registry.channel(.wechatPay, merchant: merchant, transports: impatient), store: store, merchant: "sandbox", policy: policy)
         // (Its callback goes to the profile's sink, so only the resolver can learn what became of it.)
         let timedOut = try? await hurried.pay(PayRequest(outTradeNo: "REG-004", amount: Amount(fen: 1_000), subject: "挂号费", scene: .qrCode))
         let afterTimeout = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "REG-004")?.state
@@ -217,21 +219,19 @@ struct DemoCommand: AsyncParsableCommand {
         } catch let error as ChannelError {
             day.check("a cut-off bill download is refused", error.code == .invalidResponse && error.reason.contains("SHA-1"))
         }
-        let statement = try await plain.downloadStatement(try StatementRequest(date: today))
-        let alipayBill = try await alipayPlain.downloadStatement(try StatementRequest(date: today))
-        let unionPayFile = try await unionPayPlain.downloadStatement(try StatementRequest(date: today))
+        // Each channel's statement, parsed by the parser the registry holds for it.
+        var sources: [Reconciler.StatementSource] = []
+        for channel in [plain, alipayPlain, unionPayPlain] {
+            let file = try await channel.downloadStatement(try StatementRequest(date: today))
+            let parser = try ChannelOption.registry.statementParser(named: ChannelOption.registry.descriptor(for: channel.id).name)
+            sources.append(Reconciler.source(parser, StatementInput(data: file.contents, businessDate: today)))
+        }
+        sources.append { handle in for record in insuranceDay.statement { try handle(record) } }
         var ledger = try await JournalLedger.rows(store, merchant: "sandbox", date: today).rows
         ledger.removeAll { $0.outTradeNo == "REG-003" && $0.kind == .payment }  // planted: the HIS lost a paid registration
         ledger.append(LedgerRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG-009", amount: Amount(fen: 2_000), time: Date()))  // planted: booked, never paid
         ledger += insuranceDay.ledger
-        let (report, carry) = try Reconciler(date: today, cutOff: 0).run(
-            ledger: LedgerRows(ledger),
-            statements: [
-                { handle in _ = try WeChatPayBillParser.parse(lines: LineReader(data: statement.contents), channel: .wechatPay, handle) },
-                { handle in _ = try AlipayBillParser.parse(archive: alipayBill.contents, handle) },
-                { handle in _ = try UnionPayZMParser.parse(unionPayFile.contents, handle) },
-                { handle in for record in insuranceDay.statement { try handle(record) } },
-            ])
+        let (report, carry) = try Reconciler(date: today, cutOff: 0).run(ledger: LedgerRows(ledger), statements: sources)
         let out = directory.appendingPathComponent("report")
         try ReportFiles.write(report, carryOver: carry, to: out)
         let summary = report.summary

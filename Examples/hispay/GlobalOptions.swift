@@ -1,5 +1,6 @@
 import ArgumentParser
 import HISPay
+import Logging
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -12,16 +13,16 @@ struct GlobalOptions: ParsableArguments {
     /// The loaded configuration, if `--config` was given.
     func loadConfiguration() throws -> HISPayConfiguration? {
         guard let config else { return nil }
-        return try HISPayConfiguration.load(path: config)
+        return try ChannelOption.registry.loadConfiguration(path: config)
     }
 
-    /// The selected merchant's block for `channel`; refuses when there is no config or no block.
-    func block(for channel: ChannelID, command: String) throws -> ConfigBlock {
+    /// What the registry builds `channel` of the selected merchant from; refuses when there is no
+    /// config or no block for the channel.
+    func setup(for channel: ChannelID, command: String, time: any TimeSource = SystemTimeSource(), logger: Logger = .silent) throws -> ChannelSetup {
         guard let configuration = try loadConfiguration() else { throw CLIError("\(command) needs --config FILE") }
-        let merchant = try configuration.merchant(named: merchant)
-        guard let block = merchant.block(for: channel) else {
-            throw CLIError("merchant \(merchant.name) has no \"\(channel)\" block")
-        }
-        return block
+        let profile = try configuration.merchant(named: merchant)
+        guard profile.block(for: channel) != nil else { throw CLIError("merchant \(profile.name) has no \"\(channel)\" block") }
+        return try ChannelOption.registry.setup(
+            channel, merchant: profile, transports: try CurlTransport.Configuration(settings: configuration.transport), time: time, logger: logger)
     }
 }

@@ -68,7 +68,7 @@ struct NotifyCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            if let batch { return try runBatch(batch) }
+            if let batch { return try await runBatch(batch) }
             guard let body else { throw CLIError("notify verify needs --body FILE or --batch FILE.jsonl") }
             var fields = HTTPHeaders()
             for header in headers {
@@ -76,16 +76,13 @@ struct NotifyCommand: AsyncParsableCommand {
                 fields.add(String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[header.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
             }
             let request = CallbackRequest(path: "/", headers: fields, body: try CLIFiles.read(body))
-            try JSONOutput.print(Self.output(try makeVerifier(channel)(request)))
-            if channel == .unionpay {
-                FileHandle.standardError.write(Data("hispay: valid as a back notification; a front (browser) notification is never proof of payment: query the order\n".utf8))
-            }
+            try JSONOutput.print(Self.output(try await makeVerifier(channel).verifyCallback(request)))
         }
 
         /// Verifies every stored callback of a JSON-lines file; a rejected line is reported, not fatal.
-        private func runBatch(_ path: String) throws {
+        private func runBatch(_ path: String) async throws {
             guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("cannot read \(path)") }
-            var verifiers: [ChannelOption: Verifier] = [:]
+            var verifiers: [ChannelOption: any CallbackVerifier] = [:]
             var number = 0
             for line in LineReader(fileURL: URL(fileURLWithPath: path)) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
                 number += 1
@@ -100,16 +97,14 @@ struct NotifyCommand: AsyncParsableCommand {
                     } ?? channel
                     var headers = HTTPHeaders()
                     for (name, value) in entry["headers"]?.objectValue ?? [:] { headers.add(name, value.text ?? "") }
-                    // Stored once: writing a closure taken from the dictionary back into it wraps it in
-                    // another reabstraction thunk each time, and the stack overflowed after ~13,800 lines.
-                    let verifier: Verifier
+                    let verifier: any CallbackVerifier
                     if let known = verifiers[lineChannel] {
                         verifier = known
                     } else {
                         verifier = try makeVerifier(lineChannel)
                         verifiers[lineChannel] = verifier
                     }
-                    let output = Self.output(try verifier(CallbackRequest(path: "/", headers: headers, body: Data(body.utf8))))
+                    let output = Self.output(try await verifier.verifyCallback(CallbackRequest(path: "/", headers: headers, body: Data(body.utf8))))
                     result = BatchResult(line: number, ok: true, result: output, error: nil)
                 } catch {
                     result = BatchResult(line: number, ok: false, result: nil, error: "\(error)")
@@ -118,33 +113,16 @@ struct NotifyCommand: AsyncParsableCommand {
             }
         }
 
-        typealias Verifier = (CallbackRequest) throws -> VerifiedCallback
-
-        /// The channel's callback verification, with its configuration loaded once.
-        private func makeVerifier(_ channel: ChannelOption) throws -> Verifier {
-            let time = try CLITime.now(now)
-            switch channel {
-            case .wechatpay:
-                let handler = try WeChatPayV3Configuration.callbackHandler(block: global.block(for: .wechatPay, command: "notify verify"))
-                return { try handler.handle($0, now: time) }
-            case .wechatpayV2:
-                let handler = try WeChatPayV2Configuration(block: global.block(for: .wechatPayV2, command: "notify verify")).callbackHandler()
-                return { try handler.handle($0) }
-            case .alipay:
-                let handler = try AlipayConfiguration.notificationHandler(block: global.block(for: .alipay, command: "notify verify"))
-                return { try handler.handle($0) }
-            case .unionpay:
-                let configuration = try UnionPayConfiguration(block: global.block(for: .unionPay, command: "notify verify"))
-                let handler = UnionPayNotificationHandler(verifier: configuration.verifier, merchantID: configuration.merchantID)
-                return { try handler.handle($0, now: time) }
-            case .insurance:
-                guard let mobile = try global.block(for: .insurance, command: "notify verify").block("mobilePay") else {
-                    throw CLIError("the insurance block has no mobilePay block")
-                }
-                // Logged on stderr: a notice that verified only under the other SM2 ID.
-                let handler = MobilePayNotificationHandler(credentials: try MobilePayCredentials(block: mobile), logger: Logger(label: "hispay.notify"))
-                return { try handler.handle($0) }
-            }
+        /// The channel's callback verifier from the registry — what `serve` takes callbacks with —
+        /// with its configuration loaded once. Logged on stderr: a notice that verified only under
+        /// another SM2 ID.
+        private func makeVerifier(_ channel: ChannelOption) throws -> any CallbackVerifier {
+            guard let configuration = try global.loadConfiguration() else { throw CLIError("notify verify needs --config FILE") }
+            let merchant = try configuration.merchant(named: global.merchant)
+            guard merchant.block(for: channel.channelID) != nil else { throw CLIError("merchant \(merchant.name) has no \"\(channel.channelID)\" block") }
+            return try ChannelOption.registry.verifier(
+                channel.channelID, merchant: merchant, transports: try CurlTransport.Configuration(settings: configuration.transport),
+                time: ManualTimeSource(try CLITime.now(now)), logger: Logger(label: "hispay.notify"))
         }
 
         static func output(_ verified: VerifiedCallback) -> Output {

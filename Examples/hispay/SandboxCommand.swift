@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HISPay
+import HISPayGateway
+import HISPayTesting
 
 /// `hispay sandbox`: the local channel simulator on loopback.
 struct SandboxCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HISPay
+import HISPayGateway
+import HISPayTesting
 import Logging
 import Hummingbird
 
@@ -33,12 +35,19 @@ struct ServeCommand: AsyncParsableCommand {
         guard let configuration = try global.loadConfiguration() else { throw CLIError("serve needs --config FILE") }
         guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
-        let routes = try ChannelFactory.callbackRoutes(configuration, transport: settings, logger: Logger(label: "hispay.serve"))
+        let registry = ChannelOption.registry
+        let routes = try registry.callbackRoutes(configuration, transports: settings, logger: Logger(label: "hispay.serve"))
         let store = try await SQLPaymentStore.open(self.store)
         let centre = NotificationCentre(store: store, routes: routes)
-        let forwarder = forward.map { EventForwarder(store: store, url: $0, transport: CurlTransport(configuration: settings)) }
-
-        let router = CallbackGateway.router(centre: centre, store: store, crashAfterRecord: crashAfterRecord)
+        let forwarder = forward.map {
+            EventForwarder(store: store, url: $0, transport: CurlTransport(configuration: settings)) { FileHandle.standardError.write(Data("hispay: \($0)\n".utf8)) }
+        }
+        let crash = crashAfterRecord
+        let gateway = CallbackGateway(centre: centre, store: store, registry: registry) { seen in
+            if crash, seen.receipt.recording != nil { kill(getpid(), SIGKILL) }
+            if let refusal = seen.receipt.refusal { FileHandle.standardError.write(Data("hispay: \(seen.merchant)/\(seen.channel): \(refusal)\n".utf8)) }
+        }
+        let router = gateway.router()
 
         let host = self.host
         let app = Application(
@@ -50,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         let forwarding = forwarder.map { forwarder in Task { await forwarder.run() } }
         defer { forwarding?.cancel() }
         // Orders journaled by this HIS (JournaledChannel) whose outcome is open are settled here.
-        let resolver = Resolver(store: store, channels: routes.mapValues { $0.mapValues(\.channel) })
+        let resolver = Resolver(store: store, channels: registry.paymentChannels(configuration, transports: settings))
         let resolving = Task { await resolver.run(every: .seconds(1)) }
         defer { resolving.cancel() }
         try await app.runService()

@@ -33,8 +33,8 @@ struct SettleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard channel == .insurance else { throw CLIError("settle works with --channel insurance") }
-        guard cashChannel != .insurance else { throw CLIError("--cash-channel must be a payment channel, not insurance") }
+        guard channel.channelID == .insurance else { throw CLIError("settle works with --channel insurance") }
+        guard cashChannel.descriptor.makeChannel != nil else { throw CLIError("--cash-channel must be a payment channel, not insurance") }
         let cashID = cashChannel.channelID
         guard let configuration = try global.loadConfiguration() else { throw CLIError("settle needs --config FILE") }
         let merchant = try configuration.merchant(named: global.merchant)
@@ -63,15 +63,15 @@ struct SettleCommand: AsyncParsableCommand {
         if fields["payAuthNo"] != nil {
             let mobile = try Self.mobilePayBill(fields, path: bill)
             let checkout = MobilePayCheckout(
-                centre: try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings),
-                cash: PlainCashLeg(channel: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), scene: Self.scene(fields)),
+                centre: try ChannelOption.registry.mobilePayClient(merchant: merchant, transports: settings),
+                cash: PlainCashLeg(channel: try ChannelOption.registry.channel(cashID, merchant: merchant, transports: settings), scene: Self.scene(fields)),
                 journal: journal)
             (billID, state) = (mobile.billID, try await checkout.run(mobile))
         } else {
             let outpatient = try Self.bill(fields, path: bill)
             let checkout = CombinedCheckout(
-                insurance: try ChannelFactory.insuranceClient(merchant: merchant, transport: settings),
-                cash: try ChannelFactory.paymentChannel(cashID, merchant: merchant, transport: settings), journal: journal)
+                insurance: try ChannelOption.registry.insuranceClient(merchant: merchant, transports: settings),
+                cash: try ChannelOption.registry.channel(cashID, merchant: merchant, transports: settings), journal: journal)
             (billID, state) = (outpatient.billID, try await checkout.run(outpatient))
         }
         var output: Output

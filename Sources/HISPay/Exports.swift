@@ -9,4 +9,4 @@
 @_exported import MedicalInsurance
 @_exported import HISPayStore
 @_exported import Reconciliation
-@_exported import HISPaySandbox
+@_exported import HISPayService

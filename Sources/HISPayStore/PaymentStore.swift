@@ -37,7 +37,7 @@ public protocol PaymentStore: Sendable {
 
 extension PaymentStore {
     /// Moves `orderNo`'s journal entry, if there is one, to closed (a close or reverse succeeded).
-    func markClosed(merchant: String, channel: ChannelID, orderNo: String, at time: Date) async throws {
+    package func markClosed(merchant: String, channel: ChannelID, orderNo: String, at time: Date) async throws {
         guard var entry = try await entry(merchant: merchant, channel: channel, orderNo: orderNo) else { return }
         entry.state = .closed
         entry.updatedAt = time

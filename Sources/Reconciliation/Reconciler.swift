@@ -29,6 +29,11 @@ public struct Reconciler: Sendable {
     /// Statement rows from one source, streamed (a channel's parser, or rows in memory).
     public typealias StatementSource = ((StatementRecord) throws -> Void) throws -> Void
 
+    /// The statement `input` read by `parser` (a channel's, from the channel registry).
+    public static func source(_ parser: any StatementParser, _ input: StatementInput) -> StatementSource {
+        { handle in _ = try parser.parse(input, handle) }
+    }
+
     /// Reconciles `ledger` against `statements`, after taking in yesterday's `carryIn`; returns the
     /// report and the rows to carry into tomorrow.
     public func run(ledger: some LedgerSource, statements: [StatementSource], carryIn: CarryOver? = nil) throws -> (ReconciliationReport, CarryOver) {

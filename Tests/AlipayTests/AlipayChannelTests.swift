@@ -1,3 +1,4 @@
+import HISPayTesting
 import Alipay
 import Foundation
 import HISPayCore

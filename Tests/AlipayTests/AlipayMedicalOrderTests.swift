@@ -1,7 +1,10 @@
 import Alipay
 import Foundation
 import HISPayCore
+import HISPayService
+import HISPayStore
 import HISPayTestSupport
+import HISPayTesting
 import MedicalInsurance
 import Testing
 

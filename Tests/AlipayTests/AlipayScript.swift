@@ -3,6 +3,7 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 import HISPayTestSupport
+import HISPayTesting
 
 /// Builds Alipay gateway cassettes in the published format: form-encoded requests signed with the
 /// published yansongda app key at a frozen time; answers `{"…_response":{…},"sign":"…"}` signed

@@ -4,6 +4,7 @@ import HISPayCore
 import HISPayCrypto
 import HISPayTestSupport
 import Testing
+import HISPayTesting
 
 /// The service window's (生活号) gateway against the public contract: what Alipay posts (`service`,
 /// `charset`, `sign_type`, `sign`, and `biz_content` XML with `AppId`, `FromUserId`, `CreateTime`,

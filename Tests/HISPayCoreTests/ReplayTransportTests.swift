@@ -2,6 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 import Testing
+import HISPayTesting
 
 @Suite struct ReplayTransportTests {
     private func cassette(_ requests: [HTTPRequest]) -> Cassette {

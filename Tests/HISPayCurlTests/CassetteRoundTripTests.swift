@@ -3,6 +3,7 @@ import HISPayCore
 import HISPayCurl
 import HISPayTestSupport
 import Testing
+import HISPayTesting
 
 @Suite(.serialized) struct CassetteRoundTripTests {
     @Test func recordAgainstLoopbackThenReplayWithoutIt() async throws {

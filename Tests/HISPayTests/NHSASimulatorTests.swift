@@ -2,6 +2,7 @@ import Foundation
 import HISPay
 import HISPayTestSupport
 import Testing
+import HISPayTesting
 
 /// The sandbox's NHSA interface refuses what the platform refuses, as public hospital-side code meets
 /// it (field tables in binzhe12123/Medical `SY.Com.Medical.Model/SYB`): the simulator was changed to

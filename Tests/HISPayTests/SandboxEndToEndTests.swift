@@ -2,6 +2,7 @@ import Foundation
 import HISPay
 import HISPayTestSupport
 import Testing
+import HISPayTesting
 
 /// The WeChat Pay channel over real loopback HTTP (libcurl) against `hispay sandbox`, with its
 /// callbacks through `hispay serve`: the profile the sandbox writes is all the library needs.
@@ -19,7 +20,7 @@ import Testing
 
     func channel(_ id: ChannelID = .wechatPay) throws -> any PaymentChannel {
         let merchant = try configuration.merchant(named: "sandbox")
-        return try ChannelFactory.paymentChannel(id, merchant: merchant, transport: try CurlTransport.Configuration(settings: configuration.transport))
+        return try ChannelRegistry.standard.channel(id, merchant: merchant, transports: try CurlTransport.Configuration(settings: configuration.transport))
     }
 
     func order(_ number: String, _ scene: PaymentScene, notify: String? = nil) -> PayRequest {
@@ -367,8 +368,7 @@ import Testing
         let legacyPath = directory.appendingPathComponent("hispay-500.json")
         try JSONSerialization.data(withJSONObject: json).write(to: legacyPath)
         let legacy = try HISPayConfiguration.load(path: legacyPath.path)
-        let unionPay = try ChannelFactory.paymentChannel(
-            .unionPay, merchant: try legacy.merchant(named: "sandbox"), transport: try CurlTransport.Configuration(settings: legacy.transport))
+        let unionPay = try ChannelRegistry.standard.channel(.unionPay, merchant: try legacy.merchant(named: "sandbox"), transports: try CurlTransport.Configuration(settings: legacy.transport))
         #expect(try await unionPay.pay(order("E2EUP500BAR1", .barcode(authCode: "6223456789012345678"))).kind == .pending)
         let paid = try await settled(unionPay, .outTradeNo("E2EUP500BAR1"))
         #expect(paid.kind == .success && paid.value?.amount == Amount(fen: 1230))
@@ -383,7 +383,7 @@ import Testing
         try JSONSerialization.data(withJSONObject: json).write(to: legacyPath)
         do {
             let bare = try HISPayConfiguration.load(path: legacyPath.path)
-            _ = try ChannelFactory.paymentChannel(.unionPay, merchant: try bare.merchant(named: "sandbox"), transport: try CurlTransport.Configuration(settings: bare.transport))
+            _ = try ChannelRegistry.standard.channel(.unionPay, merchant: try bare.merchant(named: "sandbox"), transports: try CurlTransport.Configuration(settings: bare.transport))
             Issue.record("a 5.0.0 profile without verifyCertificates must be refused")
         } catch {
             #expect("\(error)".contains("verifyCertificates"))
@@ -436,7 +436,7 @@ import Testing
         let merchant = try configuration.merchant(named: "sandbox")
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
         let store = try await TestStores.open(.sqlite)
-        let centre = try ChannelFactory.mobilePayClient(merchant: merchant, transport: settings)
+        let centre = try ChannelRegistry.standard.mobilePayClient(merchant: merchant, transports: settings)
         let checkout = MobilePayCheckout(centre: centre, cash: cash, journal: StoreCheckoutJournal(store: store))
         let bill = MobilePayBill(
             billID: billID, payAuthNo: "AUTH0001", upload: Self.mobilePayUpload,

@@ -7,12 +7,12 @@ import Testing
 
 /// The insurance CLI contract: `sign --channel insurance`, `notify verify --channel insurance`.
 @Suite(.serialized) struct InsuranceCommandLineTests {
-    let keys: MobilePayEnvelopeTests
+    let keys: MobilePayTestKeys
     let directory: URL
     let config: URL
 
     init() throws {
-        keys = try MobilePayEnvelopeTests()
+        keys = try MobilePayTestKeys()
         let inputs = try Fixtures.vector("nhsa-sm-envelope-demo-keys")["inputs"]
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-insurance-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

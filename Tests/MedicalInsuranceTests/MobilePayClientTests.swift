@@ -6,17 +6,18 @@ import Logging
 import MedicalInsurance
 import Synchronization
 import Testing
+import HISPayTesting
 
 /// 6201–6401 replayed with randomized SM2 signatures: the matcher compares each request's sign text
 /// and verifies its signature (under the appSecret as SM2 ID) instead of comparing bytes. Paths as
 /// public hospital-side clients post them (`/org/local/api/hos/uldFeeInfo`, `/pay_order`,
 /// `/refund_Order`, `/query_order_info`, `/revoke_order`).
 @Suite struct MobilePayClientTests {
-    let keys: MobilePayEnvelopeTests
+    let keys: MobilePayTestKeys
     let now = Date(timeIntervalSince1970: 1_795_312_800)
     let gateway = "https://mobile.example.gov.cn"
 
-    init() throws { keys = try MobilePayEnvelopeTests() }
+    init() throws { keys = try MobilePayTestKeys() }
 
     var matcher: SignedRequestMatcher {
         let platform = keys.platform
@@ -26,7 +27,7 @@ import Testing
                     let encData = envelope["encData"]?.text, let signature = envelope["signData"]?.text.flatMap({ try? Base64.decode($0) })
                 else { return nil }
                 // The platform side decrypts to rebuild the sign text.
-                guard let opened = try? MobilePayEnvelopeTests.decryptOnly(encData, credentials: platform) else { return nil }
+                guard let opened = try? MobilePayTestKeys.decryptOnly(encData, credentials: platform) else { return nil }
                 var fields = envelope
                 fields["data"] = opened
                 return (MobilePayEnvelope.signText(fields, appSecret: "F30D0D261BA04063A0BCAEF19F8ADBCC"), signature)
@@ -44,9 +45,7 @@ import Testing
         return Cassette.Interaction(request: recorded, response: Cassette.Response(try keys.reply(answer, code: code)))
     }
 
-    static let patient: [String: ConfigValue] = [
-        "orgCodg": .string("H44010600001"), "idNo": .string("44010619900101001X"), "idType": .string("01"), "userName": .string("张三"),
-    ]
+    static let patient = MobilePayTestKeys.patient
 
     @Test func uploadOrderQueryRefundAndUndoRoundTrip() async throws {
         let upload = ConfigValue.object(Self.patient.merging([
@@ -144,22 +143,5 @@ import Testing
         var tampered = envelope.objectValue
         tampered["appId"] = .string("SOMEONEELSE")
         #expect(throws: ChannelError(.callbackRejected, reason: "")) { try handler.handle(CallbackRequest(path: "/", body: Data(ConfigValue.object(tampered).jsonText().utf8))) }
-    }
-}
-
-extension MobilePayEnvelopeTests {
-    /// The centre's answer: `answer` sealed with the platform's keys, with `code` (0 = success),
-    /// `message` and `success` covered by the signature like every top-level field.
-    func reply(_ answer: ConfigValue, code: String = "0") throws -> HTTPResponse {
-        let status: [String: ConfigValue] = ["code": .number(code), "message": .string(code == "0" ? "成功" : "失败"), "success": .bool(code == "0")]
-        let reply = try MobilePayEnvelope.seal(answer, credentials: platform, timestamp: "1795312800500", extraFields: status).envelope
-        return HTTPResponse(status: 200, body: Data(reply.jsonText().utf8))
-    }
-
-    /// Decrypts an envelope's `encData` without verifying (what the platform does before checking the signature).
-    static func decryptOnly(_ encData: String, credentials: MobilePayCredentials) throws -> ConfigValue {
-        let key = Array(Hex.encode(try BlockCipher(.sm4ECB, key: Array(credentials.appID.utf8.prefix(16))).encrypt(Array("F30D0D261BA04063A0BCAEF19F8ADBCC".utf8)), uppercase: true).utf8.prefix(16))
-        let plain = try BlockCipher(.sm4ECB, key: key).decrypt(Hex.decode(encData))
-        return try #require(ConfigValue.decode(Data(plain)))
     }
 }

@@ -6,23 +6,12 @@ import MedicalInsurance
 import Testing
 
 @Suite struct MobilePayEnvelopeTests {
-    let vector: JSONValue
-    let hospital: MobilePayCredentials
-    let platform: MobilePayCredentials
+    let keys: MobilePayTestKeys
+    var vector: JSONValue { keys.vector }
+    var hospital: MobilePayCredentials { keys.hospital }
+    var platform: MobilePayCredentials { keys.platform }
 
-    /// The published demo keys: the hospital signs with the first pair; the "platform" with the second.
-    init() throws {
-        vector = try Fixtures.vector("nhsa-sm-envelope-demo-keys")
-        let inputs = vector["inputs"]
-        let hospitalKey = try PrivateKey(sm2Scalar: Base64.decode(inputs["privateKey_b64"].string))
-        let platformKey = try PrivateKey(sm2Scalar: Base64.decode(inputs["second_pair"]["privateKey_b64"].string))
-        hospital = MobilePayCredentials(
-            appID: inputs["appId"].string, appSecret: inputs["appSecret"].string, privateKey: hospitalKey,
-            platformPublicKey: try PublicKey(sm2Point: Base64.decode(inputs["second_pair"]["publicKey_b64"].string)))
-        platform = MobilePayCredentials(
-            appID: inputs["appId"].string, appSecret: inputs["appSecret"].string, privateKey: platformKey,
-            platformPublicKey: try PublicKey(sm2Point: Base64.decode(inputs["publicKey_b64"].string)))
-    }
+    init() throws { keys = try MobilePayTestKeys() }
 
     @Test func encDataMatchesTheDemoDerivation() throws {
         let data = try #require(ConfigValue.decode(Data(vector["inputs"]["demo_data_json"].string.utf8)))

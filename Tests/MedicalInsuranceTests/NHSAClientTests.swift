@@ -2,6 +2,9 @@ import Foundation
 import HISPayCompression
 import HISPayCore
 import HISPayCrypto
+import HISPayService
+import HISPayStore
+import HISPayTesting
 import MedicalInsurance
 import Testing
 

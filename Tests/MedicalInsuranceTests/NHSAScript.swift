@@ -2,6 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 import MedicalInsurance
+import HISPayTesting
 
 /// Builds hospital-interface cassettes: request envelopes written from the field table of the
 /// interface specification, answers `{"infcode": …, "output": …}` as the platform sends them.

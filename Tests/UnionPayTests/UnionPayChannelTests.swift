@@ -5,6 +5,7 @@ import HISPayTestSupport
 import Testing
 import UnionPay
 import ZIPFoundation
+import HISPayTesting
 
 @Suite struct UnionPayChannelTests {
     func request(_ scene: PaymentScene) -> PayRequest {

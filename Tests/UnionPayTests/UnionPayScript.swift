@@ -3,6 +3,7 @@ import HISPayCore
 import HISPayCrypto
 import HISPayTestSupport
 import UnionPay
+import HISPayTesting
 
 /// Builds ACP cassettes in the published wire format: form requests signed with UnionPay's public
 /// test `.pfx` at a frozen time; `key=value&…` answers signed by the test-made UnionPay certificate.

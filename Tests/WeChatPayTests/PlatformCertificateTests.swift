@@ -4,6 +4,7 @@ import HISPayCrypto
 import HISPayTestSupport
 import Testing
 import WeChatPay
+import HISPayTesting
 
 @Suite struct PlatformCertificateTests {
     @Test func javaDownloadVectorDecryptsWithMatchingSerial() throws {

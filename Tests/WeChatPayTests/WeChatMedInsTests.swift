@@ -1,7 +1,10 @@
 import Foundation
 import HISPayCore
 import HISPayCrypto
+import HISPayService
+import HISPayStore
 import HISPayTestSupport
+import HISPayTesting
 import MedicalInsurance
 import Synchronization
 import Testing

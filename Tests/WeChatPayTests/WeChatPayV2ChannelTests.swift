@@ -4,6 +4,7 @@ import HISPayCrypto
 import HISPayTestSupport
 import Testing
 import WeChatPay
+import HISPayTesting
 
 /// APIv2 operations replayed from cassettes in the published XML format: requests signed with the
 /// test API key and scripted nonces, answers signed the same way the gateway signs them.

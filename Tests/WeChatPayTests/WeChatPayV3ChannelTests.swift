@@ -5,6 +5,7 @@ import HISPayCrypto
 import HISPayTestSupport
 import Testing
 import WeChatPay
+import HISPayTesting
 
 @Suite struct WeChatPayV3ChannelTests {
     let payBody = #"{"amount":{"currency":"CNY","total":1230},"appid":"wx2421b1c4370ec43b","description":"门诊缴费","mchid":"1900000001","notify_url":"https://his.example/notify/wechatpay","out_trade_no":"REG20261122001"}"#

@@ -1,14 +1,13 @@
 import Foundation
 
-/// One payment channel behind one protocol (DESIGN decision 1).
+/// One payment channel behind one protocol (DESIGN decision 1). Its callbacks are verified as a
+/// ``CallbackVerifier`` (``CallbackVerifier/id`` names the channel).
 ///
 /// Every operation is async and reports one of four ``Outcome``s; errors (``ChannelError``) mean
 /// the call could not be made or its answer could not be trusted. A channel states what it
 /// supports in ``capabilities``; the default implementations of the optional operations throw
 /// ``ChannelError/Code/unsupportedOperation``. Channel-specific power stays on the concrete type.
-public protocol PaymentChannel: Sendable {
-    /// Which channel this is.
-    var id: ChannelID { get }
+public protocol PaymentChannel: CallbackVerifier {
     /// What this channel supports.
     var capabilities: ChannelCapabilities { get }
 
@@ -26,11 +25,6 @@ public protocol PaymentChannel: Sendable {
     func refund(_ request: RefundRequest) async throws -> Outcome<Refund>
     /// Asks for a refund's state.
     func queryRefund(_ refund: RefundReference) async throws -> Outcome<Refund>
-    /// Verifies (and decrypts) a callback from its raw request and returns the event with the
-    /// channel's exact acknowledgement. Throws when the callback cannot be trusted.
-    func verifyCallback(_ request: CallbackRequest) async throws -> VerifiedCallback
-    /// The channel's documented reply for a callback that was not accepted (so it retries).
-    func callbackRejection(reason: String) -> HTTPResponse
     /// Downloads the statement for a business day.
     func downloadStatement(_ request: StatementRequest) async throws -> StatementFile
     /// Pre-authorisation: freezes funds.
@@ -60,11 +54,6 @@ extension PaymentChannel {
 
     public func verifyCallback(_ request: CallbackRequest) async throws -> VerifiedCallback {
         throw ChannelError.unsupported(.callback, on: id)
-    }
-
-    /// A plain `400` with the reason as text, for channels without a documented failure reply.
-    public func callbackRejection(reason: String) -> HTTPResponse {
-        HTTPResponse(status: 400, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data(reason.utf8))
     }
 
     public func downloadStatement(_ request: StatementRequest) async throws -> StatementFile {

@@ -17,17 +17,19 @@ public struct HISPayConfiguration: Sendable {
     /// The whole file, for settings outside the merchant list.
     public let root: ConfigBlock
 
-    /// Loads the file at `path`.
+    /// Loads the file at `path`. `channels` are the channel blocks a merchant may hold (a channel
+    /// registry's ids; the standard channels by default).
     public static func load(
         path: String,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        channels: [ChannelID] = MerchantProfile.channelKeys.map(ChannelID.init)
     ) throws(ConfigurationError) -> HISPayConfiguration {
         let url = URL(fileURLWithPath: path)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ConfigurationError(.fileUnreadable, "config file \(path) cannot be read")
         }
         return try HISPayConfiguration(
-            json: data, baseDirectory: url.deletingLastPathComponent(), environment: environment, source: path)
+            json: data, baseDirectory: url.deletingLastPathComponent(), environment: environment, source: path, channels: channels)
     }
 
     /// Parses configuration JSON; relative paths resolve against `baseDirectory`.
@@ -35,7 +37,8 @@ public struct HISPayConfiguration: Sendable {
         json: Data,
         baseDirectory: URL,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        source: String = "config"
+        source: String = "config",
+        channels: [ChannelID] = MerchantProfile.channelKeys.map(ChannelID.init)
     ) throws(ConfigurationError) {
         guard case .object(let entries) = try ConfigValue.parse(json, source: source) else {
             throw ConfigurationError(.invalidValue, "\(source) must hold a JSON object")
@@ -53,7 +56,7 @@ public struct HISPayConfiguration: Sendable {
             }
             let block = ConfigBlock(
                 path: "merchants[\(index)]", entries: fields, baseDirectory: baseDirectory, environment: environment)
-            let merchant = try MerchantProfile(settings: block)
+            let merchant = try MerchantProfile(settings: block, channels: channels)
             guard !merchants.contains(where: { $0.name == merchant.name }) else {
                 throw ConfigurationError(.invalidValue, "merchants[\(index)].name \"\(merchant.name)\" is used twice")
             }

@@ -1,8 +1,8 @@
 /// One merchant (usually one campus, 院区): a name and a configuration block per channel.
 public struct MerchantProfile: Sendable, CustomStringConvertible {
-    /// The keys a merchant object may hold: `name` and one block per channel.
+    /// The keys a merchant object of the standard channels may hold: `name` and one block per channel.
     public static let knownKeys: Set<String> = Set(["name"] + channelKeys)
-    /// Channel block keys, in the order they are listed.
+    /// The standard channels' block keys, in the order they are listed.
     public static let channelKeys: [String] = [
         ChannelID.wechatPay.rawValue, ChannelID.wechatPayV2.rawValue, ChannelID.alipay.rawValue,
         ChannelID.unionPay.rawValue, ChannelID.insurance.rawValue,
@@ -11,14 +11,17 @@ public struct MerchantProfile: Sendable, CustomStringConvertible {
     public let name: String
     /// The whole merchant object.
     public let settings: ConfigBlock
+    /// The channel block keys this profile may hold (the registered channels' ids).
+    private let channelKeys: [String]
 
-    init(settings: ConfigBlock) throws(ConfigurationError) {
-        try settings.rejectUnknownKeys(allowed: MerchantProfile.knownKeys)
+    init(settings: ConfigBlock, channels: [ChannelID]) throws(ConfigurationError) {
+        channelKeys = channels.map(\.rawValue)
+        try settings.rejectUnknownKeys(allowed: Set(["name"] + channelKeys))
         let name = try settings.string("name")
         guard !name.isEmpty else { throw ConfigurationError(.invalidValue, "\(settings.path).name must not be empty") }
         self.name = name
         self.settings = settings
-        for key in MerchantProfile.channelKeys { _ = try settings.block(key) }  // type-check every block now
+        for key in channelKeys { _ = try settings.block(key) }  // type-check every block now
     }
 
     /// The block of `channel`, if this merchant configures it.
@@ -28,7 +31,7 @@ public struct MerchantProfile: Sendable, CustomStringConvertible {
 
     /// The channels this merchant configures.
     public var channels: [ChannelID] {
-        MerchantProfile.channelKeys.filter { settings.entries[$0] != nil }.map(ChannelID.init)
+        channelKeys.filter { settings.entries[$0] != nil }.map(ChannelID.init)
     }
 
     public var description: String { "MerchantProfile(\(name): \(channels.map(\.rawValue).joined(separator: ", ")))" }

@@ -55,7 +55,7 @@ public struct FeeDetail: Sendable, Hashable, Codable {
         self.prescriptionNumber = prescriptionNumber
     }
 
-    var row: ConfigValue {
+    package var row: ConfigValue {
         get throws(ChannelError) {
             try RequiredFields.check("2204", [
                 "feedetl_sn": serial, "mdtrt_id": visitID, "psn_no": personID, "chrg_bchno": chargeBatch, "med_list_codg": catalogueCode,

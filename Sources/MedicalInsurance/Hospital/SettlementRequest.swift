@@ -41,13 +41,13 @@ public struct SettlementRequest: Sendable, Hashable, Codable {
     }
 
     /// 2206's input.
-    var preSettlementInput: ConfigValue {
+    package var preSettlementInput: ConfigValue {
         get throws(ChannelError) { .object(["data": .object(try fields("2206"))]) }
     }
 
     /// 2207's input, with `policy` (or ``policyAmounts``); throws naming the first policy field when
     /// neither is there.
-    func settlementInput(policy: PolicyAmounts?) throws(ChannelError) -> ConfigValue {
+    package func settlementInput(policy: PolicyAmounts?) throws(ChannelError) -> ConfigValue {
         guard let policy = policyAmounts ?? policy else {
             throw ChannelError(.invalidRequest, channel: .insurance, reason: "2207 requires fulamt_ownpay_amt (the policy amounts of 2204's results or the 2206 answer)")
         }

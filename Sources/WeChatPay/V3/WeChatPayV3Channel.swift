@@ -20,7 +20,7 @@ public final class WeChatPayV3Channel: PaymentChannel {
 
     public let configuration: WeChatPayV3Configuration
     private let transport: any HTTPTransport
-    let time: any TimeSource
+    package let time: any TimeSource
     private let nonces: any NonceSource
     private let signer: WeChatPayV3Signer
     private let platformKeys: Mutex<PlatformKeys>
@@ -219,8 +219,13 @@ public final class WeChatPayV3Channel: PaymentChannel {
         }
         do {
             return try handle()
-        } catch let error as ChannelError where error.code == .unknownSigningKey && configuration.platformKeys.publicKey == nil {
-            try await refreshPlatformCertificates()
+        } catch let unknown as ChannelError where unknown.code == .unknownSigningKey && configuration.platformKeys.publicKey == nil {
+            do {
+                try await refreshPlatformCertificates()
+            } catch {
+                // The serial the callback names is what the operator needs; the download's failure says why it is still unknown.
+                throw ChannelError(.unknownSigningKey, channel: id, operation: .callback, reason: "\(unknown.reason); fetching the platform certificates failed: \(error)")
+            }
             return try handle()
         }
     }

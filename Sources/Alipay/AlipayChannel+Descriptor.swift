@@ -1,0 +1,22 @@
+import HISPayCore
+
+extension AlipayChannel {
+    /// Alipay for the channel registry. The verifier is the channel itself when the block holds the
+    /// app's private key (it then also answers service-window gateway messages, which must be
+    /// signed), and the verify-only notification handler when it does not.
+    public static let descriptor = ChannelDescriptor(
+        id: .alipay, name: "alipay", summary: "Alipay OpenAPI gateway and service window (生活号)",
+        makeChannel: { setup in AlipayChannel(configuration: try AlipayConfiguration(block: setup.block), transport: setup.transports.transport(), time: setup.time) },
+        makeVerifier: { setup in
+            if setup.block.entries["privateKey"] != nil {
+                return AlipayChannel(configuration: try AlipayConfiguration(block: setup.block), transport: setup.transports.transport(), time: setup.time)
+            }
+            let handler = try AlipayConfiguration.notificationHandler(block: setup.block)
+            return CallbackVerification(id: .alipay, time: setup.time, verify: { request, _ in try handler.handle(request) }, rejection: { _ in AlipayNotificationHandler.rejection })
+        },
+        statementParser: AlipayStatementParser(),
+        explainSignature: { setup, input in
+            let signed = try AlipayConfiguration.signer(block: setup.block).sign(try input.flatParameters())
+            return ["stringToSign": signed.content, "signature": signed.signature]
+        })
+}

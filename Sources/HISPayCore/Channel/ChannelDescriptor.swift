@@ -1,0 +1,41 @@
+/// Everything the rest of HISPay needs to know about one channel, given by the channel's own
+/// module: how to build its ``PaymentChannel`` and its ``CallbackVerifier`` from a merchant
+/// profile's block, its statement parser, and how its request signature is shown.
+///
+/// A channel registry (`HISPayService.ChannelRegistry`) holds one descriptor per channel; adding a
+/// channel is a module that exposes a descriptor plus one `register` call.
+public struct ChannelDescriptor: Sendable {
+    /// The channel, as journals, events and configuration blocks name it.
+    public let id: ChannelID
+    /// The name in URLs (`/notify/{merchant}/{name}`) and on the command line (`--channel`).
+    public let name: String
+    /// One line for help texts.
+    public let summary: String
+    /// Builds the channel; nil when the channel takes no payments of its own (the insurance
+    /// mobile-payment centre only notifies).
+    public var makeChannel: (@Sendable (ChannelSetup) throws -> any PaymentChannel)?
+    /// Builds the callback verifier; nil when the block configures no callbacks. When not given,
+    /// the channel itself verifies.
+    public var makeVerifier: @Sendable (ChannelSetup) throws -> (any CallbackVerifier)?
+    /// The parser of the statement the channel downloads.
+    public var statementParser: (any StatementParser)?
+    /// The string-to-sign and signature of a request built from the input (`hispay sign`), as
+    /// named fields.
+    public var explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])?
+
+    public init(
+        id: ChannelID, name: String? = nil, summary: String,
+        makeChannel: (@Sendable (ChannelSetup) throws -> any PaymentChannel)? = nil,
+        makeVerifier: (@Sendable (ChannelSetup) throws -> (any CallbackVerifier)?)? = nil,
+        statementParser: (any StatementParser)? = nil,
+        explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])? = nil
+    ) {
+        self.id = id
+        self.name = name ?? id.rawValue
+        self.summary = summary
+        self.makeChannel = makeChannel
+        self.makeVerifier = makeVerifier ?? { setup in try makeChannel?(setup) }
+        self.statementParser = statementParser
+        self.explainSignature = explainSignature
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import HISPayCore
+import HISPayService
+import HISPayStore
+import HTTPTypes
+import Hummingbird
+
+/// The callback gateway's HTTP routes, for a HIS to mount in its own Hummingbird server (`hispay
+/// serve` is a thin wrapper around it):
+///
+/// - `POST /notify/{merchant}/{channel}`: a channel's raw callback, verified, recorded once and
+///   acknowledged exactly as the channel expects (``NotificationCentre``); `{channel}` is a name in
+///   the ``ChannelRegistry`` (404 otherwise).
+/// - `GET /events?after=CURSOR&limit=N`: the recorded events after a cursor, as
+///   `{"events": [GatewayEvent…], "next": CURSOR}`.
+///
+/// ```swift
+/// let gateway = CallbackGateway(centre: centre, store: store, registry: .standard)
+/// let app = Application(router: gateway.router(), configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
+/// ```
+public struct CallbackGateway: Sendable {
+    /// What became of one callback, for the host to log or act on.
+    public struct Observation: Sendable {
+        public let merchant: String
+        /// The channel's name as it appeared in the URL.
+        public let channel: String
+        public let receipt: NotificationCentre.Receipt
+    }
+
+    public let centre: NotificationCentre
+    public let store: any PaymentStore
+    public let registry: ChannelRegistry
+    /// The largest callback body taken, in bytes.
+    public var maximumBodySize: Int
+    private let observer: (@Sendable (Observation) -> Void)?
+
+    /// `observer` hears every callback after it is recorded or refused, before it is answered.
+    public init(
+        centre: NotificationCentre, store: any PaymentStore, registry: ChannelRegistry, maximumBodySize: Int = 1 << 20,
+        observer: (@Sendable (Observation) -> Void)? = nil
+    ) {
+        self.centre = centre
+        self.store = store
+        self.registry = registry
+        self.maximumBodySize = maximumBodySize
+        self.observer = observer
+    }
+
+    /// A router holding the gateway's routes.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        addRoutes(to: router)
+        return router
+    }
+
+    /// Adds the gateway's routes to the HIS's own router (or a group of it).
+    public func addRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
+        router.post("/notify/:merchant/:channel") { request, context -> Response in
+            try await self.notify(request, merchant: try context.parameters.require("merchant"), channel: try context.parameters.require("channel"))
+        }
+        router.get("/events") { request, _ -> Response in try await self.events(request) }
+    }
+
+    private func notify(_ request: Request, merchant: String, channel name: String) async throws -> Response {
+        var request = request
+        guard let descriptor = registry.descriptor(named: name) else { return Self.text(404, "unknown channel") }
+        let body = try await request.collectBody(upTo: maximumBodySize)
+        var headers = HISPayCore.HTTPHeaders()
+        for field in request.headers { headers.add(field.name.rawName, field.value) }
+        let callback = CallbackRequest(method: "POST", path: request.uri.string, headers: headers, body: Data(body.readableBytesView))
+        let receipt = await centre.receive(callback, merchant: merchant, channel: descriptor.id)
+        observer?(Observation(merchant: merchant, channel: name, receipt: receipt))
+        return Self.response(receipt.response)
+    }
+
+    private func events(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        guard let after = Int64(parameters.get("after") ?? "0"), after >= 0, let limit = Int(parameters.get("limit") ?? "100"), (1...1000).contains(limit) else {
+            return Self.text(400, "after must be a cursor (integer ≥ 0) and limit 1…1000")
+        }
+        let events = try await store.events(after: after, limit: limit)
+        let page = EventPage(events: events.map(GatewayEvent.init), next: events.last?.cursor ?? after)
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: Array(try GatewayEvent.encoder.encode(page)))))
+    }
+
+    /// One page of `GET /events`: the events and the cursor to ask after next.
+    struct EventPage: Encodable {
+        let events: [GatewayEvent]
+        let next: Int64
+    }
+
+    static func text(_ status: Int, _ message: String) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: message)))
+    }
+
+    /// A channel's exact acknowledgement (status, headers, body) as the HTTP response.
+    static func response(_ reply: HISPayCore.HTTPResponse) -> Response {
+        var fields = HTTPFields()
+        for field in reply.headers {
+            if let name = HTTPField.Name(field.name) { fields.append(HTTPField(name: name, value: field.value)) }
+        }
+        return Response(status: .init(code: reply.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: Array(reply.body))))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import HISPayCore
+import HISPayStore
+
+/// The outbox: POSTs every delivered event, in cursor order, to the HIS and moves its cursor (a
+/// store document) only after a 2xx — so an HIS outage loses nothing; it is retried with back-off
+/// (0.2 s doubling to 30 s) until the HIS answers. Each POST carries
+/// `Idempotency-Key: hispay-event-<cursor>` for an HIS that must not apply an event twice after a
+/// gateway crash between its 2xx and the cursor update.
+public struct EventForwarder: Sendable {
+    /// Why forwarding failed: the HIS's refusal or an unreadable cursor document.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let store: any PaymentStore
+    public let url: String
+    public let transport: any HTTPTransport
+    private let onPause: @Sendable (String) -> Void
+
+    /// `onPause` hears why forwarding paused before each retry.
+    public init(store: any PaymentStore, url: String, transport: any HTTPTransport, onPause: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.store = store
+        self.url = url
+        self.transport = transport
+        self.onPause = onPause
+    }
+
+    private var cursorID: String { "forward:" + url }
+
+    /// Forwards until cancelled.
+    public func run() async {
+        var delay = Duration.milliseconds(200)
+        while !Task.isCancelled {
+            do {
+                let events = try await store.events(after: try await cursor(), limit: 100)
+                if events.isEmpty {
+                    try await Task.sleep(for: .milliseconds(200))
+                    continue
+                }
+                for event in events { try await forward(event) }
+                delay = .milliseconds(200)
+            } catch is CancellationError {
+                return
+            } catch {
+                onPause("forwarding to \(url) paused: \(error)")
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(30))
+            }
+        }
+    }
+
+    private func forward(_ event: StoredEvent) async throws {
+        let request = HTTPRequest(
+            method: "POST", url: url,
+            headers: ["Content-Type": "application/json; charset=utf-8", "Idempotency-Key": "hispay-event-\(event.cursor)"],
+            body: try GatewayEvent.encoder.encode(GatewayEvent(event)))
+        let response = try await transport.send(request)
+        guard (200..<300).contains(response.status) else {
+            throw Failure(description: "the HIS answered HTTP \(response.status) for event \(event.cursor)")
+        }
+        try await store.saveDocument("cursor", id: cursorID, Data(#"{"cursor":\#(event.cursor)}"#.utf8))
+    }
+
+    private func cursor() async throws -> Int64 {
+        guard let body = try await store.document("cursor", id: cursorID) else { return 0 }
+        guard let cursor = ConfigValue.decode(body)?.objectValue["cursor"]?.text.flatMap(Int64.init) else {
+            throw Failure(description: "the forward cursor document is not {\"cursor\": N}")
+        }
+        return cursor
+    }
+}

@@ -1,0 +1,153 @@
+import Alipay
+import Foundation
+import HISPayCore
+import Logging
+import MedicalInsurance
+import UnionPay
+import WeChatPay
+
+/// The one place that maps a merchant profile and a channel to that channel's ``PaymentChannel``,
+/// ``CallbackVerifier`` and ``StatementParser``: it holds one ``ChannelDescriptor`` per channel,
+/// given by the channel's own module. The gateway, the resolver, reconciliation and the CLI ask it,
+/// and know no channel by name.
+///
+/// ```swift
+/// var registry = ChannelRegistry.standard
+/// registry.register(CardChannel.descriptor)   // a further channel: one line
+/// let channel = try registry.channel(.wechatPay, merchant: profile, transports: CurlTransport.Configuration())
+/// ```
+public struct ChannelRegistry: Sendable {
+    /// The registered channels, in registration order.
+    public private(set) var descriptors: [ChannelDescriptor]
+
+    public init(_ descriptors: [ChannelDescriptor] = []) {
+        self.descriptors = []
+        for descriptor in descriptors { register(descriptor) }
+    }
+
+    /// The channels HISPay ships: WeChat Pay APIv3 and v2, Alipay, UnionPay, medical insurance.
+    public static let standard = ChannelRegistry([
+        WeChatPayV3Channel.descriptor,
+        WeChatPayV2Channel.descriptor,
+        AlipayChannel.descriptor,
+        UnionPayChannel.descriptor,
+        InsuranceChannel.descriptor,
+    ])
+
+    /// Adds `descriptor`, replacing one registered under the same channel id.
+    public mutating func register(_ descriptor: ChannelDescriptor) {
+        descriptors.removeAll { $0.id == descriptor.id }
+        descriptors.append(descriptor)
+    }
+
+    /// The names channels go by in URLs and on the command line.
+    public var names: [String] { descriptors.map(\.name) }
+
+    /// The channel named `name` (its ``ChannelDescriptor/name``), or nil.
+    public func descriptor(named name: String) -> ChannelDescriptor? {
+        descriptors.first { $0.name == name }
+    }
+
+    /// The channel `id`, or a configuration error naming the known ones.
+    public func descriptor(for id: ChannelID) throws(ConfigurationError) -> ChannelDescriptor {
+        guard let descriptor = descriptors.first(where: { $0.id == id }) else {
+            throw ConfigurationError(.invalidValue, "\(id) is not a registered channel (\(names.joined(separator: ", ")))")
+        }
+        return descriptor
+    }
+
+    /// Loads the configuration file at `path`, whose merchants may hold a block for each registered
+    /// channel (named by its id).
+    public func loadConfiguration(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> HISPayConfiguration {
+        try HISPayConfiguration.load(path: path, environment: environment, channels: descriptors.map(\.id))
+    }
+
+    /// What a descriptor builds from: `merchant`'s block for `id`.
+    public func setup(
+        _ id: ChannelID, merchant: MerchantProfile, transports: any TransportProvider, time: any TimeSource = SystemTimeSource(), logger: Logger = .silent
+    ) throws(ConfigurationError) -> ChannelSetup {
+        guard let block = merchant.block(for: id) else {
+            throw ConfigurationError(.missingKey, "merchant \(merchant.name) has no \"\(id)\" block")
+        }
+        return ChannelSetup(block: block, merchant: merchant.name, transports: transports, time: time, logger: logger)
+    }
+
+    /// The channel `id` of `merchant`.
+    public func channel(
+        _ id: ChannelID, merchant: MerchantProfile, transports: any TransportProvider, time: any TimeSource = SystemTimeSource(), logger: Logger = .silent
+    ) throws -> any PaymentChannel {
+        let descriptor = try descriptor(for: id)
+        guard let make = descriptor.makeChannel else {
+            throw ConfigurationError(.invalidValue, "\(id) is not a payment channel: it takes no payments of its own")
+        }
+        return try make(try setup(id, merchant: merchant, transports: transports, time: time, logger: logger))
+    }
+
+    /// The callback verifier of channel `id` of `merchant`.
+    public func verifier(
+        _ id: ChannelID, merchant: MerchantProfile, transports: any TransportProvider, time: any TimeSource = SystemTimeSource(), logger: Logger = .silent
+    ) throws -> any CallbackVerifier {
+        guard let verifier = try descriptor(for: id).makeVerifier(try setup(id, merchant: merchant, transports: transports, time: time, logger: logger)) else {
+            throw ConfigurationError(.missingKey, "merchant \(merchant.name)'s \"\(id)\" block configures no callbacks")
+        }
+        return verifier
+    }
+
+    /// The callback routes of every merchant profile in `configuration`: each configured channel
+    /// that takes callbacks, by the profile's name. The verifiers check the merchant ids themselves.
+    public func callbackRoutes(
+        _ configuration: HISPayConfiguration, transports: any TransportProvider, logger: Logger = .silent
+    ) throws -> [String: [ChannelID: NotificationCentre.Route]] {
+        var routes: [String: [ChannelID: NotificationCentre.Route]] = [:]
+        for merchant in configuration.merchants {
+            var channels: [ChannelID: NotificationCentre.Route] = [:]
+            for id in merchant.channels {
+                let setup = try setup(id, merchant: merchant, transports: transports, logger: logger)
+                if let verifier = try descriptor(for: id).makeVerifier(setup) { channels[id] = .init(verifier: verifier) }
+            }
+            routes[merchant.name] = channels
+        }
+        return routes
+    }
+
+    /// The payment channels of every merchant profile in `configuration` that can be built (what the
+    /// resolver queries); a channel whose block lacks its signing key is left out.
+    public func paymentChannels(
+        _ configuration: HISPayConfiguration, transports: any TransportProvider, logger: Logger = .silent
+    ) -> [String: [ChannelID: any PaymentChannel]] {
+        var channels: [String: [ChannelID: any PaymentChannel]] = [:]
+        for merchant in configuration.merchants {
+            channels[merchant.name] = Dictionary(uniqueKeysWithValues: merchant.channels.compactMap { id in
+                (try? channel(id, merchant: merchant, transports: transports, logger: logger)).map { (id, $0) }
+            })
+        }
+        return channels
+    }
+
+    /// The statement parser of the channel named `name`.
+    public func statementParser(named name: String) throws(ConfigurationError) -> any StatementParser {
+        guard let descriptor = descriptor(named: name) else {
+            throw ConfigurationError(.invalidValue, "\(name) is not a channel (\(names.joined(separator: ", ")))")
+        }
+        guard let parser = descriptor.statementParser else {
+            throw ConfigurationError(.invalidValue, "\(name) has no statement format")
+        }
+        return parser
+    }
+
+    /// The hospital-side insurance client of `merchant` (its `insurance` block).
+    public func insuranceClient(merchant: MerchantProfile, transports: any TransportProvider) throws -> NHSAClient {
+        let setup = try setup(.insurance, merchant: merchant, transports: transports)
+        return NHSAClient(profile: try NHSAProfile(block: setup.block), transport: transports.transport())
+    }
+
+    /// The mobile-payment centre client of `merchant` (`insurance.mobilePay`).
+    public func mobilePayClient(merchant: MerchantProfile, transports: any TransportProvider) throws -> MobilePayClient {
+        guard let block = try setup(.insurance, merchant: merchant, transports: transports).block.block("mobilePay") else {
+            throw ConfigurationError(.missingKey, "merchant \(merchant.name) has no \"insurance.mobilePay\" block")
+        }
+        return try MobilePayClient(block: block, transport: transports.transport())
+    }
+}

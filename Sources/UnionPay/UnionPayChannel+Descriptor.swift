@@ -1,0 +1,17 @@
+import HISPayCore
+
+extension UnionPayChannel {
+    /// UnionPay for the channel registry. The channel verifies its own notifications, refusing a
+    /// front (browser) notification, which is never proof of payment.
+    public static let descriptor = ChannelDescriptor(
+        id: .unionPay, name: "unionpay", summary: "UnionPay ACP gateway and QR",
+        makeChannel: { setup in UnionPayChannel(configuration: try UnionPayConfiguration(block: setup.block), transport: setup.transports.transport(), time: setup.time) },
+        statementParser: UnionPayStatementParser(),
+        explainSignature: { setup, input in
+            let configuration = try UnionPayConfiguration(block: setup.block)
+            let signed = try configuration.signer.sign(try input.flatParameters(), now: input.now)
+            var fields = ["stringToSign": signed.stringToSign, "signature": signed.fields["signature"] ?? ""]
+            fields["certId"] = signed.fields["certId"]
+            return fields
+        })
+}

@@ -1,0 +1,43 @@
+import Alipay
+import Foundation
+import HISPayCore
+import HISPayCrypto
+import HISPayService
+import HISPayStore
+import HISPayTestSupport
+import HISPayTesting
+import MedicalInsurance
+import Reconciliation
+import Testing
+import UnionPay
+import WeChatPay
+
+/// The payment journal as a reconciliation ledger: a day's entries, refunds under their orders,
+/// and only what took effect booked.
+@Suite struct JournalLedgerTests {
+    @Test func aDaysJournalReconcilesLikeALedger() async throws {
+        let store = try await TestStores.open(.sqlite)
+        let noon = BeijingTime.parse("2026-11-22 12:00:00")!
+        try await store.save(JournalEntry(merchant: "main", channel: .wechatPay, orderNo: "REG1", operation: .pay, amount: Amount(fen: 1230), state: .succeeded, updatedAt: noon))
+        try await store.save(JournalEntry(merchant: "main", channel: .wechatPay, orderNo: "REG2", operation: .pay, amount: Amount(fen: 800), state: .pending, updatedAt: noon))
+        try await store.save(JournalEntry(
+            merchant: "main", channel: .wechatPay, orderNo: "REG1R1", operation: .refund, amount: Amount(fen: 230), state: .succeeded, updatedAt: noon,
+            parentOrderNo: "REG1"))
+        try await store.save(JournalEntry(merchant: "main", channel: .wechatPay, orderNo: "OLD1", operation: .pay, amount: Amount(fen: 1), state: .succeeded, updatedAt: noon.addingTimeInterval(-86_400)))
+        try await store.save(JournalEntry(merchant: "north", channel: .wechatPay, orderNo: "N1", operation: .pay, amount: Amount(fen: 1), state: .succeeded, updatedAt: noon))
+        let ledger = try await JournalLedger.rows(store, merchant: "main", date: "2026-11-22")
+        #expect(ledger.rows.map(\.outTradeNo).sorted() == ["REG1", "REG1", "REG2"])
+        let refund = try #require(ledger.rows.first { $0.kind == .refund })
+        #expect(refund.outTradeNo == "REG1" && refund.outRefundNo == "REG1R1" && refund.isBooked)
+        #expect(ledger.rows.first { $0.outTradeNo == "REG2" }?.isBooked == false)
+
+        let statement = [
+            StatementRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG1", channelTradeNo: "T1", amount: Amount(fen: 1230), fee: .zero, time: noon, status: "SUCCESS"),
+            StatementRecord(channel: .wechatPay, kind: .refund, outTradeNo: "REG1", channelTradeNo: "T1", outRefundNo: "REG1R1", amount: Amount(fen: 230), fee: .zero, time: noon, status: "REFUND"),
+            StatementRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG2", channelTradeNo: "T2", amount: Amount(fen: 800), fee: .zero, time: noon, status: "SUCCESS"),
+        ]
+        let (report, _) = try Reconciler(date: "2026-11-22").run(ledger: ledger, statements: [{ handle in for row in statement { try handle(row) } }])
+        #expect(report.summary.matched == 2 && report.summary.statusMismatch == 1)  // the journal still has REG2 pending
+        try await store.close()
+    }
+}
