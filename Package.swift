@@ -153,6 +153,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "his-server",
+            dependencies: ["HISPay", "HISPayGateway", "HISPayTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Examples/his-server",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "hispay-bench",
             dependencies: ["HISPay", "HISPayTesting", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Benchmarks/hispay-bench",
