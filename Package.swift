@@ -185,7 +185,7 @@ let package = Package(
         // Tests.
         .target(
             name: "HISPayTestSupport",
-            dependencies: ["WeChatPay", "MedicalInsurance", "HISPayCrypto", "HISPayTesting", "HISPayCore", "HISPayStore"],
+            dependencies: ["WeChatPay", "UnionPay", "MedicalInsurance", "HISPayCrypto", "HISPayTesting", "HISPayCore", "HISPayStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/HISPayTestSupport",
             resources: [.copy("Fixtures")],
             swiftSettings: strict
@@ -212,7 +212,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HISPayCurlTests",
-            dependencies: ["HISPayTesting", "HISPayCurl", "HISPayCore", "HISPayTestSupport"],
+            dependencies: ["HISPay", "HISPayTesting", "HISPayCurl", "HISPayCore", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -264,8 +264,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "HISPayTests",
-            dependencies: ["HISPayTesting", "HISPay", "HISPayTestSupport"],
+            name: "HISPayTestingTests",
+            dependencies: ["HISPayTesting", "HISPayCore", "HISPayCrypto", "HISPayCurl", "MedicalInsurance", "HISPayTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "hispayTests",
+            dependencies: [
+                "HISPay", "HISPayTesting", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strict
         ),
     ]

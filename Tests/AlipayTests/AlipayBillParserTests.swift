@@ -21,21 +21,8 @@ import ZIPFoundation
         detail = try Fixtures.vector("alipay-bill-trade-detail-sample")["inputs"]["detail_csv_lines_utf8"].array.map(\.string)
     }
 
-    /// A bill archive in the real layout: GBK CSV files with CRLF line ends, zipped.
-    static func archive(detail: [String]?, summary: [String]?, encode: (String) throws -> [UInt8] = { try GB18030.encode($0) }) throws -> Data {
-        let archive = try Archive(data: Data(), accessMode: .create)
-        for (name, lines) in [("20880211096256330156_20190916_业务明细.csv", detail), ("20880211096256330156_20190916_业务明细(汇总).csv", summary)] {
-            guard let lines else { continue }
-            let bytes = Data(try encode(lines.joined(separator: "\r\n") + "\r\n"))
-            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
-                bytes.subdata(in: Int(position)..<Int(position) + size)
-            }
-        }
-        return try #require(archive.data)
-    }
-
     @Test func gbkArchiveRoundTripsIntoRecordsMatchingItsTotals() throws {
-        let (records, totals) = try AlipayBillParser.parse(archive: Self.archive(detail: detail, summary: summary))
+        let (records, totals) = try AlipayBillParser.parse(archive: AlipayBillArchive.make(detail: detail, summary: summary))
         #expect(records.count == 10)
         #expect(totals == .init(paymentCount: 6, refundCount: 4, paymentAmount: Amount(fen: 6), refundAmount: Amount(fen: 4), fee: .zero))
         let refund = records[1]
@@ -56,26 +43,26 @@ import ZIPFoundation
     }
 
     @Test func missingFileCorruptZipTruncationAndWrongTotalsAreErrors() throws {
-        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: Self.archive(detail: nil, summary: summary)) }
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: AlipayBillArchive.make(detail: nil, summary: summary)) }
         #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: Data("PK\u{03}\u{04}garbage".utf8)) }
         let truncated = Array(detail.prefix(9))
-        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: Self.archive(detail: truncated, summary: summary)) }
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: AlipayBillArchive.make(detail: truncated, summary: summary)) }
         var wrongFooter = detail
         wrongFooter[wrongFooter.count - 3] = "#交易合计：6笔，商家实收共0.07元，商家优惠共0.00元"
         do {
-            _ = try AlipayBillParser.parse(archive: Self.archive(detail: wrongFooter, summary: summary))
+            _ = try AlipayBillParser.parse(archive: AlipayBillArchive.make(detail: wrongFooter, summary: summary))
             Issue.record("a wrong footer must fail")
         } catch {
             #expect((error as? ChannelError)?.reason.contains("0.07") == true)
         }
         var wrongSummary = summary
         wrongSummary[6] = "合计,,7,4,0.02,0.02,0.00,0.00,0.00,0.00,0.00,0.02"
-        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: Self.archive(detail: detail, summary: wrongSummary)) }
+        #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: AlipayBillArchive.make(detail: detail, summary: wrongSummary)) }
     }
 
     @Test func utf8TextWhereGBKIsExpectedIsRefusedOrNotMistakenForABill() throws {
         // UTF-8 bytes of Chinese text are not the GBK bill header: the detail file is not recognised.
-        let utf8 = try Self.archive(detail: detail, summary: summary) { Array($0.utf8) }
+        let utf8 = try AlipayBillArchive.make(detail: detail, summary: summary) { Array($0.utf8) }
         #expect(throws: ChannelError(.invalidResponse, reason: "")) { try AlipayBillParser.parse(archive: utf8) }
     }
 
@@ -87,7 +74,7 @@ import ZIPFoundation
     @Test func aQuotedFreeTextFieldHoldingCommasIsOneField() throws {
         var lines = detail
         lines[5] = lines[5].replacingOccurrences(of: ",下单测试,2019", with: #","门诊缴费,挂号费 ""专家""",2019"#)
-        let (records, _) = try AlipayBillParser.parse(archive: Self.archive(detail: lines, summary: summary))
+        let (records, _) = try AlipayBillParser.parse(archive: AlipayBillArchive.make(detail: lines, summary: summary))
         #expect(records.count == 10)
         #expect(records[0].outTradeNo == "service_1568601259302" && records[0].amount == Amount(fen: 1))
         #expect(records.allSatisfy { $0.repair == nil })
@@ -99,7 +86,7 @@ import ZIPFoundation
         var lines = detail
         lines[5] = lines[5].replacingOccurrences(of: ",下单测试,2019", with: ",门诊缴费,挂号费,2019")
         lines[6] = lines[6].replacingOccurrences(of: ",0.00,0.00,下单测试", with: ",0.00,0.00,退费,患者要求,已核")
-        let (records, totals) = try AlipayBillParser.parse(archive: Self.archive(detail: lines, summary: summary))
+        let (records, totals) = try AlipayBillParser.parse(archive: AlipayBillArchive.make(detail: lines, summary: summary))
         #expect(records.count == 10)
         #expect(totals.paymentAmount == Amount(fen: 6) && totals.refundAmount == Amount(fen: 4))
         #expect(records[0].time == BeijingTime.parse("2019-09-16 10:55:23"))
@@ -114,7 +101,7 @@ import ZIPFoundation
         var lines = detail
         lines[5] = lines[5].replacingOccurrences(of: ",0.01,0.01,0.00", with: ",0,01,0.01,0.00")
         do {
-            _ = try AlipayBillParser.parse(archive: Self.archive(detail: lines, summary: summary))
+            _ = try AlipayBillParser.parse(archive: AlipayBillArchive.make(detail: lines, summary: summary))
             Issue.record("an unreadable row must fail")
         } catch {
             let reason = (error as? ChannelError)?.reason ?? ""
@@ -129,7 +116,7 @@ import ZIPFoundation
         var lines = detail
         let row = lines[5].replacingOccurrences(of: ",交易\t,", with: ",冻结\t,").replacingOccurrences(of: ",0.01,0.01,", with: ",-0.01,-0.01,")
         lines.insert(row, at: 6)
-        let (records, totals) = try AlipayBillParser.parse(archive: Self.archive(detail: lines, summary: summary))
+        let (records, totals) = try AlipayBillParser.parse(archive: AlipayBillArchive.make(detail: lines, summary: summary))
         #expect(records.count == 11)
         #expect(totals.unclassifiedCount == 1 && totals.paymentCount == 6 && totals.refundCount == 4)
         #expect(records[1].kind == .unclassified)

@@ -6,18 +6,11 @@ import UnionPay
 import ZIPFoundation
 
 @Suite struct UnionPayZMParserTests {
-    static let payment = UnionPayZMParser.line([1: "S22", 4: "123456", 5: "1122095930", 6: "6222********1234", 7: "000000001230", 10: "782611221000001234567",
-                               12: "REG20261122001", 16: "D000000000007", 17: "C000000001223", 20: "01", 21: "06", 22: "000000", 28: "777290058167151",
-                               33: "C000000001223"])
-    static let refund = UnionPayZMParser.line([1: "S30", 4: "123457", 5: "1122110000", 7: "000000000500", 10: "782611221100001234599", 12: "RF20261122001",
-                              16: "C000000000003", 17: "D000000000497", 20: "04", 21: "00", 22: "000201", 27: "782611221000001234567",
-                              28: "777290058167151", 33: "D000000000497", 41: "REG20261122001"])
-
     @Test func publishedLayoutRoundTripsIntoRecords() throws {
         #expect(UnionPayZMParser.lineLength == 607)
-        #expect(Self.payment.utf8.count == 607)
+        #expect(UnionPayZMLines.payment.utf8.count == 607)
         var records: [StatementRecord] = []
-        let summary = try UnionPayZMParser.parse(Data((Self.payment + "\r\n" + Self.refund + "\r\n").utf8), settlementDate: "2026-11-22") { records.append($0) }
+        let summary = try UnionPayZMParser.parse(Data((UnionPayZMLines.payment + "\r\n" + UnionPayZMLines.refund + "\r\n").utf8), settlementDate: "2026-11-22") { records.append($0) }
         #expect(summary == .init(count: 2, paymentAmount: Amount(fen: 1230), refundAmount: Amount(fen: 500), fee: Amount(fen: 4)))
         #expect(records[0].kind == .payment)
         #expect(records[0].outTradeNo == "REG20261122001")
@@ -34,7 +27,7 @@ import ZIPFoundation
 
     @Test func zipFromTheFileTransferIsReadWithItsDateFromTheName() throws {
         let archive = try Archive(data: Data(), accessMode: .create)
-        let bytes = Data((Self.payment + "\r\n").utf8)
+        let bytes = Data((UnionPayZMLines.payment + "\r\n").utf8)
         try archive.addEntry(with: "INN26112288ZM_777290058167151", type: .file, uncompressedSize: Int64(bytes.count)) { position, size in
             bytes.subdata(in: Int(position)..<Int(position) + size)
         }
@@ -52,7 +45,7 @@ import ZIPFoundation
         let adjustment = UnionPayZMEParser.line([1: "E74", 4: "223344", 5: "1122150000", 6: "6222********1234", 7: "000000000800", 8: "8062", 9: "07"])
         #expect(adjustment.utf8.count == UnionPayZMEParser.lineLength)
         let archive = try Archive(data: Data(), accessMode: .create)
-        for (name, text) in [("INN26112288ZM_777290058167151", Self.payment), ("INN26112288ZME_777290058167151", adjustment)] {
+        for (name, text) in [("INN26112288ZM_777290058167151", UnionPayZMLines.payment), ("INN26112288ZME_777290058167151", adjustment)] {
             let bytes = Data((text + "\r\n").utf8)
             try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count)) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
@@ -72,12 +65,12 @@ import ZIPFoundation
     }
 
     @Test func malformedLinesAreNamed() throws {
-        let short = String(Self.payment.prefix(400))
-        let badSign = Self.payment.replacingOccurrences(of: "D000000000007", with: "X000000000007")
-        let badAmount = Self.payment.replacingOccurrences(of: "000000001230", with: "00000000123A")
+        let short = String(UnionPayZMLines.payment.prefix(400))
+        let badSign = UnionPayZMLines.payment.replacingOccurrences(of: "D000000000007", with: "X000000000007")
+        let badAmount = UnionPayZMLines.payment.replacingOccurrences(of: "000000001230", with: "00000000123A")
         for (text, fragment) in [(short, "line 2"), (badSign, "D or C"), (badAmount, "not a number")] {
             do {
-                _ = try UnionPayZMParser.parse(Data((Self.refund + "\r\n" + text + "\r\n").utf8), settlementDate: "2026-11-22") { _ in }
+                _ = try UnionPayZMParser.parse(Data((UnionPayZMLines.refund + "\r\n" + text + "\r\n").utf8), settlementDate: "2026-11-22") { _ in }
                 Issue.record("\(fragment) must fail")
             } catch {
                 #expect(error.reason.contains(fragment), "\(error.reason)")

@@ -80,14 +80,14 @@ import UnionPay
     }
 
     @Test func billParseReadsAZMFile() throws {
-        let file = try write(Data((UnionPayZMParserTests.payment + "\r\n" + UnionPayZMParserTests.refund + "\r\n").utf8), "INN26112288ZM_777290058167151")
+        let file = try write(Data((UnionPayZMLines.payment + "\r\n" + UnionPayZMLines.refund + "\r\n").utf8), "INN26112288ZM_777290058167151")
         let summary = try run(["bill", "parse", "--channel", "unionpay", file, "--summary"])
         #expect(summary.status == 0, "\(summary.stderr)")
         let output = try #require(try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any])
         #expect(output["count"] as? Int == 2)
         #expect(output["paymentAmount"] as? Int == 1230)
         #expect(output["refundAmount"] as? Int == 500)
-        let short = try run(["bill", "parse", "--channel", "unionpay", try write(Data(UnionPayZMParserTests.payment.prefix(100).utf8), "INN26112288ZM_1")])
+        let short = try run(["bill", "parse", "--channel", "unionpay", try write(Data(UnionPayZMLines.payment.prefix(100).utf8), "INN26112288ZM_1")])
         #expect(short.status != 0)
         #expect(short.stderr.contains("ZM line 1"))
     }

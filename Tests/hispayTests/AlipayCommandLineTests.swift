@@ -72,7 +72,7 @@ import Testing
 
     @Test func billParseSummarizesTheArchive() throws {
         let detail = try Fixtures.vector("alipay-bill-trade-detail-sample")["inputs"]["detail_csv_lines_utf8"].array.map(\.string)
-        let file = try write(try AlipayBillParserTests.archive(detail: detail, summary: nil), "bill.csv.zip")
+        let file = try write(try AlipayBillArchive.make(detail: detail, summary: nil), "bill.csv.zip")
         let summary = try json(try run(["bill", "parse", "--channel", "alipay", file, "--summary"]))
         #expect(summary["count"] as? Int == 10)
         #expect(summary["paymentAmount"] as? Int == 6)
