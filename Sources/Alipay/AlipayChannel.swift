@@ -2,7 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 
-/// Alipay's OpenAPI gateway behind ``PaymentChannel``: barcode (`alipay.trade.pay`), QR
+/// Alipay's OpenAPI gateway behind `PaymentChannel`: barcode (`alipay.trade.pay`), QR
 /// (`precreate`), service window / mini program JSAPI (`create` with the buyer id), WAP and app
 /// (signed URL / order string), query, close, cancel, refund, refund query, fund authorisation
 /// (freeze → capture with `auth_no` → unfreeze), and the trade bill archive.

@@ -4,7 +4,7 @@ import CHISPayShims
 import HISPayCore
 import Logging
 
-/// ``HTTPTransport`` on the system libcurl (DESIGN decision 5): connect and total timeouts,
+/// `HTTPTransport` on the system libcurl (DESIGN decision 5): connect and total timeouts,
 /// connection reuse, an HTTP proxy, a custom CA bundle, client certificates (mTLS), TLS
 /// verification always on unless a test turns it off.
 ///

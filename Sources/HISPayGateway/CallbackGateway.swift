@@ -9,8 +9,8 @@ import Hummingbird
 /// serve` is a thin wrapper around it):
 ///
 /// - `POST /notify/{merchant}/{channel}`: a channel's raw callback, verified, recorded once and
-///   acknowledged exactly as the channel expects (``NotificationCentre``); `{channel}` is a name in
-///   the ``ChannelRegistry`` (404 otherwise).
+///   acknowledged exactly as the channel expects (`NotificationCentre`); `{channel}` is a name in
+///   the `ChannelRegistry` (404 otherwise).
 /// - `GET /events?after=CURSOR&limit=N`: the recorded events after a cursor, as
 ///   `{"events": [GatewayEvent…], "next": CURSOR}`.
 ///

@@ -24,7 +24,7 @@ public struct JournalEntry: Sendable, Hashable {
     public var attempts: Int
     /// When the resolver should ask next.
     public var nextCheckAt: Date?
-    /// When the request was stamped (``PayRequest/requestTime``): with the order number, how
+    /// When the request was stamped (`PayRequest/requestTime`): with the order number, how
     /// UnionPay names an order — kept so it can be queried, undone and refunded after a restart.
     public var requestTime: Date?
 

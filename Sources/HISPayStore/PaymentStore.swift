@@ -11,7 +11,7 @@ public protocol PaymentStore: Sendable {
     /// quarantined moves its journaled order forward in the same transaction — never back.
     func record(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording
     /// The sum of the refunds recorded (not quarantined) for `outTradeNo` on `channel` — what a
-    /// cumulative refund total (``CallbackEvent/refundedTotal``) is compared with.
+    /// cumulative refund total (`CallbackEvent/refundedTotal`) is compared with.
     func recordedRefunds(merchant: String, channel: ChannelID, outTradeNo: String) async throws -> Amount
     /// The sum of the journaled refunds of `parentOrderNo` on `channel` that did or may take effect
     /// (every state but failed and closed), leaving out `excluding` (a refund resent under its own

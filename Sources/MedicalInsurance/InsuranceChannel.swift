@@ -4,7 +4,7 @@ import HISPayCore
 /// The national medical insurance for the channel registry: the mobile-payment centre's
 /// settlement notifications (`insurance.mobilePay`), the 3202 result file as its statement, and
 /// the mobile-pay envelope's signature. Hospital-side settlement calls are ``NHSAClient``'s and
-/// the centre's are ``MobilePayClient``'s; neither is a ``PaymentChannel``.
+/// the centre's are ``MobilePayClient``'s; neither is a `PaymentChannel`.
 public enum InsuranceChannel {
     public static let descriptor = ChannelDescriptor(
         id: .insurance, name: "insurance", summary: "national medical insurance (NHSA) and its mobile-payment centre",

@@ -17,7 +17,7 @@ public struct UnionPayBackConsume: Sendable, CustomStringConvertible {
     /// `certifTp`, `certifId`, `customerNm`, `cvn2`, `expired`.
     public var customerInfo: [String: String]
     public var notifyURL: String?
-    /// When the request is stamped (`txnTime`); see ``PayRequest/requestTime``.
+    /// When the request is stamped (`txnTime`); see `PayRequest/requestTime`.
     public var requestTime: Date?
 
     /// The `customerInfo` fields UnionPay's SDKs put into `encryptedInfo`.

@@ -3,7 +3,7 @@ import HISPayCore
 import HISPayCrypto
 import Synchronization
 
-/// UnionPay ACP 5.1.0 behind ``PaymentChannel``: front consume (the auto-submitting form, `.h5`),
+/// UnionPay ACP 5.1.0 behind `PaymentChannel`: front consume (the auto-submitting form, `.h5`),
 /// QR payments — merchant-presented (`.qrCode`, apply for a code 01/07) and user-presented
 /// (`.barcode`, 01/06) — query, consume undo (`reverse`, same settlement day, full amount), refund
 /// (partial, repeated up to the original, new order id), QR pre-authorisation (02/04), completion

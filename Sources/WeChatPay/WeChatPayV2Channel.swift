@@ -2,7 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 
-/// WeChat Pay legacy APIv2 (XML) behind ``PaymentChannel``: `unifiedorder` (JSAPI, NATIVE, MWEB,
+/// WeChat Pay legacy APIv2 (XML) behind `PaymentChannel`: `unifiedorder` (JSAPI, NATIVE, MWEB,
 /// APP), `micropay` (barcode), `orderquery`, `closeorder`, `reverse` and `refund` (both over mutual
 /// TLS with the merchant's client certificate), `refundquery`, `downloadbill`, and callbacks.
 ///

@@ -5,13 +5,13 @@ import HISPayCrypto
 import Logging
 import Synchronization
 
-/// WeChat Pay APIv3 behind ``PaymentChannel``: JSAPI (official account, mini program), Native QR,
+/// WeChat Pay APIv3 behind `PaymentChannel`: JSAPI (official account, mini program), Native QR,
 /// H5, App, barcode (codepay); query, close, reverse, refund, refund query; verified callbacks;
 /// trade bills. Direct-merchant and service-provider (partner) modes.
 ///
 /// Every answer is signature-checked with the platform keys before it is believed; a 2xx answer
-/// that does not verify throws ``ChannelError/Code/signatureInvalid``. Timeouts, 5xx and
-/// `SYSTEM_ERROR` are ``Outcome/unknown(_:)``: query with the same order number.
+/// that does not verify throws `ChannelError/Code/signatureInvalid`. Timeouts, 5xx and
+/// `SYSTEM_ERROR` are `Outcome/unknown(_:)`: query with the same order number.
 public final class WeChatPayV3Channel: PaymentChannel {
     public let id = ChannelID.wechatPay
     public let capabilities = ChannelCapabilities(

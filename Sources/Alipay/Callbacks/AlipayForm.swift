@@ -3,7 +3,7 @@ import HISPayCore
 
 /// `application/x-www-form-urlencoded` bodies, decoded exactly once (`+` is a space, `%2B` a plus).
 public enum AlipayForm {
-    /// The fields of a form body; throws ``ChannelError/Code/invalidResponse`` on broken escapes,
+    /// The fields of a form body; throws `ChannelError/Code/invalidResponse` on broken escapes,
     /// repeated keys or text that is not UTF-8.
     public static func decode(_ body: Data) throws(ChannelError) -> [String: String] {
         guard let text = String(validating: body, as: UTF8.self) else {

@@ -2,7 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 
-/// Turns a raw notification (`notify_url` POST, form-encoded) into a ``CallbackEvent``: decode
+/// Turns a raw notification (`notify_url` POST, form-encoded) into a `CallbackEvent`: decode
 /// once, verify (without `sign`/`sign_type`, falling back to keeping `sign_type`), check `app_id`,
 /// map `trade_status`:
 /// `TRADE_SUCCESS`/`TRADE_FINISHED` → `paymentSucceeded` (or `refundSucceeded` when the
@@ -10,7 +10,7 @@ import HISPayCrypto
 /// carries `refund_fee` (a full refund), else `closed`; `WAIT_BUYER_PAY` → `paymentPending`.
 /// A refund notification's `refund_fee` is the order's total refunded so far (Alipay's asynchronous
 /// notification field list: "退款通知中，返回总退款金额"), not this refund's amount: it becomes
-/// ``CallbackEvent/refundedTotal`` with `amount` nil, and `out_biz_no` (the refund request number)
+/// `CallbackEvent/refundedTotal` with `amount` nil, and `out_biz_no` (the refund request number)
 /// the refund number; the notification centre derives the single refund.
 /// Fund-authorisation (pre-authorisation) notices — `notify_type` `fund_auth_freeze` and
 /// `fund_auth_unfreeze`, `operation_type` FREEZE / UNFREEZE / PAY with `status` SUCCESS — become
@@ -19,7 +19,7 @@ import HISPayCrypto
 /// operation's `out_request_no` among the fields); CLOSED closes it.
 /// Any other verified notice (`servicemarket_order_notify`, an unknown `trade_status`) is an `other`
 /// event carrying its fields; a notice for another `app_id` is delivered with
-/// ``VerifiedCallback/quarantine`` set. Only an unverifiable or malformed notice is refused.
+/// `VerifiedCallback/quarantine` set. Only an unverifiable or malformed notice is refused.
 /// The acknowledgement is exactly `success`.
 public struct AlipayNotificationHandler: Sendable {
     public let verifier: AlipayVerifier

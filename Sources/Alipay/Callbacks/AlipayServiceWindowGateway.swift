@@ -11,10 +11,10 @@ import HISPayCrypto
 /// where the content of the gateway check (`verifygw`) is `<success>true</success><biz_content>{the
 /// app's public key}</biz_content>`, and of every other message the ACK
 /// `<XML><ToUserId>…</ToUserId><AppId>…</AppId><CreateTime>{ms}</CreateTime><MsgType>ack</MsgType></XML>`
-/// (without it Alipay sends the message again). Each message becomes a ``CallbackEvent`` of a
-/// service-window kind (``CallbackEvent/Kind/serviceWindowFollow`` …) carrying its fields, so the HIS
+/// (without it Alipay sends the message again). Each message becomes a `CallbackEvent` of a
+/// service-window kind (`CallbackEvent/Kind/serviceWindowFollow` …) carrying its fields, so the HIS
 /// learns who followed the hospital's window and what they asked; a message for another `AppId` is
-/// delivered with ``VerifiedCallback/quarantine`` set.
+/// delivered with `VerifiedCallback/quarantine` set.
 public struct AlipayServiceWindowGateway: Sendable {
     public let verifier: AlipayVerifier
     public let signer: AlipaySigner

@@ -41,7 +41,7 @@ public struct AlipayServiceWindowMessage: Hashable, Sendable {
     public var fields: [String: String]
 
     /// Reads the form's `service` and `biz_content`; a missing field or XML that is not a
-    /// service-window message throws ``ChannelError/Code/invalidResponse``.
+    /// service-window message throws `ChannelError/Code/invalidResponse`.
     public init(form: [String: String]) throws(ChannelError) {
         func fail(_ what: String) -> ChannelError { ChannelError(.invalidResponse, channel: .alipay, operation: .callback, reason: "service-window message: \(what)") }
         guard let service = form["service"], !service.isEmpty else { throw fail("no service") }

@@ -8,7 +8,7 @@ import HISPayCrypto
 public struct AlipayVerifier: Sendable {
     public let alipayPublicKey: PublicKey
     /// In certificate mode: the SN of the configured Alipay certificate. An answer naming another SN
-    /// means Alipay rotated its certificate: ``ChannelError/Code/unknownSigningKey`` tells the caller
+    /// means Alipay rotated its certificate: `ChannelError/Code/unknownSigningKey` tells the caller
     /// to install the new one.
     public let alipayCertSN: String?
     public let signType: AlipaySignType

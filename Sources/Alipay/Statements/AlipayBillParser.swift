@@ -3,7 +3,7 @@ import HISPayCompression
 import HISPayCore
 
 /// Streams an Alipay trade bill archive (`bill_type=trade`): a zip of GBK CSV files — the detail
-/// (`…_业务明细.csv`) and the summary (`…_业务明细(汇总).csv`) — into ``StatementRecord``s.
+/// (`…_业务明细.csv`) and the summary (`…_业务明细(汇总).csv`) — into `StatementRecord`s.
 ///
 /// Detail rows sit between `#` header and footer lines; id-like fields end with a tab; refunds are
 /// rows of type `退款` with negative amounts. The footer's counts and totals (`#交易合计：N笔，商家实收共X元…`,
@@ -20,7 +20,7 @@ public enum AlipayBillParser {
         public var refundAmount: Amount
         /// Sum of 服务费.
         public var fee: Amount
-        /// Rows of a 业务类型 other than 交易/退款, carried through as ``StatementRecord/Kind/unclassified``
+        /// Rows of a 业务类型 other than 交易/退款, carried through as `StatementRecord/Kind/unclassified`
         /// (outside the footers' totals).
         public var unclassifiedCount: Int
 

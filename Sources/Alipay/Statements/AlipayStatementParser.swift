@@ -1,6 +1,6 @@
 import HISPayCore
 
-/// The bill archive (`bill_type` `trade`: a zip of GBK CSV files) as a ``StatementParser``,
+/// The bill archive (`bill_type` `trade`: a zip of GBK CSV files) as a `StatementParser`,
 /// through ``AlipayBillParser``.
 public struct AlipayStatementParser: StatementParser {
     public init() {}

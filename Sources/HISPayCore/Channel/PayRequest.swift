@@ -16,7 +16,7 @@ public struct PayRequest: Hashable, Sendable {
     /// Opaque merchant data returned in callbacks (附加数据 / passback_params).
     public var attach: String?
     /// When the request is stamped, for channels that name an order by its number *and* request
-    /// time (UnionPay `txnTime`); a ``JournaledChannel``-style journal keeps it so the order can be
+    /// time (UnionPay `txnTime`); a `JournaledChannel`-style journal keeps it so the order can be
     /// queried after a restart. Nil: the channel stamps it itself.
     public var requestTime: Date?
 

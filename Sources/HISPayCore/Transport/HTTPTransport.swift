@@ -1,5 +1,5 @@
 /// Sends HTTP requests (DESIGN decision 5). Production uses `CurlTransport` (HISPayCurl); tests use
-/// ``ReplayTransport`` and ``RecordingTransport``.
+/// `ReplayTransport` and `RecordingTransport`.
 ///
 /// A transport returns every HTTP status as a response; it throws ``TransportError`` only when no
 /// response was received.

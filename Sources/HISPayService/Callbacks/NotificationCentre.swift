@@ -8,8 +8,8 @@ import HISPayStore
 /// crash before that makes the channel retry, and the retry is acknowledged without a second event.
 ///
 /// An event whose merchant id differs from the profile's (the channel's handler says so in
-/// ``VerifiedCallback/quarantine``, or the route's `merchantID` differs), or whose amount differs from
-/// the journaled order's, is recorded as quarantined (listed by ``PaymentStore/quarantined(after:limit:)``,
+/// `VerifiedCallback/quarantine`, or the route's `merchantID` differs), or whose amount differs from
+/// the journaled order's, is recorded as quarantined (listed by `PaymentStore/quarantined(after:limit:)`,
 /// never delivered or applied) and still acknowledged: retrying would not change it.
 public struct NotificationCentre: Sendable {
     /// What one merchant profile's channel needs to take callbacks.

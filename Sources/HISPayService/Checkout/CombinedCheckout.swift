@@ -4,7 +4,7 @@ import HISPayStore
 import MedicalInsurance
 
 /// Settles an outpatient bill partly from insurance (fund and personal account) and the rest in cash on
-/// any ``PaymentChannel`` — pre-settlement (2206), settlement (2207) with the patient's authorisation
+/// any `PaymentChannel` — pre-settlement (2206), settlement (2207) with the patient's authorisation
 /// (the e-voucher token as `mdtrt_cert_no`), then the cash part — and never ends half-done.
 ///
 /// Every step is journaled *before* it is attempted, so running the same bill again after a crash or

@@ -12,7 +12,7 @@ public struct MobilePayBill: Sendable, Hashable {
     public var billID: String
     public var payAuthNo: String
     /// The 6201 fee-upload data: at least `orgCodg`, `psnNo`, `insutype`, `idNo`, `idType`,
-    /// `userName`, `medfeeSumamt`, `chrgBchno`, `feeType` (``MobilePayAPI/uploadFees``), usually
+    /// `userName`, `medfeeSumamt`, `chrgBchno`, `feeType` (`MobilePayAPI/uploadFees`), usually
     /// `feedetailList` and more; `medOrgOrd` and `payAuthNo` are filled in from ``billID`` and
     /// ``payAuthNo``. Later calls repeat the institution and patient fields from here.
     public var upload: ConfigValue

@@ -13,7 +13,7 @@ public protocol MobilePayCashLeg: Sendable {
     /// True when the wallet's platform settles the insurance part (a mixed order).
     var settlesInsurance: Bool { get }
     /// Places the cash leg for `order` under ``MobilePayOrder/cashOrderNo``. A timeout is
-    /// ``Outcome/unknown(_:)``: the checkout then queries, never places again under a new number.
+    /// `Outcome/unknown(_:)`: the checkout then queries, never places again under a new number.
     func place(_ order: MobilePayOrder) async throws -> Outcome<Payment>
     /// Where the cash leg placed under ``MobilePayOrder/cashOrderNo`` stands.
     func query(_ order: MobilePayOrder) async throws -> Outcome<Payment>
@@ -22,7 +22,7 @@ public protocol MobilePayCashLeg: Sendable {
     func refund(_ order: MobilePayOrder, refundNo: String) async throws -> Outcome<Refund>
 }
 
-/// A plain payment on any ``PaymentChannel`` as the cash leg; the hospital places the insurance
+/// A plain payment on any `PaymentChannel` as the cash leg; the hospital places the insurance
 /// payment (6202) itself.
 public struct PlainCashLeg: MobilePayCashLeg {
     public let channel: any PaymentChannel

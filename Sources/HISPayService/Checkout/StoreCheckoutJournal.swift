@@ -4,7 +4,7 @@ import HISPayStore
 import MedicalInsurance
 
 /// The durable ``CheckoutJournal``: each checkout record is a JSON document (`checkout`, bill id) in
-/// a ``PaymentStore``, so a checkout interrupted by a crash resumes from SQLite or PostgreSQL.
+/// a `PaymentStore`, so a checkout interrupted by a crash resumes from SQLite or PostgreSQL.
 public struct StoreCheckoutJournal: CheckoutJournal {
     public let store: any PaymentStore
 

@@ -2,7 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayStore
 
-/// A ``PaymentChannel`` whose every outgoing operation — payment, refund, close, reverse, freeze,
+/// A `PaymentChannel` whose every outgoing operation — payment, refund, close, reverse, freeze,
 /// capture, release — is journaled: the entry (merchant order, refund or request number, amount,
 /// expiry) is saved *before* the request is sent and its outcome after, so an operation whose answer
 /// is lost is found and settled by the ``Resolver`` — by query, or by resending the close, reverse or

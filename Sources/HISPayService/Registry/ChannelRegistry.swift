@@ -6,8 +6,8 @@ import MedicalInsurance
 import UnionPay
 import WeChatPay
 
-/// The one place that maps a merchant profile and a channel to that channel's ``PaymentChannel``,
-/// ``CallbackVerifier`` and ``StatementParser``: it holds one ``ChannelDescriptor`` per channel,
+/// The one place that maps a merchant profile and a channel to that channel's `PaymentChannel`,
+/// `CallbackVerifier` and `StatementParser`: it holds one `ChannelDescriptor` per channel,
 /// given by the channel's own module. The gateway, the resolver, reconciliation and the CLI ask it,
 /// and know no channel by name.
 ///
@@ -43,7 +43,7 @@ public struct ChannelRegistry: Sendable {
     /// The names channels go by in URLs and on the command line.
     public var names: [String] { descriptors.map(\.name) }
 
-    /// The channel named `name` (its ``ChannelDescriptor/name``), or nil.
+    /// The channel named `name` (its `ChannelDescriptor/name`), or nil.
     public func descriptor(named name: String) -> ChannelDescriptor? {
         descriptors.first { $0.name == name }
     }

@@ -1,7 +1,7 @@
 import HISPayCore
 import Foundation
 
-/// A readable JSON file of recorded request/response pairs, replayed at the ``HTTPTransport``
+/// A readable JSON file of recorded request/response pairs, replayed at the `HTTPTransport`
 /// boundary (DESIGN decision 6).
 ///
 /// ```json
@@ -27,7 +27,7 @@ public struct Cassette: Codable, Hashable, Sendable {
         self.interactions = interactions
     }
 
-    /// ``recordedAt`` as a date, to start a ``ManualTimeSource`` at when replaying signed traffic.
+    /// ``recordedAt`` as a date, to start a `ManualTimeSource` at when replaying signed traffic.
     public var recordedDate: Date? {
         recordedAt.flatMap { try? Date($0, strategy: .iso8601) }
     }

@@ -70,7 +70,7 @@ public struct DetailReconciliationResult: Sendable, Hashable {
 
     /// The rows as statement records for the reconciliation: the insurance part (fund + account) by
     /// `setl_id`, an undo as a refund; a row the platform does not hold balanced carries its
-    /// `stmt_rslt` and memo as ``StatementRecord/dispute``, so it is never taken as matched.
+    /// `stmt_rslt` and memo as `StatementRecord/dispute`, so it is never taken as matched.
     public func statementRecords(time: Date, region: NHSARegion = .national) throws(ChannelError) -> [StatementRecord] {
         var records: [StatementRecord] = []
         for row in rows {

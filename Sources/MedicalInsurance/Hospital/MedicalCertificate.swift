@@ -42,7 +42,7 @@ public enum MedicalCertificate: Sendable, Hashable, Codable, CustomStringConvert
         return nil
     }
 
-    /// Throws ``ChannelError/Code/invalidRequest`` naming what is missing or malformed — never the
+    /// Throws `ChannelError/Code/invalidRequest` naming what is missing or malformed — never the
     /// number itself.
     public func validate() throws(ChannelError) {
         guard !number.isEmpty else { throw ChannelError(.invalidRequest, channel: .insurance, reason: "\(kind) has no number (mdtrt_cert_no)") }

@@ -9,7 +9,7 @@ import Synchronization
 /// provincial `x-tif-*` gateway headers, and the outpatient flow — 9001 sign-in, 1101 person info,
 /// 2201 registration, 2204/2205 fee detail upload and undo, 2206 pre-settlement, 2207 settlement, 2208
 /// settlement undo, 2601 reversal, 5261 settlement query, 3201 total reconciliation, 9101 + 3202 detail
-/// reconciliation. Amounts are yuan with two decimals on the wire and ``Amount`` inside.
+/// reconciliation. Amounts are yuan with two decimals on the wire and `Amount` inside.
 public final class NHSAClient: Sendable {
     public let profile: NHSAProfile
     private let transport: any HTTPTransport
@@ -36,7 +36,7 @@ public final class NHSAClient: Sendable {
     /// The sign-in number from 9001, once signed in.
     public var signNo: String? { state.withLock { $0.signNo } }
 
-    /// Sends one transaction. Throws ``ChannelError`` `.transport` (retry-safe) when it surely was not
+    /// Sends one transaction. Throws `ChannelError` `.transport` (retry-safe) when it surely was not
     /// sent, `.invalidRequest` carrying `infcode`/`err_msg` when the platform refused it, and
     /// ``NHSAUnknownOutcome`` (with the `msgid` to reverse) when it was sent but not answered.
     public func call(_ infno: String, input: ConfigValue, insuredArea: String? = nil, messageID preset: String? = nil) async throws -> Answer {
@@ -179,7 +179,7 @@ public final class NHSAClient: Sendable {
     /// 2207: settlement, with the policy amounts of `policy` unless the request carries its own. The
     /// answer is recorded as the platform booked it: a split that does not add up comes back as
     /// success with ``SettlementResult/inconsistency`` set, never as an error that would make the
-    /// caller settle again. A timeout after sending comes back ``Outcome/unknown(_:)`` with the
+    /// caller settle again. A timeout after sending comes back `Outcome/unknown(_:)` with the
     /// `msgid` in the status: resolve it with ``reverse(messageID:infno:personID:insuredArea:)``
     /// (2601) or ``settlement(sentAs:visitID:personID:insuredArea:)`` — never by settling again.
     public func settle(_ request: SettlementRequest, policy: PolicyAmounts? = nil, insuredArea: String?, messageID: String? = nil) async throws -> Outcome<SettlementResult> {

@@ -60,7 +60,7 @@ public struct SettlementResult: Hashable, Sendable, Codable {
     }
 
     /// Reads a `setlinfo` object (yuan with two decimals on the wire) and checks the identities;
-    /// throws ``ChannelError/Code/invalidResponse`` naming the field or the identity that fails.
+    /// throws `ChannelError/Code/invalidResponse` naming the field or the identity that fails.
     public init(setlinfo: [String: ConfigValue]) throws(ChannelError) {
         try self.init(reading: setlinfo)
         try checkIdentities()
@@ -100,7 +100,7 @@ public struct SettlementResult: Hashable, Sendable, Codable {
         } catch { return error.reason }
     }
 
-    /// Throws ``ChannelError/Code/invalidResponse`` when the platform's numbers disagree.
+    /// Throws `ChannelError/Code/invalidResponse` when the platform's numbers disagree.
     public func checkIdentities() throws(ChannelError) {
         func sum(_ parts: Amount...) -> Amount? { try? Amount.sum(parts) }
         guard sum(fundPay, personalPart) == total else {

@@ -56,7 +56,7 @@ public struct MobilePayAPI: Sendable, Hashable, CustomStringConvertible {
         self.compactTimes = compactTimes
     }
 
-    /// Throws ``ChannelError/Code/invalidRequest`` naming the first field `data` lacks or has in the
+    /// Throws `ChannelError/Code/invalidRequest` naming the first field `data` lacks or has in the
     /// wrong form.
     public func validate(_ data: ConfigValue) throws(ChannelError) {
         let fields = data.objectValue

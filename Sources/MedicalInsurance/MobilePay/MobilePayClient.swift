@@ -46,7 +46,7 @@ public final class MobilePayClient: Sendable {
     public func url(for api: MobilePayAPI) -> String { gateway + (paths[api.code] ?? api.defaultPath) }
 
     /// Checks, sends one API call and opens the answer. A request lacking a required field throws
-    /// ``ChannelError/Code/invalidRequest`` before anything is sent; a sent but unanswered call
+    /// `ChannelError/Code/invalidRequest` before anything is sent; a sent but unanswered call
     /// throws ``NHSAUnknownOutcome`` so the caller queries (6301) before anything else.
     public func call(_ api: MobilePayAPI, _ data: ConfigValue) async throws -> ConfigValue {
         try api.validate(data)

@@ -4,7 +4,7 @@ extension SettlementResult {
     /// Reads the split a mobile-payment answer (6201, 6202, 6301) or notification carries — yuan on
     /// the wire: `feeSumamt` (total), `fundPay`, `psnAcctPay`, `ownPayAmt` (cash; `ownpayAmt` in
     /// some centres) — and checks `total = fund + account + cash`. Throws
-    /// ``ChannelError/Code/invalidResponse`` naming the missing field or the identity that fails.
+    /// `ChannelError/Code/invalidResponse` naming the missing field or the identity that fails.
     public init(mobilePay data: [String: ConfigValue]) throws(ChannelError) {
         func amount(_ keys: String...) throws(ChannelError) -> Amount {
             guard let key = keys.first(where: { data[$0] != nil && data[$0] != .null }), let value = data[key] else {

@@ -1,7 +1,7 @@
 import Foundation
 import HISPayCore
 
-/// The platform's 3202 detail-reconciliation result file (zipped or not) as a ``StatementParser``:
+/// The platform's 3202 detail-reconciliation result file (zipped or not) as a `StatementParser`:
 /// its rows carry no time, so they are stamped at noon of the business day, which the input must
 /// give. The insurance leg is checked against what the platform says, not against the list uploaded.
 public struct NHSAResultParser: StatementParser {

@@ -2,14 +2,14 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 
-/// Turns a raw back notification (URL-encoded form) into a ``CallbackEvent``: verify as 5.1.0
+/// Turns a raw back notification (URL-encoded form) into a `CallbackEvent`: verify as 5.1.0
 /// requires, check `merId`, map `txnType` 01 → `paymentSucceeded`, 04 → `refundSucceeded`,
 /// 31 → `closed` (consume undone), 02/03/32 → pre-authorisation events; success is `respCode` `00`
 /// or `A6` (partial success, flagged in the fields). Any other verified `txnType` (a token activation,
 /// 79) is an `other` event carrying its fields; a notification for another `merId` is delivered with
-/// ``VerifiedCallback/quarantine`` set. Acknowledged with HTTP 200.
+/// `VerifiedCallback/quarantine` set. Acknowledged with HTTP 200.
 ///
-/// Front notifications (the browser return) are never proof of payment: ``isFrontNotification(_:)``
+/// Front notifications (the browser return) are never proof of payment: `isFrontNotification(_:)`
 /// tells them apart so callers query instead.
 public struct UnionPayNotificationHandler: Sendable {
     public let verifier: UnionPayVerifier

@@ -5,7 +5,7 @@ import HISPayCrypto
 
 /// The file transfer answer's `fileContent`: Base64 of zlib-wrapped DEFLATE of a zip archive.
 public enum UnionPayFileContent {
-    /// The zip bytes; throws ``ChannelError/Code/invalidResponse`` naming the failing layer.
+    /// The zip bytes; throws `ChannelError/Code/invalidResponse` naming the failing layer.
     public static func decode(_ text: String) throws(ChannelError) -> Data {
         let compressed: [UInt8]
         do { compressed = try Base64.decode(text) } catch {

@@ -10,7 +10,7 @@ import HISPayCrypto
 /// ``verifyCertificates`` whose serial is the message's `certId` (the official SDK's
 /// `CertUtil.getValidateCert`), valid at `now`, and the signature SHA1withRSA over the SHA-1 hex.
 /// Secure-key profiles compare the recomputed digest instead. Each failure is its own
-/// ``ChannelError`` code.
+/// `ChannelError` code.
 public struct UnionPayVerifier: Sendable {
     public let roots: [Certificate]
     public let middles: [Certificate]

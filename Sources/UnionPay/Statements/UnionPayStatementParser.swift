@@ -1,6 +1,6 @@
 import HISPayCore
 
-/// The file-transfer zip, or its `INN…ZM_…` file, as a ``StatementParser`` through
+/// The file-transfer zip, or its `INN…ZM_…` file, as a `StatementParser` through
 /// ``UnionPayZMParser``; a bare ZM file is dated by its name.
 public struct UnionPayStatementParser: StatementParser {
     public init() {}

@@ -3,7 +3,7 @@ import HISPayCompression
 import HISPayCore
 
 /// Streams UnionPay ZM files (ordinary transaction detail, `INN<yyMMdd>88ZM_<merId>`) into
-/// ``StatementRecord``s: 42 fixed-width fields (widths in **bytes**, GBK text) with one separator byte
+/// `StatementRecord`s: 42 fixed-width fields (widths in **bytes**, GBK text) with one separator byte
 /// between fields, 607 bytes per line. Payments (txnType 01, 03) and refunds/undos (04, 31, 32, 33)
 /// are told apart by field 20; refunds carry the original `queryId` (field 27) and order number
 /// (field 41). A short line, a bad D/C sign or a non-digit amount is an error naming the line.

@@ -40,7 +40,7 @@ public struct WeChatPayNotification: Sendable, Decodable {
         case resourceType = "resource_type"
     }
 
-    /// Parses the raw body; throws ``ChannelError/Code/invalidResponse`` naming what is missing.
+    /// Parses the raw body; throws `ChannelError/Code/invalidResponse` naming what is missing.
     public init(body: Data) throws(ChannelError) {
         do {
             self = try JSONDecoder().decode(WeChatPayNotification.self, from: body)

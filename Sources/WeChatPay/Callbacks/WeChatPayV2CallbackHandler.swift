@@ -2,7 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 
-/// Turns a raw APIv2 callback into a ``CallbackEvent``.
+/// Turns a raw APIv2 callback into a `CallbackEvent`.
 /// - Payment notify: signed over every non-empty field but `sign`; `result_code=SUCCESS` → `paymentSucceeded`.
 /// - Refund notify: no signature; `req_info` is AES-256-ECB under the lower-case hex MD5 of the API key,
 ///   so only the holder of the key could have made it. `refund_status=SUCCESS` → `refundSucceeded`,

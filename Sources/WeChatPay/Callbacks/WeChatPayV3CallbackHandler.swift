@@ -2,12 +2,12 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 
-/// Turns a raw APIv3 callback into a verified, decrypted ``CallbackEvent``: verify the signature over
+/// Turns a raw APIv3 callback into a verified, decrypted `CallbackEvent`: verify the signature over
 /// the body as received, decrypt the resource, check the merchant, normalize.
 /// `TRANSACTION.SUCCESS` becomes `paymentSucceeded`; `REFUND.SUCCESS` `refundSucceeded`;
 /// `REFUND.ABNORMAL` and `REFUND.CLOSED` `refundFailed`; any other event type `other`, carrying the
 /// decrypted resource. An event for a merchant (or sub-merchant) outside ``merchantIDs`` is delivered
-/// with ``VerifiedCallback/quarantine`` set — recorded and acknowledged, never applied — instead of
+/// with `VerifiedCallback/quarantine` set — recorded and acknowledged, never applied — instead of
 /// refused and retried for a day.
 public struct WeChatPayV3CallbackHandler: Sendable {
     public let verifier: WeChatPayV3Verifier

@@ -7,7 +7,7 @@ import HISPayCrypto
 public struct APIv3Key: Sendable, CustomStringConvertible {
     private let bytes: [UInt8]
 
-    /// Throws ``ChannelError/Code/configuration`` unless the key has exactly 32 bytes.
+    /// Throws `ChannelError/Code/configuration` unless the key has exactly 32 bytes.
     public init(_ text: String) throws(ChannelError) {
         let bytes = Array(text.utf8)
         guard bytes.count == 32 else {

@@ -27,8 +27,8 @@ public struct PlatformKeys: Sendable {
     /// Whether any key is configured.
     public var isEmpty: Bool { certificates.isEmpty && publicKey == nil }
 
-    /// The key `serial` names, checked valid at `now`; throws ``ChannelError/Code/unknownSigningKey``
-    /// for an unknown serial and ``ChannelError/Code/certificateInvalid`` for an expired certificate.
+    /// The key `serial` names, checked valid at `now`; throws `ChannelError/Code/unknownSigningKey`
+    /// for an unknown serial and `ChannelError/Code/certificateInvalid` for an expired certificate.
     public func key(forSerial serial: String, at now: Date) throws(ChannelError) -> PublicKey {
         if let publicKeyID, let publicKey, serial == publicKeyID { return publicKey }
         guard let certificate = certificates[serial.uppercased()] else {

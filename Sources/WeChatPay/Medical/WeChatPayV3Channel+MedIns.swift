@@ -5,7 +5,7 @@ import HISPayCrypto
 extension WeChatPayV3Channel {
     /// Places a medical-insurance mixed order (`POST /v3/med-ins/orders`) after checking it
     /// (``WeChatMedInsOrder/validate()``); the patient's name and ID digest are RSA-OAEP encrypted
-    /// to the platform key named in `Wechatpay-Serial`. A timeout is ``Outcome/unknown(_:)``:
+    /// to the platform key named in `Wechatpay-Serial`. A timeout is `Outcome/unknown(_:)`:
     /// query by `outTradeNo` — never place the order again under a new number.
     public func placeMedInsOrder(_ order: WeChatMedInsOrder) async throws -> Outcome<WeChatMedInsOrderStatus> {
         try order.validate()

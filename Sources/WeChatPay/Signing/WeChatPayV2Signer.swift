@@ -36,7 +36,7 @@ public struct WeChatPayV2Signer: Sendable {
         return Hex.encode(digest, uppercase: true)
     }
 
-    /// Throws ``ChannelError/Code/signatureInvalid`` unless `parameters["sign"]` is their signature
+    /// Throws `ChannelError/Code/signatureInvalid` unless `parameters["sign"]` is their signature
     /// (compared in constant time). A `sign_type` field in the parameters selects the method.
     public func verify(_ parameters: [String: String]) throws(ChannelError) {
         guard let given = parameters["sign"], !given.isEmpty else {

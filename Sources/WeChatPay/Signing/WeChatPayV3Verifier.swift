@@ -21,7 +21,7 @@ public struct WeChatPayV3Verifier: Sendable {
     /// The serial a response or callback names, if any.
     public static func serial(in headers: HTTPHeaders) -> String? { headers["Wechatpay-Serial"] }
 
-    /// Throws a ``ChannelError`` naming exactly what is wrong: `.invalidResponse` (a header is
+    /// Throws a `ChannelError` naming exactly what is wrong: `.invalidResponse` (a header is
     /// missing or malformed), `.probeSignature`, `.staleTimestamp`, `.unknownSigningKey`,
     /// `.certificateInvalid` or `.signatureInvalid` (tampered body, wrong key).
     public func verify(headers: HTTPHeaders, body: Data, now: Date) throws(ChannelError) {

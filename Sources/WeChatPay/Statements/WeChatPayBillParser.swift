@@ -2,13 +2,13 @@ import Foundation
 import HISPayCore
 
 /// Streams a WeChat Pay trade bill (`bill_type` ALL, SUCCESS or REFUND; APIv3 tradebill and v2
-/// downloadbill share the format) into ``StatementRecord``s.
+/// downloadbill share the format) into `StatementRecord`s.
 ///
 /// The format: UTF-8 with BOM, CRLF; a header row; one row per record with every field prefixed by a
 /// backtick; then a summary header (`总交易单数,应结订单总金额,退款总金额,…`) and one summary row.
 /// Columns are found by name, so variants with or without coupon and fee-rate columns parse alike —
 /// the ALL, SUCCESS (no refund columns) and REFUND (refund times, settled amount 0.00) layouts, and the
-/// earlier names 总金额/总交易额/总退款金额 (``formerNames``).
+/// earlier names 总金额/总交易额/总退款金额 (`formerNames`).
 /// The summary is checked against the rows: a truncated or inconsistent file is an error.
 public struct WeChatPayBillParser {
     /// What the file's own summary row states, verified against the rows.

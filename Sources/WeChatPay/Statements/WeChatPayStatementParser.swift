@@ -1,7 +1,7 @@
 import HISPayCore
 
 /// The trade bill (APIv3 `tradebill` and v2 `downloadbill` share the format) as a
-/// ``StatementParser``: streamed line by line through ``WeChatPayBillParser``.
+/// `StatementParser`: streamed line by line through ``WeChatPayBillParser``.
 public struct WeChatPayStatementParser: StatementParser {
     /// The channel the records are booked under: one merchant's v3 and v2 payments share one bill.
     public let channel: ChannelID
