@@ -19,7 +19,7 @@ public struct ZipReader: Sendable {
     public struct Entry: Hashable, Sendable {
         /// The name as stored: UTF-8 when the archive says so or the bytes are valid UTF-8, else GB18030.
         public let path: String
-        public let compressedSize: Int
+        package let compressedSize: Int
         public let uncompressedSize: Int
         public var isDirectory: Bool { path.hasSuffix("/") }
         let method: UInt16

@@ -3,13 +3,13 @@ import ZIPFoundation
 
 /// Writes zip archives in memory (deflated entries) with ZIPFoundation: the NHSA 3202 settlement
 /// list uploaded zipped, and the simulated bill downloads. Reading is ``ZipReader``'s.
-public enum ZipWriter {
-    public struct Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
-        public let description: String
+package enum ZipWriter {
+    package struct Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
+        package let description: String
     }
 
     /// An archive holding `files` in order.
-    public static func archive(_ files: [(name: String, contents: Data)]) throws(ZipWriter.Error) -> Data {
+    package static func archive(_ files: [(name: String, contents: Data)]) throws(ZipWriter.Error) -> Data {
         do {
             let archive = try Archive(data: Data(), accessMode: .create)
             for (name, contents) in files {

@@ -5,13 +5,13 @@ import PostgresNIO
 /// PostgreSQL, for hospital groups whose HIS nodes share one database: a connection pool, each
 /// transaction on one leased connection. Statements are the store's `?` form with the placeholders
 /// numbered (`$1`, `$2`, …) on the way out.
-public final class PostgresBackend: SQLBackend {
+package final class PostgresBackend: SQLBackend {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
     private let leaseTimeout: Duration
 
-    public var dialect: SQLDialect { .postgres }
+    package var dialect: SQLDialect { .postgres }
 
     private init(client: PostgresClient, logger: Logger, leaseTimeout: Duration) {
         self.client = client
@@ -23,7 +23,7 @@ public final class PostgresBackend: SQLBackend {
     /// Connects to `postgres://user:password@host:port/database[?connect_timeout=SECONDS]` (TLS
     /// off: loopback or a trusted network) and checks the server answers within the timeout
     /// (default 10 s), which also bounds each later wait for a connection.
-    public static func open(url: String, logger: Logger = PostgresBackend.quietLogger) async throws -> PostgresBackend {
+    package static func open(url: String, logger: Logger = PostgresBackend.quietLogger) async throws -> PostgresBackend {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
         else {
@@ -47,7 +47,7 @@ public final class PostgresBackend: SQLBackend {
     }
 
     /// The default logger: the pool's connection retries are not worth a line each.
-    public static var quietLogger: Logger {
+    package static var quietLogger: Logger {
         var logger = Logger(label: "hispay.store.postgres")
         logger.logLevel = .warning
         return logger
@@ -61,7 +61,7 @@ public final class PostgresBackend: SQLBackend {
     /// Either ends in ``StoreError/Code/unavailable`` (a callback is then refused, for its channel to
     /// retry); an abandoned transaction keeps its pool slot, which the log reports.
     @discardableResult
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         let (client, logger, timeout) = (client, logger, leaseTimeout)
         return try await withCheckedThrowingContinuation { continuation in
             let outcome = TransactionOutcome(continuation)
@@ -106,7 +106,7 @@ public final class PostgresBackend: SQLBackend {
         }
     }
 
-    public func close() async throws { runner.cancel() }
+    package func close() async throws { runner.cancel() }
 
     private struct Executor: SQLExecutor {
         let connection: PostgresConnection

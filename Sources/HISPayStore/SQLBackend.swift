@@ -1,7 +1,7 @@
 /// What ``SQLPaymentStore`` needs of a database: statements with `?` placeholders run inside one
 /// transaction at a time, rows as column name → value. SQLite and PostgreSQL implement it; the
 /// store's logic — and its tests — are the same on both.
-public protocol SQLBackend: Sendable {
+package protocol SQLBackend: Sendable {
     /// `sqlite` or `postgres`: picks the schema's dialect.
     var dialect: SQLDialect { get }
     /// Runs `body` in one transaction; committed when it returns, rolled back when it throws.
@@ -11,14 +11,14 @@ public protocol SQLBackend: Sendable {
 }
 
 /// Runs statements inside a transaction.
-public protocol SQLExecutor: Sendable {
+package protocol SQLExecutor: Sendable {
     /// Runs `sql` (with `?` placeholders) and returns its rows.
     @discardableResult
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[String: SQLValue]]
 }
 
 /// The SQL dialects the store speaks.
-public enum SQLDialect: String, Sendable {
+package enum SQLDialect: String, Sendable {
     case sqlite
     case postgres
 }

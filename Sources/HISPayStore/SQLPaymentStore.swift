@@ -6,10 +6,10 @@ import HISPayCore
 /// `(merchant, channel, dedup_key)` key and `INSERT … ON CONFLICT DO NOTHING`, so concurrent
 /// duplicates — in one process or on several nodes sharing PostgreSQL — store one event.
 public struct SQLPaymentStore: PaymentStore {
-    public let backend: any SQLBackend
+    package let backend: any SQLBackend
 
     /// Opens the store on `backend`, applying any migrations it lacks.
-    public init(backend: any SQLBackend) async throws {
+    package init(backend: any SQLBackend) async throws {
         self.backend = backend
         do {
             try await StoreSchema.migrate(backend)

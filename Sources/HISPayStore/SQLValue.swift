@@ -1,5 +1,5 @@
 /// A value bound to or read from a statement: the three kinds the store's schema uses.
-public enum SQLValue: Sendable, Hashable {
+package enum SQLValue: Sendable, Hashable {
     case integer(Int64)
     case text(String)
     case null

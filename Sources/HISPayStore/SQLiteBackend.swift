@@ -4,16 +4,16 @@ import SQLiteNIO
 /// SQLite, the embedded default: one file, written in WAL mode with full synchronisation so a
 /// committed transaction survives a crash or power loss; transactions run one at a time
 /// (`BEGIN IMMEDIATE`), and a second process on the same file waits for the lock.
-public final class SQLiteBackend: SQLBackend {
+package final class SQLiteBackend: SQLBackend {
     private let connection: SQLiteConnection
     private let serial = AsyncLock()
 
-    public var dialect: SQLDialect { .sqlite }
+    package var dialect: SQLDialect { .sqlite }
 
     private init(connection: SQLiteConnection) { self.connection = connection }
 
     /// Opens (creating if needed) the database file at `path`.
-    public static func open(path: String) async throws -> SQLiteBackend {
+    package static func open(path: String) async throws -> SQLiteBackend {
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(storage: .file(path: path))
@@ -32,7 +32,7 @@ public final class SQLiteBackend: SQLBackend {
     }
 
     @discardableResult
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         let executor = Executor(connection: connection)
         return try await serial.withLock {
             try await executor.query("BEGIN IMMEDIATE", [])
@@ -47,7 +47,7 @@ public final class SQLiteBackend: SQLBackend {
         }
     }
 
-    public func close() async throws { try await connection.close() }
+    package func close() async throws { try await connection.close() }
 
     /// A backend released without ``close()`` still closes its connection (asynchronously) rather
     /// than leave the file open.

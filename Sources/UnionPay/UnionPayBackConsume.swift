@@ -21,7 +21,7 @@ public struct UnionPayBackConsume: Sendable, CustomStringConvertible {
     public var requestTime: Date?
 
     /// The `customerInfo` fields UnionPay's SDKs put into `encryptedInfo`.
-    public static let encryptedFields: Set = ["phoneNo", "cvn2", "expired"]
+    package static let encryptedFields: Set = ["phoneNo", "cvn2", "expired"]
 
     public init(outTradeNo: String, amount: Amount, cardNumber: String, customerInfo: [String: String], notifyURL: String? = nil, requestTime: Date? = nil) {
         self.outTradeNo = outTradeNo

@@ -3,9 +3,9 @@ import HISPayCore
 import ZIPFoundation
 
 /// Alipay bill archives for tests.
-public enum AlipayBillArchive {
+package enum AlipayBillArchive {
     /// A bill archive in the real layout: GBK CSV files with CRLF line ends, zipped.
-    public static func make(detail: [String]?, summary: [String]?, encode: (String) throws -> [UInt8] = { try GB18030.encode($0) }) throws -> Data {
+    package static func make(detail: [String]?, summary: [String]?, encode: (String) throws -> [UInt8] = { try GB18030.encode($0) }) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         for (name, lines) in [("20880211096256330156_20190916_业务明细.csv", detail), ("20880211096256330156_20190916_业务明细(汇总).csv", summary)] {
             guard let lines else { continue }

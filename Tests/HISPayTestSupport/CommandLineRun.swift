@@ -2,17 +2,17 @@ import Foundation
 
 /// Runs the built `hispay` executable — or another of the package's, e.g. `hispay-bench` — from the
 /// same build directory as the tests and captures its exit status, stdout and stderr.
-public struct CommandLineRun: Sendable {
-    public let status: Int32
-    public let stdout: String
-    public let stderr: String
+package struct CommandLineRun: Sendable {
+    package let status: Int32
+    package let stdout: String
+    package let stderr: String
 
     /// The build products directory holding the test bundle and the `hispay` executable.
-    public static var executable: URL {
+    package static var executable: URL {
         Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("hispay")
     }
 
-    public init(_ arguments: [String], environment: [String: String] = [:], program: String = "hispay") throws {
+    package init(_ arguments: [String], environment: [String: String] = [:], program: String = "hispay") throws {
         let process = Process()
         process.executableURL = CommandLineRun.executable.deletingLastPathComponent().appendingPathComponent(program)
         process.arguments = arguments

@@ -5,12 +5,12 @@ import HISPayCore
 /// Python gmssl), run as a process: one JSON request on its stdin, one JSON answer on its stdout.
 /// The interpreter is `HISPAY_TEST_PYTHON` (scripts/test.sh makes a venv with gmssl 3.2.2), else
 /// `python3`; without gmssl it fails with the command that installs it.
-public enum GmSSLPeer {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+package enum GmSSLPeer {
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    public static func run(_ request: ConfigValue) throws -> ConfigValue {
+    package static func run(_ request: ConfigValue) throws -> ConfigValue {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let python = ProcessInfo.processInfo.environment["HISPAY_TEST_PYTHON"] ?? "python3"

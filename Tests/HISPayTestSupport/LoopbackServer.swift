@@ -5,20 +5,20 @@ import Glibc
 
 /// A real HTTP(S) server process on 127.0.0.1 for transport tests (`Fixtures/loopback_server.py`).
 /// It binds a free loopback port and stops when this object is stopped or deallocated.
-public final class LoopbackServer: @unchecked Sendable {
-    public let port: Int
-    public let scheme: String
+package final class LoopbackServer: @unchecked Sendable {
+    package let port: Int
+    package let scheme: String
     private let process: Process
 
     /// TLS options: the server certificate from `Fixtures/tls`, optionally requiring client
     /// certificates issued by the test CA.
-    public enum Mode: Sendable {
+    package enum Mode: Sendable {
         case http
         case https
         case mutualTLS
     }
 
-    public init(_ mode: Mode = .http) throws {
+    package init(_ mode: Mode = .http) throws {
         let tls = Fixtures.url("tls")
         var arguments = [Fixtures.url("loopback_server.py").path]
         if mode != .http {
@@ -43,15 +43,15 @@ public final class LoopbackServer: @unchecked Sendable {
     }
 
     /// The server process did not report its port.
-    public struct StartError: Error, CustomStringConvertible {
-        public let description: String
+    package struct StartError: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// `scheme://127.0.0.1:port` + `path`.
-    public func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
+    package func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
 
     /// Kills the server and waits (up to 5 s) until it is gone, so its port is closed.
-    public func stop() { Self.kill(process) }
+    package func stop() { Self.kill(process) }
 
     deinit { stop() }
 

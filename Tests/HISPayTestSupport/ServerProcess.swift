@@ -7,11 +7,11 @@ import Glibc
 /// with its arguments, its URL read from the `{"listening": …}` line it prints first, killed
 /// (SIGKILL) when stopped or deallocated. Its stderr goes to `standardError` when given (a log
 /// file the test reads), else to the test's.
-public final class ServerProcess: @unchecked Sendable {
-    public let url: String
+package final class ServerProcess: @unchecked Sendable {
+    package let url: String
     private let process: Process
 
-    public init(_ arguments: [String], environment: [String: String] = [:], standardError: URL? = nil) throws {
+    package init(_ arguments: [String], environment: [String: String] = [:], standardError: URL? = nil) throws {
         process = Process()
         process.executableURL = CommandLineRun.executable
         process.arguments = arguments
@@ -32,10 +32,10 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     /// Whether the process is still alive.
-    public var isRunning: Bool { kill(process.processIdentifier, 0) == 0 && !LoopbackServer.reaped(process) }
+    package var isRunning: Bool { kill(process.processIdentifier, 0) == 0 && !LoopbackServer.reaped(process) }
 
     /// Kills the server (SIGKILL, like a crash) and waits until it is gone.
-    public func stop() { LoopbackServer.kill(process) }
+    package func stop() { LoopbackServer.kill(process) }
 
     deinit { stop() }
 }

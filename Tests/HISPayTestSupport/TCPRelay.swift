@@ -6,14 +6,14 @@ import Glibc
 /// A real relay process on 127.0.0.1 (`Fixtures/tcp_relay.py`) in front of a loopback server, so a
 /// test can take the server away under a client: ``goDown()`` closes every connection and stops
 /// listening; ``goSilent()`` keeps the connections but forwards nothing more.
-public final class TCPRelay: @unchecked Sendable {
-    public let port: Int
+package final class TCPRelay: @unchecked Sendable {
+    package let port: Int
     private let process: Process
     private let commands: FileHandle
     private let answers: FileHandle
 
     /// Starts relaying to `127.0.0.1:target`.
-    public init(to target: Int) throws {
+    package init(to target: Int) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Fixtures.url("tcp_relay.py").path, String(target)]
@@ -32,10 +32,10 @@ public final class TCPRelay: @unchecked Sendable {
     }
 
     /// As a server that went down: connections closed, new ones refused.
-    public func goDown() { command("down") }
+    package func goDown() { command("down") }
 
     /// As a server that died without closing its sockets: nothing more is answered.
-    public func goSilent() { command("silent") }
+    package func goSilent() { command("silent") }
 
     /// Sends `name` and waits for the relay's "OK".
     private func command(_ name: String) {

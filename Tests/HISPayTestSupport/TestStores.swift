@@ -3,13 +3,13 @@ import HISPayStore
 
 /// Fresh stores for behaviour tests: a new SQLite file, or a new database on the test PostgreSQL
 /// server `scripts/test.sh` starts on 127.0.0.1 (`HISPAY_TEST_POSTGRES_URL`).
-public enum TestStores {
-    public static func open(_ dialect: SQLDialect) async throws -> SQLPaymentStore {
+package enum TestStores {
+    package static func open(_ dialect: SQLDialect) async throws -> SQLPaymentStore {
         try await SQLPaymentStore.open(try await location(dialect))
     }
 
     /// A location for a new, empty store.
-    public static func location(_ dialect: SQLDialect) async throws -> String {
+    package static func location(_ dialect: SQLDialect) async throws -> String {
         switch dialect {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-store-\(UUID().uuidString)")
@@ -33,10 +33,10 @@ public enum TestStores {
         }
     }
 
-    public struct MissingServer: Error, CustomStringConvertible {
-        public init() {}
+    package struct MissingServer: Error, CustomStringConvertible {
+        package init() {}
 
-        public var description: String {
+        package var description: String {
             "HISPAY_TEST_POSTGRES_URL is not set: run the suite with scripts/test.sh, which starts PostgreSQL on 127.0.0.1"
         }
     }

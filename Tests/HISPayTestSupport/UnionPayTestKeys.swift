@@ -4,23 +4,23 @@ import HISPayCrypto
 import UnionPay
 
 /// The public UnionPay test material and the chain the tests made (Fixtures/unionpay).
-public struct UnionPayTestKeys: Sendable {
-    public let merchant: PKCS12Bundle
-    public let root: Certificate
-    public let middle: Certificate
+package struct UnionPayTestKeys: Sendable {
+    package let merchant: PKCS12Bundle
+    package let root: Certificate
+    package let middle: Certificate
     /// 2026-11-22 10:00:00 +08:00, inside the test-made signing certificates' validity.
-    public let now = Date(timeIntervalSince1970: 1_795_312_800)
+    package let now = Date(timeIntervalSince1970: 1_795_312_800)
 
-    public init() throws {
+    package init() throws {
         merchant = try PKCS12Bundle(der: Fixtures.bytes("certs/unionpay-acp-test/acp_test_sign.pfx"), password: "000000")
         root = try Certificate(pem: Fixtures.text("unionpay/root.pem"))
         middle = try Certificate(pem: Fixtures.text("unionpay/middle.pem"))
     }
 
-    public var verifier: UnionPayVerifier { UnionPayVerifier(roots: [root], middles: [middle]) }
+    package var verifier: UnionPayVerifier { UnionPayVerifier(roots: [root], middles: [middle]) }
 
     /// `fields` signed the way UnionPay signs its messages, by the test-made signer `name`.
-    public func signedByUnionPay(_ fields: [String: String], as name: String = "signer") throws -> [String: String] {
+    package func signedByUnionPay(_ fields: [String: String], as name: String = "signer") throws -> [String: String] {
         let key = try PrivateKey(pem: Fixtures.text("unionpay/\(name).key"))
         var all = fields
         all["signPubKeyCert"] = try Fixtures.text("unionpay/\(name).pem").replacingOccurrences(of: "\n", with: "\r\n")

@@ -2,10 +2,10 @@ import Foundation
 import HISPayCore
 
 /// `application/x-www-form-urlencoded` bodies, decoded exactly once (`+` is a space, `%2B` a plus).
-public enum AlipayForm {
+package enum AlipayForm {
     /// The fields of a form body; throws `ChannelError/Code/invalidResponse` on broken escapes,
     /// repeated keys or text that is not UTF-8.
-    public static func decode(_ body: Data) throws(ChannelError) -> [String: String] {
+    package static func decode(_ body: Data) throws(ChannelError) -> [String: String] {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw ChannelError(.invalidResponse, channel: .alipay, reason: "form body is not UTF-8")
         }
@@ -25,7 +25,7 @@ public enum AlipayForm {
 
     /// Form-encodes fields (sorted keys): for request bodies and tests. Letters, digits and `-._*`
     /// stay; a space becomes `+`; every other byte is `%XX`.
-    public static func encode(_ fields: [String: String]) -> String {
+    package static func encode(_ fields: [String: String]) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         func escape(_ text: String) -> String {
             var out: [UInt8] = []

@@ -28,7 +28,7 @@ public struct AlipayServiceWindowGateway: Sendable {
 
     /// Whether a notify form is a service-window gateway message (it has `service` and `biz_content`,
     /// and no `notify_type`).
-    public static func isGatewayMessage(_ form: [String: String]) -> Bool {
+    package static func isGatewayMessage(_ form: [String: String]) -> Bool {
         form["service"] != nil && form["biz_content"] != nil && form["notify_type"] == nil
     }
 

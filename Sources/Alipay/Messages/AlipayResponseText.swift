@@ -4,21 +4,21 @@ import HISPayCore
 /// A gateway answer split as Alipay signs it: the raw text of the `…_response` (or `error_response`)
 /// value exactly as received — never re-serialized — plus `sign` and, in certificate mode,
 /// `alipay_cert_sn`.
-public struct AlipayResponseText {
+package struct AlipayResponseText {
     /// The raw JSON text of the response object, the signed content.
-    public let signedContent: String
+    package let signedContent: String
     /// The business fields of the response object.
-    public private(set) var fields: [String: Any]
-    public let sign: String?
-    public let alipayCertSN: String?
+    package private(set) var fields: [String: Any]
+    package let sign: String?
+    package let alipayCertSN: String?
     /// Whether the gateway answered with `error_response` (e.g. an invalid request signature).
-    public let isGatewayError: Bool
+    package let isGatewayError: Bool
     /// With content encryption the response value is a base64 string, not an object: this is it
     /// (``signedContent`` is then the raw string token, quotes included).
-    public let encryptedContent: String?
+    package let encryptedContent: String?
 
     /// Splits the raw body for `method` (`alipay.trade.query` → `alipay_trade_query_response`).
-    public init(body: Data, method: String) throws(ChannelError) {
+    package init(body: Data, method: String) throws(ChannelError) {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw ChannelError(.invalidResponse, channel: .alipay, reason: "answer to \(method) is not UTF-8")
         }
@@ -53,7 +53,7 @@ public struct AlipayResponseText {
     }
 
     /// Decrypts an encrypted response value into ``fields``.
-    public mutating func decrypt(with cipher: AlipayContentCipher) throws(ChannelError) {
+    package mutating func decrypt(with cipher: AlipayContentCipher) throws(ChannelError) {
         guard let encryptedContent else { return }
         let plain = try cipher.decrypt(encryptedContent)
         guard let fields = (try? JSONSerialization.jsonObject(with: Data(plain.utf8))) as? [String: Any] else {

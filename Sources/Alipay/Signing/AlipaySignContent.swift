@@ -1,7 +1,7 @@
 /// The text Alipay signs: parameters sorted by key, empty values dropped, `k=v` joined with `&`,
 /// values raw (not URL-encoded).
-public enum AlipaySignContent {
-    public static func make(_ parameters: [String: String], excluding: Set<String>) -> String {
+package enum AlipaySignContent {
+    package static func make(_ parameters: [String: String], excluding: Set<String>) -> String {
         parameters.filter { !excluding.contains($0.key) && !$0.value.isEmpty }
             .sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value)" }

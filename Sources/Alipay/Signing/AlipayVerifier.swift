@@ -21,7 +21,7 @@ public struct AlipayVerifier: Sendable {
 
     /// Verifies a gateway answer. Unsigned answers are accepted only when they are not successes
     /// (the caller never acts on them as paid).
-    public func verify(_ response: AlipayResponseText, method: String) throws(ChannelError) {
+    package func verify(_ response: AlipayResponseText, method: String) throws(ChannelError) {
         if let alipayCertSN, let named = response.alipayCertSN, named != alipayCertSN {
             throw ChannelError(
                 .unknownSigningKey, channel: .alipay,

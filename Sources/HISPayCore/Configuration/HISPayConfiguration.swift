@@ -10,7 +10,7 @@ import Foundation
 /// values are file paths relative to the config file. Each channel defines its own block.
 public struct HISPayConfiguration: Sendable {
     /// Top-level keys: the merchant list and the optional `transport` block (proxy, CA, timeouts).
-    public static let knownKeys: Set<String> = ["merchants", "transport"]
+    package static let knownKeys: Set<String> = ["merchants", "transport"]
 
     /// The merchants, in file order.
     public let merchants: [MerchantProfile]

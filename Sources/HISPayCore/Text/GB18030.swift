@@ -5,20 +5,20 @@ import Glibc
 
 /// GB18030 (a superset of GBK and GB2312) ↔ Unicode, through the C library's iconv: Alipay bills and
 /// many hospital ledgers are GBK text.
-public enum GB18030 {
+package enum GB18030 {
     /// Text that is not valid in the source encoding.
-    public struct Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
-        public let description: String
+    package struct Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
+        package let description: String
     }
 
     /// Decodes GB18030/GBK bytes; throws on an invalid or truncated multi-byte sequence.
-    public static func decode(_ bytes: some Collection<UInt8>) throws(GB18030.Error) -> String {
+    package static func decode(_ bytes: some Collection<UInt8>) throws(GB18030.Error) -> String {
         let output = try convert(Array(bytes), from: "GB18030", to: "UTF-8")
         return String(decoding: output, as: UTF8.self)
     }
 
     /// Encodes text as GB18030 (for tests and the simulator).
-    public static func encode(_ text: String) throws(GB18030.Error) -> [UInt8] {
+    package static func encode(_ text: String) throws(GB18030.Error) -> [UInt8] {
         try convert(Array(text.utf8), from: "UTF-8", to: "GB18030")
     }
 

@@ -2,9 +2,9 @@
 /// `X`), found in text so they can be masked before it is shown: a patient's full ID number never
 /// reaches a log line or an output. Only numbers whose check character is right are masked, so an
 /// 18-digit order number is left alone.
-public enum ResidentIDNumber {
+package enum ResidentIDNumber {
     /// Whether `text` is an ID number with a valid check character.
-    public static func isValid(_ text: some StringProtocol) -> Bool {
+    package static func isValid(_ text: some StringProtocol) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 18, bytes.prefix(17).allSatisfy(isDigit) else { return false }
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -15,7 +15,7 @@ public enum ResidentIDNumber {
 
     /// `text` with every valid ID number in it masked to its first six and last four characters
     /// (`440106********123X`): the region and the tail a clerk asks for, not the birth date.
-    public static func masked(in text: String) -> String {
+    package static func masked(in text: String) -> String {
         var bytes = Array(text.utf8)
         var start = 0
         while start + 18 <= bytes.count {

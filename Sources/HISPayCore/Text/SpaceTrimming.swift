@@ -2,13 +2,13 @@ extension StringProtocol {
     /// The text without leading and trailing spaces and tabs — the characters Foundation's
     /// `CharacterSet.whitespaces` holds (tab and Unicode's space separators, e.g. U+3000), without
     /// bridging to `NSString`, which made trimming a third of statement parsing time.
-    public var trimmingSpaces: String {
+    package var trimmingSpaces: String {
         guard let first = firstIndex(where: { !$0.isSpaceOrTab }), let last = lastIndex(where: { !$0.isSpaceOrTab }) else { return "" }
         return String(self[first...last])
     }
 
     /// Whether the text is empty or only spaces and tabs (as ``trimmingSpaces`` would leave nothing).
-    public var isBlank: Bool { allSatisfy(\.isSpaceOrTab) }
+    package var isBlank: Bool { allSatisfy(\.isSpaceOrTab) }
 }
 
 extension Character {

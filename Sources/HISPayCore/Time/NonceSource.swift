@@ -22,16 +22,16 @@ public struct RandomNonceSource: NonceSource {
 }
 
 /// Nonces from a fixed list, then `"<prefix><n>"` counting on: for tests and cassette replay.
-public final class ScriptedNonceSource: NonceSource {
+package final class ScriptedNonceSource: NonceSource {
     private let state: Mutex<(remaining: [String], counter: Int)>
     private let prefix: String
 
-    public init(_ nonces: [String] = [], thenPrefix prefix: String = "NONCE") {
+    package init(_ nonces: [String] = [], thenPrefix prefix: String = "NONCE") {
         state = Mutex((nonces, 0))
         self.prefix = prefix
     }
 
-    public func nextNonce() -> String {
+    package func nextNonce() -> String {
         state.withLock { state in
             if !state.remaining.isEmpty { return state.remaining.removeFirst() }
             state.counter += 1

@@ -4,19 +4,19 @@ import Foundation
 /// A certificate authority made in memory: it issues X.509 v3 certificates (SHA-256 signatures,
 /// basic constraints, key usage, subject and authority key identifiers) for test chains such as the
 /// sandbox's UnionPay root → middle → signing certificate. Not for production PKI.
-public struct CertificateIssuer: Sendable {
+package struct CertificateIssuer: Sendable {
     /// The authority's own certificate.
-    public let certificate: Certificate
+    package let certificate: Certificate
     /// The authority's signing key.
-    public let privateKey: PrivateKey
+    package let privateKey: PrivateKey
 
-    public init(certificate: Certificate, privateKey: PrivateKey) {
+    package init(certificate: Certificate, privateKey: PrivateKey) {
         self.certificate = certificate
         self.privateKey = privateKey
     }
 
     /// A self-signed root authority for `key`.
-    public static func root(commonName: String, organization: String? = nil, key: PrivateKey, serial: UInt64, validFrom: Date, until: Date) throws -> CertificateIssuer {
+    package static func root(commonName: String, organization: String? = nil, key: PrivateKey, serial: UInt64, validFrom: Date, until: Date) throws -> CertificateIssuer {
         let certificate = try make(
             commonName: commonName, organization: organization, subjectKey: key.publicKey, serial: serial, validFrom: validFrom, until: until,
             isAuthority: true, issuer: nil, signingKey: key)
@@ -24,7 +24,7 @@ public struct CertificateIssuer: Sendable {
     }
 
     /// A subordinate authority for `key`, issued by this one.
-    public func authority(commonName: String, organization: String? = nil, key: PrivateKey, serial: UInt64, validFrom: Date, until: Date) throws -> CertificateIssuer {
+    package func authority(commonName: String, organization: String? = nil, key: PrivateKey, serial: UInt64, validFrom: Date, until: Date) throws -> CertificateIssuer {
         let issued = try Self.make(
             commonName: commonName, organization: organization, subjectKey: key.publicKey, serial: serial, validFrom: validFrom, until: until,
             isAuthority: true, issuer: certificate, signingKey: privateKey)
@@ -32,7 +32,7 @@ public struct CertificateIssuer: Sendable {
     }
 
     /// An end-entity (signing) certificate for `subjectKey`, issued by this authority.
-    public func issue(commonName: String, organization: String? = nil, subjectKey: PublicKey, serial: UInt64, validFrom: Date, until: Date) throws -> Certificate {
+    package func issue(commonName: String, organization: String? = nil, subjectKey: PublicKey, serial: UInt64, validFrom: Date, until: Date) throws -> Certificate {
         try Self.make(
             commonName: commonName, organization: organization, subjectKey: subjectKey, serial: serial, validFrom: validFrom, until: until,
             isAuthority: false, issuer: certificate, signingKey: privateKey)

@@ -4,7 +4,7 @@ import CHISPayOpenSSL
 /// certificates (`AEAD_AES_256_GCM`: 32-byte key, 12-byte nonce, 16-byte tag after the ciphertext).
 public enum AESGCM {
     /// Length of the authentication tag appended to the ciphertext.
-    public static let tagLength = 16
+    package static let tagLength = 16
 
     /// Encrypts `plaintext` and returns ciphertext‖tag. `key` is 16, 24 or 32 bytes.
     public static func seal(

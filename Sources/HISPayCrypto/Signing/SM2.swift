@@ -33,7 +33,7 @@ public enum SM2 {
     }
 
     /// Converts 64 bytes `r‖s` into a DER signature.
-    public static func derSignature(fromRaw raw: [UInt8]) throws -> [UInt8] {
+    package static func derSignature(fromRaw raw: [UInt8]) throws -> [UInt8] {
         guard raw.count == 64 else {
             throw CryptoError(.malformedSignature, "a raw SM2 signature is 64 bytes r‖s, not \(raw.count)")
         }

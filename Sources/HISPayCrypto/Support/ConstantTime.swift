@@ -1,9 +1,9 @@
 import CHISPayOpenSSL
 
 /// Comparisons whose running time does not depend on where two secrets differ.
-public enum ConstantTime {
+package enum ConstantTime {
     /// Whether `lhs` and `rhs` hold the same bytes. Lengths are not secret; contents are.
-    public static func equals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
+    package static func equals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
         let left = Array(lhs)
         let right = Array(rhs)
         guard left.count == right.count else { return false }

@@ -1,7 +1,7 @@
 /// Hexadecimal text ↔ bytes, as channels use it for digests, keys and signatures.
-public enum Hex {
+package enum Hex {
     /// Lower-case (default) or upper-case hex of `bytes`.
-    public static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
+    package static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
         let digits: [UInt8] = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
@@ -14,7 +14,7 @@ public enum Hex {
 
     /// Bytes of hex text (either case). Throws ``CryptoError/Code/malformedEncoding`` on odd length
     /// or a non-hex character.
-    public static func decode(_ text: String) throws -> [UInt8] {
+    package static func decode(_ text: String) throws -> [UInt8] {
         let chars = Array(text.utf8)
         guard chars.count % 2 == 0 else {
             throw CryptoError(.malformedEncoding, "hex text has an odd number of digits (\(chars.count))")

@@ -1,9 +1,9 @@
 import Foundation
 
 /// PEM armour (RFC 7468) around DER bytes.
-public enum PEM {
+package enum PEM {
     /// `-----BEGIN label-----`, base64 in 64-character lines, `-----END label-----`, trailing newline.
-    public static func encode(_ der: [UInt8], label: String) -> String {
+    package static func encode(_ der: [UInt8], label: String) -> String {
         let body = Base64.encode(der)
         var lines: [Substring] = []
         var index = body.startIndex
@@ -16,7 +16,7 @@ public enum PEM {
     }
 
     /// The DER bytes of every block labelled `label` in `text`, in order.
-    public static func decodeAll(_ text: String, label: String) throws -> [[UInt8]] {
+    package static func decodeAll(_ text: String, label: String) throws -> [[UInt8]] {
         let begin = "-----BEGIN \(label)-----"
         let end = "-----END \(label)-----"
         var blocks: [[UInt8]] = []

@@ -9,42 +9,42 @@ import HISPayCore
 /// `/refund_Order`, `/query_order_info`, `/revoke_order`); a region that differs names its own in
 /// `insurance.mobilePay.paths`. Required fields from the field lists public implementations send
 /// (reference/unionpay-nhsa-sm.md §2.5 and the comparison with them).
-public struct MobilePayAPI: Sendable, Hashable, CustomStringConvertible {
+package struct MobilePayAPI: Sendable, Hashable, CustomStringConvertible {
     /// `6201`, `6202`, …
-    public let code: String
-    public let name: String
-    public let defaultPath: String
+    package let code: String
+    package let name: String
+    package let defaultPath: String
     /// Fields that must be present and non-empty.
-    public let required: [String]
+    package let required: [String]
     /// Groups of which at least one field must be present (6203: `payAuthNo` or `ecToken`).
-    public let anyOf: [[String]]
+    package let anyOf: [[String]]
     /// Fields that must be `yyyyMMddHHmmss` (14 digits).
-    public let compactTimes: [String]
+    package let compactTimes: [String]
 
     /// 6201 费用明细上传: answers `payOrdId`, `payToken`, `extData.mdtrtId` and the split.
-    public static let uploadFees = MobilePayAPI(
+    package static let uploadFees = MobilePayAPI(
         code: "6201", name: "费用明细上传", defaultPath: "/org/local/api/hos/uldFeeInfo",
         required: ["orgCodg", "medOrgOrd", "payAuthNo", "psnNo", "insutype", "idNo", "idType", "userName", "medfeeSumamt", "chrgBchno", "feeType"])
     /// 6202 支付下单: pays the insurance part of an uploaded order.
-    public static let placeOrder = MobilePayAPI(
+    package static let placeOrder = MobilePayAPI(
         code: "6202", name: "支付下单", defaultPath: "/org/local/api/hos/pay_order",
         required: ["payOrdId", "payToken", "payAuthNo", "orgCodg", "orgBizSer", "chrgBchno", "feeType", "mdtrtId"])
     /// 6203 医保退费: refunds the fund, personal-account and cash parts.
-    public static let refund = MobilePayAPI(
+    package static let refund = MobilePayAPI(
         code: "6203", name: "医保退费", defaultPath: "/org/local/api/hos/refund_Order",
         required: ["payOrdId", "appRefdSn", "appRefdTime", "totlRefdAmt", "psnAcctRefdAmt", "fundRefdAmt", "cashRefdAmt", "refdType"],
         anyOf: [["payAuthNo", "ecToken"]], compactTimes: ["appRefdTime"])
     /// 6301 医保订单结算结果查询: the order's `ordStas`.
-    public static let queryOrder = MobilePayAPI(
+    package static let queryOrder = MobilePayAPI(
         code: "6301", name: "医保订单结算结果查询", defaultPath: "/org/local/api/hos/query_order_info",
         required: ["payOrdId", "orgCodg", "payToken", "idNo", "userName", "idType"])
     /// 6401 费用明细上传撤销: undoes an unpaid upload.
-    public static let undoUpload = MobilePayAPI(
+    package static let undoUpload = MobilePayAPI(
         code: "6401", name: "费用明细上传撤销", defaultPath: "/org/local/api/hos/revoke_order",
         required: ["payOrdId", "orgCodg", "payToken", "idNo", "userName", "idType"])
 
     /// Every transaction, by code.
-    public static let all: [String: MobilePayAPI] = Dictionary(
+    package static let all: [String: MobilePayAPI] = Dictionary(
         uniqueKeysWithValues: [uploadFees, placeOrder, refund, queryOrder, undoUpload].map { ($0.code, $0) })
 
     init(code: String, name: String, defaultPath: String, required: [String], anyOf: [[String]] = [], compactTimes: [String] = []) {
@@ -58,7 +58,7 @@ public struct MobilePayAPI: Sendable, Hashable, CustomStringConvertible {
 
     /// Throws `ChannelError/Code/invalidRequest` naming the first field `data` lacks or has in the
     /// wrong form.
-    public func validate(_ data: ConfigValue) throws(ChannelError) {
+    package func validate(_ data: ConfigValue) throws(ChannelError) {
         let fields = data.objectValue
         func present(_ key: String) -> Bool { fields[key]?.text.map { !$0.isEmpty } ?? false }
         if let missing = required.first(where: { !present($0) }) {
@@ -75,5 +75,5 @@ public struct MobilePayAPI: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { "\(code) (\(name))" }
+    package var description: String { "\(code) (\(name))" }
 }

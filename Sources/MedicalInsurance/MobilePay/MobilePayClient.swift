@@ -43,12 +43,12 @@ public final class MobilePayClient: Sendable {
     public func undoUpload(_ data: ConfigValue) async throws -> ConfigValue { try await call(.undoUpload, data) }
 
     /// The URL `api` is posted to.
-    public func url(for api: MobilePayAPI) -> String { gateway + (paths[api.code] ?? api.defaultPath) }
+    package func url(for api: MobilePayAPI) -> String { gateway + (paths[api.code] ?? api.defaultPath) }
 
     /// Checks, sends one API call and opens the answer. A request lacking a required field throws
     /// `ChannelError/Code/invalidRequest` before anything is sent; a sent but unanswered call
     /// throws ``NHSAUnknownOutcome`` so the caller queries (6301) before anything else.
-    public func call(_ api: MobilePayAPI, _ data: ConfigValue) async throws -> ConfigValue {
+    package func call(_ api: MobilePayAPI, _ data: ConfigValue) async throws -> ConfigValue {
         try api.validate(data)
         let timestamp = String(Int64(time.now().timeIntervalSince1970 * 1000))
         let sealed = try MobilePayEnvelope.seal(data, credentials: credentials, timestamp: timestamp)

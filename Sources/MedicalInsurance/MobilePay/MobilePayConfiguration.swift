@@ -5,7 +5,7 @@ import Logging
 
 extension MobilePayCredentials {
     /// The keys of the `insurance.mobilePay` block.
-    public static let configurationKeys: Set<String> = ["appId", "appSecret", "privateKey", "platformPublicKey", "signId", "gateway", "paths"]
+    package static let configurationKeys: Set<String> = ["appId", "appSecret", "privateKey", "platformPublicKey", "signId", "gateway", "paths"]
 
     /// Reads the `insurance.mobilePay` block: `appId`, `appSecret`, `privateKey` (a file holding the
     /// SM2 key as PEM, or base64/hex of the raw scalar), `platformPublicKey` (PEM, or base64/hex of

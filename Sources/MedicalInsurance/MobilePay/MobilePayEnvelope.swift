@@ -17,7 +17,7 @@ import HISPayCrypto
 public enum MobilePayEnvelope {
     public static let version = "2.0.1"
     /// Top-level fields the signature never covers.
-    public static let unsignedFields: Set<String> = ["signData", "encData", "extra"]
+    package static let unsignedFields: Set<String> = ["signData", "encData", "extra"]
 
     /// A sealed request: the envelope to send, its sign text and `encData`.
     public struct Sealed: Sendable {
@@ -33,7 +33,7 @@ public enum MobilePayEnvelope {
     }
 
     /// The sign text of an envelope's top-level `fields` (with `data` the plain business object).
-    public static func signText(_ fields: [String: ConfigValue], appSecret: String) -> String {
+    package static func signText(_ fields: [String: ConfigValue], appSecret: String) -> String {
         let entries = fields.compactMap { key, value -> [UInt16]? in
             guard !unsignedFields.contains(key), let text = signValue(value) else { return nil }
             return Array("\(key)=\(text)&".utf16)

@@ -25,7 +25,7 @@ public struct UnionPayNotificationHandler: Sendable {
     public static let rejection = HTTPResponse(status: 500, headers: ["Content-Type": "text/plain"], body: Data("fail".utf8))
 
     /// Whether a request is the browser's front notification (a return page), not a back notification.
-    public static func isFrontNotification(_ request: CallbackRequest, frontURL: String?) -> Bool {
+    package static func isFrontNotification(_ request: CallbackRequest, frontURL: String?) -> Bool {
         guard let frontURL, let path = URLComponents(string: frontURL)?.path else { return false }
         return request.path.hasPrefix(path)
     }

@@ -4,9 +4,9 @@ import HISPayCore
 import HISPayCrypto
 
 /// The file transfer answer's `fileContent`: Base64 of zlib-wrapped DEFLATE of a zip archive.
-public enum UnionPayFileContent {
+package enum UnionPayFileContent {
     /// The zip bytes; throws `ChannelError/Code/invalidResponse` naming the failing layer.
-    public static func decode(_ text: String) throws(ChannelError) -> Data {
+    package static func decode(_ text: String) throws(ChannelError) -> Data {
         let compressed: [UInt8]
         do { compressed = try Base64.decode(text) } catch {
             throw ChannelError(.invalidResponse, channel: .unionPay, operation: .statement, reason: "fileContent is not base64")
@@ -17,7 +17,7 @@ public enum UnionPayFileContent {
     }
 
     /// The inverse, for tests and the simulator.
-    public static func encode(_ zip: Data) throws -> String {
+    package static func encode(_ zip: Data) throws -> String {
         Base64.encode(try Zlib.compress(zip))
     }
 }

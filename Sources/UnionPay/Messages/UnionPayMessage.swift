@@ -2,10 +2,10 @@ import Foundation
 import HISPayCore
 
 /// The `key=value&…` messages of the ACP gateway.
-public enum UnionPayMessage {
+package enum UnionPayMessage {
     /// Parses a synchronous answer: raw text whose values may hold `&` and `=` inside `{…}` or `[…]`
     /// groups (kept as data, as the official `parseQString` does).
-    public static func parseResponse(_ body: Data) throws(ChannelError) -> [String: String] {
+    package static func parseResponse(_ body: Data) throws(ChannelError) -> [String: String] {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw ChannelError(.invalidResponse, channel: .unionPay, reason: "answer is not UTF-8")
         }
@@ -50,7 +50,7 @@ public enum UnionPayMessage {
     }
 
     /// Parses a URL-encoded notification body (`+` is a space, `%0D%0A` the CRLF inside `signPubKeyCert`).
-    public static func parseForm(_ body: Data) throws(ChannelError) -> [String: String] {
+    package static func parseForm(_ body: Data) throws(ChannelError) -> [String: String] {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw ChannelError(.invalidResponse, channel: .unionPay, reason: "notification is not UTF-8")
         }
@@ -66,12 +66,12 @@ public enum UnionPayMessage {
     }
 
     /// `key=value` of every field but `signature`, sorted by key, joined with `&` (no escaping).
-    public static func stringToSign(_ fields: [String: String]) -> String {
+    package static func stringToSign(_ fields: [String: String]) -> String {
         fields.filter { $0.key != "signature" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
     }
 
     /// A form body for a request (values percent-encoded).
-    public static func formBody(_ fields: [String: String]) -> Data {
+    package static func formBody(_ fields: [String: String]) -> Data {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let text = fields.sorted { $0.key < $1.key }.map { key, value in

@@ -21,7 +21,7 @@ public struct UnionPayVerifier: Sendable {
     public let verifyCertificates: [Certificate]
 
     public static let owner = "中国银联股份有限公司"
-    public static let testOwner = "00040000:SIGN"
+    package static let testOwner = "00040000:SIGN"
 
     public init(roots: [Certificate], middles: [Certificate], testEnvironment: Bool = false, secureKey: String? = nil, verifyCertificates: [Certificate] = []) {
         self.roots = roots

@@ -15,7 +15,7 @@ public enum UnionPayZMEParser {
     /// Field widths in bytes, in order.
     public static var widths: [Int] { layout.widths }
     /// Bytes per record line.
-    public static var lineLength: Int { layout.lineLength }
+    package static var lineLength: Int { layout.lineLength }
 
     /// A ZME line from field values by 1-based position (for tests and the sandbox).
     public static func line(_ values: [Int: String]) -> String { layout.line(values) }

@@ -13,7 +13,7 @@ public enum UnionPayZMParser {
     /// Field widths in bytes, in order (《全渠道平台接入接口规范 第3部分 文件接口》 6.1).
     public static var widths: [Int] { layout.widths }
     /// Bytes per record line (fields plus one separator between each).
-    public static var lineLength: Int { layout.lineLength }
+    package static var lineLength: Int { layout.lineLength }
 
     /// A record line from field values by 1-based position, each padded with spaces to its byte
     /// width, one space between (the inverse of parsing, for tests and the sandbox).

@@ -4,24 +4,24 @@ import HISPayCrypto
 
 /// An APIv3 notification body: `{"id", "create_time", "event_type", "resource_type", "summary",
 /// "resource": {"algorithm": "AEAD_AES_256_GCM", "ciphertext", "associated_data", "nonce", "original_type"}}`.
-public struct WeChatPayNotification: Sendable, Decodable {
-    public let id: String
-    public let createTime: String?
-    public let eventType: String
-    public let resourceType: String?
-    public let summary: String?
-    public let resource: Resource
+package struct WeChatPayNotification: Sendable, Decodable {
+    package let id: String
+    package let createTime: String?
+    package let eventType: String
+    package let resourceType: String?
+    package let summary: String?
+    package let resource: Resource
 
     /// The encrypted business payload.
-    public struct Resource: Sendable, Decodable {
-        public let algorithm: String
-        public let ciphertext: String
-        public let associatedData: String?
-        public let nonce: String
-        public let originalType: String?
+    package struct Resource: Sendable, Decodable {
+        package let algorithm: String
+        package let ciphertext: String
+        package let associatedData: String?
+        package let nonce: String
+        package let originalType: String?
 
         /// Decrypts with the APIv3 key (32 ASCII bytes, AEAD_AES_256_GCM).
-        public func decrypt(apiV3Key: APIv3Key, what: String = "resource") throws(ChannelError) -> Data {
+        package func decrypt(apiV3Key: APIv3Key, what: String = "resource") throws(ChannelError) -> Data {
             try apiV3Key.open(
                 ciphertext: ciphertext, nonce: nonce, associatedData: associatedData ?? "", algorithm: algorithm, what: what)
         }
@@ -41,7 +41,7 @@ public struct WeChatPayNotification: Sendable, Decodable {
     }
 
     /// Parses the raw body; throws `ChannelError/Code/invalidResponse` naming what is missing.
-    public init(body: Data) throws(ChannelError) {
+    package init(body: Data) throws(ChannelError) {
         do {
             self = try JSONDecoder().decode(WeChatPayNotification.self, from: body)
         } catch {
@@ -50,7 +50,7 @@ public struct WeChatPayNotification: Sendable, Decodable {
     }
 
     /// Decrypts the resource with the APIv3 key (32 ASCII bytes, AEAD_AES_256_GCM).
-    public func decryptResource(apiV3Key: APIv3Key) throws(ChannelError) -> Data {
+    package func decryptResource(apiV3Key: APIv3Key) throws(ChannelError) -> Data {
         try resource.decrypt(apiV3Key: apiV3Key, what: "notification \(id)")
     }
 }

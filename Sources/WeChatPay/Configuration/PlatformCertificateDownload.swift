@@ -7,12 +7,12 @@ import HISPayCrypto
 /// ``verifiedCertificates(response:apiV3Key:trusted:now:)`` also requires the answer's own signature
 /// to verify — with an already trusted key, or (first download) with one of the certificates it
 /// carries — so an unverified download is never trusted.
-public struct PlatformCertificateDownload: Sendable, Decodable {
-    public struct Entry: Sendable, Decodable {
-        public let serialNo: String
-        public let effectiveTime: String?
-        public let expireTime: String?
-        public let encryptCertificate: WeChatPayNotification.Resource
+package struct PlatformCertificateDownload: Sendable, Decodable {
+    package struct Entry: Sendable, Decodable {
+        package let serialNo: String
+        package let effectiveTime: String?
+        package let expireTime: String?
+        package let encryptCertificate: WeChatPayNotification.Resource
 
         enum CodingKeys: String, CodingKey {
             case serialNo = "serial_no"
@@ -22,10 +22,10 @@ public struct PlatformCertificateDownload: Sendable, Decodable {
         }
     }
 
-    public let data: [Entry]
+    package let data: [Entry]
 
     /// Parses the answer body.
-    public init(body: Data) throws(ChannelError) {
+    package init(body: Data) throws(ChannelError) {
         do {
             self = try JSONDecoder().decode(PlatformCertificateDownload.self, from: body)
         } catch {
@@ -34,7 +34,7 @@ public struct PlatformCertificateDownload: Sendable, Decodable {
     }
 
     /// Decrypts every certificate and checks its serial.
-    public func certificates(apiV3Key: APIv3Key) throws(ChannelError) -> [Certificate] {
+    package func certificates(apiV3Key: APIv3Key) throws(ChannelError) -> [Certificate] {
         var out: [Certificate] = []
         for entry in data {
             let pem = try entry.encryptCertificate.decrypt(apiV3Key: apiV3Key, what: "platform certificate \(entry.serialNo)")
@@ -53,7 +53,7 @@ public struct PlatformCertificateDownload: Sendable, Decodable {
     }
 
     /// The certificates of a download answer whose signature verifies.
-    public static func verifiedCertificates(
+    package static func verifiedCertificates(
         response: HTTPResponse, apiV3Key: APIv3Key, trusted: PlatformKeys, now: Date
     ) throws(ChannelError) -> [Certificate] {
         let certificates = try PlatformCertificateDownload(body: response.body).certificates(apiV3Key: apiV3Key)

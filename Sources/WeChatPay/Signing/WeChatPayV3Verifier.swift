@@ -11,7 +11,7 @@ public struct WeChatPayV3Verifier: Sendable {
     public var window: TimeInterval
 
     /// The probe prefix WeChat Pay uses to test that merchants verify signatures.
-    public static let probePrefix = "WECHATPAY/SIGNTEST/"
+    package static let probePrefix = "WECHATPAY/SIGNTEST/"
 
     public init(keys: PlatformKeys, window: TimeInterval = 300) {
         self.keys = keys
