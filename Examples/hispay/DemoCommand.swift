@@ -223,8 +223,7 @@ struct DemoCommand: AsyncParsableCommand {
         var sources: [Reconciler.StatementSource] = []
         for channel in [plain, alipayPlain, unionPayPlain] {
             let file = try await channel.downloadStatement(try StatementRequest(date: today))
-            let parser = try ChannelOption.registry.statementParser(named: ChannelOption.registry.descriptor(for: channel.id).name)
-            sources.append(Reconciler.source(parser, StatementInput(data: file.contents, businessDate: today)))
+            sources.append(Reconciler.source(try ChannelOption.registry.statementParser(for: channel.id), StatementInput(data: file.contents, businessDate: today)))
         }
         sources.append { handle in for record in insuranceDay.statement { try handle(record) } }
         var ledger = try await JournalLedger.rows(store, merchant: "sandbox", date: today).rows

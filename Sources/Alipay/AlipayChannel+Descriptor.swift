@@ -6,11 +6,9 @@ extension AlipayChannel {
     /// signed), and the verify-only notification handler when it does not.
     public static let descriptor = ChannelDescriptor(
         id: .alipay, name: "alipay", summary: "Alipay OpenAPI gateway and service window (生活号)",
-        makeChannel: { setup in AlipayChannel(configuration: try AlipayConfiguration(block: setup.block), transport: setup.transports.transport(), time: setup.time) },
+        makeChannel: make,
         makeVerifier: { setup in
-            if setup.block.entries["privateKey"] != nil {
-                return AlipayChannel(configuration: try AlipayConfiguration(block: setup.block), transport: setup.transports.transport(), time: setup.time)
-            }
+            if setup.block.entries["privateKey"] != nil { return try make(setup) }
             let handler = try AlipayConfiguration.notificationHandler(block: setup.block)
             return CallbackVerification(id: .alipay, time: setup.time, verify: { request, _ in try handler.handle(request) }, rejection: { _ in AlipayNotificationHandler.rejection })
         },
@@ -19,4 +17,8 @@ extension AlipayChannel {
             let signed = try AlipayConfiguration.signer(block: setup.block).sign(try input.flatParameters())
             return ["stringToSign": signed.content, "signature": signed.signature]
         })
+
+    private static func make(_ setup: ChannelSetup) throws -> AlipayChannel {
+        AlipayChannel(configuration: try AlipayConfiguration(block: setup.block), transport: setup.transports.transport(), time: setup.time)
+    }
 }

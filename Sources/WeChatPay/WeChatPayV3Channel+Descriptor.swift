@@ -8,17 +8,9 @@ extension WeChatPayV3Channel {
     /// `apiV3Key`) when it does not.
     public static let descriptor = ChannelDescriptor(
         id: .wechatPay, name: "wechatpay", summary: "WeChat Pay APIv3",
-        makeChannel: { setup in
-            WeChatPayV3Channel(
-                configuration: try WeChatPayV3Configuration(block: setup.block), transport: setup.transports.transport(), time: setup.time,
-                logger: setup.logger)
-        },
+        makeChannel: make,
         makeVerifier: { setup in
-            if setup.block.entries["privateKey"] != nil {
-                return WeChatPayV3Channel(
-                    configuration: try WeChatPayV3Configuration(block: setup.block), transport: setup.transports.transport(), time: setup.time,
-                    logger: setup.logger)
-            }
+            if setup.block.entries["privateKey"] != nil { return try make(setup) }
             let handler = try WeChatPayV3Configuration.callbackHandler(block: setup.block)
             return CallbackVerification(
                 id: .wechatPay, time: setup.time, verify: { try handler.handle($0, now: $1) }, rejection: { _ in WeChatPayV3CallbackHandler.rejection() })
@@ -32,4 +24,9 @@ extension WeChatPayV3Channel {
                 timestamp: input.timestamp ?? Int64(setup.time.now().timeIntervalSince1970), nonce: input.nonce ?? RandomNonceSource().nextNonce())
             return ["stringToSign": signed.stringToSign, "signature": signed.signature, "authorization": signed.authorization]
         })
+
+    private static func make(_ setup: ChannelSetup) throws -> WeChatPayV3Channel {
+        WeChatPayV3Channel(
+            configuration: try WeChatPayV3Configuration(block: setup.block), transport: setup.transports.transport(), time: setup.time, logger: setup.logger)
+    }
 }

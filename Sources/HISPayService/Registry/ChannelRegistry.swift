@@ -131,8 +131,17 @@ public struct ChannelRegistry: Sendable {
         guard let descriptor = descriptor(named: name) else {
             throw ConfigurationError(.invalidValue, "\(name) is not a channel (\(names.joined(separator: ", ")))")
         }
+        return try statementParser(of: descriptor)
+    }
+
+    /// The statement parser of channel `id`.
+    public func statementParser(for id: ChannelID) throws(ConfigurationError) -> any StatementParser {
+        try statementParser(of: descriptor(for: id))
+    }
+
+    private func statementParser(of descriptor: ChannelDescriptor) throws(ConfigurationError) -> any StatementParser {
         guard let parser = descriptor.statementParser else {
-            throw ConfigurationError(.invalidValue, "\(name) has no statement format")
+            throw ConfigurationError(.invalidValue, "\(descriptor.name) has no statement format")
         }
         return parser
     }
