@@ -230,7 +230,7 @@ struct DemoCommand: AsyncParsableCommand {
         ledger.removeAll { $0.outTradeNo == "REG-003" && $0.kind == .payment }  // planted: the HIS lost a paid registration
         ledger.append(LedgerRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG-009", amount: Amount(fen: 2_000), time: Date()))  // planted: booked, never paid
         ledger += insuranceDay.ledger
-        let (report, carry) = try Reconciler(date: today, cutOff: 0).run(ledger: LedgerRows(ledger), statements: sources)
+        let (report, carry) = try ChannelOption.registry.reconciler(date: today, cutOff: 0).run(ledger: LedgerRows(ledger), statements: sources)
         let out = directory.appendingPathComponent("report")
         try ReportFiles.write(report, carryOver: carry, to: out)
         let summary = report.summary

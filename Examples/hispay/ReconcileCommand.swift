@@ -34,11 +34,11 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         guard !statement.isEmpty else { throw CLIError("give at least one --statement CHANNEL=FILE") }
         guard cutOff >= 0 else { throw CLIError("--cut-off must be ≥ 0 seconds") }
-        let reconciler = try Reconciler(date: date, cutOff: TimeInterval(cutOff))
+        let reconciler = try ChannelOption.registry.reconciler(date: date, cutOff: TimeInterval(cutOff))
         let carry = try carryIn.map { try CarryOver.read(try CLIFiles.read($0), path: $0) }
         let progress = Progress()
         let sources = try statement.map { try source($0, progress: progress) }
-        let (report, carryOver) = try reconciler.run(ledger: LedgerCSV(url: URL(fileURLWithPath: ledger)), statements: sources, carryIn: carry)
+        let (report, carryOver) = try reconciler.run(ledger: LedgerCSV(url: URL(fileURLWithPath: ledger), channels: ChannelOption.registry.channelsByName), statements: sources, carryIn: carry)
         progress.finish()
         try ReportFiles.write(report, carryOver: carryOver, to: URL(fileURLWithPath: out))
         try JSONOutput.print(Output(date: report.date, summary: report.summary, out: out))

@@ -29,5 +29,6 @@ public enum InsuranceChannel {
                 "stringToSign": ResidentIDNumber.masked(in: sealed.signText.replacingOccurrences(of: "&key=\(secret)", with: "&key=<APP_SECRET>")),
                 "signature": sealed.envelope.objectValue["signData"]?.text ?? "", "encData": sealed.encData,
             ]
-        })
+        },
+        unmatchedLegAction: "query the insurance settlement (5261); if it was not settled, undo the cash leg and settle again")
 }

@@ -6,10 +6,17 @@ import HISPayCore
 /// status` in any order (`out_refund_no`, `settlement_id` and `status` may be absent), one row per
 /// payment (`kind` = `payment`) or refund (`refund`). Amounts are yuan with up to two decimals
 /// (`12.30`), times `yyyy-MM-dd HH:mm:ss` Beijing time. A bad row is an error naming its line.
+/// The `channel` column holds a channel's id (`wechatpay`, `wechatpayV2`) or a name `channels` maps
+/// to one (the channel registry's command-line names, e.g. `wechatpay-v2`).
 public struct LedgerCSV: LedgerSource {
     public let url: URL
+    /// Channel names the `channel` column may use besides the ids.
+    public let channels: [String: ChannelID]
 
-    public init(url: URL) { self.url = url }
+    public init(url: URL, channels: [String: ChannelID] = [:]) {
+        self.url = url
+        self.channels = channels
+    }
 
     static let required = ["channel", "kind", "out_trade_no", "amount", "time"]
 
@@ -42,12 +49,12 @@ public struct LedgerCSV: LedgerSource {
                 columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
                 continue
             }
-            try body(try Self.record(fields, header, line: number, file: url.lastPathComponent))
+            try body(try Self.record(fields, header, line: number, file: url.lastPathComponent, channels: channels))
         }
         if columns == nil { throw ReconciliationError(.malformedLedger, "\(url.lastPathComponent) is empty: no header row") }
     }
 
-    static func record(_ fields: [String], _ columns: [String: Int], line: Int, file: String) throws -> LedgerRecord {
+    static func record(_ fields: [String], _ columns: [String: Int], line: Int, file: String, channels: [String: ChannelID]) throws -> LedgerRecord {
         func value(_ name: String) -> String? {
             guard let index = columns[name], index < fields.count else { return nil }
             let text = fields[index].trimmingSpaces
@@ -58,7 +65,7 @@ public struct LedgerCSV: LedgerSource {
             return text
         }
         let channelName = try required("channel")
-        let channel = channelName == "wechatpay-v2" ? ChannelID.wechatPayV2 : ChannelID(channelName)
+        let channel = channels[channelName] ?? ChannelID(channelName)
         let kindName = try required("kind")
         guard kindName == "payment" || kindName == "refund" else {
             throw ReconciliationError(.malformedLedger, "\(file) line \(line): kind \(kindName) is neither payment nor refund")

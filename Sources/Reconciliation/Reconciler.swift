@@ -16,13 +16,17 @@ public struct Reconciler: Sendable {
     /// How close to midnight an unmatched row may be to be carried over instead of reported.
     public let cutOff: TimeInterval
     private let dayEnd: Date
+    /// What to suggest, by channel, when the HIS booked a leg of a combined settlement that the
+    /// channel's statement does not show (the channels' descriptors say it; the generic advice otherwise).
+    public let unmatchedLegActions: [ChannelID: String]
 
-    public init(date: String, cutOff: TimeInterval = 600) throws {
+    public init(date: String, cutOff: TimeInterval = 600, unmatchedLegActions: [ChannelID: String] = [:]) throws {
         guard let start = BeijingTime.parse(date + " 00:00:00") else {
             throw ReconciliationError(.malformedLedger, "the reconciliation date \(date) is not yyyy-MM-dd")
         }
         self.date = date
         self.cutOff = cutOff
+        self.unmatchedLegActions = unmatchedLegActions
         dayEnd = start.addingTimeInterval(86_400)
     }
 
@@ -42,7 +46,7 @@ public struct Reconciler: Sendable {
         try ledger.forEach { try state.book($0, carried: false) }
         for row in carryIn?.statement ?? [] { try state.match(row, carried: true, window: inWindow) }
         for source in statements { try source { try state.match($0, carried: false, window: inWindow) } }
-        try state.finish(window: inWindow)
+        try state.finish(window: inWindow, legActions: unmatchedLegActions)
 
         state.discrepancies.sort(by: Discrepancy.ordered)
         let totals = state.totals.values.sorted { ($0.channel.rawValue, $0.kind.name) < ($1.channel.rawValue, $1.kind.name) }
@@ -197,7 +201,7 @@ public struct Reconciler: Sendable {
         }
 
         /// HIS rows no statement showed: carried over near midnight, reported otherwise.
-        mutating func finish(window: (Date) -> Bool) throws {
+        mutating func finish(window: (Date) -> Bool, legActions unmatchedLegActions: [ChannelID: String]) throws {
             for index in pool.values where index >= 0 {
                 let (row, carried) = booked[index]
                 // A HIS row that never took effect (closed, failed) and no channel row: both sides agree.
@@ -212,9 +216,7 @@ public struct Reconciler: Sendable {
                 var action = row.kind == .payment ? "query the channel; if the payment never arrived, cancel the HIS booking" : "query the refund on the channel"
                 if let settlement = row.settlementID {
                     note += "; leg of combined settlement \(settlement), \(matchedLegs[settlement] ?? 0) other leg(s) matched"
-                    if row.channel == .insurance {
-                        action = "query the insurance settlement (5261); if it was not settled, undo the cash leg and settle again"
-                    }
+                    if let legAction = unmatchedLegActions[row.channel] { action = legAction }
                 }
                 discrepancies.append(Discrepancy(
                     kind: .hisOnly, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,

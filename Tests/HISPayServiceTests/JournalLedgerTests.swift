@@ -41,3 +41,23 @@ import WeChatPay
         try await store.close()
     }
 }
+
+/// The registry gives reconciliation what only the channels know: the command-line names a ledger's
+/// `channel` column may use, and the insurance channel's advice for an unmatched settlement leg.
+@Suite struct RegistryReconciliationTests {
+    @Test func theLedgerMayNameChannelsAsTheCommandLineDoesAndInsuranceLegsGetTheirOwnAdvice() throws {
+        let registry = ChannelRegistry.standard
+        #expect(registry.channelsByName["wechatpay-v2"] == .wechatPayV2 && registry.channelsByName["unionpay"] == .unionPay)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-ledger-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("ledger.csv")
+        try Data("channel,kind,out_trade_no,amount,time,settlement_id\nwechatpay-v2,payment,V2-1,1.00,2026-11-22 10:00:00,\ninsurance,payment,SETL9,8.00,2026-11-22 10:00:00,SETL9\n".utf8).write(to: file)
+        var rows: [LedgerRecord] = []
+        try LedgerCSV(url: file, channels: registry.channelsByName).forEach { rows.append($0) }
+        #expect(rows.map(\.channel) == [.wechatPayV2, .insurance])
+        let (report, _) = try registry.reconciler(date: "2026-11-22", cutOff: 0).run(ledger: LedgerRows(rows), statements: [])
+        let leg = try #require(report.discrepancies.first { $0.outTradeNo == "SETL9" })
+        #expect(leg.kind == .hisOnly && leg.action.contains("5261"))
+        #expect(report.discrepancies.first { $0.outTradeNo == "V2-1" }?.action.hasPrefix("query the channel") == true)
+    }
+}

@@ -53,7 +53,7 @@ import Testing
     ]
 
     func run(_ ledger: [LedgerRecord], _ statements: [[StatementRecord]], date: String = "2026-11-22", carryIn: CarryOver? = nil) throws -> (ReconciliationReport, CarryOver) {
-        try Reconciler(date: date).run(
+        try Reconciler(date: date, unmatchedLegActions: [.insurance: "query the insurance settlement (5261)"]).run(
             ledger: LedgerRows(ledger), statements: statements.map { rows in { handle in for row in rows { try handle(row) } } }, carryIn: carryIn)
     }
 
@@ -70,7 +70,9 @@ import Testing
         ])
         let insurance = try #require(report.discrepancies.first { $0.outTradeNo == "SETL1" })
         #expect(insurance.note.contains("leg of combined settlement SETL1, 1 other leg(s) matched"))
-        #expect(insurance.action.contains("5261"))
+        #expect(insurance.action.contains("5261"))  // the advice given for the channel, not a default
+        let generic = try #require(report.discrepancies.first { $0.outTradeNo == "H1" })
+        #expect(generic.action.hasPrefix("query the channel"))
         let mismatch = try #require(report.discrepancies.first { $0.kind == .amountMismatch })
         #expect(mismatch.hisAmount == Self.yuan("20.00") && mismatch.channelAmount == Self.yuan("21.00"))
         #expect(carry.ledger.map(\.outTradeNo) == ["N1"] && carry.statement.isEmpty)

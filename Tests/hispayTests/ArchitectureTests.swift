@@ -59,6 +59,15 @@ import Testing
         for (file, modules) in try Self.imports(of: "Reconciliation") {
             #expect(modules.isSubset(of: ["Foundation", "HISPayCore"]), "Sources/Reconciliation/\(file) imports \(modules.sorted())")
         }
+        // Nor names one in its code (comments may).
+        let folder = Self.root.appendingPathComponent("Sources/Reconciliation")
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".swift") {
+            let code = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8).split(separator: "\n")
+                .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }
+            for channel in [".wechatPay", ".wechatPayV2", ".alipay", ".unionPay", ".insurance", "\"wechatpay", "\"alipay", "\"unionpay", "\"insurance"] {
+                #expect(!code.contains { $0.contains(channel) }, "Sources/Reconciliation/\(name) names the channel \(channel)")
+            }
+        }
     }
 
     @Test func theProductionModulesDoNotDependOnTheTestingProduct() throws {

@@ -22,13 +22,17 @@ public struct ChannelDescriptor: Sendable {
     /// The string-to-sign and signature of a request built from the input (`hispay sign`), as
     /// named fields.
     public var explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])?
+    /// What reconciliation suggests when the HIS booked a leg of a combined settlement on this
+    /// channel that the channel's statement does not show; nil: the generic advice.
+    public var unmatchedLegAction: String?
 
     public init(
         id: ChannelID, name: String? = nil, summary: String,
         makeChannel: (@Sendable (ChannelSetup) throws -> any PaymentChannel)? = nil,
         makeVerifier: (@Sendable (ChannelSetup) throws -> (any CallbackVerifier)?)? = nil,
         statementParser: (any StatementParser)? = nil,
-        explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])? = nil
+        explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])? = nil,
+        unmatchedLegAction: String? = nil
     ) {
         self.id = id
         self.name = name ?? id.rawValue
@@ -37,5 +41,6 @@ public struct ChannelDescriptor: Sendable {
         self.makeVerifier = makeVerifier ?? { setup in try makeChannel?(setup) }
         self.statementParser = statementParser
         self.explainSignature = explainSignature
+        self.unmatchedLegAction = unmatchedLegAction
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HISPayCore
 import Logging
 import MedicalInsurance
+import Reconciliation
 import UnionPay
 import WeChatPay
 
@@ -42,6 +43,17 @@ public struct ChannelRegistry: Sendable {
 
     /// The names channels go by in URLs and on the command line.
     public var names: [String] { descriptors.map(\.name) }
+
+    /// Each channel's name and its id, for a HIS ledger whose `channel` column uses the names.
+    public var channelsByName: [String: ChannelID] {
+        Dictionary(descriptors.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A reconciler for the business day `date` with the channels' advice for unmatched
+    /// combined-settlement legs.
+    public func reconciler(date: String, cutOff: TimeInterval = 600) throws -> Reconciler {
+        try Reconciler(date: date, cutOff: cutOff, unmatchedLegActions: descriptors.reduce(into: [:]) { $0[$1.id] = $1.unmatchedLegAction })
+    }
 
     /// The channel named `name` (its `ChannelDescriptor/name`), or nil.
     public func descriptor(named name: String) -> ChannelDescriptor? {
