@@ -10,7 +10,7 @@ import HISPayCore
 /// declares 2⁶³ bytes makes it loop on empty reads for ever, and on Linux a deflated entry cut short
 /// at the end of the file does the same. Here an entry's data is a bounds-checked slice of the
 /// archive, inflated by zlib up to the size it declares (and at most `limit`), and its CRC-32 checked.
-/// Writing archives (``ZipWriter``: the NHSA settlement list, the simulator) still uses ZIPFoundation.
+/// Writing archives (`ZipWriter`: the NHSA settlement list, the simulator) still uses ZIPFoundation.
 ///
 /// Supported: stored and deflated entries of a single-disk archive below 4 GiB; zip64, encryption and
 /// other methods are refused by name.

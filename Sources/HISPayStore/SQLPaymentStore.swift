@@ -1,7 +1,7 @@
 import Foundation
 import HISPayCore
 
-/// ``PaymentStore`` on an SQL database (``SQLiteBackend`` or ``PostgresBackend``): the same
+/// ``PaymentStore`` on an SQL database (`SQLiteBackend` or `PostgresBackend`): the same
 /// statements, the same behaviour. Exactly-once recording rests on the unique
 /// `(merchant, channel, dedup_key)` key and `INSERT … ON CONFLICT DO NOTHING`, so concurrent
 /// duplicates — in one process or on several nodes sharing PostgreSQL — store one event.

@@ -6,14 +6,14 @@ import Logging
 /// The NHSA mobile-payment centre (医保移动支付): 6201 fee upload, 6202 payment order, 6203 refund,
 /// 6301 order status query, 6401 upload undo — each an SM4-encrypted, SM2-signed envelope
 /// (``MobilePayEnvelope``) posted to `{gateway}{path}`, the path the region uses for the transaction
-/// (``MobilePayAPI/defaultPath`` unless configured). Requests are checked against
-/// ``MobilePayAPI/required`` before they are sent; answers carry `code` (0 = success) and an
+/// (`MobilePayAPI/defaultPath` unless configured). Requests are checked against
+/// `MobilePayAPI/required` before they are sent; answers carry `code` (0 = success) and an
 /// envelope verified as received with the platform key before its data is used.
 public final class MobilePayClient: Sendable {
     public let credentials: MobilePayCredentials
     /// The centre's base URL (scheme, host, port and any prefix the region puts before the paths).
     public let gateway: String
-    /// Path per transaction code, for codes whose path differs from ``MobilePayAPI/defaultPath``.
+    /// Path per transaction code, for codes whose path differs from `MobilePayAPI/defaultPath`.
     public let paths: [String: String]
     private let transport: any HTTPTransport
     public let time: any TimeSource

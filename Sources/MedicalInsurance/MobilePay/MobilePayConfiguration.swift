@@ -36,7 +36,7 @@ extension MobilePayCredentials {
 extension MobilePayClient {
     /// The client the `insurance.mobilePay` block describes: its credentials, `gateway` (the centre's
     /// base URL) and `paths` (`{"6201": "/…", …}` for the transactions whose path differs from
-    /// ``MobilePayAPI/defaultPath``; an unknown code or a path not starting with `/` is refused).
+    /// `MobilePayAPI/defaultPath`; an unknown code or a path not starting with `/` is refused).
     public convenience init(
         block: ConfigBlock, transport: any HTTPTransport, logger: Logger = .silent
     ) throws {
