@@ -7,22 +7,25 @@ struct ChannelOption: ExpressibleByArgument, Hashable {
     /// The channels the CLI knows: the standard registry.
     static let registry = ChannelRegistry.standard
 
-    let rawValue: String
+    /// The channel's descriptor in the registry.
+    let descriptor: ChannelDescriptor
 
     init?(rawValue: String) {
-        guard Self.registry.descriptor(named: rawValue) != nil else { return nil }
-        self.rawValue = rawValue
+        guard let descriptor = Self.registry.descriptor(named: rawValue) else { return nil }
+        self.descriptor = descriptor
     }
 
     init?(argument: String) { self.init(rawValue: argument) }
 
     static var allValueStrings: [String] { registry.names }
 
-    var descriptor: ChannelDescriptor {
-        // Only names the registry knows are ever made.
-        Self.registry.descriptors.first { $0.name == rawValue } ?? Self.registry.descriptors[0]
-    }
+    /// The name as given on the command line.
+    var rawValue: String { descriptor.name }
 
     /// The channel this option names.
     var channelID: ChannelID { descriptor.id }
+
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.channelID == rhs.channelID }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(channelID) }
 }

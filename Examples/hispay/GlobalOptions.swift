@@ -1,6 +1,5 @@
 import ArgumentParser
 import HISPay
-import Logging
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -16,13 +15,12 @@ struct GlobalOptions: ParsableArguments {
         return try ChannelOption.registry.loadConfiguration(path: config)
     }
 
-    /// What the registry builds `channel` of the selected merchant from; refuses when there is no
-    /// config or no block for the channel.
-    func setup(for channel: ChannelID, command: String, time: any TimeSource = SystemTimeSource(), logger: Logger = .silent) throws -> ChannelSetup {
+    /// The selected merchant profile, which must configure `channel`, and the transports of the
+    /// configuration; refuses when there is no config or no block for the channel.
+    func profile(for channel: ChannelID, command: String) throws -> (merchant: MerchantProfile, transports: CurlTransport.Configuration) {
         guard let configuration = try loadConfiguration() else { throw CLIError("\(command) needs --config FILE") }
         let profile = try configuration.merchant(named: merchant)
         guard profile.block(for: channel) != nil else { throw CLIError("merchant \(profile.name) has no \"\(channel)\" block") }
-        return try ChannelOption.registry.setup(
-            channel, merchant: profile, transports: try CurlTransport.Configuration(settings: configuration.transport), time: time, logger: logger)
+        return (profile, try CurlTransport.Configuration(settings: configuration.transport))
     }
 }

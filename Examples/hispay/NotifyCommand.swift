@@ -117,12 +117,9 @@ struct NotifyCommand: AsyncParsableCommand {
         /// with its configuration loaded once. Logged on stderr: a notice that verified only under
         /// another SM2 ID.
         private func makeVerifier(_ channel: ChannelOption) throws -> any CallbackVerifier {
-            guard let configuration = try global.loadConfiguration() else { throw CLIError("notify verify needs --config FILE") }
-            let merchant = try configuration.merchant(named: global.merchant)
-            guard merchant.block(for: channel.channelID) != nil else { throw CLIError("merchant \(merchant.name) has no \"\(channel.channelID)\" block") }
+            let (merchant, transports) = try global.profile(for: channel.channelID, command: "notify verify")
             return try ChannelOption.registry.verifier(
-                channel.channelID, merchant: merchant, transports: try CurlTransport.Configuration(settings: configuration.transport),
-                time: ManualTimeSource(try CLITime.now(now)), logger: Logger(label: "hispay.notify"))
+                channel.channelID, merchant: merchant, transports: transports, time: ManualTimeSource(try CLITime.now(now)), logger: Logger(label: "hispay.notify"))
         }
 
         static func output(_ verified: VerifiedCallback) -> Output {

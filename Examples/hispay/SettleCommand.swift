@@ -34,7 +34,7 @@ struct SettleCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard channel.channelID == .insurance else { throw CLIError("settle works with --channel insurance") }
-        guard cashChannel.descriptor.makeChannel != nil else { throw CLIError("--cash-channel must be a payment channel, not insurance") }
+        guard cashChannel.descriptor.makeChannel != nil else { throw CLIError("--cash-channel must be a payment channel; \(cashChannel.rawValue) takes no payments") }
         let cashID = cashChannel.channelID
         guard let configuration = try global.loadConfiguration() else { throw CLIError("settle needs --config FILE") }
         let merchant = try configuration.merchant(named: global.merchant)

@@ -36,7 +36,8 @@ struct SignCommand: AsyncParsableCommand {
     var now: String?
 
     func run() async throws {
-        let setup = try global.setup(for: channel.channelID, command: "sign")
+        let (merchant, transports) = try global.profile(for: channel.channelID, command: "sign")
+        let setup = try ChannelOption.registry.setup(channel.channelID, merchant: merchant, transports: transports)
         guard let explain = channel.descriptor.explainSignature else { throw CLIError("sign: \(channel.rawValue) has no request signature to show") }
         let input = SignatureInput(
             method: method, url: url, body: try body.map { try CLIFiles.read($0) }, timestamp: timestamp, nonce: nonce,

@@ -37,7 +37,7 @@ public struct GatewayEvent: Encodable, Sendable {
     }
 
     /// Compact JSON, sorted keys, slashes unescaped.
-    package static var encoder: JSONEncoder {
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder

@@ -48,7 +48,7 @@ import WeChatPay
 
     func centre(_ store: any PaymentStore, queries: [String: Amount] = [:]) throws -> NotificationCentre {
         let handler = AlipayNotificationHandler(verifier: AlipayVerifier(alipayPublicKey: try key.publicKey), appID: "2021000000000001")
-        return NotificationCentre(store: store, routes: ["main": [.alipay: .init(channel: NoticeChannel(handler: handler, refunds: queries), merchantID: nil)]])
+        return NotificationCentre(store: store, routes: ["main": [.alipay: .init(verifier: NoticeChannel(handler: handler, refunds: queries))]])
     }
 
     @Test(arguments: [SQLDialect.sqlite, .postgres])

@@ -18,7 +18,7 @@ import WeChatPay
     func centre(_ store: any PaymentStore, merchantID: String? = nil) throws -> NotificationCentre {
         let (channel, _) = try WeChatPayScript().channel()
         return NotificationCentre(
-            store: store, routes: ["main": [.wechatPay: .init(channel: channel, merchantID: merchantID ?? keys.merchantID)]],
+            store: store, routes: ["main": [.wechatPay: .init(verifier: channel, merchantID: merchantID ?? keys.merchantID)]],
             time: ManualTimeSource(keys.now))
     }
 
@@ -59,7 +59,7 @@ import WeChatPay
         let store = try await TestStores.open(.sqlite)
         let (channel, _) = try WeChatPayScript().channel()
         let centre = NotificationCentre(
-            store: store, routes: ["main": [.wechatPay: .init(channel: channel, merchantID: nil)]], time: ManualTimeSource(keys.now))
+            store: store, routes: ["main": [.wechatPay: .init(verifier: channel, merchantID: nil)]], time: ManualTimeSource(keys.now))
         let foreign = try keys.notification(resource: keys.transactionResource(mchid: "1900009999"))
         let receipt = await centre.receive(foreign, merchant: "main", channel: .wechatPay)
         #expect(receipt.response.status == 204 && receipt.refusal == nil)

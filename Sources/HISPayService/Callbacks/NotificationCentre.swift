@@ -25,10 +25,6 @@ public struct NotificationCentre: Sendable {
             self.merchantID = merchantID
         }
 
-        public init(channel: any PaymentChannel, merchantID: String?) {
-            self.init(verifier: channel, merchantID: merchantID)
-        }
-
         /// The channel, when the verifier is one (it can then be asked about a refund).
         var channel: (any PaymentChannel)? { verifier as? any PaymentChannel }
     }

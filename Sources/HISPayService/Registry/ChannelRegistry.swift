@@ -125,15 +125,23 @@ public struct ChannelRegistry: Sendable {
     }
 
     /// The payment channels of every merchant profile in `configuration` that can be built (what the
-    /// resolver queries); a channel whose block lacks its signing key is left out.
+    /// resolver queries). A channel that cannot be built here — its block holds verification
+    /// material only, as on a machine that faces the channels — is left out, with a warning to
+    /// `logger` naming it and why.
     public func paymentChannels(
         _ configuration: HISPayConfiguration, transports: any TransportProvider, logger: Logger = .silent
     ) -> [String: [ChannelID: any PaymentChannel]] {
         var channels: [String: [ChannelID: any PaymentChannel]] = [:]
         for merchant in configuration.merchants {
-            channels[merchant.name] = Dictionary(uniqueKeysWithValues: merchant.channels.compactMap { id in
-                (try? channel(id, merchant: merchant, transports: transports, logger: logger)).map { (id, $0) }
-            })
+            var built: [ChannelID: any PaymentChannel] = [:]
+            for id in merchant.channels where (try? descriptor(for: id).makeChannel) != nil {
+                do {
+                    built[id] = try channel(id, merchant: merchant, transports: transports, logger: logger)
+                } catch {
+                    logger.warning("merchant \(merchant.name): \(id) is not queried here (\(error)); its callbacks are still verified")
+                }
+            }
+            channels[merchant.name] = built
         }
         return channels
     }
