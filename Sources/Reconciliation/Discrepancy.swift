@@ -21,6 +21,10 @@ public struct Discrepancy: Hashable, Sendable, Codable {
         public static let duplicate = Kind("duplicate")
         /// A statement row of a business type neither payment nor refund (its type in the note).
         public static let unclassified = Kind("unclassified")
+        /// Not a disagreement: a row near midnight carried to the next day (跨日), in `otherRows`.
+        public static let carriedOver = Kind("carriedOver")
+        /// Not a disagreement: a HIS row closed or reversed with no money moved, in `otherRows`.
+        public static let closed = Kind("closed")
 
         public init(from decoder: any Decoder) throws { name = try decoder.singleValueContainer().decode(String.self) }
         public func encode(to encoder: any Encoder) throws {

@@ -12,6 +12,7 @@ enum HTMLReport {
             ("hisOnly", "短款 HIS only", summary.hisOnly), ("amountMismatch", "金额不符 Amount", summary.amountMismatch),
             ("statusMismatch", "状态不符 Status", summary.statusMismatch), ("duplicate", "重复 Duplicate", summary.duplicate),
             ("carriedOver", "跨日挂账 Carried over", summary.carriedOver), ("unclassified", "未分类 Unclassified", summary.unclassified),
+            ("closed", "已关闭未动账 Closed", summary.closed),
         ]
         var html = """
             <!DOCTYPE html>
@@ -35,7 +36,8 @@ enum HTMLReport {
             html += cell("totals.\(id).channelCount", "\(total.channelCount)") + cell("totals.\(id).channelAmount", total.channelAmount.yuanString)
             html += cell("totals.\(id).fee", total.fee.yuanString) + cell("totals.\(id).matchedAmount", total.matchedAmount.yuanString) + "</tr>\n"
         }
-        html += "</table>\n<h2>已对平与差异金额 Matched vs. discrepant (元)</h2>\n" + chart(report)
+        html += "</table>\n" + buckets(report)
+        html += "<h2>已对平与差异金额 Matched vs. discrepant (元)</h2>\n" + chart(report)
         html += "<h2>差异明细 Discrepancies</h2><table id=\"discrepancies\"><tr><th>类型</th><th>渠道</th><th>收/退</th><th>商户订单号</th>"
         html += "<th>退款单号</th><th>结算号</th><th>HIS 金额</th><th>渠道金额</th><th>时间</th><th>说明</th><th>建议处理</th></tr>\n"
         for item in report.discrepancies {
@@ -46,6 +48,17 @@ enum HTMLReport {
             html += "<td>\(escape(item.note))</td><td>\(escape(item.action))</td></tr>\n"
         }
         html += "</table>\n"
+        if !report.otherRows.isEmpty {
+            html += "<h2>跨日与已关闭 Carried over and closed (无需处理 nothing to do today)</h2><table id=\"other\"><tr><th>类型</th><th>渠道</th>"
+            html += "<th>收/退</th><th>商户订单号</th><th>退款单号</th><th>HIS 金额</th><th>渠道金额</th><th>时间</th><th>说明</th></tr>\n"
+            for item in report.otherRows {
+                html += "<tr data-kind=\"\(escape(item.kind.name))\"><td>\(escape(item.kind.name))</td><td>\(escape(item.channel.rawValue))</td>"
+                html += "<td>\(escape(item.recordKind.name))</td><td>\(escape(item.outTradeNo))</td><td>\(escape(item.outRefundNo ?? ""))</td>"
+                html += "<td class=\"num\">\(item.hisAmount?.yuanString ?? "")</td><td class=\"num\">\(item.channelAmount?.yuanString ?? "")</td>"
+                html += "<td>\(BeijingTime.format(item.time))</td><td>\(escape(item.note))</td></tr>\n"
+            }
+            html += "</table>\n"
+        }
         if !report.repairedRows.isEmpty {
             html += "<h2>修复读取的行 Rows read with a repair</h2><table id=\"repaired\"><tr><th>渠道</th><th>收/退</th><th>商户订单号</th>"
             html += "<th>退款单号</th><th>金额</th><th>说明</th></tr>\n"
@@ -56,6 +69,27 @@ enum HTMLReport {
             html += "</table>\n"
         }
         return html + "</body></html>\n"
+    }
+
+    /// Where each side's rows went, per channel and kind: the total, then every bucket, so that the
+    /// total = matched + the other buckets can be checked by hand.
+    static func buckets(_ report: ReconciliationReport) -> String {
+        let names = ReconciliationReport.Buckets().named.map(\.name)
+        let labels = [
+            "matched": "已对平", "only": "单边 (长款/短款)", "amountMismatch": "金额不符", "statusMismatch": "状态不符", "duplicate": "重复",
+            "carriedOver": "跨日", "closed": "已关闭", "unclassified": "未分类",
+        ]
+        var html = "<h2>合计 = 各项之和 Totals = matched + buckets (元)</h2><table id=\"buckets\"><tr><th>渠道</th><th>类型</th><th>方</th><th>合计</th>"
+        html += names.map { "<th>\(labels[$0] ?? $0) \($0)</th>" }.joined() + "</tr>\n"
+        for total in report.totals {
+            let id = "\(total.channel.rawValue).\(total.kind.name)"
+            for (side, buckets, amount) in [("his", total.hisBuckets, total.hisAmount), ("channel", total.channelBuckets, total.channelAmount)] {
+                html += "<tr><td>\(escape(total.channel.rawValue))</td><td>\(escape(total.kind.name))</td><td>\(side == "his" ? "HIS" : "渠道 channel")</td>"
+                html += cell("buckets.\(id).\(side).total", amount.yuanString)
+                html += buckets.named.map { cell("buckets.\(id).\(side).\($0.name)", $0.bucket.amount.yuanString) }.joined() + "</tr>\n"
+            }
+        }
+        return html + "</table>\n"
     }
 
     /// Horizontal bars per channel: matched amount and the amount in discrepancies (both sides' larger).

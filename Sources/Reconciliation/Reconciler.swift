@@ -49,12 +49,16 @@ public struct Reconciler: Sendable {
         try state.finish(window: inWindow, legActions: unmatchedLegActions)
 
         state.discrepancies.sort(by: Discrepancy.ordered)
+        state.otherRows.sort(by: Discrepancy.ordered)
         let totals = state.totals.values.sorted { ($0.channel.rawValue, $0.kind.name) < ($1.channel.rawValue, $1.kind.name) }
         let carry = CarryOver(
             date: date, ledger: state.carryLedger.sorted { Self.key($0) < Self.key($1) },
             statement: state.carryStatement.sorted { Self.key($0) < Self.key($1) })
-        return (ReconciliationReport(date: date, summary: state.summary, totals: totals, discrepancies: state.discrepancies,
-            repairedRows: state.repairedRows.sorted { ($0.channel.rawValue, $0.kind.name, $0.outTradeNo, $0.outRefundNo ?? "", $0.repair) < ($1.channel.rawValue, $1.kind.name, $1.outTradeNo, $1.outRefundNo ?? "", $1.repair) }), carry)
+        let report = ReconciliationReport(
+            date: date, summary: state.summary, totals: totals, discrepancies: state.discrepancies, otherRows: state.otherRows,
+            repairedRows: state.repairedRows.sorted { ($0.channel.rawValue, $0.kind.name, $0.outTradeNo, $0.outRefundNo ?? "", $0.repair) < ($1.channel.rawValue, $1.kind.name, $1.outTradeNo, $1.outRefundNo ?? "", $1.repair) })
+        try report.checkTotals()
+        return (report, carry)
     }
 
     private func inWindow(_ time: Date) -> Bool { time >= dayEnd.addingTimeInterval(-cutOff) && time < dayEnd.addingTimeInterval(cutOff) }
@@ -91,6 +95,7 @@ public struct Reconciler: Sendable {
         var summary = ReconciliationReport.Summary()
         var totals: [String: ReconciliationReport.Totals] = [:]
         var discrepancies: [Discrepancy] = []
+        var otherRows: [Discrepancy] = []
         var carryLedger: [LedgerRecord] = []
         var carryStatement: [StatementRecord] = []
         var repairedRows: [ReconciliationReport.RepairedRow] = []
@@ -110,6 +115,15 @@ public struct Reconciler: Sendable {
             totals[key] = entry
         }
 
+        /// Puts a HIS row (`his`) or a statement row (`!his`) of `channel` and `kind` in `bucket`.
+        mutating func put(
+            _ bucket: WritableKeyPath<ReconciliationReport.Buckets, ReconciliationReport.Bucket>, his: Bool, _ channel: ChannelID,
+            _ kind: StatementRecord.Kind, _ amount: Amount
+        ) throws {
+            let side: WritableKeyPath<ReconciliationReport.Totals, ReconciliationReport.Buckets> = his ? \.hisBuckets : \.channelBuckets
+            try total(channel, kind) { try $0[keyPath: side.appending(path: bucket)].add(amount) }
+        }
+
         mutating func book(_ row: LedgerRecord, carried: Bool) throws {
             try total(row.channel, row.kind) {
                 $0.hisCount += 1
@@ -118,6 +132,7 @@ public struct Reconciler: Sendable {
             let key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
             if pool[key] != nil {
                 summary.duplicate += 1
+                try put(\.duplicate, his: true, row.channel, row.kind, row.amount)
                 discrepancies.append(Discrepancy(
                     kind: .duplicate, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
                     settlementID: row.settlementID, hisAmount: row.amount, time: row.time, source: "his",
@@ -141,6 +156,7 @@ public struct Reconciler: Sendable {
             }
             guard row.kind == .payment || row.kind == .refund else {
                 summary.unclassified += 1
+                try put(\.unclassified, his: false, row.channel, row.kind, row.amount)
                 discrepancies.append(discrepancy(
                     .unclassified, row, his: nil, note: "the channel lists a row of type \(row.status) (\(row.amount)) that is neither a payment nor a refund",
                     action: "look the row up on the channel and book it by hand if money moved"))
@@ -154,15 +170,20 @@ public struct Reconciler: Sendable {
             }
             let slot = pool[key]
             if slot == Self.matched {
-                return duplicate(row)
+                return try duplicate(row)
             }
             guard let index = slot else {
-                guard unbooked.insert(key).inserted else { return duplicate(row) }
+                guard unbooked.insert(key).inserted else { return try duplicate(row) }
                 if !carried, window(row.time) {
                     summary.carriedOver += 1
+                    try put(\.carriedOver, his: false, row.channel, row.kind, row.amount)
                     carryStatement.append(row)
+                    otherRows.append(discrepancy(
+                        .carriedOver, row, his: nil, note: "the channel's \(row.kind) near midnight is carried to the next day's reconciliation",
+                        action: "none today: it is matched tomorrow"))
                 } else {
                     summary.channelOnly += 1
+                    try put(\.only, his: false, row.channel, row.kind, row.amount)
                     discrepancies.append(discrepancy(
                         .channelOnly, row, his: nil, note: "the channel \(row.kind == .payment ? "took" : "refunded") \(row.amount) that the HIS has not booked",
                         action: row.kind == .payment ? "complete the HIS order, or refund the patient if no service was given" : "book the refund in the HIS"))
@@ -173,28 +194,37 @@ public struct Reconciler: Sendable {
             let his = booked[index].row
             if his.amount != row.amount {
                 summary.amountMismatch += 1
+                try put(\.amountMismatch, his: true, his.channel, his.kind, his.amount)
+                try put(\.amountMismatch, his: false, row.channel, row.kind, row.amount)
                 discrepancies.append(discrepancy(
                     .amountMismatch, row, his: his, note: "the HIS booked \(his.amount), the channel \(row.amount)",
                     action: his.amount < row.amount ? "refund the patient the difference, or correct the HIS" : "query the channel and correct the HIS amount"))
             } else if let dispute = row.dispute {
                 summary.statusMismatch += 1
+                try put(\.statusMismatch, his: true, his.channel, his.kind, his.amount)
+                try put(\.statusMismatch, his: false, row.channel, row.kind, row.amount)
                 discrepancies.append(discrepancy(
                     .statusMismatch, row, his: his, note: "the amounts agree but the channel's own reconciliation disputes this \(row.kind): \(dispute)",
                     action: "query the settlement on the channel (NHSA 5203) and correct whichever side is wrong"))
             } else if !his.isBooked {
                 summary.statusMismatch += 1
+                try put(\.statusMismatch, his: true, his.channel, his.kind, his.amount)
+                try put(\.statusMismatch, his: false, row.channel, row.kind, row.amount)
                 discrepancies.append(discrepancy(
                     .statusMismatch, row, his: his, note: "the channel shows the \(row.kind) done; the HIS has it \(his.status)",
                     action: row.kind == .payment ? "complete the HIS order" : "mark the refund done in the HIS"))
             } else {
                 summary.matched += 1
                 try total(row.channel, row.kind) { $0.matchedAmount = try $0.matchedAmount.adding(row.amount) }
+                try put(\.matched, his: true, his.channel, his.kind, his.amount)
+                try put(\.matched, his: false, row.channel, row.kind, row.amount)
                 if let settlement = his.settlementID { matchedLegs[settlement, default: 0] += 1 }
             }
         }
 
-        mutating func duplicate(_ row: StatementRecord) {
+        mutating func duplicate(_ row: StatementRecord) throws {
             summary.duplicate += 1
+            try put(\.duplicate, his: false, row.channel, row.kind, row.amount)
             discrepancies.append(discrepancy(
                 .duplicate, row, his: nil, source: "channel", note: "the channel lists this \(row.kind) twice",
                 action: row.kind == .payment ? "query the channel; refund the patient if they paid twice" : "query the channel about the repeated refund"))
@@ -205,13 +235,27 @@ public struct Reconciler: Sendable {
             for index in pool.values where index >= 0 {
                 let (row, carried) = booked[index]
                 // A HIS row that never took effect (closed, failed) and no channel row: both sides agree.
-                guard row.isBooked else { continue }
+                guard row.isBooked else {
+                    summary.closed += 1
+                    try put(\.closed, his: true, row.channel, row.kind, row.amount)
+                    otherRows.append(Discrepancy(
+                        kind: .closed, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
+                        settlementID: row.settlementID, hisAmount: row.amount, time: row.time,
+                        note: "the HIS has this \(row.kind) \(row.status) and no statement shows it: no money moved", action: "none"))
+                    continue
+                }
                 if !carried, window(row.time) {
                     summary.carriedOver += 1
+                    try put(\.carriedOver, his: true, row.channel, row.kind, row.amount)
                     carryLedger.append(row)
+                    otherRows.append(Discrepancy(
+                        kind: .carriedOver, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
+                        settlementID: row.settlementID, hisAmount: row.amount, time: row.time,
+                        note: "the HIS booked this \(row.kind) near midnight: carried to the next day's reconciliation", action: "none today: it is matched tomorrow"))
                     continue
                 }
                 summary.hisOnly += 1
+                try put(\.only, his: true, row.channel, row.kind, row.amount)
                 var note = "the HIS booked \(row.amount) that the \(row.channel) statement does not show"
                 var action = row.kind == .payment ? "query the channel; if the payment never arrived, cancel the HIS booking" : "query the refund on the channel"
                 if let settlement = row.settlementID {

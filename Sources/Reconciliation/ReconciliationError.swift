@@ -12,6 +12,8 @@ public struct ReconciliationError: Error, Sendable, Hashable, CustomStringConver
         public static let malformedLedger = Code("malformedLedger")
         /// A carry-over file is not one this build wrote.
         public static let malformedCarryOver = Code("malformedCarryOver")
+        /// A side's buckets do not add up to its total: a row was counted twice or not at all.
+        public static let totalsDoNotAddUp = Code("totalsDoNotAddUp")
     }
 
     public let code: Code

@@ -130,6 +130,32 @@ import Testing
     @Test func aBadDateIsRefused() {
         #expect(throws: ReconciliationError.self) { try Reconciler(date: "22/11/2026") }
     }
+
+    /// Every row in exactly one bucket on both sides: for every channel and kind, each side's total is
+    /// matched plus its other buckets — including a closed HIS row (no money moved) and the rows
+    /// carried over, which are listed in `otherRows`; a report whose buckets do not add up is refused.
+    @Test func everyRowIsInExactlyOneBucketAndTheBucketsAddUpToTheTotals() throws {
+        let closed = Self.his(.wechatPay, .payment, "R1", "8.00", status: "closed")  // the demo's reversed barcode payment
+        let (report, _) = try run(Self.ledger + [closed], [Self.statement])
+        try report.checkTotals()
+        let payments = try #require(report.totals.first { $0.channel == .wechatPay && $0.kind == .payment })
+        #expect(payments.hisAmount == Self.yuan("312.70"))  // M1 H1 A1 N1 P1 C1 R1
+        #expect(payments.hisBuckets.matched.amount == Self.yuan("135.70"))  // M1 P1 C1
+        #expect(payments.hisBuckets.only.amount == Self.yuan("50.00") && payments.hisBuckets.amountMismatch.amount == Self.yuan("20.00"))
+        #expect(payments.hisBuckets.carriedOver.amount == Self.yuan("99.00") && payments.hisBuckets.closed.amount == Self.yuan("8.00"))
+        #expect(payments.channelBuckets.amountMismatch.amount == Self.yuan("21.00") && payments.channelBuckets.only.amount == Self.yuan("67.00"))
+        #expect(payments.channelBuckets.duplicate == .init(count: 1, amount: Self.yuan("1.00")))
+        let alipay = try #require(report.totals.first { $0.channel == .alipay && $0.kind == .payment })
+        #expect(alipay.hisBuckets.duplicate.amount == Self.yuan("5.00") && alipay.hisBuckets.statusMismatch.amount == Self.yuan("8.00"))
+        #expect(report.summary.closed == 1)
+        #expect(report.otherRows.map { "\($0.kind) \($0.outTradeNo)" } == ["carriedOver N1", "closed R1"])
+        #expect(!report.discrepancies.contains { $0.outTradeNo == "R1" })
+
+        var broken = report
+        broken.totals[0].hisBuckets.matched.amount = try broken.totals[0].hisBuckets.matched.amount.adding(Amount(fen: 1))
+        #expect(throws: ReconciliationError.self) { try broken.checkTotals() }
+        do { try broken.checkTotals() } catch { #expect(error.code == .totalsDoNotAddUp && error.reason.contains("buckets add up to")) }
+    }
 }
 
 /// A reproducible random number generator (SplitMix64).
