@@ -29,20 +29,33 @@ public struct CarryOver: Hashable, Sendable, Codable {
 }
 
 extension JSONDecoder {
-    /// Dates as seconds since 1970, as the reconciliation files write them.
+    /// Dates as `yyyy-MM-dd HH:mm:ss` Beijing time (+08:00), as the reconciliation files write them;
+    /// seconds since 1970 are still read (carry-over files written before this format).
     static var reconciliation: JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
+            let text = try container.decode(String.self)
+            guard let date = BeijingTime.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is not yyyy-MM-dd HH:mm:ss")
+            }
+            return date
+        }
         return decoder
     }
 }
 
 extension JSONEncoder {
-    /// Sorted keys and dates as seconds since 1970: the same inputs give the same bytes.
+    /// Sorted keys and dates as `yyyy-MM-dd HH:mm:ss` Beijing time (+08:00), the way finance staff
+    /// read them: the same inputs give the same bytes.
     public static var reconciliation: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(BeijingTime.format(date))
+        }
         return encoder
     }
 }
