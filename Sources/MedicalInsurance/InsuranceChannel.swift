@@ -30,5 +30,7 @@ public enum InsuranceChannel {
                 "signature": sealed.envelope.objectValue["signData"]?.text ?? "", "encData": sealed.encData,
             ]
         },
-        unmatchedLegAction: "query the insurance settlement (5261); if it was not settled, undo the cash leg and settle again")
+        unmatchedLegAction: LocalizedText(
+            zh: "查询医保结算（5261）；如未结算成功，撤销现金部分后重新结算",
+            en: "query the insurance settlement (5261); if it was not settled, undo the cash leg and settle again"))
 }

@@ -18,15 +18,18 @@ public struct Reconciler: Sendable {
     private let dayEnd: Date
     /// What to suggest, by channel, when the HIS booked a leg of a combined settlement that the
     /// channel's statement does not show (the channels' descriptors say it; the generic advice otherwise).
-    public let unmatchedLegActions: [ChannelID: String]
+    public let unmatchedLegActions: [ChannelID: LocalizedText]
+    /// The language of the notes and actions.
+    public let language: ReportLanguage
 
-    public init(date: String, cutOff: TimeInterval = 600, unmatchedLegActions: [ChannelID: String] = [:]) throws {
+    public init(date: String, cutOff: TimeInterval = 600, unmatchedLegActions: [ChannelID: LocalizedText] = [:], language: ReportLanguage = .en) throws {
         guard let start = BeijingTime.parse(date + " 00:00:00") else {
             throw ReconciliationError(.malformedLedger, "the reconciliation date \(date) is not yyyy-MM-dd")
         }
         self.date = date
         self.cutOff = cutOff
         self.unmatchedLegActions = unmatchedLegActions
+        self.language = language
         dayEnd = start.addingTimeInterval(86_400)
     }
 
@@ -41,12 +44,12 @@ public struct Reconciler: Sendable {
     /// Reconciles `ledger` against `statements`, after taking in yesterday's `carryIn`; returns the
     /// report and the rows to carry into tomorrow.
     public func run(ledger: some LedgerSource, statements: [StatementSource], carryIn: CarryOver? = nil) throws -> (ReconciliationReport, CarryOver) {
-        var state = State()
+        var state = State(text: ReconciliationText(language: language))
         for row in carryIn?.ledger ?? [] { try state.book(row, carried: true) }
         try ledger.forEach { try state.book($0, carried: false) }
         for row in carryIn?.statement ?? [] { try state.match(row, carried: true, window: inWindow) }
         for source in statements { try source { try state.match($0, carried: false, window: inWindow) } }
-        try state.finish(window: inWindow, legActions: unmatchedLegActions)
+        try state.finish(window: inWindow, legActions: unmatchedLegActions.mapValues(language.pick))
 
         state.discrepancies.sort(by: Discrepancy.ordered)
         state.otherRows.sort(by: Discrepancy.ordered)
@@ -68,6 +71,8 @@ public struct Reconciler: Sendable {
 
     /// The matching state of one run.
     private struct State {
+        let text: ReconciliationText
+
         /// What rows are matched on: a payment's order number or a refund's refund number, per
         /// channel — or, for a statement refund without a refund number, its order number and amount.
         /// A struct rather than a joined string: order numbers up to 15 bytes then need no heap
@@ -136,7 +141,7 @@ public struct Reconciler: Sendable {
                 discrepancies.append(Discrepancy(
                     kind: .duplicate, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
                     settlementID: row.settlementID, hisAmount: row.amount, time: row.time, source: "his",
-                    note: "the HIS booked this \(row.kind) twice", action: "remove the duplicate HIS booking"))
+                    note: text.hisDuplicate(row.kind).note, action: text.hisDuplicate(row.kind).action))
                 return
             }
             pool[key] = booked.count
@@ -157,9 +162,7 @@ public struct Reconciler: Sendable {
             guard row.kind == .payment || row.kind == .refund else {
                 summary.unclassified += 1
                 try put(\.unclassified, his: false, row.channel, row.kind, row.amount)
-                discrepancies.append(discrepancy(
-                    .unclassified, row, his: nil, note: "the channel lists a row of type \(row.status) (\(row.amount)) that is neither a payment nor a refund",
-                    action: "look the row up on the channel and book it by hand if money moved"))
+                discrepancies.append(discrepancy(.unclassified, row, his: nil, text.unclassified(type: row.status, amount: row.amount)))
                 return
             }
             var key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
@@ -178,15 +181,11 @@ public struct Reconciler: Sendable {
                     summary.carriedOver += 1
                     try put(\.carriedOver, his: false, row.channel, row.kind, row.amount)
                     carryStatement.append(row)
-                    otherRows.append(discrepancy(
-                        .carriedOver, row, his: nil, note: "the channel's \(row.kind) near midnight is carried to the next day's reconciliation",
-                        action: "none today: it is matched tomorrow"))
+                    otherRows.append(discrepancy(.carriedOver, row, his: nil, text.channelCarried(row.kind)))
                 } else {
                     summary.channelOnly += 1
                     try put(\.only, his: false, row.channel, row.kind, row.amount)
-                    discrepancies.append(discrepancy(
-                        .channelOnly, row, his: nil, note: "the channel \(row.kind == .payment ? "took" : "refunded") \(row.amount) that the HIS has not booked",
-                        action: row.kind == .payment ? "complete the HIS order, or refund the patient if no service was given" : "book the refund in the HIS"))
+                    discrepancies.append(discrepancy(.channelOnly, row, his: nil, text.channelOnly(row.kind, row.amount)))
                 }
                 return
             }
@@ -196,23 +195,17 @@ public struct Reconciler: Sendable {
                 summary.amountMismatch += 1
                 try put(\.amountMismatch, his: true, his.channel, his.kind, his.amount)
                 try put(\.amountMismatch, his: false, row.channel, row.kind, row.amount)
-                discrepancies.append(discrepancy(
-                    .amountMismatch, row, his: his, note: "the HIS booked \(his.amount), the channel \(row.amount)",
-                    action: his.amount < row.amount ? "refund the patient the difference, or correct the HIS" : "query the channel and correct the HIS amount"))
+                discrepancies.append(discrepancy(.amountMismatch, row, his: his, text.amountMismatch(his: his.amount, channel: row.amount)))
             } else if let dispute = row.dispute {
                 summary.statusMismatch += 1
                 try put(\.statusMismatch, his: true, his.channel, his.kind, his.amount)
                 try put(\.statusMismatch, his: false, row.channel, row.kind, row.amount)
-                discrepancies.append(discrepancy(
-                    .statusMismatch, row, his: his, note: "the amounts agree but the channel's own reconciliation disputes this \(row.kind): \(dispute)",
-                    action: "query the settlement on the channel (NHSA 5203) and correct whichever side is wrong"))
+                discrepancies.append(discrepancy(.statusMismatch, row, his: his, text.disputed(row.kind, dispute)))
             } else if !his.isBooked {
                 summary.statusMismatch += 1
                 try put(\.statusMismatch, his: true, his.channel, his.kind, his.amount)
                 try put(\.statusMismatch, his: false, row.channel, row.kind, row.amount)
-                discrepancies.append(discrepancy(
-                    .statusMismatch, row, his: his, note: "the channel shows the \(row.kind) done; the HIS has it \(his.status)",
-                    action: row.kind == .payment ? "complete the HIS order" : "mark the refund done in the HIS"))
+                discrepancies.append(discrepancy(.statusMismatch, row, his: his, text.statusMismatch(row.kind, hisStatus: his.status)))
             } else {
                 summary.matched += 1
                 try total(row.channel, row.kind) { $0.matchedAmount = try $0.matchedAmount.adding(row.amount) }
@@ -225,9 +218,7 @@ public struct Reconciler: Sendable {
         mutating func duplicate(_ row: StatementRecord) throws {
             summary.duplicate += 1
             try put(\.duplicate, his: false, row.channel, row.kind, row.amount)
-            discrepancies.append(discrepancy(
-                .duplicate, row, his: nil, source: "channel", note: "the channel lists this \(row.kind) twice",
-                action: row.kind == .payment ? "query the channel; refund the patient if they paid twice" : "query the channel about the repeated refund"))
+            discrepancies.append(discrepancy(.duplicate, row, his: nil, source: "channel", text.channelDuplicate(row.kind)))
         }
 
         /// HIS rows no statement showed: carried over near midnight, reported otherwise.
@@ -241,7 +232,7 @@ public struct Reconciler: Sendable {
                     otherRows.append(Discrepancy(
                         kind: .closed, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
                         settlementID: row.settlementID, hisAmount: row.amount, time: row.time,
-                        note: "the HIS has this \(row.kind) \(row.status) and no statement shows it: no money moved", action: "none"))
+                        note: text.closed(row.kind, status: row.status).note, action: text.closed(row.kind, status: row.status).action))
                     continue
                 }
                 if !carried, window(row.time) {
@@ -251,15 +242,14 @@ public struct Reconciler: Sendable {
                     otherRows.append(Discrepancy(
                         kind: .carriedOver, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
                         settlementID: row.settlementID, hisAmount: row.amount, time: row.time,
-                        note: "the HIS booked this \(row.kind) near midnight: carried to the next day's reconciliation", action: "none today: it is matched tomorrow"))
+                        note: text.hisCarried(row.kind).note, action: text.hisCarried(row.kind).action))
                     continue
                 }
                 summary.hisOnly += 1
                 try put(\.only, his: true, row.channel, row.kind, row.amount)
-                var note = "the HIS booked \(row.amount) that the \(row.channel) statement does not show"
-                var action = row.kind == .payment ? "query the channel; if the payment never arrived, cancel the HIS booking" : "query the refund on the channel"
+                var (note, action) = text.hisOnly(row.kind, row.amount, channel: row.channel)
                 if let settlement = row.settlementID {
-                    note += "; leg of combined settlement \(settlement), \(matchedLegs[settlement] ?? 0) other leg(s) matched"
+                    note += text.settlementLeg(settlement, matched: matchedLegs[settlement] ?? 0)
                     if let legAction = unmatchedLegActions[row.channel] { action = legAction }
                 }
                 discrepancies.append(Discrepancy(
@@ -270,10 +260,13 @@ public struct Reconciler: Sendable {
             booked.removeAll()
         }
 
-        func discrepancy(_ kind: Discrepancy.Kind, _ row: StatementRecord, his: LedgerRecord?, source: String? = nil, note: String, action: String) -> Discrepancy {
+        func discrepancy(
+            _ kind: Discrepancy.Kind, _ row: StatementRecord, his: LedgerRecord?, source: String? = nil, _ sentence: ReconciliationText.Sentence
+        ) -> Discrepancy {
             Discrepancy(
                 kind: kind, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo ?? his?.outRefundNo,
-                settlementID: his?.settlementID, hisAmount: his?.amount, channelAmount: row.amount, time: row.time, source: source, note: note, action: action)
+                settlementID: his?.settlementID, hisAmount: his?.amount, channelAmount: row.amount, time: row.time, source: source,
+                note: sentence.note, action: sentence.action)
         }
     }
 }

@@ -53,7 +53,7 @@ import Testing
     ]
 
     func run(_ ledger: [LedgerRecord], _ statements: [[StatementRecord]], date: String = "2026-11-22", carryIn: CarryOver? = nil) throws -> (ReconciliationReport, CarryOver) {
-        try Reconciler(date: date, unmatchedLegActions: [.insurance: "query the insurance settlement (5261)"]).run(
+        try Reconciler(date: date, unmatchedLegActions: [.insurance: LocalizedText(zh: "查询医保结算（5261）", en: "query the insurance settlement (5261)")]).run(
             ledger: LedgerRows(ledger), statements: statements.map { rows in { handle in for row in rows { try handle(row) } } }, carryIn: carryIn)
     }
 

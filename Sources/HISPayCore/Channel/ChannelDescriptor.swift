@@ -24,7 +24,7 @@ public struct ChannelDescriptor: Sendable {
     public var explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])?
     /// What reconciliation suggests when the HIS booked a leg of a combined settlement on this
     /// channel that the channel's statement does not show; nil: the generic advice.
-    public var unmatchedLegAction: String?
+    public var unmatchedLegAction: LocalizedText?
 
     public init(
         id: ChannelID, name: String? = nil, summary: String,
@@ -32,7 +32,7 @@ public struct ChannelDescriptor: Sendable {
         makeVerifier: (@Sendable (ChannelSetup) throws -> (any CallbackVerifier)?)? = nil,
         statementParser: (any StatementParser)? = nil,
         explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])? = nil,
-        unmatchedLegAction: String? = nil
+        unmatchedLegAction: LocalizedText? = nil
     ) {
         self.id = id
         self.name = name ?? id.rawValue

@@ -51,8 +51,9 @@ public struct ChannelRegistry: Sendable {
 
     /// A reconciler for the business day `date` with the channels' advice for unmatched
     /// combined-settlement legs.
-    public func reconciler(date: String, cutOff: TimeInterval = 600) throws -> Reconciler {
-        try Reconciler(date: date, cutOff: cutOff, unmatchedLegActions: descriptors.reduce(into: [:]) { $0[$1.id] = $1.unmatchedLegAction })
+    public func reconciler(date: String, cutOff: TimeInterval = 600, language: ReportLanguage = .en) throws -> Reconciler {
+        try Reconciler(
+            date: date, cutOff: cutOff, unmatchedLegActions: descriptors.reduce(into: [:]) { $0[$1.id] = $1.unmatchedLegAction }, language: language)
     }
 
     /// The channel named `name` (its `ChannelDescriptor/name`), or nil.
