@@ -272,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "hispayTests",
             dependencies: [
-                "HISPay", "HISPayTesting", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "HISPay", "HISPayCrypto", "HISPayTesting", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
         ),

@@ -30,6 +30,15 @@ for total in report["totals"]:
         expected[prefix + key] = str(total[key])
     for key in ("hisAmount", "channelAmount", "fee", "matchedAmount"):
         expected[prefix + key] = yuan(total[key])
+    # Every bucket, and each side's total = the sum of its buckets.
+    for side, buckets, amount in (("his", total["hisBuckets"], total["hisAmount"]), ("channel", total["channelBuckets"], total["channelAmount"])):
+        bucket_prefix = "buckets.%s.%s.%s." % (total["channel"], total["kind"], side)
+        expected[bucket_prefix + "total"] = yuan(amount)
+        for name, bucket in buckets.items():
+            expected[bucket_prefix + name] = yuan(bucket["amount"])
+        if sum(bucket["amount"] for bucket in buckets.values()) != amount:
+            print("report.json: %s %s %s buckets do not add up to %d" % (total["channel"], total["kind"], side, amount))
+            sys.exit(1)
 wrong = {key: (shown.get(key), value) for key, value in expected.items() if shown.get(key) != value}
 rows = rendered.count("<tr data-kind=")
 if wrong or rows != len(report["discrepancies"]):

@@ -230,7 +230,8 @@ struct DemoCommand: AsyncParsableCommand {
         ledger.removeAll { $0.outTradeNo == "REG-003" && $0.kind == .payment }  // planted: the HIS lost a paid registration
         ledger.append(LedgerRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG-009", amount: Amount(fen: 2_000), time: Date()))  // planted: booked, never paid
         ledger += insuranceDay.ledger
-        let (report, carry) = try ChannelOption.registry.reconciler(date: today, cutOff: 0).run(ledger: LedgerRows(ledger), statements: sources)
+        var (report, carry) = try ChannelOption.registry.reconciler(date: today, cutOff: 0, language: .zh).run(ledger: LedgerRows(ledger), statements: sources)
+        report.context = ReportContext(language: .zh, merchant: "sandbox", channelNames: ChannelOption.registry.displayNames(in: .zh))
         let out = directory.appendingPathComponent("report")
         try ReportFiles.write(report, carryOver: carry, to: out)
         let summary = report.summary

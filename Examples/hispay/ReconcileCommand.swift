@@ -25,6 +25,16 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "Seconds before midnight within which an unmatched row is carried over to tomorrow.")
     var cutOff = 600
 
+    @Option(help: "Language of the report's notes, actions and page: zh (Chinese, the default) or en.")
+    var lang: Language = .zh
+
+    /// The report languages on the command line.
+    enum Language: String, ExpressibleByArgument, CaseIterable {
+        case zh
+        case en
+        var report: ReportLanguage { self == .zh ? .zh : .en }
+    }
+
     struct Output: Encodable {
         let date: String
         let summary: ReconciliationReport.Summary
@@ -34,18 +44,50 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         guard !statement.isEmpty else { throw CLIError("give at least one --statement CHANNEL=FILE") }
         guard cutOff >= 0 else { throw CLIError("--cut-off must be ≥ 0 seconds") }
-        let reconciler = try ChannelOption.registry.reconciler(date: date, cutOff: TimeInterval(cutOff))
+        let registry = ChannelOption.registry
+        let reconciler = try registry.reconciler(date: date, cutOff: TimeInterval(cutOff), language: lang.report)
         let carry = try carryIn.map { try CarryOver.read(try CLIFiles.read($0), path: $0) }
         let progress = Progress()
-        let sources = try statement.map { try source($0, progress: progress) }
-        let (report, carryOver) = try reconciler.run(ledger: LedgerCSV(url: URL(fileURLWithPath: ledger), channels: ChannelOption.registry.channelsByName), statements: sources, carryIn: carry)
+        let inputs = try statement.map { try source($0, progress: progress) }
+        let ledgerRows = Counter()
+        let ledgerFile = URL(fileURLWithPath: ledger)
+        var (report, carryOver) = try reconciler.run(
+            ledger: CountedLedger(inner: LedgerCSV(url: ledgerFile, channels: registry.channelsByName), counter: ledgerRows),
+            statements: inputs.map(\.source), carryIn: carry)
         progress.finish()
+        var files = [try Self.input("ledger", ledgerFile, rows: ledgerRows.rows)]
+        if let carryIn, let carry { files.append(try Self.input("carry-in", URL(fileURLWithPath: carryIn), rows: carry.ledger.count + carry.statement.count)) }
+        for input in inputs { files.append(try Self.input("statement:" + input.channel, input.file, rows: input.counter.rows)) }
+        report.context = ReportContext(language: lang.report, channelNames: registry.displayNames(in: lang.report), inputs: files)
         try ReportFiles.write(report, carryOver: carryOver, to: URL(fileURLWithPath: out))
         try JSONOutput.print(Output(date: report.date, summary: report.summary, out: out))
     }
 
-    /// The streaming parser for one `CHANNEL=FILE`, from the registry.
-    private func source(_ argument: String, progress: Progress) throws -> Reconciler.StatementSource {
+    /// One input file as the report lists it: its rows and SHA-256.
+    static func input(_ role: String, _ file: URL, rows: Int) throws -> ReportContext.Input {
+        ReportContext.Input(role: role, file: file.lastPathComponent, rows: rows, sha256: Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: file)))
+    }
+
+    /// Rows read from one input.
+    final class Counter {
+        var rows = 0
+    }
+
+    /// The ledger, its rows counted as they stream past.
+    struct CountedLedger: LedgerSource {
+        let inner: LedgerCSV
+        let counter: Counter
+
+        func forEach(_ body: (LedgerRecord) throws -> Void) throws {
+            try inner.forEach { row in
+                counter.rows += 1
+                try body(row)
+            }
+        }
+    }
+
+    /// The streaming parser for one `CHANNEL=FILE`, from the registry, with its rows counted.
+    private func source(_ argument: String, progress: Progress) throws -> (channel: String, file: URL, counter: Counter, source: Reconciler.StatementSource) {
         guard let separator = argument.firstIndex(of: "=") else { throw CLIError("--statement \(argument) is not CHANNEL=FILE") }
         let name = String(argument[..<separator])
         let file = String(argument[argument.index(after: separator)...])
@@ -55,7 +97,13 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
         guard FileManager.default.isReadableFile(atPath: file) else { throw CLIError("cannot read the statement \(file)") }
         let input = StatementInput(fileURL: URL(fileURLWithPath: file), businessDate: date)
-        return { handle in _ = try parser.parse(input) { try progress.count($0, handle) } }
+        let counter = Counter()
+        return (name, URL(fileURLWithPath: file), counter, { handle in
+            _ = try parser.parse(input) { record in
+                counter.rows += 1
+                try progress.count(record, handle)
+            }
+        })
     }
 
     /// A progress bar on stderr when it is a terminal: the statement rows so far.

@@ -1,69 +1,63 @@
 import Foundation
 import HISPayCore
 
-/// The finance staff's page: self-contained HTML (inline CSS and SVG, no scripts, no network).
-/// Every number carries a `data-field` attribute so a test can read the rendered page back and
-/// compare it with `report.json`.
+/// The finance staff's page: self-contained HTML (inline CSS and SVG, no scripts, no network), in
+/// the report's language (Chinese unless the context says English). Every number carries a
+/// `data-field` attribute so a test can read the rendered page back and compare it with `report.json`.
 enum HTMLReport {
     static func page(_ report: ReconciliationReport) -> String {
+        let context = report.context
+        let language = context?.language ?? .en
+        let l = Labels(language: language, channelNames: context?.channelNames ?? [:])
         let summary = report.summary
-        let counts: [(String, String, Int)] = [
-            ("matched", "已对平 Matched", summary.matched), ("channelOnly", "长款 Channel only", summary.channelOnly),
-            ("hisOnly", "短款 HIS only", summary.hisOnly), ("amountMismatch", "金额不符 Amount", summary.amountMismatch),
-            ("statusMismatch", "状态不符 Status", summary.statusMismatch), ("duplicate", "重复 Duplicate", summary.duplicate),
-            ("carriedOver", "跨日挂账 Carried over", summary.carriedOver), ("unclassified", "未分类 Unclassified", summary.unclassified),
-            ("closed", "已关闭未动账 Closed", summary.closed),
+        let counts: [(String, Int)] = [
+            ("matched", summary.matched), ("channelOnly", summary.channelOnly), ("hisOnly", summary.hisOnly), ("amountMismatch", summary.amountMismatch),
+            ("statusMismatch", summary.statusMismatch), ("duplicate", summary.duplicate), ("carriedOver", summary.carriedOver),
+            ("closed", summary.closed), ("unclassified", summary.unclassified),
         ]
         var html = """
             <!DOCTYPE html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><title>对账报告 \(escape(report.date))</title>
+            <html lang="\(language == .zh ? "zh-CN" : "en")"><head><meta charset="utf-8"><title>\(l.text("对账报告", "Reconciliation report")) \(escape(report.date))</title>
             <style>
             body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
             table{border-collapse:collapse;margin:12px 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
-            td.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#b00}
+            td.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#b00}.meta{color:#555}
             </style></head><body>
-            <h1>对账报告 Reconciliation <span data-field="date">\(escape(report.date))</span></h1>
-            <table id="summary"><tr>
+            <h1>\(l.text("对账报告", "Reconciliation report")) <span data-field="date">\(escape(report.date))</span></h1>
+
             """
-        html += counts.map { "<th>\($0.1)</th>" }.joined() + "</tr><tr>"
-        html += counts.map { #"<td class="num" data-field="summary.\#($0.0)">\#($0.2)</td>"# }.joined() + "</tr></table>\n"
-        html += "<h2>合计 Totals</h2><table id=\"totals\"><tr><th>渠道 Channel</th><th>类型 Kind</th><th>HIS 笔数</th><th>HIS 金额</th>"
-        html += "<th>渠道笔数</th><th>渠道金额</th><th>手续费 Fee</th><th>已对平金额</th></tr>\n"
+        html += meta(report, l)
+        html += "<table id=\"summary\"><tr>" + counts.map { "<th>\(l.kind($0.0))</th>" }.joined() + "</tr><tr>"
+        html += counts.map { #"<td class="num" data-field="summary.\#($0.0)">\#($0.1)</td>"# }.joined() + "</tr></table>\n"
+        html += "<h2>\(l.text("合计（元）", "Totals (yuan)"))</h2><table id=\"totals\"><tr><th>\(l.text("渠道", "Channel"))</th><th>\(l.text("收/退", "Kind"))</th>"
+        html += "<th>\(l.text("HIS 笔数", "HIS rows"))</th><th>\(l.text("HIS 金额", "HIS amount"))</th><th>\(l.text("渠道笔数", "Channel rows"))</th>"
+        html += "<th>\(l.text("渠道金额", "Channel amount"))</th><th>\(l.text("手续费", "Fee"))</th><th>\(l.text("已对平金额", "Matched amount"))</th></tr>\n"
         for total in report.totals {
             let id = "\(total.channel.rawValue).\(total.kind.name)"
-            html += "<tr><td>\(escape(total.channel.rawValue))</td><td>\(escape(total.kind.name))</td>"
+            html += "<tr><td>\(escape(l.channel(total.channel)))</td><td>\(escape(l.record(total.kind)))</td>"
             html += cell("totals.\(id).hisCount", "\(total.hisCount)") + cell("totals.\(id).hisAmount", total.hisAmount.yuanString)
             html += cell("totals.\(id).channelCount", "\(total.channelCount)") + cell("totals.\(id).channelAmount", total.channelAmount.yuanString)
             html += cell("totals.\(id).fee", total.fee.yuanString) + cell("totals.\(id).matchedAmount", total.matchedAmount.yuanString) + "</tr>\n"
         }
-        html += "</table>\n" + buckets(report)
-        html += "<h2>已对平与差异金额 Matched vs. discrepant (元)</h2>\n" + chart(report)
-        html += "<h2>差异明细 Discrepancies</h2><table id=\"discrepancies\"><tr><th>类型</th><th>渠道</th><th>收/退</th><th>商户订单号</th>"
-        html += "<th>退款单号</th><th>结算号</th><th>HIS 金额</th><th>渠道金额</th><th>时间</th><th>说明</th><th>建议处理</th></tr>\n"
-        for item in report.discrepancies {
-            html += "<tr data-kind=\"\(escape(item.kind.name))\"><td class=\"bad\">\(escape(item.kind.name))</td><td>\(escape(item.channel.rawValue))</td>"
-            html += "<td>\(escape(item.recordKind.name))</td><td>\(escape(item.outTradeNo))</td><td>\(escape(item.outRefundNo ?? ""))</td>"
-            html += "<td>\(escape(item.settlementID ?? ""))</td><td class=\"num\">\(item.hisAmount?.yuanString ?? "")</td>"
-            html += "<td class=\"num\">\(item.channelAmount?.yuanString ?? "")</td><td>\(BeijingTime.format(item.time))</td>"
-            html += "<td>\(escape(item.note))</td><td>\(escape(item.action))</td></tr>\n"
-        }
+        html += "</table>\n<p class=\"meta\">" + l.text(
+            "手续费按渠道账单记：收款的手续费为正，退款时渠道退还的手续费为负。",
+            "Fees are as the statement states them: positive on payments, negative on refunds (the fee the channel returns).") + "</p>\n"
+        html += buckets(report, l)
+        html += "<h2>\(l.text("已对平与差异金额（元）", "Matched vs. discrepant (yuan)"))</h2>\n" + chart(report, l)
+        html += "<h2>\(l.text("差异明细", "Discrepancies"))</h2><table id=\"discrepancies\">" + rowHeader(l, action: true)
+        for item in report.discrepancies { html += row(item, l, attribute: "data-kind", action: true) }
         html += "</table>\n"
         if !report.otherRows.isEmpty {
-            html += "<h2>跨日与已关闭 Carried over and closed (无需处理 nothing to do today)</h2><table id=\"other\"><tr><th>类型</th><th>渠道</th>"
-            html += "<th>收/退</th><th>商户订单号</th><th>退款单号</th><th>HIS 金额</th><th>渠道金额</th><th>时间</th><th>说明</th></tr>\n"
-            for item in report.otherRows {
-                html += "<tr data-kind=\"\(escape(item.kind.name))\"><td>\(escape(item.kind.name))</td><td>\(escape(item.channel.rawValue))</td>"
-                html += "<td>\(escape(item.recordKind.name))</td><td>\(escape(item.outTradeNo))</td><td>\(escape(item.outRefundNo ?? ""))</td>"
-                html += "<td class=\"num\">\(item.hisAmount?.yuanString ?? "")</td><td class=\"num\">\(item.channelAmount?.yuanString ?? "")</td>"
-                html += "<td>\(BeijingTime.format(item.time))</td><td>\(escape(item.note))</td></tr>\n"
-            }
+            html += "<h2>\(l.text("跨日与已关闭（今日无需处理）", "Carried over and closed (nothing to do today)"))</h2><table id=\"other\">" + rowHeader(l, action: false)
+            for item in report.otherRows { html += row(item, l, attribute: "data-other-kind", action: false) }
             html += "</table>\n"
         }
         if !report.repairedRows.isEmpty {
-            html += "<h2>修复读取的行 Rows read with a repair</h2><table id=\"repaired\"><tr><th>渠道</th><th>收/退</th><th>商户订单号</th>"
-            html += "<th>退款单号</th><th>金额</th><th>说明</th></tr>\n"
+            html += "<h2>\(l.text("修复读取的行", "Rows read with a repair"))</h2><table id=\"repaired\"><tr><th>\(l.text("渠道", "Channel"))</th>"
+            html += "<th>\(l.text("收/退", "Kind"))</th><th>\(l.text("商户订单号", "Order no."))</th><th>\(l.text("退款单号", "Refund no."))</th>"
+            html += "<th>\(l.text("金额", "Amount"))</th><th>\(l.text("说明", "Repair"))</th></tr>\n"
             for row in report.repairedRows {
-                html += "<tr><td>\(escape(row.channel.rawValue))</td><td>\(escape(row.kind.name))</td><td>\(escape(row.outTradeNo))</td>"
+                html += "<tr><td>\(escape(l.channel(row.channel)))</td><td>\(escape(l.record(row.kind)))</td><td>\(escape(row.outTradeNo))</td>"
                 html += "<td>\(escape(row.outRefundNo ?? ""))</td><td class=\"num\">\(row.amount.yuanString)</td><td>\(escape(row.repair))</td></tr>\n"
             }
             html += "</table>\n"
@@ -71,48 +65,85 @@ enum HTMLReport {
         return html + "</body></html>\n"
     }
 
+    /// When, for whom and from which files.
+    static func meta(_ report: ReconciliationReport, _ l: Labels) -> String {
+        guard let context = report.context else { return "" }
+        var html = "<p class=\"meta\">\(l.text("生成时间", "Generated")) <span data-field=\"generatedAt\">\(BeijingTime.format(context.generatedAt))</span> (+08:00)"
+        if let merchant = context.merchant { html += " · \(l.text("商户", "Merchant")) <span data-field=\"merchant\">\(escape(merchant))</span>" }
+        for (channel, account) in context.accounts.sorted(by: { $0.key < $1.key }) {
+            html += " · \(escape(l.channel(ChannelID(channel)))) \(l.text("账户", "account")) \(escape(account))"
+        }
+        html += "</p>\n"
+        guard !context.inputs.isEmpty else { return html }
+        html += "<table id=\"inputs\"><tr><th>\(l.text("输入文件", "Input file"))</th><th>\(l.text("用途", "Role"))</th><th>\(l.text("行数", "Rows"))</th><th>SHA-256</th></tr>\n"
+        for input in context.inputs {
+            html += "<tr><td>\(escape(input.file))</td><td>\(escape(input.role))</td><td class=\"num\">\(input.rows)</td><td><code>\(input.sha256)</code></td></tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
     /// Where each side's rows went, per channel and kind: the total, then every bucket, so that the
     /// total = matched + the other buckets can be checked by hand.
-    static func buckets(_ report: ReconciliationReport) -> String {
+    static func buckets(_ report: ReconciliationReport, _ l: Labels) -> String {
         let names = ReconciliationReport.Buckets().named.map(\.name)
-        let labels = [
-            "matched": "已对平", "only": "单边 (长款/短款)", "amountMismatch": "金额不符", "statusMismatch": "状态不符", "duplicate": "重复",
-            "carriedOver": "跨日", "closed": "已关闭", "unclassified": "未分类",
-        ]
-        var html = "<h2>合计 = 各项之和 Totals = matched + buckets (元)</h2><table id=\"buckets\"><tr><th>渠道</th><th>类型</th><th>方</th><th>合计</th>"
-        html += names.map { "<th>\(labels[$0] ?? $0) \($0)</th>" }.joined() + "</tr>\n"
+        var html = "<h2>\(l.text("合计 = 各项之和（元）", "Totals = matched + buckets (yuan)"))</h2><table id=\"buckets\"><tr><th>\(l.text("渠道", "Channel"))</th>"
+        html += "<th>\(l.text("收/退", "Kind"))</th><th>\(l.text("方", "Side"))</th><th>\(l.text("合计", "Total"))</th>"
+        html += names.map { "<th>\(l.bucket($0))</th>" }.joined() + "</tr>\n"
         for total in report.totals {
             let id = "\(total.channel.rawValue).\(total.kind.name)"
             for (side, buckets, amount) in [("his", total.hisBuckets, total.hisAmount), ("channel", total.channelBuckets, total.channelAmount)] {
-                html += "<tr><td>\(escape(total.channel.rawValue))</td><td>\(escape(total.kind.name))</td><td>\(side == "his" ? "HIS" : "渠道 channel")</td>"
-                html += cell("buckets.\(id).\(side).total", amount.yuanString)
+                html += "<tr><td>\(escape(l.channel(total.channel)))</td><td>\(escape(l.record(total.kind)))</td>"
+                html += "<td>\(side == "his" ? "HIS" : l.text("渠道", "Channel"))</td>" + cell("buckets.\(id).\(side).total", amount.yuanString)
                 html += buckets.named.map { cell("buckets.\(id).\(side).\($0.name)", $0.bucket.amount.yuanString) }.joined() + "</tr>\n"
             }
         }
         return html + "</table>\n"
     }
 
-    /// Horizontal bars per channel: matched amount and the amount in discrepancies (both sides' larger).
-    static func chart(_ report: ReconciliationReport) -> String {
-        var byChannel: [String: (matched: Int64, discrepant: Int64)] = [:]
-        for total in report.totals { byChannel[total.channel.rawValue, default: (0, 0)].matched += total.matchedAmount.fen }
-        for item in report.discrepancies {
-            byChannel[item.channel.rawValue, default: (0, 0)].discrepant += max(item.hisAmount?.fen ?? 0, item.channelAmount?.fen ?? 0)
+    static func rowHeader(_ l: Labels, action: Bool) -> String {
+        var html = "<tr><th>\(l.text("类型", "Kind"))</th><th>\(l.text("渠道", "Channel"))</th><th>\(l.text("收/退", "Payment/refund"))</th>"
+        html += "<th>\(l.text("商户订单号", "Order no."))</th><th>\(l.text("退款单号", "Refund no."))</th><th>\(l.text("结算号", "Settlement"))</th>"
+        html += "<th>\(l.text("HIS 金额", "HIS amount"))</th><th>\(l.text("渠道金额", "Channel amount"))</th><th>\(l.text("时间", "Time"))</th>"
+        return html + "<th>\(l.text("说明", "Note"))</th>" + (action ? "<th>\(l.text("建议处理", "Action"))</th>" : "") + "</tr>\n"
+    }
+
+    static func row(_ item: Discrepancy, _ l: Labels, attribute: String, action: Bool) -> String {
+        var html = "<tr \(attribute)=\"\(escape(item.kind.name))\"><td class=\"bad\">\(escape(l.kind(item.kind.name)))</td><td>\(escape(l.channel(item.channel)))</td>"
+        html += "<td>\(escape(l.record(item.recordKind)))</td><td>\(escape(item.outTradeNo))</td><td>\(escape(item.outRefundNo ?? ""))</td>"
+        html += "<td>\(escape(item.settlementID ?? ""))</td><td class=\"num\">\(item.hisAmount?.yuanString ?? "")</td>"
+        html += "<td class=\"num\">\(item.channelAmount?.yuanString ?? "")</td><td>\(BeijingTime.format(item.time))</td><td>\(escape(item.note))</td>"
+        return html + (action ? "<td>\(escape(item.action))</td>" : "") + "</tr>\n"
+    }
+
+    /// Bars per channel, payments and refunds apart: the matched amount and the amount in
+    /// discrepancies (both sides' larger), with a legend.
+    static func chart(_ report: ReconciliationReport, _ l: Labels) -> String {
+        struct Key: Hashable, Comparable {
+            let channel: String
+            let kind: String
+            static func < (a: Key, b: Key) -> Bool { (a.channel, a.kind) < (b.channel, b.kind) }
         }
-        let channels = byChannel.keys.sorted()
-        let largest = max(1, byChannel.values.map { max($0.matched, $0.discrepant) }.max() ?? 1)
+        var bars: [Key: (matched: Int64, discrepant: Int64)] = [:]
+        for total in report.totals { bars[Key(channel: total.channel.rawValue, kind: total.kind.name), default: (0, 0)].matched += total.matchedAmount.fen }
+        for item in report.discrepancies {
+            bars[Key(channel: item.channel.rawValue, kind: item.recordKind.name), default: (0, 0)].discrepant += max(item.hisAmount?.fen ?? 0, item.channelAmount?.fen ?? 0)
+        }
+        let keys = bars.keys.sorted()
+        let largest = max(1, bars.values.map { max($0.matched, $0.discrepant) }.max() ?? 1)
         let rowHeight = 44
-        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" width="720" height="\#(channels.count * rowHeight + 20)" role="img" aria-label="matched vs discrepant">"#
-        for (index, channel) in channels.enumerated() {
-            let values = byChannel[channel] ?? (0, 0)
-            let y = index * rowHeight + 10
+        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" width="760" height="\#(keys.count * rowHeight + 44)" role="img" aria-label="\#(l.text("已对平与差异金额", "matched vs discrepant"))">"#
+        svg += #"<rect x="150" y="4" width="14" height="12" fill="seagreen"/><text x="170" y="14" font-size="12">\#(l.text("已对平", "matched"))</text>"#
+        svg += #"<rect x="260" y="4" width="14" height="12" fill="firebrick"/><text x="280" y="14" font-size="12">\#(l.text("差异（两方较大者）", "in discrepancies (the larger side)"))</text>"#
+        for (index, key) in keys.enumerated() {
+            let values = bars[key] ?? (0, 0)
+            let y = index * rowHeight + 30
             let matchedWidth = Int(Double(values.matched) / Double(largest) * 500)
             let discrepantWidth = Int(Double(values.discrepant) / Double(largest) * 500)
-            svg += #"<text x="0" y="\#(y + 14)" font-size="13">\#(escape(channel))</text>"#
-            svg += #"<rect x="110" y="\#(y)" width="\#(matchedWidth)" height="16" fill="seagreen"/>"#
-            svg += #"<text x="\#(116 + matchedWidth)" y="\#(y + 13)" font-size="12">\#(Amount(fen: values.matched).yuanString)</text>"#
-            svg += #"<rect x="110" y="\#(y + 18)" width="\#(discrepantWidth)" height="16" fill="firebrick"/>"#
-            svg += #"<text x="\#(116 + discrepantWidth)" y="\#(y + 31)" font-size="12">\#(Amount(fen: values.discrepant).yuanString)</text>"#
+            svg += #"<text x="0" y="\#(y + 14)" font-size="13">\#(escape(l.channel(ChannelID(key.channel)))) \#(escape(l.record(StatementRecord.Kind(key.kind))))</text>"#
+            svg += #"<rect x="150" y="\#(y)" width="\#(matchedWidth)" height="16" fill="seagreen"/>"#
+            svg += #"<text x="\#(156 + matchedWidth)" y="\#(y + 13)" font-size="12">\#(Amount(fen: values.matched).yuanString)</text>"#
+            svg += #"<rect x="150" y="\#(y + 18)" width="\#(discrepantWidth)" height="16" fill="firebrick"/>"#
+            svg += #"<text x="\#(156 + discrepantWidth)" y="\#(y + 31)" font-size="12">\#(Amount(fen: values.discrepant).yuanString)</text>"#
         }
         return svg + "</svg>\n"
     }
@@ -122,5 +153,36 @@ enum HTMLReport {
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The page's words in its language: result kinds and buckets as finance staff say them.
+    struct Labels {
+        let language: ReportLanguage
+        let channelNames: [String: String]
+
+        func text(_ zh: String, _ en: String) -> String { language.pick(zh, en) }
+
+        func channel(_ id: ChannelID) -> String { channelNames[id.rawValue] ?? id.rawValue }
+
+        func record(_ kind: StatementRecord.Kind) -> String {
+            kind == .payment ? text("收款", "payment") : kind == .refund ? text("退款", "refund") : kind == .unclassified ? text("未分类", "unclassified") : kind.name
+        }
+
+        func kind(_ name: String) -> String {
+            let zh = [
+                "matched": "已对平", "channelOnly": "长款（渠道有 HIS 无）", "hisOnly": "短款（HIS 有渠道无）", "amountMismatch": "金额不符",
+                "statusMismatch": "状态不符", "duplicate": "重复", "carriedOver": "跨日", "closed": "已关闭未动账", "unclassified": "未分类",
+            ]
+            let en = [
+                "matched": "Matched", "channelOnly": "Channel only", "hisOnly": "HIS only", "amountMismatch": "Amount mismatch",
+                "statusMismatch": "Status mismatch", "duplicate": "Duplicate", "carriedOver": "Carried over", "closed": "Closed, no money moved",
+                "unclassified": "Unclassified",
+            ]
+            return (language == .zh ? zh : en)[name] ?? name
+        }
+
+        func bucket(_ name: String) -> String {
+            name == "only" ? text("单边（长款/短款）", "One side only") : kind(name)
+        }
     }
 }

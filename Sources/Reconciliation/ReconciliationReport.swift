@@ -111,6 +111,8 @@ public struct ReconciliationReport: Hashable, Sendable, Codable {
     public var otherRows: [Discrepancy]
     /// Rows read with a repair, sorted like the discrepancies (the same inputs give the same report).
     public var repairedRows: [RepairedRow]
+    /// When, for whom and from which files the report was made (set by the caller that writes it).
+    public var context: ReportContext?
 
     /// Checks that on both sides of every channel and kind the buckets add up to the total — every
     /// row in exactly one bucket. A report that fails this is not written.

@@ -20,7 +20,8 @@ public enum ReportFiles {
         }
     }
 
-    /// The discrepancies as CSV, amounts in yuan, times in Beijing time.
+    /// The discrepancies as CSV, amounts in yuan, times in Beijing time (`yyyy-MM-dd HH:mm:ss`, +08:00);
+    /// the notes and actions are in the report's language.
     public static func csv(_ report: ReconciliationReport) -> String {
         var lines = ["kind,channel,record_kind,out_trade_no,out_refund_no,settlement_id,his_amount,channel_amount,time,note,action"]
         for item in report.discrepancies {

@@ -44,7 +44,12 @@ import Testing
         }
         let (error, seconds) = outcome
         #expect((error as? StoreError)?.code == .unavailable, "\(String(describing: error))")
-        #expect(String(describing: error).contains("no PostgreSQL connection within 5"), "\(String(describing: error))")
+        // Usually no connection can be made within the 5 s connect timeout. Under ThreadSanitizer on a
+        // busy machine a connection the pool held sometimes neither fails nor answers when the relay
+        // goes down (CI, 2026-12-05): the query deadline (15 s) then ends the transaction instead.
+        // Either way it ends unavailable, in bounded time, never waiting for ever.
+        let text = String(describing: error)
+        #expect(text.contains("no PostgreSQL connection within 5") || text.contains("did not finish within 15"), "\(text)")
         #expect(seconds >= 4.5 && seconds < 30, "the transaction took \(seconds) s")
         try await backend.close()
     }

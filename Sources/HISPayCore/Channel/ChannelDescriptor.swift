@@ -11,6 +11,8 @@ public struct ChannelDescriptor: Sendable {
     public let name: String
     /// One line for help texts.
     public let summary: String
+    /// The channel's name as finance staff say it, for reports (微信支付, 支付宝, 银联, 医保).
+    public let displayName: LocalizedText
     /// Builds the channel; nil when the channel takes no payments of its own (the insurance
     /// mobile-payment centre only notifies).
     public var makeChannel: (@Sendable (ChannelSetup) throws -> any PaymentChannel)?
@@ -27,7 +29,7 @@ public struct ChannelDescriptor: Sendable {
     public var unmatchedLegAction: LocalizedText?
 
     public init(
-        id: ChannelID, name: String? = nil, summary: String,
+        id: ChannelID, name: String? = nil, summary: String, displayName: LocalizedText? = nil,
         makeChannel: (@Sendable (ChannelSetup) throws -> any PaymentChannel)? = nil,
         makeVerifier: (@Sendable (ChannelSetup) throws -> (any CallbackVerifier)?)? = nil,
         statementParser: (any StatementParser)? = nil,
@@ -37,6 +39,7 @@ public struct ChannelDescriptor: Sendable {
         self.id = id
         self.name = name ?? id.rawValue
         self.summary = summary
+        self.displayName = displayName ?? LocalizedText(zh: name ?? id.rawValue, en: name ?? id.rawValue)
         self.makeChannel = makeChannel
         self.makeVerifier = makeVerifier ?? { setup in try makeChannel?(setup) }
         self.statementParser = statementParser

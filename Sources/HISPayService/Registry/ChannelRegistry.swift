@@ -49,6 +49,11 @@ public struct ChannelRegistry: Sendable {
         Dictionary(descriptors.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Each channel's name as finance staff say it, in `language`, by channel id (for reports).
+    public func displayNames(in language: ReportLanguage) -> [String: String] {
+        Dictionary(descriptors.map { ($0.id.rawValue, language.pick($0.displayName)) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// A reconciler for the business day `date` with the channels' advice for unmatched
     /// combined-settlement legs.
     public func reconciler(date: String, cutOff: TimeInterval = 600, language: ReportLanguage = .en) throws -> Reconciler {
