@@ -228,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlipayTests",
-            dependencies: ["HISPayTesting", "Alipay", "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["HISPayService", "HISPayTesting", "Alipay", "MedicalInsurance", "HISPayCore", "HISPayCrypto", "HISPayTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -266,7 +266,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HISPayTestingTests",
-            dependencies: ["HISPayTesting", "HISPayCore", "HISPayCrypto", "HISPayCurl", "MedicalInsurance", "HISPayTestSupport"],
+            dependencies: ["HISPay", "HISPayTesting", "HISPayCore", "HISPayCrypto", "HISPayCurl", "MedicalInsurance", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -91,4 +91,40 @@ import Testing
             #expect(!modules.contains("HISPayTesting"), "Sources/HISPay/\(file) re-exports HISPayTesting")
         }
     }
+
+    /// Every module a target's files import is one it depends on, directly or through another
+    /// target (the build may otherwise find it only because another target happened to build it
+    /// first — which a ThreadSanitizer build of a subset did not).
+    @Test func everyImportIsADeclaredDependency() throws {
+        let dependencies = try Self.packageDependencies()
+        let system: Set = ["Foundation", "FoundationXML", "Testing", "Synchronization", "Dispatch", "Glibc", "XCTest"]
+        let folders = [
+            "hispay": "Examples/hispay", "his-server": "Examples/his-server", "hispay-bench": "Benchmarks/hispay-bench",
+            "HISPayFuzzing": "Tests/Fuzzing/HISPayFuzzing", "hispay-fuzz": "Tests/Fuzzing/hispay-fuzz", "HISPayTestSupport": "Tests/HISPayTestSupport",
+        ]
+        func reach(_ target: String) -> Set<String> {
+            var reached: Set<String> = [target]
+            var pending = [target]
+            while let next = pending.popLast() {
+                for dependency in dependencies[next] ?? [] where reached.insert(dependency).inserted { pending.append(dependency) }
+            }
+            return reached
+        }
+        var checked = 0
+        for target in dependencies.keys {
+            let folder = Self.root.appendingPathComponent(folders[target] ?? (target.hasSuffix("Tests") ? "Tests/\(target)" : "Sources/\(target)"))
+            guard let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { continue }
+            let allowed = reach(target)
+            for case let file as URL in files where file.pathExtension == "swift" {
+                checked += 1
+                for line in try String(contentsOf: file, encoding: .utf8).split(separator: "\n") {
+                    let words = line.split(separator: " ").filter { !$0.hasPrefix("@") }
+                    guard words.count >= 2, words[0] == "import" else { continue }
+                    let module = String(words[1])
+                    #expect(system.contains(module) || module.hasPrefix("CHISPay") || allowed.contains(module), "\(target): \(file.lastPathComponent) imports \(module), not a dependency")
+                }
+            }
+        }
+        #expect(checked > 300)
+    }
 }
