@@ -7,6 +7,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile", abstract: "Reconcile a day's channel statements against the HIS ledger (report.json, discrepancies.csv, carry-over.json, report.html).")
 
+    @OptionGroup var global: GlobalOptions
+
     @Option(help: "The business day, YYYY-MM-DD (Beijing).")
     var date: String
 
@@ -58,7 +60,11 @@ struct ReconcileCommand: AsyncParsableCommand {
         var files = [try Self.input("ledger", ledgerFile, rows: ledgerRows.rows)]
         if let carryIn, let carry { files.append(try Self.input("carry-in", URL(fileURLWithPath: carryIn), rows: carry.ledger.count + carry.statement.count)) }
         for input in inputs { files.append(try Self.input("statement:" + input.channel, input.file, rows: input.counter.rows)) }
-        report.context = ReportContext(language: lang.report, channelNames: registry.displayNames(in: lang.report), inputs: files)
+        // With --config, the report names the merchant (campus) and its account with each channel.
+        let profile = try global.loadConfiguration().map { try $0.merchant(named: global.merchant) }
+        report.context = ReportContext(
+            language: lang.report, merchant: profile?.name, accounts: profile.map(registry.accounts) ?? [:],
+            channelNames: registry.displayNames(in: lang.report), inputs: files)
         try ReportFiles.write(report, carryOver: carryOver, to: URL(fileURLWithPath: out))
         try JSONOutput.print(Output(date: report.date, summary: report.summary, out: out))
     }

@@ -6,7 +6,7 @@ extension AlipayChannel {
     /// signed), and the verify-only notification handler when it does not.
     public static let descriptor = ChannelDescriptor(
         id: .alipay, name: "alipay", summary: "Alipay OpenAPI gateway and service window (生活号)",
-        displayName: LocalizedText(zh: "支付宝", en: "Alipay"),
+        displayName: LocalizedText(zh: "支付宝", en: "Alipay"), accountKey: "appId",
         makeChannel: make,
         makeVerifier: { setup in
             if setup.block.entries["privateKey"] != nil { return try make(setup) }

@@ -8,7 +8,7 @@ import HISPayCore
 public enum InsuranceChannel {
     public static let descriptor = ChannelDescriptor(
         id: .insurance, name: "insurance", summary: "national medical insurance (NHSA) and its mobile-payment centre",
-        displayName: LocalizedText(zh: "医保", en: "Medical insurance"),
+        displayName: LocalizedText(zh: "医保", en: "Medical insurance"), accountKey: "fixmedinsCode",
         makeVerifier: { setup in
             guard let block = try setup.block.block("mobilePay") else { return nil }
             // `logger` hears which SM2 ID a notice verified under when it is not the configured one.

@@ -4,7 +4,7 @@ extension UnionPayChannel {
     /// UnionPay for the channel registry. The channel verifies its own notifications, refusing a
     /// front (browser) notification, which is never proof of payment.
     public static let descriptor = ChannelDescriptor(
-        id: .unionPay, name: "unionpay", summary: "UnionPay ACP gateway and QR", displayName: LocalizedText(zh: "银联", en: "UnionPay"),
+        id: .unionPay, name: "unionpay", summary: "UnionPay ACP gateway and QR", displayName: LocalizedText(zh: "银联", en: "UnionPay"), accountKey: "merId",
         makeChannel: { setup in UnionPayChannel(configuration: try UnionPayConfiguration(block: setup.block), transport: setup.transports.transport(), time: setup.time) },
         statementParser: UnionPayStatementParser(),
         explainSignature: { setup, input in

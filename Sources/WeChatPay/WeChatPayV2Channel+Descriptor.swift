@@ -6,7 +6,7 @@ extension WeChatPayV2Channel {
     /// is all it needs); refunds and reversals present `clientCertificate` when configured.
     public static let descriptor = ChannelDescriptor(
         id: .wechatPayV2, name: "wechatpay-v2", summary: "WeChat Pay v2 (legacy XML)",
-        displayName: LocalizedText(zh: "微信支付（v2）", en: "WeChat Pay v2"),
+        displayName: LocalizedText(zh: "微信支付（v2）", en: "WeChat Pay v2"), accountKey: "mchId",
         makeChannel: { setup in WeChatPayV2Channel(configuration: try WeChatPayV2Configuration(block: setup.block), transports: setup.transports, time: setup.time) },
         statementParser: WeChatPayStatementParser(),
         explainSignature: { setup, input in

@@ -7,7 +7,7 @@ extension WeChatPayV3Channel {
     /// know yet), and the verify-only handler (`platformCertificates`/`platformPublicKey`,
     /// `apiV3Key`) when it does not.
     public static let descriptor = ChannelDescriptor(
-        id: .wechatPay, name: "wechatpay", summary: "WeChat Pay APIv3", displayName: LocalizedText(zh: "微信支付", en: "WeChat Pay"),
+        id: .wechatPay, name: "wechatpay", summary: "WeChat Pay APIv3", displayName: LocalizedText(zh: "微信支付", en: "WeChat Pay"), accountKey: "mchId",
         makeChannel: make,
         makeVerifier: { setup in
             if setup.block.entries["privateKey"] != nil { return try make(setup) }

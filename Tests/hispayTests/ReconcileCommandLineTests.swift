@@ -59,6 +59,10 @@ import WeChatPay
         for (language, out) in [("zh", directory.appendingPathComponent("zh")), ("en", directory.appendingPathComponent("en"))] {
             var arguments = ["reconcile", "--date", "2019-02-19", "--ledger", ledger.path, "--statement", "wechatpay=\(bill.path)", "--out", out.path]
             if language == "en" { arguments += ["--lang", "en"] }
+            // A profile names the campus and its accounts; no key is loaded for a report.
+            let config = directory.appendingPathComponent("hispay.json")
+            try Data(#"{"merchants": [{"name": "north-campus", "wechatpay": {"mchId": "1900000001"}, "alipay": {"appId": "2021000000000001"}}]}"#.utf8).write(to: config)
+            arguments += ["--config", config.path]
             let run = try CommandLineRun(arguments)
             #expect(run.status == 0, "\(run.stderr)")
             let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any])
@@ -76,6 +80,9 @@ import WeChatPay
             #expect((hisOnly["time"] as? String) == "2019-02-19 10:00:00")
             let context = try #require(report["context"] as? [String: Any])
             #expect(context["language"] as? String == language)
+            #expect(context["merchant"] as? String == "north-campus")
+            #expect(context["accounts"] as? [String: String] == ["wechatpay": "1900000001", "alipay": "2021000000000001"])
+            #expect(html.contains("north-campus") && html.contains("1900000001"))
             #expect((context["generatedAt"] as? String)?.count == 19)
             let inputs = try #require(context["inputs"] as? [[String: Any]])
             #expect(inputs.map { $0["role"] as? String } == ["ledger", "statement:wechatpay"])

@@ -13,6 +13,9 @@ public struct ChannelDescriptor: Sendable {
     public let summary: String
     /// The channel's name as finance staff say it, for reports (微信支付, 支付宝, 银联, 医保).
     public let displayName: LocalizedText
+    /// The block key holding the merchant's account with the channel (WeChat Pay `mchId`, Alipay
+    /// `appId`, UnionPay `merId`, NHSA `fixmedinsCode`), named in reports.
+    public var accountKey: String?
     /// Builds the channel; nil when the channel takes no payments of its own (the insurance
     /// mobile-payment centre only notifies).
     public var makeChannel: (@Sendable (ChannelSetup) throws -> any PaymentChannel)?
@@ -29,7 +32,7 @@ public struct ChannelDescriptor: Sendable {
     public var unmatchedLegAction: LocalizedText?
 
     public init(
-        id: ChannelID, name: String? = nil, summary: String, displayName: LocalizedText? = nil,
+        id: ChannelID, name: String? = nil, summary: String, displayName: LocalizedText? = nil, accountKey: String? = nil,
         makeChannel: (@Sendable (ChannelSetup) throws -> any PaymentChannel)? = nil,
         makeVerifier: (@Sendable (ChannelSetup) throws -> (any CallbackVerifier)?)? = nil,
         statementParser: (any StatementParser)? = nil,
@@ -40,6 +43,7 @@ public struct ChannelDescriptor: Sendable {
         self.name = name ?? id.rawValue
         self.summary = summary
         self.displayName = displayName ?? LocalizedText(zh: name ?? id.rawValue, en: name ?? id.rawValue)
+        self.accountKey = accountKey
         self.makeChannel = makeChannel
         self.makeVerifier = makeVerifier ?? { setup in try makeChannel?(setup) }
         self.statementParser = statementParser

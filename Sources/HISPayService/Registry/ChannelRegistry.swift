@@ -54,6 +54,18 @@ public struct ChannelRegistry: Sendable {
         Dictionary(descriptors.map { ($0.id.rawValue, language.pick($0.displayName)) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The merchant's account with each channel it configures (by channel id), as reports name it.
+    public func accounts(of merchant: MerchantProfile) -> [String: String] {
+        var accounts: [String: String] = [:]
+        for descriptor in descriptors {
+            guard let key = descriptor.accountKey, let block = merchant.block(for: descriptor.id),
+                let account = try? block.optionalString(key)
+            else { continue }
+            accounts[descriptor.id.rawValue] = account
+        }
+        return accounts
+    }
+
     /// A reconciler for the business day `date` with the channels' advice for unmatched
     /// combined-settlement legs.
     public func reconciler(date: String, cutOff: TimeInterval = 600, language: ReportLanguage = .en) throws -> Reconciler {
