@@ -168,18 +168,17 @@ enum HTMLReport {
             kind == .payment ? text("收款", "payment") : kind == .refund ? text("退款", "refund") : kind == .unclassified ? text("未分类", "unclassified") : kind.name
         }
 
-        func kind(_ name: String) -> String {
-            let zh = [
-                "matched": "已对平", "channelOnly": "长款（渠道有 HIS 无）", "hisOnly": "短款（HIS 有渠道无）", "amountMismatch": "金额不符",
-                "statusMismatch": "状态不符", "duplicate": "重复", "carriedOver": "跨日", "closed": "已关闭未动账", "unclassified": "未分类",
-            ]
-            let en = [
-                "matched": "Matched", "channelOnly": "Channel only", "hisOnly": "HIS only", "amountMismatch": "Amount mismatch",
-                "statusMismatch": "Status mismatch", "duplicate": "Duplicate", "carriedOver": "Carried over", "closed": "Closed, no money moved",
-                "unclassified": "Unclassified",
-            ]
-            return (language == .zh ? zh : en)[name] ?? name
-        }
+        func kind(_ name: String) -> String { (language == .zh ? Self.chinese : Self.english)[name] ?? name }
+
+        static let chinese = [
+            "matched": "已对平", "channelOnly": "长款（渠道有 HIS 无）", "hisOnly": "短款（HIS 有渠道无）", "amountMismatch": "金额不符",
+            "statusMismatch": "状态不符", "duplicate": "重复", "carriedOver": "跨日", "closed": "已关闭未动账", "unclassified": "未分类",
+        ]
+        static let english = [
+            "matched": "Matched", "channelOnly": "Channel only", "hisOnly": "HIS only", "amountMismatch": "Amount mismatch",
+            "statusMismatch": "Status mismatch", "duplicate": "Duplicate", "carriedOver": "Carried over", "closed": "Closed, no money moved",
+            "unclassified": "Unclassified",
+        ]
 
         func bucket(_ name: String) -> String {
             name == "only" ? text("单边（长款/短款）", "One side only") : kind(name)

@@ -53,7 +53,11 @@ public struct Reconciler: Sendable {
 
         state.discrepancies.sort(by: Discrepancy.ordered)
         state.otherRows.sort(by: Discrepancy.ordered)
-        let totals = state.totals.values.sorted { ($0.channel.rawValue, $0.kind.name) < ($1.channel.rawValue, $1.kind.name) }
+        let totals = state.totals.values.map { total in
+            var total = total
+            total.matchedAmount = total.channelBuckets.matched.amount  // what both sides agree on
+            return total
+        }.sorted { ($0.channel.rawValue, $0.kind.name) < ($1.channel.rawValue, $1.kind.name) }
         let carry = CarryOver(
             date: date, ledger: state.carryLedger.sorted { Self.key($0) < Self.key($1) },
             statement: state.carryStatement.sorted { Self.key($0) < Self.key($1) })
@@ -120,13 +124,16 @@ public struct Reconciler: Sendable {
             totals[key] = entry
         }
 
-        /// Puts a HIS row (`his`) or a statement row (`!his`) of `channel` and `kind` in `bucket`.
+        /// Puts a HIS row (amount `his`) and/or a statement row (amount `statement`) of `channel` and
+        /// `kind` in `bucket`, with one look-up of their totals (this runs for every row).
         mutating func put(
-            _ bucket: WritableKeyPath<ReconciliationReport.Buckets, ReconciliationReport.Bucket>, his: Bool, _ channel: ChannelID,
-            _ kind: StatementRecord.Kind, _ amount: Amount
+            _ bucket: WritableKeyPath<ReconciliationReport.Buckets, ReconciliationReport.Bucket>, _ channel: ChannelID, _ kind: StatementRecord.Kind,
+            his: Amount? = nil, statement: Amount? = nil
         ) throws {
-            let side: WritableKeyPath<ReconciliationReport.Totals, ReconciliationReport.Buckets> = his ? \.hisBuckets : \.channelBuckets
-            try total(channel, kind) { try $0[keyPath: side.appending(path: bucket)].add(amount) }
+            try total(channel, kind) {
+                if let his { try $0.hisBuckets[keyPath: bucket].add(his) }
+                if let statement { try $0.channelBuckets[keyPath: bucket].add(statement) }
+            }
         }
 
         mutating func book(_ row: LedgerRecord, carried: Bool) throws {
@@ -137,7 +144,7 @@ public struct Reconciler: Sendable {
             let key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
             if pool[key] != nil {
                 summary.duplicate += 1
-                try put(\.duplicate, his: true, row.channel, row.kind, row.amount)
+                try put(\.duplicate, row.channel, row.kind, his: row.amount)
                 discrepancies.append(Discrepancy(
                     kind: .duplicate, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
                     settlementID: row.settlementID, hisAmount: row.amount, time: row.time, source: "his",
@@ -161,7 +168,7 @@ public struct Reconciler: Sendable {
             }
             guard row.kind == .payment || row.kind == .refund else {
                 summary.unclassified += 1
-                try put(\.unclassified, his: false, row.channel, row.kind, row.amount)
+                try put(\.unclassified, row.channel, row.kind, statement: row.amount)
                 discrepancies.append(discrepancy(.unclassified, row, his: nil, text.unclassified(type: row.status, amount: row.amount)))
                 return
             }
@@ -179,12 +186,12 @@ public struct Reconciler: Sendable {
                 guard unbooked.insert(key).inserted else { return try duplicate(row) }
                 if !carried, window(row.time) {
                     summary.carriedOver += 1
-                    try put(\.carriedOver, his: false, row.channel, row.kind, row.amount)
+                    try put(\.carriedOver, row.channel, row.kind, statement: row.amount)
                     carryStatement.append(row)
                     otherRows.append(discrepancy(.carriedOver, row, his: nil, text.channelCarried(row.kind)))
                 } else {
                     summary.channelOnly += 1
-                    try put(\.only, his: false, row.channel, row.kind, row.amount)
+                    try put(\.only, row.channel, row.kind, statement: row.amount)
                     discrepancies.append(discrepancy(.channelOnly, row, his: nil, text.channelOnly(row.kind, row.amount)))
                 }
                 return
@@ -193,31 +200,26 @@ public struct Reconciler: Sendable {
             let his = booked[index].row
             if his.amount != row.amount {
                 summary.amountMismatch += 1
-                try put(\.amountMismatch, his: true, his.channel, his.kind, his.amount)
-                try put(\.amountMismatch, his: false, row.channel, row.kind, row.amount)
+                try put(\.amountMismatch, row.channel, row.kind, his: his.amount, statement: row.amount)
                 discrepancies.append(discrepancy(.amountMismatch, row, his: his, text.amountMismatch(his: his.amount, channel: row.amount)))
             } else if let dispute = row.dispute {
                 summary.statusMismatch += 1
-                try put(\.statusMismatch, his: true, his.channel, his.kind, his.amount)
-                try put(\.statusMismatch, his: false, row.channel, row.kind, row.amount)
+                try put(\.statusMismatch, row.channel, row.kind, his: his.amount, statement: row.amount)
                 discrepancies.append(discrepancy(.statusMismatch, row, his: his, text.disputed(row.kind, dispute)))
             } else if !his.isBooked {
                 summary.statusMismatch += 1
-                try put(\.statusMismatch, his: true, his.channel, his.kind, his.amount)
-                try put(\.statusMismatch, his: false, row.channel, row.kind, row.amount)
+                try put(\.statusMismatch, row.channel, row.kind, his: his.amount, statement: row.amount)
                 discrepancies.append(discrepancy(.statusMismatch, row, his: his, text.statusMismatch(row.kind, hisStatus: his.status)))
             } else {
                 summary.matched += 1
-                try total(row.channel, row.kind) { $0.matchedAmount = try $0.matchedAmount.adding(row.amount) }
-                try put(\.matched, his: true, his.channel, his.kind, his.amount)
-                try put(\.matched, his: false, row.channel, row.kind, row.amount)
+                try put(\.matched, row.channel, row.kind, his: his.amount, statement: row.amount)
                 if let settlement = his.settlementID { matchedLegs[settlement, default: 0] += 1 }
             }
         }
 
         mutating func duplicate(_ row: StatementRecord) throws {
             summary.duplicate += 1
-            try put(\.duplicate, his: false, row.channel, row.kind, row.amount)
+            try put(\.duplicate, row.channel, row.kind, statement: row.amount)
             discrepancies.append(discrepancy(.duplicate, row, his: nil, source: "channel", text.channelDuplicate(row.kind)))
         }
 
@@ -228,7 +230,7 @@ public struct Reconciler: Sendable {
                 // A HIS row that never took effect (closed, failed) and no channel row: both sides agree.
                 guard row.isBooked else {
                     summary.closed += 1
-                    try put(\.closed, his: true, row.channel, row.kind, row.amount)
+                    try put(\.closed, row.channel, row.kind, his: row.amount)
                     otherRows.append(Discrepancy(
                         kind: .closed, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
                         settlementID: row.settlementID, hisAmount: row.amount, time: row.time,
@@ -237,7 +239,7 @@ public struct Reconciler: Sendable {
                 }
                 if !carried, window(row.time) {
                     summary.carriedOver += 1
-                    try put(\.carriedOver, his: true, row.channel, row.kind, row.amount)
+                    try put(\.carriedOver, row.channel, row.kind, his: row.amount)
                     carryLedger.append(row)
                     otherRows.append(Discrepancy(
                         kind: .carriedOver, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
@@ -246,7 +248,7 @@ public struct Reconciler: Sendable {
                     continue
                 }
                 summary.hisOnly += 1
-                try put(\.only, his: true, row.channel, row.kind, row.amount)
+                try put(\.only, row.channel, row.kind, his: row.amount)
                 var (note, action) = text.hisOnly(row.kind, row.amount, channel: row.channel)
                 if let settlement = row.settlementID {
                     note += text.settlementLeg(settlement, matched: matchedLegs[settlement] ?? 0)

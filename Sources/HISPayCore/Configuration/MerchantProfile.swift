@@ -1,7 +1,5 @@
 /// One merchant (usually one campus, 院区): a name and a configuration block per channel.
 public struct MerchantProfile: Sendable, CustomStringConvertible {
-    /// The keys a merchant object of the standard channels may hold: `name` and one block per channel.
-    package static let knownKeys: Set<String> = Set(["name"] + channelKeys)
     /// The standard channels' block keys, in the order they are listed.
     public static let channelKeys: [String] = [
         ChannelID.wechatPay.rawValue, ChannelID.wechatPayV2.rawValue, ChannelID.alipay.rawValue,
