@@ -5,15 +5,22 @@ import HISPay
 /// `hispay reconcile`: one day's channel statements against the HIS ledger, into a report directory.
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reconcile", abstract: "Reconcile a day's channel statements against the HIS ledger (report.json, discrepancies.csv, carry-over.json, report.html).")
+        commandName: "reconcile",
+        abstract: "Reconcile a day's channel statements against the HIS ledger (report.json, discrepancies.csv, carry-over.json, report.html).",
+        discussion: """
+            With --statement: the files given, against --ledger. Without --statement (the nightly run): every merchant of \
+            --config, every channel's statement downloaded (waiting for its publication hour), the HIS side from the journal \
+            in --store (or --ledger), carry-over kept in the store; exit 0 when nothing needs a person, 3 when there are \
+            discrepancies, 4 when a statement could not be had.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "The business day, YYYY-MM-DD (Beijing).")
     var date: String
 
-    @Option(help: "The HIS ledger CSV (channel, kind, out_trade_no, out_refund_no, amount, time, settlement_id, status).")
-    var ledger: String
+    @Option(help: "The HIS ledger CSV (channel, kind, out_trade_no, out_refund_no, amount, time, settlement_id, status); in the nightly run MERCHANT=FILE, repeatable, instead of the journal.")
+    var ledger: [String] = []
 
     @Option(help: "A channel statement as CHANNEL=FILE (wechatpay, alipay, unionpay, insurance = the NHSA's 3202 result file); repeat for several.")
     var statement: [String] = []
@@ -30,6 +37,15 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "Language of the report's notes, actions and page: zh (Chinese, the default) or en.")
     var lang: Language = .zh
 
+    @Option(help: "Nightly run: sqlite:PATH or postgres://… holding the payment journal and the carry-over.")
+    var store: String?
+
+    @Option(help: "Nightly run: seconds between attempts while a statement is not out.")
+    var retryEvery = 1800
+
+    @Option(help: "Nightly run: seconds after which a statement still not out counts as unavailable.")
+    var giveUpAfter = 14_400
+
     /// The report languages on the command line.
     enum Language: String, ExpressibleByArgument, CaseIterable {
         case zh
@@ -44,8 +60,10 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard !statement.isEmpty else { throw CLIError("give at least one --statement CHANNEL=FILE") }
         guard cutOff >= 0 else { throw CLIError("--cut-off must be ≥ 0 seconds") }
+        guard !statement.isEmpty else { return try await nightly() }
+        guard ledger.count == 1, let ledger = ledger.first else { throw CLIError("give one --ledger FILE with --statement") }
+        guard store == nil else { throw CLIError("--store is for the nightly run (no --statement); with --statement, give --carry-in") }
         let registry = ChannelOption.registry
         let reconciler = try registry.reconciler(date: date, cutOff: TimeInterval(cutOff), language: lang.report)
         let carry = try carryIn.map { try CarryOver.read(try CLIFiles.read($0), path: $0) }

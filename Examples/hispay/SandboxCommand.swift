@@ -24,19 +24,24 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Seconds after which a QR/JSAPI/H5/app order is paid.")
     var payDelay = 1.0
 
+    @Flag(help: "Statements appear only at the channels' publication hours on the next day (WeChat Pay 10:00, Alipay and UnionPay 09:00), as in production; POST /sandbox/clock moves the clock.")
+    var publicationHours = false
+
     func run() async throws {
         guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
         guard payDelay >= 0 else { throw CLIError("--pay-delay must be ≥ 0") }
         let keys = try SandboxKeys()
         let deliver = SandboxServer.delivery(CurlTransport(configuration: .init(proxy: .direct)))
         let delay = Duration.milliseconds(Int(payDelay * 1000))
-        let simulator = WeChatPaySimulator(keys: keys, payDelay: delay, seed: seed, deliver: deliver)
-        let alipay = AlipaySimulator(keys: keys, payDelay: delay, seed: seed, deliver: deliver)
+        let clock = SandboxClock()
+        clock.followPublicationHours(publicationHours)
+        let simulator = WeChatPaySimulator(keys: keys, payDelay: delay, seed: seed, clock: clock, deliver: deliver)
+        let alipay = AlipaySimulator(keys: keys, payDelay: delay, seed: seed, clock: clock, deliver: deliver)
         let configPath = writeConfig
         let notifyURL = notifyUrl
         try await SandboxServer.run(
             simulator: simulator, alipay: alipay, nhsa: NHSASimulator(seed: seed), mobilePay: try MobilePayCentreSimulator(keys: keys, seed: seed),
-            unionPay: UnionPaySimulator(keys: keys.unionPay, payDelay: delay, seed: seed, deliver: deliver), port: port
+            unionPay: UnionPaySimulator(keys: keys.unionPay, payDelay: delay, seed: seed, clock: clock, deliver: deliver), clock: clock, port: port
         ) { url in
             var line = #"{"listening":"\#(url)""#
             if let configPath {

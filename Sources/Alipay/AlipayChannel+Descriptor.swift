@@ -17,7 +17,9 @@ extension AlipayChannel {
         explainSignature: { setup, input in
             let signed = try AlipayConfiguration.signer(block: setup.block).sign(try input.flatParameters())
             return ["stringToSign": signed.content, "signature": signed.signature]
-        })
+        },
+        // "当日数据一般于次日 9 点前生成" (alipay/alipay-sdk-java-all v3/docs/AlipayDataDataserviceBillDownloadurlApi.md).
+        statementPublicationHour: 9)
 
     private static func make(_ setup: ChannelSetup) throws -> AlipayChannel {
         AlipayChannel(configuration: try AlipayConfiguration(block: setup.block), transport: setup.transports.transport(), time: setup.time)

@@ -200,7 +200,10 @@ public final class AlipayChannel: PaymentChannel {
             "alipay.data.dataservice.bill.downloadurl.query", ["bill_type": request.type ?? "trade", "bill_date": request.date], notify: nil,
             operation: .statement)
         guard let fields = answer.success else {
-            throw ChannelError(.invalidResponse, channel: id, operation: .statement, reason: "bill URL request failed", status: answer.status)
+            // Asked before the day's bill exists (made by 09:00 the next day, alipay/alipay-sdk-java-all
+            // v3/docs/AlipayDataDataserviceBillDownloadurlApi.md) or for a day without trades.
+            let code: ChannelError.Code = answer.status.subCode == "isp.bill_not_exist" ? .noStatement : .invalidResponse
+            throw ChannelError(code, channel: id, operation: .statement, reason: "bill URL request failed", status: answer.status)
         }
         let url = try text("bill_download_url", fields)
         let response: HTTPResponse

@@ -6,28 +6,37 @@ import HISPayCore
 /// `data-field` attribute so a test can read the rendered page back and compare it with `report.json`.
 enum HTMLReport {
     static func page(_ report: ReconciliationReport) -> String {
-        let context = report.context
-        let language = context?.language ?? .en
-        let l = Labels(language: language, channelNames: context?.channelNames ?? [:])
+        let language = report.context?.language ?? .en
+        let l = Labels(language: language, channelNames: report.context?.channelNames ?? [:])
+        let title = l.text("对账报告", "Reconciliation report")
+        return head("\(title) \(escape(report.date))", language) + "<h1>\(title) <span data-field=\"date\">\(escape(report.date))</span></h1>\n"
+            + meta(report, l) + body(report, l) + "</body></html>\n"
+    }
+
+    /// The page's head and style, up to the opening of its body.
+    static func head(_ title: String, _ language: ReportLanguage) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="\(language == .zh ? "zh-CN" : "en")"><head><meta charset="utf-8"><title>\(title)</title>
+        <style>
+        body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
+        table{border-collapse:collapse;margin:12px 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
+        td.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#b00}.meta{color:#555}
+        section{border-top:3px solid #888;margin-top:32px}
+        </style></head><body>
+
+        """
+    }
+
+    /// One day's results: the counts, totals, buckets, chart and rows.
+    static func body(_ report: ReconciliationReport, _ l: Labels) -> String {
         let summary = report.summary
         let counts: [(String, Int)] = [
             ("matched", summary.matched), ("channelOnly", summary.channelOnly), ("hisOnly", summary.hisOnly), ("amountMismatch", summary.amountMismatch),
             ("statusMismatch", summary.statusMismatch), ("duplicate", summary.duplicate), ("carriedOver", summary.carriedOver),
             ("closed", summary.closed), ("unclassified", summary.unclassified),
         ]
-        var html = """
-            <!DOCTYPE html>
-            <html lang="\(language == .zh ? "zh-CN" : "en")"><head><meta charset="utf-8"><title>\(l.text("对账报告", "Reconciliation report")) \(escape(report.date))</title>
-            <style>
-            body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
-            table{border-collapse:collapse;margin:12px 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}
-            td.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#b00}.meta{color:#555}
-            </style></head><body>
-            <h1>\(l.text("对账报告", "Reconciliation report")) <span data-field="date">\(escape(report.date))</span></h1>
-
-            """
-        html += meta(report, l)
-        html += "<table id=\"summary\"><tr>" + counts.map { "<th>\(l.kind($0.0))</th>" }.joined() + "</tr><tr>"
+        var html = "<table id=\"summary\"><tr>" + counts.map { "<th>\(l.kind($0.0))</th>" }.joined() + "</tr><tr>"
         html += counts.map { #"<td class="num" data-field="summary.\#($0.0)">\#($0.1)</td>"# }.joined() + "</tr></table>\n"
         html += "<h2>\(l.text("合计（元）", "Totals (yuan)"))</h2><table id=\"totals\"><tr><th>\(l.text("渠道", "Channel"))</th><th>\(l.text("收/退", "Kind"))</th>"
         html += "<th>\(l.text("HIS 笔数", "HIS rows"))</th><th>\(l.text("HIS 金额", "HIS amount"))</th><th>\(l.text("渠道笔数", "Channel rows"))</th>"
@@ -62,7 +71,7 @@ enum HTMLReport {
             }
             html += "</table>\n"
         }
-        return html + "</body></html>\n"
+        return html
     }
 
     /// When, for whom and from which files.

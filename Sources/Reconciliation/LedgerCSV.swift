@@ -82,6 +82,23 @@ public struct LedgerCSV: LedgerSource {
             amount: amount, time: time, settlementID: value("settlement_id"), status: value("status") ?? "success")
     }
 
+    /// Writes `rows` as a ledger file this type reads back (UTF-8 with a BOM, so Excel and WPS open it).
+    public static func write(_ rows: [LedgerRecord], to url: URL) throws {
+        var lines = ["channel,kind,out_trade_no,out_refund_no,amount,time,settlement_id,status"]
+        for row in rows {
+            lines.append([
+                row.channel.rawValue, row.kind.name, row.outTradeNo, row.outRefundNo ?? "", row.amount.yuanString, BeijingTime.format(row.time),
+                row.settlementID ?? "", row.status,
+            ].map(ReportFiles.field).joined(separator: ","))
+        }
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(("\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n").utf8).write(to: url)
+        } catch {
+            throw ReconciliationError(.unreadable, "cannot write the ledger \(url.path)")
+        }
+    }
+
     /// Splits one CSV line: commas separate, double quotes enclose (`""` is a quote inside).
     static func split(_ line: String) -> [String] {
         // Most lines quote nothing: split them without walking characters one by one.

@@ -20,6 +20,27 @@ public enum ReportFiles {
         }
     }
 
+    /// Writes a night's group report: `report.json` and `report.html` in `directory`, and each
+    /// merchant's own files (``write(_:carryOver:to:)``) in `directory/<merchant>`.
+    public static func write(_ group: GroupReport, carryOvers: [String: CarryOver], to directory: URL) throws {
+        for section in group.sections {
+            try write(section.report, carryOver: carryOvers[section.merchant] ?? CarryOver(date: group.date), to: folder(of: section.merchant, in: directory))
+        }
+        do {
+            try JSONEncoder.reconciliation.encode(group).write(to: directory.appendingPathComponent("report.json"))
+            try Data(HTMLReport.groupPage(group).utf8).write(to: directory.appendingPathComponent("report.html"))
+        } catch {
+            throw ReconciliationError(.unreadable, "cannot write the report into \(directory.path): \(error)")
+        }
+    }
+
+    /// The folder of `merchant`'s files in a night's directory: its name, with anything but
+    /// letters, digits, `.`, `-` and `_` replaced by `_`.
+    public static func folder(of merchant: String, in directory: URL) -> URL {
+        let name = String(merchant.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
+        return directory.appendingPathComponent(name.isEmpty || name.allSatisfy({ $0 == "." }) ? "_" : name)
+    }
+
     /// The discrepancies as CSV, amounts in yuan, times in Beijing time (`yyyy-MM-dd HH:mm:ss`, +08:00);
     /// the notes and actions are in the report's language.
     public static func csv(_ report: ReconciliationReport) -> String {

@@ -13,5 +13,8 @@ extension UnionPayChannel {
             var fields = ["stringToSign": signed.stringToSign, "signature": signed.fields["signature"] ?? ""]
             fields["certId"] = signed.fields["certId"]
             return fields
-        })
+        },
+        // The ZM file of a settlement day is made in UnionPay's early-morning batch; 09:00 leaves it time
+        // (open.unionpay.com FAQ "对账文件什么时候能下载？", linked from the ACP demo's file_transfer page).
+        statementPublicationHour: 9)
 }

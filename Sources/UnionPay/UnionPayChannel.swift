@@ -219,7 +219,10 @@ public final class UnionPayChannel: PaymentChannel {
         let fields = ["txnType": "76", "txnSubType": "01", "bizType": "000000", "fileType": "00", "settleDate": settleDate]
         let answer = try await call("/", fields, orderID: nil, operation: .statement, base: configuration.fileGateway)
         guard answer.accepted else {
-            throw ChannelError(.invalidResponse, channel: id, operation: .statement, reason: "file transfer refused", status: answer.status)
+            // 98: no file for that settlement day (yet) — Varorbc/PaySharp `document/银联支付(Unionpay)/upacp_demo_b2c/pages/api_05_app/file_transfer.aspx`
+            // links UnionPay's FAQ on respCode 98 and on when the file can be downloaded.
+            let code: ChannelError.Code = answer.status.code == "98" ? .noStatement : .invalidResponse
+            throw ChannelError(code, channel: id, operation: .statement, reason: "file transfer refused", status: answer.status)
         }
         return StatementFile(channel: id, date: request.date, format: "unionpay.zip", contents: try UnionPayFileContent.decode(answer.fields["fileContent"] ?? ""))
     }

@@ -190,8 +190,10 @@ public final class WeChatPayV2Channel: PaymentChannel {
         }
         if response.body.starts(with: Data("<xml>".utf8)) {
             let answer = try WeChatPayV2XML.parse(response.body)
+            // `No Bill Exist` (error_code 20002): no trades that day (binarywang/WxJava#1241 on the text's case).
+            let none = answer["error_code"] == "20002" || answer["return_msg"]?.lowercased() == "no bill exist"
             throw ChannelError(
-                .invalidResponse, channel: id, operation: .statement,
+                none ? .noStatement : .invalidResponse, channel: id, operation: .statement,
                 reason: "downloadbill refused: \(answer["return_msg"] ?? "?") (\(answer["error_code"] ?? answer["err_code"] ?? "-"))",
                 status: ChannelStatus(code: answer["error_code"] ?? answer["return_code"], message: answer["return_msg"], httpStatus: 200))
         }

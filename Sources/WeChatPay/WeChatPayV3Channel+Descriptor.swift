@@ -23,7 +23,9 @@ extension WeChatPayV3Channel {
                 method: method.uppercased(), canonicalURL: WeChatPayV3Signer.canonicalURL(of: url), body: input.body ?? Data(),
                 timestamp: input.timestamp ?? Int64(setup.time.now().timeIntervalSince1970), nonce: input.nonce ?? RandomNonceSource().nextNonce())
             return ["stringToSign": signed.stringToSign, "signature": signed.signature, "authorization": signed.authorization]
-        })
+        },
+        // "微信支付在每日10点后生成昨日交易账单文件" (https://pay.weixin.qq.com/docs/merchant/apis/in-app-payment/get-trade-bill.html).
+        statementPublicationHour: 10)
 
     private static func make(_ setup: ChannelSetup) throws -> WeChatPayV3Channel {
         WeChatPayV3Channel(

@@ -241,7 +241,14 @@ public final class WeChatPayV3Channel: PaymentChannel {
         if let subMerchantID = configuration.subMerchantID { path += "&sub_mchid=\(subMerchantID)" }
         let answer = try await call("GET", path, body: nil, operation: .statement)
         guard let json = answer.success else {
-            throw ChannelError(.invalidResponse, channel: id, operation: .statement, reason: "trade bill request failed", status: answer.channelStatus)
+            // https://pay.weixin.qq.com/doc/v3/merchant/4013071254: STATEMENT_CREATING until about 10:00
+            // the next day (ask again every half hour), NO_STATEMENT_EXIST for a day without trades.
+            let code: ChannelError.Code = switch answer.channelStatus.code {
+            case "STATEMENT_CREATING": .statementNotReady
+            case "NO_STATEMENT_EXIST": .noStatement
+            default: .invalidResponse
+            }
+            throw ChannelError(code, channel: id, operation: .statement, reason: "trade bill request failed", status: answer.channelStatus)
         }
         guard let url = json["download_url"] as? String, let hash = json["hash_value"] as? String else {
             throw ChannelError(.invalidResponse, channel: id, operation: .statement, reason: "trade bill answer lacks download_url or hash_value")

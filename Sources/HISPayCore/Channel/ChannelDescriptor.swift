@@ -30,6 +30,10 @@ public struct ChannelDescriptor: Sendable {
     /// What reconciliation suggests when the HIS booked a leg of a combined settlement on this
     /// channel that the channel's statement does not show; nil: the generic advice.
     public var unmatchedLegAction: LocalizedText?
+    /// The hour (Beijing, on the next day) from which the channel serves a day's statement, for the
+    /// nightly reconciliation's downloads; nil when the statement is not downloaded by day (it
+    /// comes another way, or another channel's download holds these rows).
+    public var statementPublicationHour: Int?
 
     public init(
         id: ChannelID, name: String? = nil, summary: String, displayName: LocalizedText? = nil, accountKey: String? = nil,
@@ -37,7 +41,7 @@ public struct ChannelDescriptor: Sendable {
         makeVerifier: (@Sendable (ChannelSetup) throws -> (any CallbackVerifier)?)? = nil,
         statementParser: (any StatementParser)? = nil,
         explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])? = nil,
-        unmatchedLegAction: LocalizedText? = nil
+        unmatchedLegAction: LocalizedText? = nil, statementPublicationHour: Int? = nil
     ) {
         self.id = id
         self.name = name ?? id.rawValue
@@ -49,5 +53,6 @@ public struct ChannelDescriptor: Sendable {
         self.statementParser = statementParser
         self.explainSignature = explainSignature
         self.unmatchedLegAction = unmatchedLegAction
+        self.statementPublicationHour = statementPublicationHour
     }
 }

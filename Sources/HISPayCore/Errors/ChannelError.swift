@@ -43,6 +43,12 @@ public struct ChannelError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let decryptionFailed = Code("decryptionFailed")
         /// The request could not be delivered or the answer not received.
         public static let transport = Code("transport")
+        /// The day's statement is still being made (WeChat Pay `STATEMENT_CREATING`): ask again later.
+        public static let statementNotReady = Code("statementNotReady")
+        /// The channel has no statement for the day (WeChat Pay `NO_STATEMENT_EXIST`, APIv2 `No Bill Exist`,
+        /// Alipay `isp.bill_not_exist`, UnionPay file transfer `98`): no trades that day — or, asked before
+        /// the channel's publication hour, not made yet.
+        public static let noStatement = Code("noStatement")
     }
 
     public let code: Code

@@ -29,6 +29,7 @@ public actor AlipaySimulator {
 
     public let keys: SandboxKeys
     public let payDelay: Duration
+    public let clock: SandboxClock
     public let passwordPolls: Int
     private let deliver: @Sendable (HTTPRequest) async -> Void
     private var trades: [String: Trade] = [:]
@@ -46,7 +47,12 @@ public actor AlipaySimulator {
     /// The callback fault of the request being handled.
     private var callbackFault: SandboxFault?
 
-    public init(keys: SandboxKeys, payDelay: Duration = .seconds(1), passwordPolls: Int = 2, seed: Int = 1, deliver: @escaping @Sendable (HTTPRequest) async -> Void) {
+    /// `clock` is the simulator's time and statement calendar (the wall clock by default).
+    public init(
+        keys: SandboxKeys, payDelay: Duration = .seconds(1), passwordPolls: Int = 2, seed: Int = 1, clock: SandboxClock = SandboxClock(),
+        deliver: @escaping @Sendable (HTTPRequest) async -> Void
+    ) {
+        self.clock = clock
         self.keys = keys
         self.payDelay = payDelay
         self.passwordPolls = passwordPolls
@@ -107,6 +113,9 @@ public actor AlipaySimulator {
         case "alipay.data.dataservice.bill.downloadurl.query":
             guard let date = biz["bill_date"] as? String, BeijingTime.parse(date + " 00:00:00") != nil else {
                 return ["code": "40004", "msg": "Business Failed", "sub_code": "isv.invalid-bill-date", "sub_msg": "账单日期格式错误"]
+            }
+            guard clock.isPublished(date, hour: 9) else {
+                return ["code": "40004", "msg": "Business Failed", "sub_code": "isp.bill_not_exist", "sub_msg": "账单不存在"]
             }
             return ["code": "10000", "msg": "Success", "bill_download_url": "\(baseURL)/alipay/bill?date=\(date)"]
         default:
@@ -198,7 +207,7 @@ public actor AlipaySimulator {
         }
         return [
             "code": "10000", "msg": "Success", "auth_no": authNo, "out_order_no": outOrderNo, "operation_id": nextID("2026OP"), "amount": amount.yuanString,
-            "status": "SUCCESS", "gmt_trans": BeijingTime.format(Date()),
+            "status": "SUCCESS", "gmt_trans": BeijingTime.format(clock.now()),
         ]
     }
 
@@ -214,11 +223,11 @@ public actor AlipaySimulator {
             return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TOTAL_FEE_EXCEED", "sub_msg": "订单金额超过冻结金额"]
         }
         authorizations[authNo]?.frozen = Amount(fen: authorization.frozen.fen - amount.fen)
-        let trade = Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: amount, status: "TRADE_SUCCESS", paidAt: Date())
+        let trade = Trade(outTradeNo: outTradeNo, tradeNo: nextID("2026"), amount: amount, status: "TRADE_SUCCESS", paidAt: clock.now())
         trades[outTradeNo] = trade
         return [
             "code": "10000", "msg": "Success", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": amount.yuanString,
-            "receipt_amount": amount.yuanString, "gmt_payment": BeijingTime.format(trade.paidAt ?? Date()),
+            "receipt_amount": amount.yuanString, "gmt_payment": BeijingTime.format(trade.paidAt ?? clock.now()),
         ]
     }
 
@@ -243,7 +252,7 @@ public actor AlipaySimulator {
     /// total_pay_amount, rest_amount, gmt_create, gmt_trans, payer_user_id, payer_logon_id).
     private func fundAuthNotice(_ authNo: String, operation: String, requestNo: String, amount: Amount) {
         guard let notices = authorizationNotices[authNo], let authorization = authorizations[authNo] else { return }
-        let now = BeijingTime.format(Date())
+        let now = BeijingTime.format(clock.now())
         let paid = notices.total.fen - notices.unfrozen.fen - authorization.frozen.fen
         notify(notices.url, [
             "auth_no": authNo, "out_order_no": authorization.outOrderNo, "out_request_no": requestNo, "operation_id": nextID("2026OP"),
@@ -262,7 +271,7 @@ public actor AlipaySimulator {
             trade.polls += 1
             if trade.polls >= passwordPolls, !(trade.authCode ?? "").hasSuffix("0000") {
                 trade.status = "TRADE_SUCCESS"
-                trade.paidAt = Date()
+                trade.paidAt = clock.now()
             }
             trades[outTradeNo] = trade
         }
@@ -303,7 +312,7 @@ public actor AlipaySimulator {
         guard refunded + amount.fen <= trade.amount.fen else {
             return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "sub_msg": "退款金额超限"]
         }
-        let now = Date()
+        let now = clock.now()
         refunds[requestNo] = (outTradeNo, amount, now)
         if let url = trade.notifyURL {
             notify(url, [
@@ -352,7 +361,7 @@ public actor AlipaySimulator {
         ]
         var paidTotal: Int64 = 0
         for trade in paid {
-            let at = BeijingTime.format(trade.paidAt ?? Date())
+            let at = BeijingTime.format(trade.paidAt ?? clock.now())
             paidTotal += trade.amount.fen
             detail.append("\(trade.tradeNo)\t,\(trade.outTradeNo)\t,交易\t,门诊缴费,\(at),\(at),hispay_store\t,HISPay 沙箱医院\t,his\t,\t,*患者(138***0000)\t,\(trade.amount.yuanString),\(trade.amount.yuanString),0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,\t,0.00,0.00,门诊缴费")
         }
@@ -368,7 +377,7 @@ public actor AlipaySimulator {
             "#-----------------------------------------业务明细列表结束------------------------------------",
             "#交易合计：\(paid.count)笔，商家实收共\(Amount(fen: paidTotal).yuanString)元，商家优惠共0.00元",
             "#退款合计：\(refunded.count)笔，商家实收退款共-\(Amount(fen: refundTotal).yuanString)元，商家优惠退款共0.00元",
-            "#导出时间：[\(BeijingTime.format(Date()))]",
+            "#导出时间：[\(BeijingTime.format(clock.now()))]",
         ]
         let summary = [
             "#支付宝业务汇总查询", "#账号：[\(account)]", range,
@@ -385,13 +394,13 @@ public actor AlipaySimulator {
     private func pay(_ outTradeNo: String) {
         guard var trade = trades[outTradeNo], trade.status == "WAIT_BUYER_PAY", trade.authCode == nil else { return }
         trade.status = "TRADE_SUCCESS"
-        trade.paidAt = Date()
+        trade.paidAt = clock.now()
         trades[outTradeNo] = trade
         if let payOrderID = medicalOrders[outTradeNo], let settle = insuranceSettlement { Task { await settle(payOrderID) } }
         if let url = trade.notifyURL {
             notify(url, [
                 "trade_status": "TRADE_SUCCESS", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": trade.amount.yuanString,
-                "receipt_amount": trade.amount.yuanString, "gmt_payment": BeijingTime.format(trade.paidAt ?? Date()),
+                "receipt_amount": trade.amount.yuanString, "gmt_payment": BeijingTime.format(trade.paidAt ?? clock.now()),
             ], fault: trade.callbackFault)
         }
     }

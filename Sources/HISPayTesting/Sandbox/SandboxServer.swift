@@ -14,7 +14,7 @@ public enum SandboxServer {
     /// Serves `simulator` on `host:port` (0: a free port) until cancelled; `onListening` gets the base URL.
     public static func run(
         simulator: WeChatPaySimulator, alipay: AlipaySimulator? = nil, nhsa: NHSASimulator? = nil, mobilePay: MobilePayCentreSimulator? = nil,
-        unionPay: UnionPaySimulator? = nil,
+        unionPay: UnionPaySimulator? = nil, clock: SandboxClock? = nil,
         host: String = "127.0.0.1", port: Int,
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
@@ -103,6 +103,26 @@ public enum SandboxServer {
                 }
                 let result = try JSONSerialization.data(withJSONObject: problem.map { ["ok": false, "problem": $0] as [String: Any] } ?? ["ok": true])
                 return Response(status: problem == nil ? .ok : .unprocessableContent, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: Array(result))))
+            }
+        }
+        if let clock {
+            // Time travel: {"now": "2026-11-30 23:59:50", "publicationHours": true} sets the simulators' clock
+            // (Beijing time; it runs on from there) and whether statements wait for the channels' publication hours.
+            router.post("/sandbox/clock") { request, _ -> Response in
+                var request = request
+                let body = try await request.collectBody(upTo: 1 << 16)
+                guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
+                    return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "want {now: \"yyyy-MM-dd HH:mm:ss\", publicationHours: true|false}")))
+                }
+                if let text = json["now"] as? String {
+                    guard let date = BeijingTime.parse(text) else {
+                        return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "now \(text) is not yyyy-MM-dd HH:mm:ss")))
+                    }
+                    clock.set(date)
+                }
+                if let hours = json["publicationHours"] as? Bool { clock.followPublicationHours(hours) }
+                let state = try JSONSerialization.data(withJSONObject: ["now": BeijingTime.format(clock.now()), "publicationHours": clock.followsPublicationHours])
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: Array(state))))
             }
         }
         // The default notify URL of a written profile: accepts callbacks nobody else wants.

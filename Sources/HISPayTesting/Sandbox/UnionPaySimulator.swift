@@ -43,6 +43,7 @@ public actor UnionPaySimulator {
 
     public let keys: SandboxUnionPayKeys
     public let payDelay: Duration
+    public let clock: SandboxClock
     public let passwordPolls: Int
     private let deliver: @Sendable (HTTPRequest) async -> Void
     private var faults = SandboxFaultPlan()
@@ -50,7 +51,12 @@ public actor UnionPaySimulator {
     private var orderIDByQueryID: [String: String] = [:]
     private var sequence: Int
 
-    public init(keys: SandboxUnionPayKeys, payDelay: Duration = .seconds(1), passwordPolls: Int = 2, seed: Int = 1, deliver: @escaping @Sendable (HTTPRequest) async -> Void) {
+    /// `clock` is the simulator's time and statement calendar (the wall clock by default).
+    public init(
+        keys: SandboxUnionPayKeys, payDelay: Duration = .seconds(1), passwordPolls: Int = 2, seed: Int = 1, clock: SandboxClock = SandboxClock(),
+        deliver: @escaping @Sendable (HTTPRequest) async -> Void
+    ) {
+        self.clock = clock
         self.keys = keys
         self.payDelay = payDelay
         self.passwordPolls = passwordPolls
@@ -207,7 +213,7 @@ public actor UnionPaySimulator {
         switch type {
         case "31", "32":
             guard earlier.isEmpty, amount.fen == original.amount else { return ["respCode": "36", "respMsg": "与原交易信息不符 (an undo is for the full amount, once)"] }
-            if type == "31", let doneAt = original.doneAt, BeijingTime.format(doneAt).prefix(10) != BeijingTime.format(Date()).prefix(10) {
+            if type == "31", let doneAt = original.doneAt, BeijingTime.format(doneAt).prefix(10) != BeijingTime.format(clock.now()).prefix(10) {
                 return ["respCode": "35", "respMsg": "原交易不存在或状态不正确 (undo only on the consume's settlement day; refund instead)"]
             }
         default:
@@ -248,12 +254,13 @@ public actor UnionPaySimulator {
     /// File transfer (76/01): the ZM file of settlement day `settleDate` (MMDD) and its ZME
     /// (adjustments) file — empty: the sandbox makes no adjustments — zipped, in its envelope.
     private func file(_ fields: [String: String]) -> [String: String] {
-        let now = BeijingTime.format(Date())
+        let now = BeijingTime.format(clock.now())
         guard let settleDate = fields["settleDate"], settleDate.count == 4, settleDate.allSatisfy(\.isNumber), let year = Int(now.prefix(4)),
             let month = Int(settleDate.prefix(2)), let currentMonth = Int(now.dropFirst(5).prefix(2))
         else { return ["respCode": "10", "respMsg": "报文格式错误 (settleDate MMDD)"] }
         let fullYear = month > currentMonth ? year - 1 : year
         let day = "\(fullYear)-\(settleDate.prefix(2))-\(settleDate.suffix(2))"
+        guard clock.isPublished(day, hour: 9) else { return ["respCode": "98", "respMsg": "文件不存在"] }
         let lines = transactions.values.filter { ["01", "03", "04", "31"].contains($0.txnType) && $0.state == "00" && $0.doneAt.map { BeijingTime.format($0).hasPrefix(day) } == true }
             .sorted { $0.queryID < $1.queryID }.map(zmLine)
         let compact = String(fullYear % 100) + settleDate
@@ -271,7 +278,7 @@ public actor UnionPaySimulator {
         let isRefund = transaction.txnType == "04" || transaction.txnType == "31"
         let fee = (transaction.amount * 38 + 5_000) / 10_000
         let net = transaction.amount - fee
-        let doneAt = transaction.doneAt ?? Date()
+        let doneAt = transaction.doneAt ?? clock.now()
         let original = transaction.originalQueryID.flatMap { orderIDByQueryID[$0] } ?? ""
         func signed(_ value: Int64, credit: Bool) -> String { (credit ? "C" : "D") + String(format: "%012lld", value) }
         var values: [Int: String] = [
@@ -294,7 +301,7 @@ public actor UnionPaySimulator {
     /// Marks `orderID` done now and notifies its `backUrl`.
     private func succeed(_ orderID: String) {
         guard var transaction = transactions[orderID] else { return }
-        let now = Date()
+        let now = clock.now()
         transaction.doneAt = now
         transactions[orderID] = transaction
         guard let url = transaction.backURL else { return }
@@ -339,6 +346,6 @@ public actor UnionPaySimulator {
     /// A 21-digit `queryId`: `78`, the Beijing date `yyMMdd`, a 13-digit serial.
     private func nextQueryID() -> String {
         sequence += 1
-        return "78" + String(BeijingTime.compact(Date()).dropFirst(2).prefix(6)) + String(format: "%013d", sequence)
+        return "78" + String(BeijingTime.compact(clock.now()).dropFirst(2).prefix(6)) + String(format: "%013d", sequence)
     }
 }

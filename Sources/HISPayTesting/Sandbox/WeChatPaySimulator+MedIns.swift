@@ -95,7 +95,7 @@ extension WeChatPaySimulator {
     private func medInsPaid(_ outTradeNo: String) {
         guard var order = medInsOrders[outTradeNo], order.status == "MIX_PAY_CREATED" else { return }
         order.status = "MIX_PAY_SUCCESS"
-        order.paidAt = Date()
+        order.paidAt = clock.now()
         medInsOrders[outTradeNo] = order
         if let payOrderID = order.payOrderID, let settle = insuranceSettlement { Task { await settle(payOrderID) } }
     }

@@ -111,7 +111,7 @@ extension WeChatPaySimulator {
             "return_code": "SUCCESS", "result_code": "SUCCESS", "appid": keys.appID, "mch_id": keys.merchantID, "nonce_str": nextID("N"),
             "openid": "oSandbox", "is_subscribe": "N", "trade_type": order.tradeType, "bank_type": "OTHERS", "total_fee": String(order.amount),
             "cash_fee": String(order.amount), "fee_type": "CNY", "transaction_id": order.transactionID, "out_trade_no": order.outTradeNo,
-            "time_end": BeijingTime.compact(order.paidAt ?? Date()),
+            "time_end": BeijingTime.compact(order.paidAt ?? clock.now()),
         ]
         fields["sign"] = try? WeChatPayV2Signer(apiKey: keys.apiV2Key).sign(fields)
         SandboxFault.deliver(legacyRequest(url, fields), fault: order.callbackFault, with: deliver)

@@ -43,6 +43,7 @@ public actor WeChatPaySimulator {
 
     public let keys: SandboxKeys
     public let payDelay: Duration
+    public let clock: SandboxClock
     public let passwordPolls: Int
     let deliver: @Sendable (HTTPRequest) async -> Void
     var faults = SandboxFaultPlan()
@@ -57,7 +58,12 @@ public actor WeChatPaySimulator {
     private var sequence: Int
 
     /// `deliver` sends a callback (with its own retries); `seed` makes the ids reproducible.
-    public init(keys: SandboxKeys, payDelay: Duration = .seconds(1), passwordPolls: Int = 2, seed: Int = 1, deliver: @escaping @Sendable (HTTPRequest) async -> Void) {
+    /// `clock` is the simulator's time and statement calendar (the wall clock by default).
+    public init(
+        keys: SandboxKeys, payDelay: Duration = .seconds(1), passwordPolls: Int = 2, seed: Int = 1, clock: SandboxClock = SandboxClock(),
+        deliver: @escaping @Sendable (HTTPRequest) async -> Void
+    ) {
+        self.clock = clock
         self.keys = keys
         self.payDelay = payDelay
         self.passwordPolls = passwordPolls
@@ -187,7 +193,7 @@ public actor WeChatPaySimulator {
             order.polls += 1
             if order.polls >= passwordPolls, !(order.authCode ?? "").hasSuffix("0000") {
                 order.state = "SUCCESS"
-                order.paidAt = Date()
+                order.paidAt = clock.now()
             }
             orders[outTradeNo] = order
         }
@@ -205,7 +211,7 @@ public actor WeChatPaySimulator {
     private func pay(_ outTradeNo: String) {
         guard var order = orders[outTradeNo], order.state == "NOTPAY" else { return }
         order.state = "SUCCESS"
-        order.paidAt = Date()
+        order.paidAt = clock.now()
         orders[outTradeNo] = order
         medInsCashPaid(outTradeNo)
         guard let url = order.notifyURL else { return }
@@ -278,7 +284,7 @@ public actor WeChatPaySimulator {
         }
         let record = RefundRecord(
             outRefundNo: outRefundNo, refundID: nextID("5000"), outTradeNo: outTradeNo, transactionID: order.transactionID, amount: refund,
-            total: order.amount, at: Date())
+            total: order.amount, at: clock.now())
         refunds[outRefundNo] = record
         if let url = notifyURL ?? order.notifyURL {
             if order.legacy {
@@ -309,6 +315,8 @@ public actor WeChatPaySimulator {
         guard let date = pathAndQuery.components(separatedBy: "bill_date=").last?.prefix(10), BeijingTime.parse(date + " 00:00:00") != nil else {
             return .error(400, "PARAM_ERROR", "bill_date must be yyyy-MM-dd")
         }
+        guard clock.isPublished(String(date), hour: 10) else { return .error(400, "STATEMENT_CREATING", "账单生成中") }
+        if clock.followsPublicationHours, !hasTrades(on: String(date)) { return .error(400, "NO_STATEMENT_EXIST", "请求的账单文件不存在") }
         let bill = bill(for: String(date))
         let hash = (try? DigestAlgorithm.sha1.hash(bill)).map { Hex.encode($0) } ?? ""
         return .json(200, ["download_url": "\(baseURL)/v3/billdownload/file?token=\(date)", "hash_type": "SHA1", "hash_value": hash])
@@ -317,6 +325,12 @@ public actor WeChatPaySimulator {
     /// Where the sandbox is reached (set by the server once it listens), for download URLs.
     public var baseURL = ""
     public func setBaseURL(_ url: String) { baseURL = url }
+
+    /// Whether anything was paid or refunded on `date` (a day without trades has no bill).
+    func hasTrades(on date: String) -> Bool {
+        orders.values.contains { $0.state == "SUCCESS" && $0.paidAt.map { BeijingTime.format($0).hasPrefix(date) } == true }
+            || refunds.values.contains { BeijingTime.format($0.at).hasPrefix(date) }
+    }
 
     /// The day's trade bill in the published layout (UTF-8 with BOM, backtick fields, summary rows),
     /// 商品名称 the merchant's own text as given — commas and all, as WeChat Pay writes it (every field
@@ -350,7 +364,7 @@ public actor WeChatPaySimulator {
         ]
         if order.state == "SUCCESS" {
             json["transaction_id"] = order.transactionID
-            json["success_time"] = BeijingTime.iso8601(order.paidAt ?? Date())
+            json["success_time"] = BeijingTime.iso8601(order.paidAt ?? clock.now())
             json["amount"] = ["total": order.amount, "payer_total": order.amount, "currency": "CNY", "payer_currency": "CNY"]
             json["payer"] = ["openid": "oSandbox"]
         }

@@ -1,0 +1,236 @@
+import Foundation
+import HISPayCore
+import HISPayCrypto
+import HISPayStore
+import Reconciliation
+
+/// One night's reconciliation of a hospital group: for every merchant profile (campus) of a
+/// configuration, every channel's statement of the day is downloaded — waiting for the channel's
+/// publication hour and asking again while it is not out — the HIS side is taken from the payment
+/// journal in the store (exported beside the statements as `his-journal.csv`, or a ledger CSV given
+/// per merchant), yesterday's carry-over is read from the
+/// store and today's saved there, and each merchant becomes a section of one ``GroupReport``.
+///
+/// A channel whose statement cannot be had after every attempt is left out of that merchant's day:
+/// its HIS rows and carried rows go into the carry-over unreconciled, the section says so, and the
+/// report's ``GroupReport/attention`` is `incomplete` — rerun the day once the statement is out
+/// (a rerun replaces the day's carry-over).
+public struct NightlyReconciliation: Sendable {
+    public let registry: ChannelRegistry
+    public let configuration: HISPayConfiguration
+    public let store: any PaymentStore
+    public let transports: any TransportProvider
+    /// How long to wait between attempts while a statement is not out (WeChat Pay asks for half an hour).
+    public var retryEvery: TimeInterval = 1800
+    /// How long after the run starts to keep asking before a statement counts as unavailable.
+    public var giveUpAfter: TimeInterval = 4 * 3600
+    public var cutOff: TimeInterval = 600
+    public var language: ReportLanguage = .zh
+    public var time: any TimeSource = SystemTimeSource()
+    /// How the run waits (a test passes a short one).
+    public var sleep: @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(for: .milliseconds(Int64($0 * 1000))) }
+    /// Where the run says what it is doing (a statement not out yet, the next attempt).
+    public var log: @Sendable (String) -> Void = { _ in }
+
+    /// The kind of the store document holding a merchant's carry-over of a day (id `<merchant>/<date>`).
+    public static let carryOverDocument = "reconciliation.carry-over"
+
+    public init(registry: ChannelRegistry, configuration: HISPayConfiguration, store: any PaymentStore, transports: any TransportProvider) {
+        self.registry = registry
+        self.configuration = configuration
+        self.store = store
+        self.transports = transports
+    }
+
+    /// A night's result: the report, and each merchant's carry-over (also saved in the store).
+    public struct Night: Sendable {
+        public var report: GroupReport
+        public var carryOvers: [String: CarryOver]
+    }
+
+    /// Reconciles the business day `date` for `merchants` (every profile when nil); downloaded
+    /// statements (and the journal's export) are saved in `directory/<merchant>/inputs`. `ledgers`
+    /// gives a merchant's HIS side as a ledger CSV file instead of the journal.
+    public func run(date: String, merchants: [String]? = nil, ledgers: [String: URL] = [:], directory: URL) async throws -> Night {
+        let reconciler = try registry.reconciler(date: date, cutOff: cutOff, language: language)
+        let profiles = try (merchants ?? configuration.merchants.map(\.name)).map { try configuration.merchant(named: $0) }
+        let deadline = time.now().addingTimeInterval(giveUpAfter)
+        var sections: [GroupReport.Section] = []
+        var carryOvers: [String: CarryOver] = [:]
+        for profile in profiles {
+            let folder = ReportFiles.folder(of: profile.name, in: directory)
+            var statements: [GroupReport.Statement] = []
+            var sources: [(channel: ChannelID, input: StatementInput, file: URL)] = []
+            for descriptor in registry.descriptors where profile.channels.contains(descriptor.id) {
+                guard let hour = descriptor.statementPublicationHour, descriptor.statementParser != nil else { continue }
+                let (statement, file) = try await download(descriptor, hour: hour, merchant: profile, date: date, deadline: deadline, folder: folder)
+                statements.append(statement)
+                if let file { sources.append((descriptor.id, StatementInput(fileURL: file, businessDate: date), file)) }
+            }
+            let reconciled = Set(statements.filter { $0.state != .unavailable }.map(\.channel))
+            let ledger: URL
+            if let given = ledgers[profile.name] {
+                ledger = given
+            } else {
+                ledger = folder.appendingPathComponent("inputs").appendingPathComponent("his-journal.csv")
+                try LedgerCSV.write(try await JournalLedger.rows(store, merchant: profile.name, date: date).rows, to: ledger)
+            }
+            let carryIn = try await carryOver(of: profile.name, on: Self.day(before: date))
+            let (section, carry) = try reconcile(
+                reconciler, profile: profile, statements: statements, sources: sources, reconciled: reconciled, ledger: ledger,
+                role: ledgers[profile.name] == nil ? "journal" : "ledger", carryIn: carryIn)
+            try await store.saveDocument(Self.carryOverDocument, id: "\(profile.name)/\(date)", JSONEncoder.reconciliation.encode(carry))
+            sections.append(section)
+            carryOvers[profile.name] = carry
+        }
+        return Night(report: GroupReport(date: date, generatedAt: time.now(), language: language, sections: sections), carryOvers: carryOvers)
+    }
+
+    /// The carry-over a previous run saved for `merchant` and `date`, if any.
+    public func carryOver(of merchant: String, on date: String) async throws -> CarryOver? {
+        guard let data = try await store.document(Self.carryOverDocument, id: "\(merchant)/\(date)") else { return nil }
+        return try CarryOver.read(data, path: "the store's carry-over of \(merchant) on \(date)")
+    }
+
+    /// One merchant's day: the reconciled channels' rows matched, the others set aside into the carry-over.
+    private func reconcile(
+        _ reconciler: Reconciler, profile: MerchantProfile, statements: [GroupReport.Statement],
+        sources: [(channel: ChannelID, input: StatementInput, file: URL)], reconciled: Set<ChannelID>, ledger: URL, role: String,
+        carryIn: CarryOver?
+    ) throws -> (GroupReport.Section, CarryOver) {
+        let held = HeldRows(reconciled: reconciled)
+        var counted: [ChannelID: Int] = [:]
+        var carry = carryIn
+        carry?.ledger = try carryIn?.ledger.filter { try held.keep($0) } ?? []
+        carry?.statement = carryIn?.statement.filter { reconciled.contains($0.channel) || held.hold($0) } ?? []
+        let parsers = try sources.map { source in (source, try registry.statementParser(for: source.channel)) }
+        var (report, carryOut) = try reconciler.run(
+            ledger: FilteredLedger(inner: LedgerCSV(url: ledger, channels: registry.channelsByName), held: held),
+            statements: parsers.map { source, parser in
+                { handle in
+                    _ = try parser.parse(source.input) { row in
+                        counted[source.channel, default: 0] += 1
+                        try handle(row)
+                    }
+                }
+            }, carryIn: carry)
+        carryOut.ledger += held.ledger
+        carryOut.statement += held.statement
+        var inputs = [try Self.input(role, ledger, rows: held.seen)]
+        var statements = statements
+        for (index, statement) in statements.enumerated() where statement.state == .downloaded {
+            statements[index].rows = counted[statement.channel] ?? 0
+            if let file = statement.file, let sha256 = statement.sha256 {
+                inputs.append(ReportContext.Input(role: "statement:" + statement.channel.rawValue, file: file, rows: counted[statement.channel] ?? 0, sha256: sha256))
+            }
+        }
+        if let carryIn {
+            let data = try JSONEncoder.reconciliation.encode(carryIn)
+            inputs.append(ReportContext.Input(
+                role: "carry-in", file: "store:\(Self.carryOverDocument)", rows: carryIn.ledger.count + carryIn.statement.count,
+                sha256: Hex.encode(try DigestAlgorithm.sha256.hash(data))))
+        }
+        report.context = ReportContext(
+            generatedAt: time.now(), language: language, merchant: profile.name, accounts: registry.accounts(of: profile),
+            channelNames: registry.displayNames(in: language), inputs: inputs)
+        return (GroupReport.Section(merchant: profile.name, statements: statements, notReconciled: held.buckets, report: report), carryOut)
+    }
+
+    /// Downloads one channel's statement of `date` into `folder/statements`, asking again while it is not out.
+    private func download(
+        _ descriptor: ChannelDescriptor, hour: Int, merchant: MerchantProfile, date: String, deadline: Date, folder: URL
+    ) async throws -> (GroupReport.Statement, URL?) {
+        guard let start = BeijingTime.parse(date + " 00:00:00") else {
+            throw ReconciliationError(.malformedLedger, "the reconciliation date \(date) is not yyyy-MM-dd")
+        }
+        let published = start.addingTimeInterval(86_400 + TimeInterval(hour) * 3600)
+        let channel = try registry.channel(descriptor.id, merchant: merchant, transports: transports, time: time)
+        let request = try StatementRequest(date: date)
+        let name = "\(merchant.name) \(descriptor.name)"
+        if time.now() < published {
+            guard published <= deadline else {
+                return (GroupReport.Statement(channel: descriptor.id, state: .unavailable, attempts: 0, problem: "not published before \(BeijingTime.format(published))"), nil)
+            }
+            log("\(name): the statement of \(date) is published at \(BeijingTime.format(published)); waiting")
+            try await sleep(published.timeIntervalSince(time.now()))
+        }
+        var attempts = 0
+        while true {
+            attempts += 1
+            let problem: String
+            do {
+                let file = try await channel.downloadStatement(request)
+                let url = folder.appendingPathComponent("inputs").appendingPathComponent("\(date).\(file.format)")
+                do {
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try file.contents.write(to: url)
+                } catch {
+                    throw ReconciliationError(.unreadable, "cannot save the \(descriptor.name) statement into \(url.path)")
+                }
+                let sha256 = Hex.encode(try DigestAlgorithm.sha256.hash(file.contents))
+                return (GroupReport.Statement(channel: descriptor.id, state: .downloaded, file: "inputs/" + url.lastPathComponent, sha256: sha256, attempts: attempts), url)
+            } catch let error as ChannelError where error.code == .noStatement {
+                return (GroupReport.Statement(channel: descriptor.id, state: .empty, attempts: attempts), nil)
+            } catch let error as ChannelError where error.code == .statementNotReady || error.code == .transport || error.isRetrySafe {
+                problem = "\(error.reason)\(error.status.map { " (\($0))" } ?? "")"
+            } catch let error as ChannelError {
+                return (GroupReport.Statement(channel: descriptor.id, state: .unavailable, attempts: attempts, problem: "\(error.reason)\(error.status.map { " (\($0))" } ?? "")"), nil)
+            }
+            guard time.now().addingTimeInterval(retryEvery) <= deadline else {
+                return (GroupReport.Statement(channel: descriptor.id, state: .unavailable, attempts: attempts, problem: "not out after \(attempts) attempts: \(problem)"), nil)
+            }
+            log("\(name): the statement of \(date) is not out yet (\(problem)); next attempt in \(Int(retryEvery)) s")
+            try await sleep(retryEvery)
+        }
+    }
+
+    static func day(before date: String) -> String {
+        String(BeijingTime.format((BeijingTime.parse(date + " 00:00:00") ?? Date()).addingTimeInterval(-86_400)).prefix(10))
+    }
+
+    /// One input file as the report lists it: its rows and SHA-256.
+    static func input(_ role: String, _ file: URL, rows: Int) throws -> ReportContext.Input {
+        ReportContext.Input(role: role, file: file.lastPathComponent, rows: rows, sha256: Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: file)))
+    }
+
+    /// The HIS rows and carried rows of channels not reconciled tonight, set aside; and the HIS rows
+    /// seen, for the report's inputs.
+    final class HeldRows {
+        let reconciled: Set<ChannelID>
+        var ledger: [LedgerRecord] = []
+        var statement: [StatementRecord] = []
+        var buckets: [String: ReconciliationReport.Bucket] = [:]
+        var seen = 0
+
+        init(reconciled: Set<ChannelID>) { self.reconciled = reconciled }
+
+        /// Whether a HIS row is reconciled tonight; holds it otherwise.
+        func keep(_ row: LedgerRecord) throws -> Bool {
+            if reconciled.contains(row.channel) { return true }
+            ledger.append(row)
+            let bucket = buckets[row.channel.rawValue] ?? .init()
+            buckets[row.channel.rawValue] = .init(count: bucket.count + 1, amount: try bucket.amount.adding(row.amount))
+            return false
+        }
+
+        /// Holds a carried statement row of a channel not reconciled tonight (always false: not matched).
+        func hold(_ row: StatementRecord) -> Bool {
+            statement.append(row)
+            return false
+        }
+
+    }
+
+    /// The HIS side with the rows of channels not reconciled tonight held back.
+    struct FilteredLedger: LedgerSource {
+        let inner: any LedgerSource
+        let held: HeldRows
+
+        func forEach(_ body: (LedgerRecord) throws -> Void) throws {
+            try inner.forEach { row in
+                held.seen += 1
+                if try held.keep(row) { try body(row) }
+            }
+        }
+    }
+}
