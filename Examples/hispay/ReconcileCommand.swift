@@ -25,6 +25,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "A channel statement as CHANNEL=FILE (wechatpay, alipay, unionpay, insurance = the NHSA's 3202 result file); repeat for several.")
     var statement: [String] = []
 
+    @Option(help: "A resource-pool partner's order file as NAME=FILE (the config's partners[] entry NAME describes it), matched three ways; repeatable.")
+    var partner: [String] = []
+
     @Option(help: "Yesterday's carry-over.json.")
     var carryIn: String?
 
@@ -67,19 +70,28 @@ struct ReconcileCommand: AsyncParsableCommand {
         let registry = ChannelOption.registry
         let reconciler = try registry.reconciler(date: date, cutOff: TimeInterval(cutOff), language: lang.report)
         let carry = try carryIn.map { try CarryOver.read(try CLIFiles.read($0), path: $0) }
-        let progress = Progress()
+        let configuration = try global.loadConfiguration()
+        let partners = try partnerFiles(configuration)
+        let progress = Progress(partners: partners.reconciler)
         let inputs = try statement.map { try source($0, progress: progress) }
         let ledgerRows = Counter()
         let ledgerFile = URL(fileURLWithPath: ledger)
         var (report, carryOver) = try reconciler.run(
-            ledger: CountedLedger(inner: LedgerCSV(url: ledgerFile, channels: registry.channelsByName), counter: ledgerRows),
+            ledger: CountedLedger(inner: LedgerCSV(url: ledgerFile, channels: registry.channelsByName), counter: ledgerRows, partners: partners.reconciler),
             statements: inputs.map(\.source), carryIn: carry)
         progress.finish()
         var files = [try Self.input("ledger", ledgerFile, rows: ledgerRows.rows)]
         if let carryIn, let carry { files.append(try Self.input("carry-in", URL(fileURLWithPath: carryIn), rows: carry.ledger.count + carry.statement.count)) }
         for input in inputs { files.append(try Self.input("statement:" + input.channel, input.file, rows: input.counter.rows)) }
+        if let reconciler = partners.reconciler {
+            let reports = try partners.files.map { name, file in
+                try reconciler.report(name, file: file.lastPathComponent, sha256: Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: file)))
+            }
+            files += reports.map { ReportContext.Input(role: "partner:" + $0.partner, file: $0.file, rows: $0.rows, sha256: $0.sha256) }
+            report.partners = reports
+        }
         // With --config, the report names the merchant (campus) and its account with each channel.
-        let profile = try global.loadConfiguration().map { try $0.merchant(named: global.merchant) }
+        let profile = try configuration.map { try $0.merchant(named: global.merchant) }
         report.context = ReportContext(
             language: lang.report, merchant: profile?.name, accounts: profile.map(registry.accounts) ?? [:],
             channelNames: registry.displayNames(in: lang.report), inputs: files)
@@ -92,6 +104,27 @@ struct ReconcileCommand: AsyncParsableCommand {
         ReportContext.Input(role: role, file: file.lastPathComponent, rows: rows, sha256: Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: file)))
     }
 
+    /// The `--partner NAME=FILE` files, read with the config's formats, and their three-way matcher.
+    private func partnerFiles(_ configuration: HISPayConfiguration?) throws -> (files: [(String, URL)], reconciler: PartnerReconciler?) {
+        guard !partner.isEmpty else { return ([], nil) }
+        guard let configuration else { throw CLIError("--partner needs --config: its partners[] entries describe the files") }
+        let formats = try PartnerFormat.all(in: configuration.root)
+        var files: [(String, URL)] = []
+        var orders: [String: [PartnerOrder]] = [:]
+        for argument in partner {
+            guard let separator = argument.firstIndex(of: "=") else { throw CLIError("--partner \(argument) is not NAME=FILE") }
+            let name = String(argument[..<separator])
+            let file = URL(fileURLWithPath: String(argument[argument.index(after: separator)...]))
+            guard let format = formats.first(where: { $0.name == name }) else {
+                throw CLIError("--partner \(name)=…: the config's partners are \(formats.map(\.name).joined(separator: ", ")) ")
+            }
+            guard orders[name] == nil else { throw CLIError("--partner \(name) is given twice") }
+            orders[name] = try PartnerOrder.read(file, format: format)
+            files.append((name, file))
+        }
+        return (files, PartnerReconciler(formats: formats, orders: orders, language: lang.report))
+    }
+
     /// Rows read from one input.
     final class Counter {
         var rows = 0
@@ -101,10 +134,13 @@ struct ReconcileCommand: AsyncParsableCommand {
     struct CountedLedger: LedgerSource {
         let inner: LedgerCSV
         let counter: Counter
+        /// Sees every row for the partners' three-way match.
+        var partners: PartnerReconciler?
 
         func forEach(_ body: (LedgerRecord) throws -> Void) throws {
             try inner.forEach { row in
                 counter.rows += 1
+                try partners?.see(row)
                 try body(row)
             }
         }
@@ -134,9 +170,14 @@ struct ReconcileCommand: AsyncParsableCommand {
     final class Progress {
         private var rows = 0
         private let shown = isatty(2) == 1
+        /// Sees every statement row for the partners' three-way match.
+        let partners: PartnerReconciler?
+
+        init(partners: PartnerReconciler? = nil) { self.partners = partners }
 
         func count(_ record: StatementRecord, _ handle: (StatementRecord) throws -> Void) throws {
             rows += 1
+            try partners?.see(record)
             if shown, rows % 20_000 == 0 { FileHandle.standardError.write(Data("\r\(rows) statement rows".utf8)) }
             try handle(record)
         }

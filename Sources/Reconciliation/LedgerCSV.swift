@@ -3,7 +3,8 @@ import HISPayCore
 
 /// The HIS ledger as a CSV file, streamed line by line: UTF-8 (with or without BOM) or GBK, a header
 /// row naming the columns `channel, kind, out_trade_no, out_refund_no, amount, time, settlement_id,
-/// status` in any order (`out_refund_no`, `settlement_id` and `status` may be absent), one row per
+/// status, partner` in any order (`out_refund_no`, `settlement_id`, `status` and `partner` — the
+/// resource-pool partner that sold the order — may be absent), one row per
 /// payment (`kind` = `payment`) or refund (`refund`). Amounts are yuan with up to two decimals
 /// (`12.30`), times `yyyy-MM-dd HH:mm:ss` Beijing time. A bad row is an error naming its line.
 /// The `channel` column holds a channel's id (`wechatpay`, `wechatpayV2`) or a name `channels` maps
@@ -79,7 +80,7 @@ public struct LedgerCSV: LedgerSource {
         }
         return LedgerRecord(
             channel: channel, kind: StatementRecord.Kind(kindName), outTradeNo: try required("out_trade_no"), outRefundNo: value("out_refund_no"),
-            amount: amount, time: time, settlementID: value("settlement_id"), status: value("status") ?? "success")
+            amount: amount, time: time, settlementID: value("settlement_id"), status: value("status") ?? "success", partner: value("partner"))
     }
 
     /// Writes `rows` as a ledger file this type reads back (UTF-8 with a BOM, so Excel and WPS open it).

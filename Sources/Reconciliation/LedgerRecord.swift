@@ -14,10 +14,12 @@ public struct LedgerRecord: Hashable, Sendable, Codable {
     public var settlementID: String?
     /// The HIS status: `success` (booked) or anything else (e.g. `pending`, `closed`, `failed`).
     public var status: String
+    /// The resource-pool partner that sold it (the ledger's optional `partner` column).
+    public var partner: String?
 
     public init(
         channel: ChannelID, kind: StatementRecord.Kind, outTradeNo: String, outRefundNo: String? = nil, amount: Amount, time: Date,
-        settlementID: String? = nil, status: String = "success"
+        settlementID: String? = nil, status: String = "success", partner: String? = nil
     ) {
         self.channel = channel
         self.kind = kind
@@ -27,6 +29,7 @@ public struct LedgerRecord: Hashable, Sendable, Codable {
         self.time = time
         self.settlementID = settlementID
         self.status = status
+        self.partner = partner
     }
 
     /// Whether the HIS counts the money as moved (`success`, `paid`, `refunded`, `成功`).

@@ -113,6 +113,8 @@ public struct ReconciliationReport: Hashable, Sendable, Codable {
     public var repairedRows: [RepairedRow]
     /// When, for whom and from which files the report was made (set by the caller that writes it).
     public var context: ReportContext?
+    /// The resource-pool partners' files matched three ways (absent when none was given).
+    public var partners: [PartnerReport]?
 
     /// Checks that on both sides of every channel and kind the buckets add up to the total — every
     /// row in exactly one bucket. A report that fails this is not written.

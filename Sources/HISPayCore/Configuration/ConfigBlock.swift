@@ -125,6 +125,20 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
         }
     }
 
+    /// A list of objects (`"partners": [{…}, {…}]`), each named by its index; empty when absent.
+    public func blocks(_ key: String) throws(ConfigurationError) -> [ConfigBlock] {
+        guard let value = entries[key], value != .null else { return [] }
+        guard case .array(let items) = value else { throw ConfigurationError(.invalidValue, "\(path).\(key) must be a list of objects") }
+        var blocks: [ConfigBlock] = []
+        for (index, item) in items.enumerated() {
+            guard case .object(let fields) = item else {
+                throw ConfigurationError(.invalidValue, "\(path).\(key)[\(index)] must be an object, not a \(item.typeName)")
+            }
+            blocks.append(ConfigBlock(path: "\(path).\(key)[\(index)]", entries: fields, baseDirectory: baseDirectory, environment: environment))
+        }
+        return blocks
+    }
+
     /// Throws ``ConfigurationError/Code/unknownKey`` for any key not in `allowed` (catches typos).
     public func rejectUnknownKeys(allowed: Set<String>) throws(ConfigurationError) {
         if let unknown = keys.first(where: { !allowed.contains($0) }) {

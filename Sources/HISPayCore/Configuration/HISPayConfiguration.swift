@@ -9,8 +9,9 @@ import Foundation
 /// Any string may be `"env:NAME"` to read a secret from the environment; key and certificate
 /// values are file paths relative to the config file. Each channel defines its own block.
 public struct HISPayConfiguration: Sendable {
-    /// Top-level keys: the merchant list and the optional `transport` block (proxy, CA, timeouts).
-    package static let knownKeys: Set<String> = ["merchants", "transport"]
+    /// Top-level keys: the merchant list, the optional `transport` block (proxy, CA, timeouts) and
+    /// the optional `partners` list (resource-pool partners' order files, read by reconciliation).
+    package static let knownKeys: Set<String> = ["merchants", "transport", "partners"]
 
     /// The merchants, in file order.
     public let merchants: [MerchantProfile]

@@ -91,7 +91,9 @@ public struct ChannelRegistry: Sendable {
     public func loadConfiguration(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> HISPayConfiguration {
-        try HISPayConfiguration.load(path: path, environment: environment, channels: descriptors.map(\.id))
+        let configuration = try HISPayConfiguration.load(path: path, environment: environment, channels: descriptors.map(\.id))
+        _ = try PartnerFormat.all(in: configuration.root)  // a bad partners block fails here, not at reconcile
+        return configuration
     }
 
     /// What a descriptor builds from: `merchant`'s block for `id`.
