@@ -2,7 +2,7 @@ import Foundation
 import HISPayCore
 
 /// Matches partners' order files three ways. Feed it every HIS row and statement row of the day
-/// (``see(_:)-(LedgerRecord)``, ``see(_:)-(StatementRecord)``) — it keeps only those of the partners'
+/// (the two `see(_:)`) — it keeps only those of the partners'
 /// orders and of HIS rows attributed to a partner — then ask for each partner's report.
 public final class PartnerReconciler {
     private let formats: [String: PartnerFormat]
