@@ -45,8 +45,8 @@ public struct GroupReport: Sendable, Hashable, Codable {
     public struct Section: Sendable, Hashable, Codable {
         public var merchant: String
         public var statements: [Statement]
-        /// HIS rows left out because their channel's statement was unavailable or is not downloaded
-        /// by day (they are carried to the next run), by channel id.
+        /// HIS rows left out, by channel id: their channel's statement was unavailable (they are
+        /// carried to the next run) or is not downloaded by day (reconcile them with `--statement`).
         public var notReconciled: [String: ReconciliationReport.Bucket]
         public var report: ReconciliationReport
 

@@ -30,10 +30,16 @@ extension HTMLReport {
                 html += "<td>\(state(statement.state, l))</td><td class=\"num\">\(statement.attempts)</td><td>\(escape(statement.problem ?? ""))</td></tr>\n"
             }
             html += "</table>\n"
+            let unavailable = Set(section.statements.filter { $0.state == .unavailable }.map(\.channel.rawValue))
             for (channel, bucket) in section.notReconciled.sorted(by: { $0.key < $1.key }) {
-                html += "<p class=\"bad\">" + l.text(
-                    "\(escape(l.channel(ChannelID(channel)))) 的 \(bucket.count) 笔 HIS 记录（\(bucket.amount.yuanString) 元）今日未对账，已转入下次对账；账单出来后重跑本日。",
-                    "\(bucket.count) HIS rows of \(escape(l.channel(ChannelID(channel)))) (\(bucket.amount.yuanString)) were not reconciled today and are carried to the next run; rerun this day once the statement is out.")
+                let name = escape(l.channel(ChannelID(channel)))
+                html += "<p class=\"bad\">" + (unavailable.contains(channel)
+                    ? l.text(
+                        "\(name) 的 \(bucket.count) 笔 HIS 记录（\(bucket.amount.yuanString) 元）今日未对账，已转入下次对账；账单出来后重跑本日。",
+                        "\(bucket.count) HIS rows of \(name) (\(bucket.amount.yuanString)) were not reconciled today and are carried to the next run; rerun this day once the statement is out.")
+                    : l.text(
+                        "\(name) 的 \(bucket.count) 笔 HIS 记录（\(bucket.amount.yuanString) 元）无按日下载的账单，不在夜间对账中：请用 --statement 对账。",
+                        "\(bucket.count) HIS rows of \(name) (\(bucket.amount.yuanString)) have no daily statement download and are not in the nightly run: reconcile them with --statement."))
                 html += "</p>\n"
             }
             html += body(section.report, l) + "</section>\n"

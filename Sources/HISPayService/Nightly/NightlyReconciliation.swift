@@ -98,7 +98,7 @@ public struct NightlyReconciliation: Sendable {
         sources: [(channel: ChannelID, input: StatementInput, file: URL)], reconciled: Set<ChannelID>, ledger: URL, role: String,
         carryIn: CarryOver?
     ) throws -> (GroupReport.Section, CarryOver) {
-        let held = HeldRows(reconciled: reconciled)
+        let held = HeldRows(reconciled: reconciled, unavailable: Set(statements.filter { $0.state == .unavailable }.map(\.channel)))
         var counted: [ChannelID: Int] = [:]
         var carry = carryIn
         carry?.ledger = try carryIn?.ledger.filter { try held.keep($0) } ?? []
@@ -144,7 +144,12 @@ public struct NightlyReconciliation: Sendable {
             throw ReconciliationError(.malformedLedger, "the reconciliation date \(date) is not yyyy-MM-dd")
         }
         let published = start.addingTimeInterval(86_400 + TimeInterval(hour) * 3600)
-        let channel = try registry.channel(descriptor.id, merchant: merchant, transports: transports, time: time)
+        let channel: any PaymentChannel
+        do {
+            channel = try registry.channel(descriptor.id, merchant: merchant, transports: transports, time: time)
+        } catch {
+            return (GroupReport.Statement(channel: descriptor.id, state: .unavailable, attempts: 0, problem: "\(error)"), nil)
+        }
         let request = try StatementRequest(date: date)
         let name = "\(merchant.name) \(descriptor.name)"
         if time.now() < published {
@@ -193,21 +198,27 @@ public struct NightlyReconciliation: Sendable {
         ReportContext.Input(role: role, file: file.lastPathComponent, rows: rows, sha256: Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: file)))
     }
 
-    /// The HIS rows and carried rows of channels not reconciled tonight, set aside; and the HIS rows
-    /// seen, for the report's inputs.
+    /// The HIS rows of channels not reconciled tonight, counted — and, for a channel whose statement
+    /// was unavailable, held with its carried rows for the next run; and the HIS rows seen, for the
+    /// report's inputs. Rows of channels without a daily download (reconciled with `--statement`) are
+    /// counted, not carried.
     final class HeldRows {
         let reconciled: Set<ChannelID>
+        let unavailable: Set<ChannelID>
         var ledger: [LedgerRecord] = []
         var statement: [StatementRecord] = []
         var buckets: [String: ReconciliationReport.Bucket] = [:]
         var seen = 0
 
-        init(reconciled: Set<ChannelID>) { self.reconciled = reconciled }
+        init(reconciled: Set<ChannelID>, unavailable: Set<ChannelID>) {
+            self.reconciled = reconciled
+            self.unavailable = unavailable
+        }
 
         /// Whether a HIS row is reconciled tonight; holds it otherwise.
         func keep(_ row: LedgerRecord) throws -> Bool {
             if reconciled.contains(row.channel) { return true }
-            ledger.append(row)
+            if unavailable.contains(row.channel) { ledger.append(row) }
             let bucket = buckets[row.channel.rawValue] ?? .init()
             buckets[row.channel.rawValue] = .init(count: bucket.count + 1, amount: try bucket.amount.adding(row.amount))
             return false
@@ -215,7 +226,7 @@ public struct NightlyReconciliation: Sendable {
 
         /// Holds a carried statement row of a channel not reconciled tonight (always false: not matched).
         func hold(_ row: StatementRecord) -> Bool {
-            statement.append(row)
+            if unavailable.contains(row.channel) { statement.append(row) }
             return false
         }
 
