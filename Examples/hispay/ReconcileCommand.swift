@@ -80,9 +80,11 @@ struct ReconcileCommand: AsyncParsableCommand {
             ledger: CountedLedger(inner: LedgerCSV(url: ledgerFile, channels: registry.channelsByName), counter: ledgerRows, partners: partners.reconciler),
             statements: inputs.map(\.source), carryIn: carry)
         progress.finish()
-        var files = [try Self.input("ledger", ledgerFile, rows: ledgerRows.rows)]
-        if let carryIn, let carry { files.append(try Self.input("carry-in", URL(fileURLWithPath: carryIn), rows: carry.ledger.count + carry.statement.count)) }
-        for input in inputs { files.append(try Self.input("statement:" + input.channel, input.file, rows: input.counter.rows)) }
+        var files = [try ReportContext.Input(role: "ledger", fileAt: ledgerFile, rows: ledgerRows.rows)]
+        if let carryIn, let carry {
+            files.append(try ReportContext.Input(role: "carry-in", fileAt: URL(fileURLWithPath: carryIn), rows: carry.ledger.count + carry.statement.count))
+        }
+        for input in inputs { files.append(try ReportContext.Input(role: "statement:" + input.channel, fileAt: input.file, rows: input.counter.rows)) }
         if let reconciler = partners.reconciler {
             let reports = try partners.files.map { name, file in
                 try reconciler.report(name, file: file.lastPathComponent, sha256: Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: file)))
@@ -97,11 +99,6 @@ struct ReconcileCommand: AsyncParsableCommand {
             channelNames: registry.displayNames(in: lang.report), inputs: files)
         try ReportFiles.write(report, carryOver: carryOver, to: URL(fileURLWithPath: out))
         try JSONOutput.print(Output(date: report.date, summary: report.summary, out: out))
-    }
-
-    /// One input file as the report lists it: its rows and SHA-256.
-    static func input(_ role: String, _ file: URL, rows: Int) throws -> ReportContext.Input {
-        ReportContext.Input(role: role, file: file.lastPathComponent, rows: rows, sha256: Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: file)))
     }
 
     /// The `--partner NAME=FILE` files, read with the config's formats, and their three-way matcher.

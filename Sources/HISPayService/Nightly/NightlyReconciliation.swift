@@ -60,25 +60,25 @@ public struct NightlyReconciliation: Sendable {
         for profile in profiles {
             let folder = ReportFiles.folder(of: profile.name, in: directory)
             var statements: [GroupReport.Statement] = []
-            var sources: [(channel: ChannelID, input: StatementInput, file: URL)] = []
+            var sources: [(channel: ChannelID, input: StatementInput)] = []
             for descriptor in registry.descriptors where profile.channels.contains(descriptor.id) {
                 guard let hour = descriptor.statementPublicationHour, descriptor.statementParser != nil else { continue }
                 let (statement, file) = try await download(descriptor, hour: hour, merchant: profile, date: date, deadline: deadline, folder: folder)
                 statements.append(statement)
-                if let file { sources.append((descriptor.id, StatementInput(fileURL: file, businessDate: date), file)) }
+                if let file { sources.append((descriptor.id, StatementInput(fileURL: file, businessDate: date))) }
             }
             let reconciled = Set(statements.filter { $0.state != .unavailable }.map(\.channel))
-            let ledger: URL
+            let (ledger, role): (URL, String)
             if let given = ledgers[profile.name] {
-                ledger = given
+                (ledger, role) = (given, "ledger")
             } else {
-                ledger = folder.appendingPathComponent("inputs").appendingPathComponent("his-journal.csv")
+                (ledger, role) = (folder.appendingPathComponent("inputs").appendingPathComponent("his-journal.csv"), "journal")
                 try LedgerCSV.write(try await JournalLedger.rows(store, merchant: profile.name, date: date).rows, to: ledger)
             }
             let carryIn = try await carryOver(of: profile.name, on: Self.day(before: date))
             let (section, carry) = try reconcile(
                 reconciler, profile: profile, statements: statements, sources: sources, reconciled: reconciled, ledger: ledger,
-                role: ledgers[profile.name] == nil ? "journal" : "ledger", carryIn: carryIn)
+                role: role, carryIn: carryIn)
             try await store.saveDocument(Self.carryOverDocument, id: "\(profile.name)/\(date)", JSONEncoder.reconciliation.encode(carry))
             sections.append(section)
             carryOvers[profile.name] = carry
@@ -95,7 +95,7 @@ public struct NightlyReconciliation: Sendable {
     /// One merchant's day: the reconciled channels' rows matched, the others set aside into the carry-over.
     private func reconcile(
         _ reconciler: Reconciler, profile: MerchantProfile, statements: [GroupReport.Statement],
-        sources: [(channel: ChannelID, input: StatementInput, file: URL)], reconciled: Set<ChannelID>, ledger: URL, role: String,
+        sources: [(channel: ChannelID, input: StatementInput)], reconciled: Set<ChannelID>, ledger: URL, role: String,
         carryIn: CarryOver?
     ) throws -> (GroupReport.Section, CarryOver) {
         let held = HeldRows(reconciled: reconciled, unavailable: Set(statements.filter { $0.state == .unavailable }.map(\.channel)))
@@ -116,7 +116,7 @@ public struct NightlyReconciliation: Sendable {
             }, carryIn: carry)
         carryOut.ledger += held.ledger
         carryOut.statement += held.statement
-        var inputs = [try Self.input(role, ledger, rows: held.seen)]
+        var inputs = [try ReportContext.Input(role: role, fileAt: ledger, rows: held.seen)]
         var statements = statements
         for (index, statement) in statements.enumerated() where statement.state == .downloaded {
             statements[index].rows = counted[statement.channel] ?? 0
@@ -136,7 +136,7 @@ public struct NightlyReconciliation: Sendable {
         return (GroupReport.Section(merchant: profile.name, statements: statements, notReconciled: held.buckets, report: report), carryOut)
     }
 
-    /// Downloads one channel's statement of `date` into `folder/statements`, asking again while it is not out.
+    /// Downloads one channel's statement of `date` into `folder/inputs`, asking again while it is not out.
     private func download(
         _ descriptor: ChannelDescriptor, hour: Int, merchant: MerchantProfile, date: String, deadline: Date, folder: URL
     ) async throws -> (GroupReport.Statement, URL?) {
@@ -177,9 +177,9 @@ public struct NightlyReconciliation: Sendable {
             } catch let error as ChannelError where error.code == .noStatement {
                 return (GroupReport.Statement(channel: descriptor.id, state: .empty, attempts: attempts), nil)
             } catch let error as ChannelError where error.code == .statementNotReady || error.code == .transport || error.isRetrySafe {
-                problem = "\(error.reason)\(error.status.map { " (\($0))" } ?? "")"
+                problem = Self.words(of: error)
             } catch let error as ChannelError {
-                return (GroupReport.Statement(channel: descriptor.id, state: .unavailable, attempts: attempts, problem: "\(error.reason)\(error.status.map { " (\($0))" } ?? "")"), nil)
+                return (GroupReport.Statement(channel: descriptor.id, state: .unavailable, attempts: attempts, problem: Self.words(of: error)), nil)
             }
             guard time.now().addingTimeInterval(retryEvery) <= deadline else {
                 return (GroupReport.Statement(channel: descriptor.id, state: .unavailable, attempts: attempts, problem: "not out after \(attempts) attempts: \(problem)"), nil)
@@ -193,10 +193,8 @@ public struct NightlyReconciliation: Sendable {
         String(BeijingTime.format((BeijingTime.parse(date + " 00:00:00") ?? Date()).addingTimeInterval(-86_400)).prefix(10))
     }
 
-    /// One input file as the report lists it: its rows and SHA-256.
-    static func input(_ role: String, _ file: URL, rows: Int) throws -> ReportContext.Input {
-        ReportContext.Input(role: role, file: file.lastPathComponent, rows: rows, sha256: Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: file)))
-    }
+    /// A channel's refusal as the section shows it: the reason and the channel's own status.
+    static func words(of error: ChannelError) -> String { "\(error.reason)\(error.status.map { " (\($0))" } ?? "")" }
 
     /// The HIS rows of channels not reconciled tonight, counted — and, for a channel whose statement
     /// was unavailable, held with its carried rows for the next run; and the HIS rows seen, for the
@@ -229,7 +227,6 @@ public struct NightlyReconciliation: Sendable {
             if unavailable.contains(row.channel) { statement.append(row) }
             return false
         }
-
     }
 
     /// The HIS side with the rows of channels not reconciled tonight held back.

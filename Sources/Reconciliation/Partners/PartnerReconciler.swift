@@ -50,12 +50,11 @@ public final class PartnerReconciler {
             case .paid: try report.paid.add(order.amount)
             case .refunded: try report.refunded.add(order.amount)
             case .other:
-                report.otherRows.append(order.amount)
                 try put("noMoney", order, &report)
                 continue
             }
             guard seen.insert("\(order.state)|\(order.orderNo)").inserted else {
-                try put("duplicate", order, &report, note: zh("合作方文件重复列出此单", "the partner's file lists this order twice"), action: zh("请合作方更正文件", "ask the partner to correct its file"))
+                try put("duplicate", order, &report, note: say("合作方文件重复列出此单", "the partner's file lists this order twice"), action: say("请合作方更正文件", "ask the partner to correct its file"))
                 continue
             }
             let hisSide = his[order.orderNo]
@@ -64,17 +63,17 @@ public final class PartnerReconciler {
             let channelAmount = order.state == .paid ? channelSide?.paid : channelSide.map(\.refunded).flatMap { $0 == .zero ? nil : $0 }
             if hisAmount == nil {
                 try put("partnerOnly", order, &report, his: nil, channel: channelAmount,
-                    note: zh("合作方有此\(order.state == .paid ? "订单" : "退款")，HIS 无记录", "the partner lists this \(order.state) order; the HIS has no record of it"),
-                    action: zh("与合作方核实；如患者确已挂号，在 HIS 补记", "check with the partner; if the patient did register, book it in the HIS"))
+                    note: say("合作方有此\(order.state == .paid ? "订单" : "退款")，HIS 无记录", "the partner lists this \(order.state) order; the HIS has no record of it"),
+                    action: say("与合作方核实；如患者确已挂号，在 HIS 补记", "check with the partner; if the patient did register, book it in the HIS"))
             } else if hisAmount != order.amount || (!format.collectedByPartner && channelAmount != nil && channelAmount != order.amount) {
                 try put("amountMismatch", order, &report, his: hisAmount, channel: channelAmount,
-                    note: zh("金额不一致：合作方 \(order.amount.yuanString)，HIS \(hisAmount?.yuanString ?? "-")，渠道 \(channelAmount?.yuanString ?? "-") 元",
+                    note: say("金额不一致：合作方 \(order.amount.yuanString)，HIS \(hisAmount?.yuanString ?? "-")，渠道 \(channelAmount?.yuanString ?? "-") 元",
                         "amounts differ: partner \(order.amount.yuanString), HIS \(hisAmount?.yuanString ?? "-"), channel \(channelAmount?.yuanString ?? "-")"),
-                    action: zh("以渠道实收为准，更正有误的一方", "take the channel's amount as the truth and correct the side in error"))
+                    action: say("以渠道实收为准，更正有误的一方", "take the channel's amount as the truth and correct the side in error"))
             } else if !format.collectedByPartner, channelAmount == nil {
                 try put("notOnChannel", order, &report, his: hisAmount, channel: nil,
-                    note: zh("合作方与 HIS 一致，但渠道账单无此笔", "the partner and the HIS agree, but the channel's statement does not show it"),
-                    action: zh("查询渠道订单状态；未收到款则不与合作方结算此单", "query the order on the channel; do not settle it with the partner unless the money arrived"))
+                    note: say("合作方与 HIS 一致，但渠道账单无此笔", "the partner and the HIS agree, but the channel's statement does not show it"),
+                    action: say("查询渠道订单状态；未收到款则不与合作方结算此单", "query the order on the channel; do not settle it with the partner unless the money arrived"))
             } else {
                 try put("matched", order, &report, his: hisAmount, channel: channelAmount)
             }
@@ -94,7 +93,7 @@ public final class PartnerReconciler {
         return report
     }
 
-    private func zh(_ zh: String, _ en: String) -> LocalizedText { LocalizedText(zh: zh, en: en) }
+    private func say(_ zh: String, _ en: String) -> LocalizedText { LocalizedText(zh: zh, en: en) }
 
     private func put(
         _ bucket: String, _ order: PartnerOrder, _ report: inout PartnerReport, his: Amount? = nil, channel: Amount? = nil,

@@ -43,16 +43,9 @@ public struct PartnerReport: Sendable, Hashable, Codable {
             var total = ReconciliationReport.Bucket()
             try total.add(bucket: paid)
             try total.add(bucket: refunded)
-            for order in otherRows { try total.add(order) }
+            try total.add(bucket: buckets["noMoney"] ?? .init())  // rows whose status moved no money
             return total
         }
-    }
-
-    /// Rows whose status moved no money (kept to check the identity).
-    var otherRows: [Amount] = []
-
-    private enum CodingKeys: String, CodingKey {
-        case partner, displayName, file, rows, sha256, paid, refunded, commission, settlement, buckets, missingFromPartner, items
     }
 
     /// Checks the identity: the partner's rows = the sum of its buckets.
