@@ -19,4 +19,7 @@ export ASAN_OPTIONS="halt_on_error=1:detect_leaks=0:${ASAN_OPTIONS:-}"
 swift build --build-tests --sanitize="$sanitizer" --scratch-path ".build-$sanitizer"
 filter=()
 if [ -n "${2:-}" ]; then filter=(--filter "$2"); fi
-swift test --skip-build --sanitize="$sanitizer" --scratch-path ".build-$sanitizer" "${filter[@]}"
+# A sanitizer that halts inside a thread holding a lock can leave the test process hung rather than
+# dead: the run is bounded (HISPAY_SANITIZE_TIMEOUT seconds, default 1800) so it fails, not stalls CI.
+timeout --kill-after=30 "${HISPAY_SANITIZE_TIMEOUT:-1800}" \
+  swift test --skip-build --sanitize="$sanitizer" --scratch-path ".build-$sanitizer" "${filter[@]}"

@@ -181,9 +181,17 @@ struct DemoCommand: AsyncParsableCommand {
         day.check(
             "inpatient deposit UPAUTH0001: ¥5000.00 frozen, ¥3210.00 captured at discharge",
             deposit.value?.frozen == Amount(fen: 500_000) && captured.kind == .pending && capturePaid)
+        let cancelled = try await unionPay.freeze(FreezeRequest(
+            outOrderNo: "UPAUTH0002", outRequestNo: "UPAUTH0002", amount: Amount(fen: 200_000), title: "住院押金", authCode: "6223456789012345678",
+            notifyURL: notify.replacingOccurrences(of: "/wechatpay", with: "/unionpay")))
+        _ = try await unionPay.release(ReleaseRequest(
+            authorizationID: cancelled.value?.authorizationID ?? "", outRequestNo: "UPAUTH0002R", amount: Amount(fen: 200_000), remark: "取消入院"))
+        // The release's notice goes to the profile's default backUrl: settled by query, as the resolver would.
+        let release = try await unionPay.query(.outTradeNo("UPAUTH0002R"))
+        day.check("cancelled admission UPAUTH0002: ¥2000.00 frozen and released in full", cancelled.value?.frozen == Amount(fen: 200_000) && release.kind == .success)
 
         // Callbacks arrive through the gateway, each recorded once.
-        let expected: [ChannelID: Int] = [.wechatPay: 5, .alipay: 2, .unionPay: 4]
+        let expected: [ChannelID: Int] = [.wechatPay: 5, .alipay: 2, .unionPay: 5]
         var events: [StoredEvent] = []
         for _ in 0..<100 {
             events = try await store.events(after: 0, limit: 100)
@@ -192,7 +200,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let perChannel = Dictionary(grouping: events, by: \.event.channel).mapValues(\.count)
         day.check(
-            "11 callbacks recorded once each (WeChat Pay 5 with REG-002's sent twice, Alipay 2, UnionPay 4)",
+            "12 callbacks recorded once each (WeChat Pay 5 with REG-002's sent twice, Alipay 2, UnionPay 5)",
             perChannel == expected && Set(events.map(\.event.deduplicationKey)).count == events.count)
         var booked = true
         for number in ["REG-001", "REG-004"] { booked = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: number)?.state == .succeeded && booked }
@@ -207,7 +215,7 @@ struct DemoCommand: AsyncParsableCommand {
         day.check("the journal holds the reversed payment closed", try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "BAR-002")?.state == .closed)
         day.check("UnionPay's refund notification booked UPQR0001R1", try await store.entry(merchant: "sandbox", channel: .unionPay, orderNo: "UPQR0001R1")?.state == .succeeded)
         say("WeChat Pay: 5 QR/JSAPI orders and 1 barcode payment paid, 1 barcode payment reversed, 1 partial refund")
-        say("Alipay: QR, service-window and barcode payments paid; UnionPay: QR and payer-code payments paid, 1 partial refund, a ¥5000.00 deposit frozen and ¥3210.00 captured")
+        say("Alipay: QR, service-window and barcode payments paid; UnionPay: QR and payer-code payments paid, 1 partial refund, a ¥5000.00 deposit frozen and ¥3210.00 captured, a ¥2000.00 deposit frozen and released")
         say(insuranceDay.summary)
         say("Callbacks: \(events.count) recorded once each through the gateway")
         say("Faults: a lost answer and a client timeout resolved by query, a lost insurance answer found by query after a refused reversal, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused")
@@ -241,6 +249,10 @@ struct DemoCommand: AsyncParsableCommand {
         day.check("reconciliation found the planted channel-only REG-003", report.discrepancies.contains { $0.kind == .channelOnly && $0.outTradeNo == "REG-003" })
         day.check("reconciliation found the planted HIS-only REG-009", report.discrepancies.contains { $0.kind == .hisOnly && $0.outTradeNo == "REG-009" })
         day.check("nothing else disagreed", report.discrepancies.count == 2)
+        day.check(
+            "the deposits' freezes and release moved no money: listed as pre-authorisations (UPAUTH0001, UPAUTH0002, UPAUTH0002R), the capture matched as a payment",
+            report.otherRows.filter { $0.kind == .authorization }.map { $0.outRefundNo ?? $0.outTradeNo }.sorted() == ["UPAUTH0001", "UPAUTH0002", "UPAUTH0002R"]
+                && report.totals.first { $0.channel == .unionPay && $0.kind == .payment }?.hisBuckets.matched.count == 3)
         say("Reconciliation \(today), WeChat Pay bill, Alipay archive, UnionPay ZM file and the NHSA's 3202 result against the journal: matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
         for item in report.discrepancies { say("  \(item.kind) \(item.outTradeNo): \(item.action)") }
         say("Report: \(out.appendingPathComponent("report.html").path)")

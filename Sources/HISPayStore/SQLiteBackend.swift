@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteNIO
+import Synchronization
 
 /// SQLite, the embedded default: one file, written in WAL mode with full synchronisation so a
 /// committed transaction survives a crash or power loss; transactions run one at a time
@@ -56,20 +57,28 @@ package final class SQLiteBackend: SQLBackend {
         if !connection.isClosed { Task { try? await connection.close() } }
     }
 
+    private final class RowBuffer: Sendable {
+        let values = Mutex<[[String: SQLValue]]>([])
+    }
+
     private struct Executor: SQLExecutor {
         let connection: SQLiteConnection
 
+        /// Rows arrive on SQLiteNIO's thread pool and are read on the awaiting task: they are handed
+        /// over under a lock (SQLiteNIO's own row-collecting `query` appends to an unguarded variable,
+        /// which ThreadSanitizer reports as a race).
         @discardableResult
         func query(_ sql: String, _ binds: [SQLValue]) async throws -> [[String: SQLValue]] {
-            let rows: [SQLiteRow]
+            let rows = RowBuffer()
             do {
-                rows = try await connection.query(sql, binds.map(Self.data))
+                try await connection.query(sql, binds.map(Self.data)) { row in
+                    let values = Dictionary(row.columns.map { ($0.name, Self.value($0.data)) }, uniquingKeysWith: { first, _ in first })
+                    rows.values.withLock { $0.append(values) }
+                }
             } catch {
                 throw StoreError(.queryFailed, "SQLite: \(error)")
             }
-            return rows.map { row in
-                Dictionary(row.columns.map { ($0.name, Self.value($0.data)) }, uniquingKeysWith: { first, _ in first })
-            }
+            return rows.values.withLock { $0 }
         }
 
         static func data(_ value: SQLValue) -> SQLiteData {

@@ -25,6 +25,9 @@ public struct Discrepancy: Hashable, Sendable, Codable {
         public static let carriedOver = Kind("carriedOver")
         /// Not a disagreement: a HIS row closed or reversed with no money moved, in `otherRows`.
         public static let closed = Kind("closed")
+        /// Not a disagreement: a HIS pre-authorisation freeze or release (no money moved) that the
+        /// statement does not list, in `otherRows`.
+        public static let authorization = Kind("authorization")
 
         public init(from decoder: any Decoder) throws { name = try decoder.singleValueContainer().decode(String.self) }
         public func encode(to encoder: any Encoder) throws {

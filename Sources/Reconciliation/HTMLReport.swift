@@ -34,7 +34,7 @@ enum HTMLReport {
         let counts: [(String, Int)] = [
             ("matched", summary.matched), ("channelOnly", summary.channelOnly), ("hisOnly", summary.hisOnly), ("amountMismatch", summary.amountMismatch),
             ("statusMismatch", summary.statusMismatch), ("duplicate", summary.duplicate), ("carriedOver", summary.carriedOver),
-            ("closed", summary.closed), ("unclassified", summary.unclassified),
+            ("closed", summary.closed), ("authorization", summary.authorization), ("unclassified", summary.unclassified),
         ]
         var html = "<table id=\"summary\"><tr>" + counts.map { "<th>\(l.kind($0.0))</th>" }.joined() + "</tr><tr>"
         html += counts.map { #"<td class="num" data-field="summary.\#($0.0)">\#($0.1)</td>"# }.joined() + "</tr></table>\n"
@@ -57,7 +57,7 @@ enum HTMLReport {
         for item in report.discrepancies { html += row(item, l, attribute: "data-kind", action: true) }
         html += "</table>\n"
         if !report.otherRows.isEmpty {
-            html += "<h2>\(l.text("跨日与已关闭（今日无需处理）", "Carried over and closed (nothing to do today)"))</h2><table id=\"other\">" + rowHeader(l, action: false)
+            html += "<h2>\(l.text("跨日、已关闭与预授权（今日无需处理）", "Carried over, closed and pre-authorisations (nothing to do today)"))</h2><table id=\"other\">" + rowHeader(l, action: false)
             for item in report.otherRows { html += row(item, l, attribute: "data-other-kind", action: false) }
             html += "</table>\n"
         }
@@ -125,7 +125,7 @@ enum HTMLReport {
     }
 
     /// Bars per channel, payments and refunds apart: the matched amount and the amount in
-    /// discrepancies (both sides' larger), with a legend.
+    /// discrepancies (both sides' larger), with a legend. Pre-authorisations move no money: not charted.
     static func chart(_ report: ReconciliationReport, _ l: Labels) -> String {
         struct Key: Hashable, Comparable {
             let channel: String
@@ -133,8 +133,8 @@ enum HTMLReport {
             static func < (a: Key, b: Key) -> Bool { (a.channel, a.kind) < (b.channel, b.kind) }
         }
         var bars: [Key: (matched: Int64, discrepant: Int64)] = [:]
-        for total in report.totals { bars[Key(channel: total.channel.rawValue, kind: total.kind.name), default: (0, 0)].matched += total.matchedAmount.fen }
-        for item in report.discrepancies {
+        for total in report.totals where !total.kind.isAuthorization { bars[Key(channel: total.channel.rawValue, kind: total.kind.name), default: (0, 0)].matched += total.matchedAmount.fen }
+        for item in report.discrepancies where !item.recordKind.isAuthorization {
             bars[Key(channel: item.channel.rawValue, kind: item.recordKind.name), default: (0, 0)].discrepant += max(item.hisAmount?.fen ?? 0, item.channelAmount?.fen ?? 0)
         }
         let keys = bars.keys.sorted()
@@ -174,19 +174,27 @@ enum HTMLReport {
         func channel(_ id: ChannelID) -> String { channelNames[id.rawValue] ?? id.rawValue }
 
         func record(_ kind: StatementRecord.Kind) -> String {
-            kind == .payment ? text("收款", "payment") : kind == .refund ? text("退款", "refund") : kind == .unclassified ? text("未分类", "unclassified") : kind.name
+            switch kind {
+            case .payment: text("收款", "payment")
+            case .refund: text("退款", "refund")
+            case .freeze: text("预授权冻结", "pre-auth freeze")
+            case .release: text("预授权撤销", "pre-auth release")
+            case .unclassified: text("未分类", "unclassified")
+            default: kind.name
+            }
         }
 
         func kind(_ name: String) -> String { (language == .zh ? Self.chinese : Self.english)[name] ?? name }
 
         static let chinese = [
             "matched": "已对平", "channelOnly": "长款（渠道有 HIS 无）", "hisOnly": "短款（HIS 有渠道无）", "amountMismatch": "金额不符",
-            "statusMismatch": "状态不符", "duplicate": "重复", "carriedOver": "跨日", "closed": "已关闭未动账", "unclassified": "未分类",
+            "statusMismatch": "状态不符", "duplicate": "重复", "carriedOver": "跨日", "closed": "已关闭未动账", "authorization": "预授权未动账",
+            "unclassified": "未分类",
         ]
         static let english = [
             "matched": "Matched", "channelOnly": "Channel only", "hisOnly": "HIS only", "amountMismatch": "Amount mismatch",
             "statusMismatch": "Status mismatch", "duplicate": "Duplicate", "carriedOver": "Carried over", "closed": "Closed, no money moved",
-            "unclassified": "Unclassified",
+            "authorization": "Pre-authorisation, no money moved", "unclassified": "Unclassified",
         ]
 
         func bucket(_ name: String) -> String {

@@ -5,7 +5,8 @@ import HISPayCore
 /// row naming the columns `channel, kind, out_trade_no, out_refund_no, amount, time, settlement_id,
 /// status, partner` in any order (`out_refund_no`, `settlement_id`, `status` and `partner` — the
 /// resource-pool partner that sold the order — may be absent), one row per
-/// payment (`kind` = `payment`) or refund (`refund`). Amounts are yuan with up to two decimals
+/// payment (`kind` = `payment`), refund (`refund`) or pre-authorisation freeze (`freeze`, by its order
+/// number) or release (`release`, by its request number in `out_refund_no`). Amounts are yuan with up to two decimals
 /// (`12.30`), times `yyyy-MM-dd HH:mm:ss` Beijing time. A bad row is an error naming its line.
 /// The `channel` column holds a channel's id (`wechatpay`, `wechatpayV2`) or a name `channels` maps
 /// to one (the channel registry's command-line names, e.g. `wechatpay-v2`).
@@ -68,8 +69,8 @@ public struct LedgerCSV: LedgerSource {
         let channelName = try required("channel")
         let channel = channels[channelName] ?? ChannelID(channelName)
         let kindName = try required("kind")
-        guard kindName == "payment" || kindName == "refund" else {
-            throw ReconciliationError(.malformedLedger, "\(file) line \(line): kind \(kindName) is neither payment nor refund")
+        guard ["payment", "refund", "freeze", "release"].contains(kindName) else {
+            throw ReconciliationError(.malformedLedger, "\(file) line \(line): kind \(kindName) is not payment, refund, freeze or release")
         }
         let amount: Amount
         do { amount = try Amount(yuan: try required("amount")) } catch let error as ReconciliationError { throw error } catch {

@@ -82,7 +82,7 @@ public struct Reconciler: Sendable {
         /// A struct rather than a joined string: order numbers up to 15 bytes then need no heap
         /// allocation, which kept a million-row ledger above 500 MB.
         struct Key: Hashable {
-            enum Kind: UInt8 { case payment, refund, refundOfOrder }
+            enum Kind: UInt8 { case payment, refund, refundOfOrder, freeze, release }
             var channel: ChannelID
             var kind: Kind
             var number: String
@@ -109,9 +109,18 @@ public struct Reconciler: Sendable {
         var carryStatement: [StatementRecord] = []
         var repairedRows: [ReconciliationReport.RepairedRow] = []
 
+        /// A payment or freeze by its order number; a refund or release by its own number.
         static func key(_ channel: ChannelID, _ kind: StatementRecord.Kind, _ outTradeNo: String, _ outRefundNo: String?) -> Key {
-            kind == .refund ? Key(channel: channel, kind: .refund, number: outRefundNo ?? "") : Key(channel: channel, kind: .payment, number: outTradeNo)
+            switch kind {
+            case .refund: Key(channel: channel, kind: .refund, number: outRefundNo ?? "")
+            case .freeze: Key(channel: channel, kind: .freeze, number: outTradeNo)
+            case .release: Key(channel: channel, kind: .release, number: outRefundNo ?? outTradeNo)
+            default: Key(channel: channel, kind: .payment, number: outTradeNo)
+            }
         }
+
+        /// The kinds matched row by row: money (payments, refunds) and pre-authorisations.
+        static let reconciled: Set<StatementRecord.Kind> = [.payment, .refund, .freeze, .release]
 
         static func orderKey(_ channel: ChannelID, _ outTradeNo: String, _ amount: Amount) -> Key {
             Key(channel: channel, kind: .refundOfOrder, number: outTradeNo, amount: amount.fen)
@@ -166,7 +175,7 @@ public struct Reconciler: Sendable {
                 repairedRows.append(.init(
                     channel: row.channel, kind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo, amount: row.amount, repair: repair))
             }
-            guard row.kind == .payment || row.kind == .refund else {
+            guard Self.reconciled.contains(row.kind) else {
                 summary.unclassified += 1
                 try put(\.unclassified, row.channel, row.kind, statement: row.amount)
                 discrepancies.append(discrepancy(.unclassified, row, his: nil, text.unclassified(type: row.status, amount: row.amount)))
@@ -235,6 +244,17 @@ public struct Reconciler: Sendable {
                         kind: .closed, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
                         settlementID: row.settlementID, hisAmount: row.amount, time: row.time,
                         note: text.closed(row.kind, status: row.status).note, action: text.closed(row.kind, status: row.status).action))
+                    continue
+                }
+                // A freeze or release moves no money, and statements of cleared money need not list
+                // it: without a statement row it is recorded, not chased.
+                if row.kind.isAuthorization {
+                    summary.authorization += 1
+                    try put(\.authorization, row.channel, row.kind, his: row.amount)
+                    otherRows.append(Discrepancy(
+                        kind: .authorization, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
+                        settlementID: row.settlementID, hisAmount: row.amount, time: row.time,
+                        note: text.authorization(row.kind).note, action: text.authorization(row.kind).action))
                     continue
                 }
                 if !carried, window(row.time) {

@@ -16,6 +16,8 @@ public struct ReconciliationReport: Hashable, Sendable, Codable {
         public var unclassified = 0
         /// HIS rows that never moved money (closed, reversed, failed) and that no statement shows.
         public var closed = 0
+        /// HIS pre-authorisation freezes and releases that no statement shows (they move no money).
+        public var authorization = 0
 
         public init() {}
     }
@@ -38,7 +40,8 @@ public struct ReconciliationReport: Hashable, Sendable, Codable {
 
     /// Where every row of one side went: each row is in exactly one bucket, so the buckets add up to
     /// the side's total. `only` is channel-only (长款) on the statement side and HIS-only (短款) on the
-    /// HIS side; `closed` holds HIS rows that moved no money; `unclassified` statement rows.
+    /// HIS side; `closed` holds HIS rows that moved no money; `authorization` HIS freezes and
+    /// releases no statement lists; `unclassified` statement rows.
     public struct Buckets: Hashable, Sendable, Codable {
         public var matched = Bucket()
         public var only = Bucket()
@@ -47,6 +50,7 @@ public struct ReconciliationReport: Hashable, Sendable, Codable {
         public var duplicate = Bucket()
         public var carriedOver = Bucket()
         public var closed = Bucket()
+        public var authorization = Bucket()
         public var unclassified = Bucket()
 
         public init() {}
@@ -54,7 +58,7 @@ public struct ReconciliationReport: Hashable, Sendable, Codable {
         /// The buckets by name, in the order a report lists them.
         public var named: [(name: String, bucket: Bucket)] {
             [("matched", matched), ("only", only), ("amountMismatch", amountMismatch), ("statusMismatch", statusMismatch),
-             ("duplicate", duplicate), ("carriedOver", carriedOver), ("closed", closed), ("unclassified", unclassified)]
+             ("duplicate", duplicate), ("carriedOver", carriedOver), ("closed", closed), ("authorization", authorization), ("unclassified", unclassified)]
         }
 
         /// All buckets together.

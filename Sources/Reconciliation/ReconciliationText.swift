@@ -8,7 +8,14 @@ struct ReconciliationText: Sendable {
     typealias Sentence = (note: String, action: String)
 
     private func kind(_ kind: StatementRecord.Kind) -> String {
-        language == .zh ? (kind == .refund ? "退款" : kind == .payment ? "收款" : kind.name) : kind.name
+        guard language == .zh else { return kind == .freeze ? "pre-authorisation freeze" : kind == .release ? "pre-authorisation release" : kind.name }
+        return switch kind {
+        case .payment: "收款"
+        case .refund: "退款"
+        case .freeze: "预授权冻结"
+        case .release: "预授权撤销"
+        default: kind.name
+        }
     }
 
     func hisDuplicate(_ kind: StatementRecord.Kind) -> Sentence {
@@ -30,7 +37,17 @@ struct ReconciliationText: Sendable {
     }
 
     func channelOnly(_ kind: StatementRecord.Kind, _ amount: Amount) -> Sentence {
-        switch (language, kind == .payment) {
+        if kind == .freeze {
+            return language == .zh
+                ? ("渠道冻结了患者 \(amount.yuanString) 元（预授权），HIS 没有这笔预授权", "核实患者押金：如无对应业务，到渠道撤销该预授权，解冻患者资金")
+                : ("the channel holds \(amount) of the patient's funds (pre-authorisation) that the HIS does not know", "check the patient's deposit; if there is none, release the authorisation on the channel")
+        }
+        if kind == .release {
+            return language == .zh
+                ? ("渠道撤销了 \(amount.yuanString) 元预授权，HIS 没有记", "在 HIS 记下该预授权已撤销，不再从中扣款")
+                : ("the channel released a \(amount) pre-authorisation the HIS has not recorded", "record the release in the HIS; nothing can be captured from it any more")
+        }
+        return switch (language, kind == .payment) {
         case (.zh, true): ("渠道已收 \(amount.yuanString) 元，HIS 未记账（长款）", "补记 HIS 订单；如未提供服务，给患者退款")
         case (.zh, false): ("渠道已退 \(amount.yuanString) 元，HIS 未记账（长款）", "在 HIS 补记这笔退款")
         case (.en, true): ("the channel took \(amount) that the HIS has not booked", "complete the HIS order, or refund the patient if no service was given")
@@ -52,7 +69,12 @@ struct ReconciliationText: Sendable {
     }
 
     func statusMismatch(_ kind: StatementRecord.Kind, hisStatus: String) -> Sentence {
-        switch (language, kind == .payment) {
+        if kind.isAuthorization {
+            return language == .zh
+                ? ("渠道显示这笔\(self.kind(kind))已生效，HIS 状态为 \(hisStatus)（状态不符）", "在 HIS 更新该预授权的状态")
+                : ("the channel shows this \(self.kind(kind)) done; the HIS has it \(hisStatus)", "update the authorisation's state in the HIS")
+        }
+        return switch (language, kind == .payment) {
         case (.zh, true): ("渠道显示已收款，HIS 状态为 \(hisStatus)（状态不符）", "在 HIS 完成该订单")
         case (.zh, false): ("渠道显示已退款，HIS 状态为 \(hisStatus)（状态不符）", "在 HIS 把该退款标为完成")
         case (.en, true): ("the channel shows the payment done; the HIS has it \(hisStatus)", "complete the HIS order")
@@ -61,7 +83,12 @@ struct ReconciliationText: Sendable {
     }
 
     func channelDuplicate(_ kind: StatementRecord.Kind) -> Sentence {
-        switch (language, kind == .payment) {
+        if kind.isAuthorization {
+            return language == .zh
+                ? ("渠道账单重复列出这笔\(self.kind(kind))", "到渠道查询该预授权")
+                : ("the channel lists this \(self.kind(kind)) twice", "query the authorisation on the channel")
+        }
+        return switch (language, kind == .payment) {
         case (.zh, true): ("渠道账单重复列出这笔收款", "到渠道查询；如患者重复支付，给患者退款")
         case (.zh, false): ("渠道账单重复列出这笔退款", "到渠道查询重复的退款")
         case (.en, true): ("the channel lists this payment twice", "query the channel; refund the patient if they paid twice")
@@ -73,6 +100,12 @@ struct ReconciliationText: Sendable {
         language == .zh
             ? ("HIS 中这笔\(self.kind(kind))为 \(status)，渠道账单没有：未发生资金变动", "无需处理")
             : ("the HIS has this \(kind) \(status) and no statement shows it: no money moved", "none")
+    }
+
+    func authorization(_ kind: StatementRecord.Kind) -> Sentence {
+        language == .zh
+            ? ("HIS 的这笔\(self.kind(kind))未动账，渠道账单未列出（预授权只冻结或解冻患者资金，完成时才收款）", "无需处理：预授权完成的收款单独对账")
+            : ("the HIS's \(self.kind(kind)) moved no money and the statement does not list it (an authorisation only holds or gives back funds; its capture is the payment)", "none: the capture is reconciled as a payment")
     }
 
     func hisCarried(_ kind: StatementRecord.Kind) -> Sentence {

@@ -40,6 +40,30 @@ import WeChatPay
         #expect(report.summary.matched == 2 && report.summary.statusMismatch == 1)  // the journal still has REG2 pending
         try await store.close()
     }
+
+    /// An inpatient deposit through the journal: the freeze (closed by its release), the capture (a
+    /// payment), the release (closed by its notice) are ledger rows of their own kinds; a freeze the
+    /// channel refused is not booked; closes and reverses are not rows.
+    @Test func preAuthorisationsAreLedgerRowsOfTheirOwnKinds() async throws {
+        let store = try await TestStores.open(.sqlite)
+        let noon = BeijingTime.parse("2026-11-22 12:00:00")!
+        for entry in [
+            JournalEntry(merchant: "main", channel: .unionPay, orderNo: "DEP1", operation: .freeze, amount: Amount(fen: 300_000), state: .closed, updatedAt: noon),
+            JournalEntry(
+                merchant: "main", channel: .unionPay, orderNo: "CAP1", operation: .capture, amount: Amount(fen: 246_850), state: .succeeded, updatedAt: noon,
+                parentOrderNo: "782611221000000000001"),
+            JournalEntry(
+                merchant: "main", channel: .unionPay, orderNo: "DEP1R", operation: .release, amount: Amount(fen: 53_150), state: .closed, updatedAt: noon,
+                parentOrderNo: "782611221000000000001"),
+            JournalEntry(merchant: "main", channel: .unionPay, orderNo: "DEP2", operation: .freeze, amount: Amount(fen: 1_000), state: .failed, updatedAt: noon),
+            JournalEntry(merchant: "main", channel: .unionPay, orderNo: "DEP2#close", operation: .close, amount: .zero, state: .succeeded, updatedAt: noon, parentOrderNo: "DEP2"),
+        ] { try await store.save(entry) }
+        let rows = try await JournalLedger.rows(store, merchant: "main", date: "2026-11-22").rows.sorted { $0.outTradeNo < $1.outTradeNo }
+        #expect(rows.map { "\($0.kind) \($0.outRefundNo ?? $0.outTradeNo) \($0.isBooked)" } == [
+            "release DEP1R true", "payment CAP1 true", "freeze DEP1 true", "freeze DEP2 false",
+        ])
+        try await store.close()
+    }
 }
 
 /// The registry gives reconciliation what only the channels know: the command-line names a ledger's

@@ -94,7 +94,7 @@ import Testing
             """.utf8))
         let day1 = try reconcile("2026-11-22", ledger: ledger1, statements: ["wechatpay=\(day1Bill)", "insurance=\(settlements)"])
         #expect(day1["summary"] as? [String: Int] == [
-            "matched": 6, "channelOnly": 2, "hisOnly": 3, "amountMismatch": 1, "statusMismatch": 1, "duplicate": 2, "carriedOver": 3, "unclassified": 0, "closed": 0,
+            "matched": 6, "channelOnly": 2, "hisOnly": 3, "amountMismatch": 1, "statusMismatch": 1, "duplicate": 2, "carriedOver": 3, "unclassified": 0, "closed": 0, "authorization": 0,
         ])  // matched: M1 P1 P1R1 P1R2 Y1R1 C1; carried over: N1 N2 (HIS) and Q1 (channel)
         #expect(Self.found(day1) == [
             "amountMismatch wechatpay payment A1", "channelOnly wechatpay payment X1", "channelOnly wechatpay payment X2",
@@ -112,7 +112,7 @@ import Testing
             """.utf8))
         let day2 = try reconcile("2026-11-23", ledger: ledger2, statements: ["wechatpay=\(day2Bill)"], carryIn: carry)
         #expect(day2["summary"] as? [String: Int] == [
-            "matched": 2, "channelOnly": 0, "hisOnly": 1, "amountMismatch": 0, "statusMismatch": 0, "duplicate": 0, "carriedOver": 0, "unclassified": 0, "closed": 0,
+            "matched": 2, "channelOnly": 0, "hisOnly": 1, "amountMismatch": 0, "statusMismatch": 0, "duplicate": 0, "carriedOver": 0, "unclassified": 0, "closed": 0, "authorization": 0,
         ])
         #expect(Self.found(day2) == ["hisOnly wechatpay payment N2"])
     }

@@ -156,6 +156,49 @@ import Testing
         #expect(throws: ReconciliationError.self) { try broken.checkTotals() }
         do { try broken.checkTotals() } catch { #expect(error.code == .totalsDoNotAddUp && error.reason.contains("buckets add up to")) }
     }
+
+    /// Inpatient deposits by pre-authorisation: freezes and releases move no money. A HIS freeze
+    /// or release no statement lists is recorded in the `authorization` bucket (not 短款); one the
+    /// statement lists is matched like a payment by its own number; a freeze only the channel holds is
+    /// a 长款 row telling the clerk to release the patient's funds; the capture is a payment; none of
+    /// them is charted with the money, and every side still adds up.
+    @Test func preAuthorisationRowsMoveNoMoneyAndAreReconciledApart() throws {
+        let ledger = [
+            Self.his(.alipay, .freeze, "DEP1", "3000.00"), Self.his(.alipay, .payment, "CAP1", "2468.50"),
+            Self.his(.alipay, .release, "2026112200001", refund: "DEP1R", "531.50"),
+            Self.his(.unionPay, .freeze, "DEP2", "2000.00"), Self.his(.unionPay, .release, "782611221000000000004", refund: "DEP2R", "2000.00"),
+            Self.his(.unionPay, .freeze, "DEP4", "800.00", status: "failed"),
+        ]
+        let statement = [
+            Self.bank(.alipay, .payment, "CAP1", "2468.50"),
+            Self.bank(.unionPay, .freeze, "DEP2", "2000.00", fee: "0.00"), Self.bank(.unionPay, .release, "DEP2", refund: "DEP2R", "2000.00", fee: "0.00"),
+            Self.bank(.unionPay, .freeze, "DEP3", "500.00", fee: "0.00"),
+        ]
+        let (report, _) = try Reconciler(date: "2026-11-22", language: .zh).run(
+            ledger: LedgerRows(ledger), statements: [{ handle in for row in statement { try handle(row) } }])
+        try report.checkTotals()
+        #expect(report.summary.matched == 3 && report.summary.authorization == 2 && report.summary.channelOnly == 1 && report.summary.closed == 1)
+        #expect(report.summary.hisOnly == 0)
+        #expect(report.otherRows.filter { $0.kind == .authorization }.map { $0.outRefundNo ?? $0.outTradeNo } == ["DEP1", "DEP1R"])
+        let held = try #require(report.discrepancies.first { $0.outTradeNo == "DEP3" })
+        #expect(held.kind == .channelOnly && held.recordKind == .freeze && held.action.contains("撤销该预授权"))
+        let freezes = try #require(report.totals.first { $0.channel == .alipay && $0.kind == .freeze })
+        #expect(freezes.hisAmount == Self.yuan("3000.00") && freezes.hisBuckets.authorization.amount == Self.yuan("3000.00") && freezes.channelCount == 0)
+        let unionFreezes = try #require(report.totals.first { $0.channel == .unionPay && $0.kind == .freeze })
+        #expect(unionFreezes.hisBuckets.matched.amount == Self.yuan("2000.00") && unionFreezes.hisBuckets.closed.amount == Self.yuan("800.00"))
+        #expect(unionFreezes.channelBuckets.only.amount == Self.yuan("500.00"))
+        #expect(report.totals.first { $0.channel == .alipay && $0.kind == .payment }?.matchedAmount == Self.yuan("2468.50"))
+
+        var written = report
+        written.context = ReportContext(language: .zh)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-preauth-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try ReportFiles.write(written, carryOver: CarryOver(date: "2026-11-22"), to: directory)
+        let page = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("预授权冻结") && page.contains("预授权未动账") && page.contains("data-field=\"buckets.alipay.freeze.his.authorization\">3000.00"))
+        #expect(page.contains("unionpay 收款</text>") || page.contains("alipay 收款</text>"))
+        #expect(!page.contains("预授权冻结</text>") && !page.contains("预授权撤销</text>"))  // not charted with the money
+    }
 }
 
 /// A reproducible random number generator (SplitMix64).

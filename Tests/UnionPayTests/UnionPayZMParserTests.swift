@@ -25,6 +25,35 @@ import ZIPFoundation
         #expect(records[1].fee == Amount(fen: -3))
     }
 
+    /// txnType codes of the ACP gateway (UnionPay's own demo, as published in Varorbc/PaySharp
+    /// `document/银联支付(Unionpay)/upacp_demo_b2c/demo/api_01_gateway/Form_6_6_2_PreauthUndo.aspx.cs`:
+    /// 32 is 预授权撤销, for the full amount, naming the pre-authorisation's `origQryId`; its siblings
+    /// Form_6_6_1 (02 预授权), Form_6_6_3 (03 预授权完成), Form_6_6_4 (33 预授权完成撤销)). Should a
+    /// ZM file list a pre-authorisation or its undo, it is a freeze or a release — never money — and
+    /// the completion and its undo are a payment and a refund.
+    @Test func preAuthorisationRowsAreFreezesAndReleasesNotMoney() throws {
+        func line(_ type: String, order: String, fen: String, queryID: String, original: (queryID: String, order: String)? = nil) -> String {
+            UnionPayZMParser.line([
+                1: "S22", 4: "123456", 5: "1122100000", 6: "6222********1234", 7: fen, 10: queryID, 12: order, 16: "D000000000000", 17: "C000000000000",
+                20: type, 21: "00", 22: "000201", 27: original?.queryID ?? "", 28: "777290058167151", 41: original?.order ?? "",
+            ])
+        }
+        let lines = [
+            line("02", order: "DEP001", fen: "000000300000", queryID: "782611221000000000001"),
+            line("03", order: "DIS001", fen: "000000246850", queryID: "782611221000000000002", original: ("782611221000000000001", "DEP001")),
+            line("33", order: "DIS001U", fen: "000000246850", queryID: "782611221000000000003", original: ("782611221000000000002", "DIS001")),
+            line("02", order: "DEP002", fen: "000000200000", queryID: "782611221000000000004"),
+            line("32", order: "DEP002R", fen: "000000200000", queryID: "782611221000000000005", original: ("782611221000000000004", "DEP002")),
+        ]
+        var records: [StatementRecord] = []
+        let summary = try UnionPayZMParser.parse(Data(lines.joined(separator: "\r\n").utf8), settlementDate: "2026-11-22") { records.append($0) }
+        #expect(records.map(\.kind) == [.freeze, .payment, .refund, .freeze, .release])
+        #expect(summary.count == 5 && summary.paymentAmount == Amount(fen: 246_850) && summary.refundAmount == Amount(fen: 246_850))
+        #expect(records[0].outTradeNo == "DEP001" && records[0].outRefundNo == nil)
+        #expect(records[4].outTradeNo == "DEP002" && records[4].outRefundNo == "DEP002R" && records[4].channelTradeNo == "782611221000000000004")
+        #expect(records[2].outTradeNo == "DIS001" && records[2].outRefundNo == "DIS001U")
+    }
+
     @Test func zipFromTheFileTransferIsReadWithItsDateFromTheName() throws {
         let archive = try Archive(data: Data(), accessMode: .create)
         let bytes = Data((UnionPayZMLines.payment + "\r\n").utf8)

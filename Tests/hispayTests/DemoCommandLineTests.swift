@@ -9,7 +9,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-demo-test-\(UUID().uuidString)")
         let run = try CommandLineRun(["demo", "--dir", directory.path])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        #expect(run.stdout.contains("All 34 checks held"), "\(run.stdout)")
+        #expect(run.stdout.contains("All 36 checks held"), "\(run.stdout)")
         #expect(run.stdout.contains("a lost answer and a client timeout resolved by query, a lost insurance answer found by query after a refused reversal, a duplicated callback recorded once, a refund callback before its payment's, a forged answer and a cut-off bill refused"))
         #expect(run.stdout.contains("channelOnly REG-003") && run.stdout.contains("hisOnly REG-009"))
         #expect(run.stdout.contains("a ¥5000.00 deposit frozen and ¥3210.00 captured"))

@@ -12,6 +12,15 @@ public struct StatementRecord: Hashable, Sendable, Codable {
         /// A row of a business type the parser does not model (an Alipay 业务类型 other than 交易/退款):
         /// carried through for reconciliation to report, its type in ``StatementRecord/status``.
         public static let unclassified = Kind("unclassified")
+        /// A pre-authorisation freeze (UnionPay txnType 02, Alipay fund authorisation): funds held on
+        /// the payer's account, no money moved to the merchant. Its capture is a ``payment``.
+        public static let freeze = Kind("freeze")
+        /// A pre-authorisation given back uncaptured (UnionPay txnType 32, Alipay unfreeze): no money moved.
+        public static let release = Kind("release")
+
+        /// Whether a row of this kind is a pre-authorisation freeze or release: it holds or gives
+        /// back the payer's funds without moving money.
+        public var isAuthorization: Bool { self == .freeze || self == .release }
 
         public init(from decoder: any Decoder) throws { name = try decoder.singleValueContainer().decode(String.self) }
         public func encode(to encoder: any Encoder) throws {

@@ -4,9 +4,9 @@ import HISPayCore
 
 /// Streams UnionPay ZM files (ordinary transaction detail, `INN<yyMMdd>88ZM_<merId>`) into
 /// `StatementRecord`s: 42 fixed-width fields (widths in **bytes**, GBK text) with one separator byte
-/// between fields, 607 bytes per line. Payments (txnType 01, 03) and refunds/undos (04, 31, 32, 33)
-/// are told apart by field 20; refunds carry the original `queryId` (field 27) and order number
-/// (field 41). A short line, a bad D/C sign or a non-digit amount is an error naming the line.
+/// between fields, 607 bytes per line. Payments (txnType 01, 03), refunds/undos (04, 31, 33) and,
+/// should a file list them, pre-authorisations (02) and their undos (32) are told apart by field 20;
+/// refunds and undos carry the original `queryId` (field 27) and order number (field 41). A short line, a bad D/C sign or a non-digit amount is an error naming the line.
 public enum UnionPayZMParser {
     static let layout = UnionPayFixedWidthLayout(
         [3, 11, 11, 6, 10, 19, 12, 4, 2, 21, 2, 32, 2, 6, 10, 13, 13, 4, 15, 2, 2, 6, 2, 4, 32, 1, 21, 15, 1, 15, 32, 13, 13, 8, 32, 13, 13, 12, 2, 1, 32, 98])
@@ -19,7 +19,7 @@ public enum UnionPayZMParser {
     /// width, one space between (the inverse of parsing, for tests and the sandbox).
     public static func line(_ values: [Int: String]) -> String { layout.line(values) }
 
-    /// Totals of the parsed rows.
+    /// Totals of the parsed rows (pre-authorisations and their undos count as rows, not as money).
     public struct Summary: Hashable, Sendable, Codable {
         public var count: Int
         public var paymentAmount: Amount
@@ -80,7 +80,7 @@ public enum UnionPayZMParser {
                 summary.count += 1
                 if record.kind == .refund {
                     summary.refundAmount = try summary.refundAmount.adding(record.amount)
-                } else {
+                } else if record.kind == .payment {
                     summary.paymentAmount = try summary.paymentAmount.adding(record.amount)
                 }
                 summary.fee = try summary.fee.adding(record.fee)
@@ -121,13 +121,28 @@ public enum UnionPayZMParser {
             throw fail(number, "field 5 交易传输时间 \"\(transmission)\" is not MMDDhhmmss")
         }
         let txnType = text(20)
-        let isRefund = ["04", "31", "32", "33"].contains(txnType)
+        let kind = Self.kind(txnType: txnType)
+        // A refund or release is its own order; it names the order it undoes (field 41) and its queryId (27).
+        let isFollowUp = kind == .refund || kind == .release
         let orderID = text(12)
         return StatementRecord(
-            channel: .unionPay, kind: isRefund ? .refund : .payment,
-            outTradeNo: isRefund ? (text(41).isEmpty ? orderID : text(41)) : orderID,
-            channelTradeNo: isRefund ? text(27) : text(10), outRefundNo: isRefund ? orderID : nil,
-            channelRefundNo: isRefund ? text(10) : nil, amount: amount, fee: fee, time: time, status: txnType)
+            channel: .unionPay, kind: kind,
+            outTradeNo: isFollowUp ? (text(41).isEmpty ? orderID : text(41)) : orderID,
+            channelTradeNo: isFollowUp ? text(27) : text(10), outRefundNo: isFollowUp ? orderID : nil,
+            channelRefundNo: isFollowUp ? text(10) : nil, amount: amount, fee: fee, time: time, status: txnType)
+    }
+
+    /// What a row of `txnType` (field 20) is: consume (01) and pre-authorisation completion (03)
+    /// are payments; refund (04), consume undo (31) and completion undo (33) refunds; a
+    /// pre-authorisation (02) is a freeze and its undo (32) a release, neither of which moves money
+    /// (《全渠道平台接入接口规范》 txnType codes).
+    static func kind(txnType: String) -> StatementRecord.Kind {
+        switch txnType {
+        case "02": .freeze
+        case "32": .release
+        case "04", "31", "33": .refund
+        default: .payment
+        }
     }
 
     /// The settlement date in a ZM file name: `INN26112288ZM_…` → `2026-11-22`.
