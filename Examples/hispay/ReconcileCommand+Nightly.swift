@@ -47,6 +47,7 @@ extension ReconcileCommand {
             guard FileManager.default.isReadableFile(atPath: file) else { throw CLIError("cannot read the ledger \(file)") }
             ledgers[merchant] = URL(fileURLWithPath: file)
         }
+        let partners = try partnerFiles(configuration)
         let store = try await SQLPaymentStore.open(location)
         let night: NightlyReconciliation.Night
         do {
@@ -58,7 +59,7 @@ extension ReconcileCommand {
             run.cutOff = TimeInterval(cutOff)
             run.language = lang.report
             run.log = { FileHandle.standardError.write(Data("hispay reconcile: \($0)\n".utf8)) }
-            night = try await run.run(date: date, merchants: merchants, ledgers: ledgers, directory: URL(fileURLWithPath: out))
+            night = try await run.run(date: date, merchants: merchants, ledgers: ledgers, partners: partners, directory: URL(fileURLWithPath: out))
             try await store.close()
         } catch {
             try? await store.close()

@@ -71,13 +71,16 @@ struct ReconcileCommand: AsyncParsableCommand {
         let reconciler = try registry.reconciler(date: date, cutOff: TimeInterval(cutOff), language: lang.report)
         let carry = try carryIn.map { try CarryOver.read(try CLIFiles.read($0), path: $0) }
         let configuration = try global.loadConfiguration()
-        let partners = try partnerFiles(configuration)
-        let progress = Progress(partners: partners.reconciler)
+        let partnerFiles = try partnerFiles(configuration)
+        let partners = try configuration.flatMap { configuration in
+            partnerFiles.isEmpty ? nil : try PartnerReconciler(files: partnerFiles, configuration: configuration, language: lang.report)
+        }
+        let progress = Progress(partners: partners)
         let inputs = try statement.map { try source($0, progress: progress) }
         let ledgerRows = Counter()
         let ledgerFile = URL(fileURLWithPath: ledger)
         var (report, carryOver) = try reconciler.run(
-            ledger: CountedLedger(inner: LedgerCSV(url: ledgerFile, channels: registry.channelsByName), counter: ledgerRows, partners: partners.reconciler),
+            ledger: CountedLedger(inner: LedgerCSV(url: ledgerFile, channels: registry.channelsByName), counter: ledgerRows, partners: partners),
             statements: inputs.map(\.source), carryIn: carry)
         progress.finish()
         var files = [try ReportContext.Input(role: "ledger", fileAt: ledgerFile, rows: ledgerRows.rows)]
@@ -85,10 +88,8 @@ struct ReconcileCommand: AsyncParsableCommand {
             files.append(try ReportContext.Input(role: "carry-in", fileAt: URL(fileURLWithPath: carryIn), rows: carry.ledger.count + carry.statement.count))
         }
         for input in inputs { files.append(try ReportContext.Input(role: "statement:" + input.channel, fileAt: input.file, rows: input.counter.rows)) }
-        if let reconciler = partners.reconciler {
-            let reports = try partners.files.map { name, file in
-                try reconciler.report(name, file: file.lastPathComponent, sha256: Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: file)))
-            }
+        if let partners {
+            let reports = try partners.reports(partnerFiles)
             files += reports.map { ReportContext.Input(role: "partner:" + $0.partner, file: $0.file, rows: $0.rows, sha256: $0.sha256) }
             report.partners = reports
         }
@@ -101,25 +102,14 @@ struct ReconcileCommand: AsyncParsableCommand {
         try JSONOutput.print(Output(date: report.date, summary: report.summary, out: out))
     }
 
-    /// The `--partner NAME=FILE` files, read with the config's formats, and their three-way matcher.
-    private func partnerFiles(_ configuration: HISPayConfiguration?) throws -> (files: [(String, URL)], reconciler: PartnerReconciler?) {
-        guard !partner.isEmpty else { return ([], nil) }
-        guard let configuration else { throw CLIError("--partner needs --config: its partners[] entries describe the files") }
-        let formats = try PartnerFormat.all(in: configuration.root)
-        var files: [(String, URL)] = []
-        var orders: [String: [PartnerOrder]] = [:]
-        for argument in partner {
+    /// The `--partner NAME=FILE` files (the config's `partners[]` entries describe them).
+    func partnerFiles(_ configuration: HISPayConfiguration?) throws -> [(name: String, file: URL)] {
+        guard !partner.isEmpty else { return [] }
+        guard configuration != nil else { throw CLIError("--partner needs --config: its partners[] entries describe the files") }
+        return try partner.map { argument in
             guard let separator = argument.firstIndex(of: "=") else { throw CLIError("--partner \(argument) is not NAME=FILE") }
-            let name = String(argument[..<separator])
-            let file = URL(fileURLWithPath: String(argument[argument.index(after: separator)...]))
-            guard let format = formats.first(where: { $0.name == name }) else {
-                throw CLIError("--partner \(name)=…: the config's partners are \(formats.map(\.name).joined(separator: ", ")) ")
-            }
-            guard orders[name] == nil else { throw CLIError("--partner \(name) is given twice") }
-            orders[name] = try PartnerOrder.read(file, format: format)
-            files.append((name, file))
+            return (name: String(argument[..<separator]), file: URL(fileURLWithPath: String(argument[argument.index(after: separator)...])))
         }
-        return (files, PartnerReconciler(formats: formats, orders: orders, language: lang.report))
     }
 
     /// Rows read from one input.

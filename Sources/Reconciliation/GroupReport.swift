@@ -75,6 +75,9 @@ public struct GroupReport: Sendable, Hashable, Codable {
     public var generatedAt: Date
     public var language: ReportLanguage
     public var sections: [Section]
+    /// The resource-pool partners' files matched three ways against every merchant's day (absent
+    /// when none was given).
+    public var partners: [PartnerReport]?
 
     public init(date: String, generatedAt: Date = Date(), language: ReportLanguage = .zh, sections: [Section]) {
         self.date = date
@@ -83,16 +86,17 @@ public struct GroupReport: Sendable, Hashable, Codable {
         self.sections = sections
     }
 
-    /// The worst of the sections.
+    /// The worst of the sections and the partners' files.
     public var attention: Attention {
-        sections.map { section in
+        let partnerItems = partners?.contains { !$0.items.isEmpty } == true ? Attention.discrepancies : .none
+        return sections.map { section in
             if section.statements.contains(where: { $0.state == .unavailable }) { return Attention.incomplete }
             return section.report.discrepancies.isEmpty ? .none : .discrepancies
-        }.max() ?? .none
+        }.reduce(partnerItems, max)
     }
 
     private enum CodingKeys: String, CodingKey {
-        case date, generatedAt, language, sections, attention
+        case date, generatedAt, language, sections, partners, attention
     }
 
     public init(from decoder: any Decoder) throws {
@@ -101,6 +105,7 @@ public struct GroupReport: Sendable, Hashable, Codable {
         generatedAt = try container.decode(Date.self, forKey: .generatedAt)
         language = try container.decode(ReportLanguage.self, forKey: .language)
         sections = try container.decode([Section].self, forKey: .sections)
+        partners = try container.decodeIfPresent([PartnerReport].self, forKey: .partners)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -109,6 +114,7 @@ public struct GroupReport: Sendable, Hashable, Codable {
         try container.encode(generatedAt, forKey: .generatedAt)
         try container.encode(language, forKey: .language)
         try container.encode(sections, forKey: .sections)
+        try container.encodeIfPresent(partners, forKey: .partners)
         try container.encode(attention, forKey: .attention)
     }
 }

@@ -19,7 +19,7 @@ extension HTMLReport {
             html += "<td>\(escape(states))</td><td class=\"num\">\(section.report.summary.matched)</td>"
             html += "<td class=\"num\">\(section.report.discrepancies.count)</td><td class=\"num\">\(section.report.summary.carriedOver)</td></tr>\n"
         }
-        html += "</table>\n"
+        html += "</table>\n" + partners(group.partners, l)
         for section in group.sections {
             html += "<section id=\"merchant-\(escape(section.merchant))\"><h2>\(l.text("商户", "Merchant")) \(escape(section.merchant))</h2>\n"
             html += meta(section.report, l)

@@ -4,8 +4,8 @@ import HISPayCore
 extension HTMLReport {
     /// The resource-pool partners: per partner its orders, commission and settlement, where its rows
     /// went, and the rows to look at.
-    static func partners(_ report: ReconciliationReport, _ l: Labels) -> String {
-        guard let partners = report.partners, !partners.isEmpty else { return "" }
+    static func partners(_ partners: [PartnerReport]?, _ l: Labels) -> String {
+        guard let partners, !partners.isEmpty else { return "" }
         let names = ["matched", "partnerOnly", "amountMismatch", "notOnChannel", "duplicate", "noMoney"]
         let words = [
             "matched": l.text("三方一致", "matched"), "partnerOnly": l.text("合作方有 HIS 无", "partner only"),

@@ -50,9 +50,14 @@ public struct NightlyReconciliation: Sendable {
 
     /// Reconciles the business day `date` for `merchants` (every profile when nil); downloaded
     /// statements (and the journal's export) are saved in `directory/<merchant>/inputs`. `ledgers`
-    /// gives a merchant's HIS side as a ledger CSV file instead of the journal.
-    public func run(date: String, merchants: [String]? = nil, ledgers: [String: URL] = [:], directory: URL) async throws -> Night {
+    /// gives a merchant's HIS side as a ledger CSV file instead of the journal. `partners` are the
+    /// resource-pool partners' order files (name and file), matched three ways against every
+    /// merchant's HIS rows and statements.
+    public func run(
+        date: String, merchants: [String]? = nil, ledgers: [String: URL] = [:], partners: [(name: String, file: URL)] = [], directory: URL
+    ) async throws -> Night {
         let reconciler = try registry.reconciler(date: date, cutOff: cutOff, language: language)
+        let partnerMatch = partners.isEmpty ? nil : try PartnerReconciler(files: partners, configuration: configuration, language: language)
         let profiles = try (merchants ?? configuration.merchants.map(\.name)).map { try configuration.merchant(named: $0) }
         let deadline = time.now().addingTimeInterval(giveUpAfter)
         var sections: [GroupReport.Section] = []
@@ -78,12 +83,14 @@ public struct NightlyReconciliation: Sendable {
             let carryIn = try await carryOver(of: profile.name, on: Self.day(before: date))
             let (section, carry) = try reconcile(
                 reconciler, profile: profile, statements: statements, sources: sources, reconciled: reconciled, ledger: ledger,
-                role: role, carryIn: carryIn)
+                role: role, carryIn: carryIn, partners: partnerMatch)
             try await store.saveDocument(Self.carryOverDocument, id: "\(profile.name)/\(date)", JSONEncoder.reconciliation.encode(carry))
             sections.append(section)
             carryOvers[profile.name] = carry
         }
-        return Night(report: GroupReport(date: date, generatedAt: time.now(), language: language, sections: sections), carryOvers: carryOvers)
+        var report = GroupReport(date: date, generatedAt: time.now(), language: language, sections: sections)
+        report.partners = try partnerMatch?.reports(partners)
+        return Night(report: report, carryOvers: carryOvers)
     }
 
     /// The carry-over a previous run saved for `merchant` and `date`, if any.
@@ -96,7 +103,7 @@ public struct NightlyReconciliation: Sendable {
     private func reconcile(
         _ reconciler: Reconciler, profile: MerchantProfile, statements: [GroupReport.Statement],
         sources: [(channel: ChannelID, input: StatementInput)], reconciled: Set<ChannelID>, ledger: URL, role: String,
-        carryIn: CarryOver?
+        carryIn: CarryOver?, partners: PartnerReconciler?
     ) throws -> (GroupReport.Section, CarryOver) {
         let held = HeldRows(reconciled: reconciled, unavailable: Set(statements.filter { $0.state == .unavailable }.map(\.channel)))
         var counted: [ChannelID: Int] = [:]
@@ -105,11 +112,12 @@ public struct NightlyReconciliation: Sendable {
         carry?.statement = carryIn?.statement.filter { reconciled.contains($0.channel) || held.hold($0) } ?? []
         let parsers = try sources.map { source in (source, try registry.statementParser(for: source.channel)) }
         var (report, carryOut) = try reconciler.run(
-            ledger: FilteredLedger(inner: LedgerCSV(url: ledger, channels: registry.channelsByName), held: held),
+            ledger: FilteredLedger(inner: LedgerCSV(url: ledger, channels: registry.channelsByName), held: held, partners: partners),
             statements: parsers.map { source, parser in
                 { handle in
                     _ = try parser.parse(source.input) { row in
                         counted[source.channel, default: 0] += 1
+                        try partners?.see(row)
                         try handle(row)
                     }
                 }
@@ -229,14 +237,17 @@ public struct NightlyReconciliation: Sendable {
         }
     }
 
-    /// The HIS side with the rows of channels not reconciled tonight held back.
+    /// The HIS side with the rows of channels not reconciled tonight held back; the partners' match
+    /// sees every row.
     struct FilteredLedger: LedgerSource {
         let inner: any LedgerSource
         let held: HeldRows
+        let partners: PartnerReconciler?
 
         func forEach(_ body: (LedgerRecord) throws -> Void) throws {
             try inner.forEach { row in
                 held.seen += 1
+                try partners?.see(row)
                 if try held.keep(row) { try body(row) }
             }
         }

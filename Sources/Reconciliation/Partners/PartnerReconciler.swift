@@ -25,7 +25,7 @@ public final class PartnerReconciler {
     public func see(_ row: LedgerRecord) throws {
         guard numbers.contains(row.outTradeNo) || row.partner != nil, row.isBooked else { return }
         var entry = his[row.outTradeNo] ?? (nil, .zero, nil)
-        if row.kind == .refund { entry.refunded = try entry.refunded.adding(row.amount) } else { entry.paid = try (entry.paid ?? .zero).adding(row.amount) }
+        if row.kind == .refund { entry.refunded = try entry.refunded.adding(row.amount) } else if row.kind == .payment { entry.paid = try (entry.paid ?? .zero).adding(row.amount) }
         entry.partner = entry.partner ?? row.partner
         his[row.outTradeNo] = entry
     }
