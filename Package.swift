@@ -103,7 +103,7 @@ let package = Package(
         ),
         .target(
             name: "Reconciliation",
-            dependencies: ["HISPayCore"],
+            dependencies: ["HISPayCore", "HISPayCompression"],
             swiftSettings: strict
         ),
         .target(
@@ -193,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconciliationTests",
-            dependencies: ["Reconciliation", "HISPayCore", "HISPayTestSupport"],
+            dependencies: ["Reconciliation", "HISPayCore", "HISPayCompression", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

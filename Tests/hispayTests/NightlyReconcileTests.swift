@@ -37,7 +37,8 @@ import Testing
         (north, south) = (started[0], started[1])
         config = directory.appendingPathComponent("group.json")
         let partner: [String: Any] = [
-            "name": "jk160", "displayName": "健康160", "encoding": "utf-8", "columns": ["orderNo": "医院订单号", "amount": "支付金额", "status": "订单状态", "commission": "佣金"],
+            "name": "jk160", "displayName": "健康160", "skipRows": 1, "footerRows": 1,
+            "columns": ["orderNo": "医院订单号", "amount": "支付金额", "time": "下单时间", "status": "订单状态", "commission": "佣金"],
         ]
         try JSONSerialization.data(withJSONObject: ["transport": ["proxy": "direct"], "merchants": merchants, "partners": [partner]]).write(to: config)
         storeLocation = "sqlite:" + directory.appendingPathComponent("journal.db").path
@@ -148,17 +149,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("day1/north/report.html").path))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("day1/north/inputs/his-journal.csv").path))
 
-        // The same night with a resource-pool partner's file: its orders sold at both campuses are
-        // matched three ways across the group, and an order only the partner lists is for a person.
-        let partnerFile = directory.appendingPathComponent("jk160-2026-11-30.csv")
-        try Data("医院订单号,支付金额,订单状态,佣金\nN1WX,12.00,已支付,0.60\nS1WX,7.77,已支付,0.39\nP9GHOST,25.00,已支付,1.25\n".utf8).write(to: partnerFile)
+        // The same night with a resource-pool partner's XLSX export (Fixtures/partners, written by
+        // openpyxl): its orders sold at both campuses are matched three ways across the group; a
+        // payment and a refund only the partner lists are for a person.
+        let partnerFile = Fixtures.url("partners/jk160-2026-11-30.xlsx")
         let withPartner = try reconcile("2026-11-30", out: "day1-partners", ["--partner", "jk160=" + partnerFile.path])
         #expect(withPartner.run.status == 3, "\(withPartner.run.stdout) \(withPartner.run.stderr)")
         let group = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("day1-partners/report.json"))) as? [String: Any])
         let jk160 = try #require((group["partners"] as? [[String: Any]])?.first)
         let partnerBuckets = try #require(jk160["buckets"] as? [String: [String: Int]])
-        #expect(partnerBuckets["matched"] == ["count": 2, "amount": 1977] && partnerBuckets["partnerOnly"] == ["count": 1, "amount": 2500])
-        #expect(jk160["commission"] as? Int == 224 && jk160["settlement"] as? Int == 4477 - 224)
+        #expect(partnerBuckets["matched"] == ["count": 2, "amount": 1977] && partnerBuckets["partnerOnly"] == ["count": 2, "amount": 2530])
+        #expect(jk160["commission"] as? Int == 224 && jk160["settlement"] as? Int == 4477 - 30 - 224)
         #expect(try summary(try section("day1-partners", "north"))["matched"] == 3)
         let partnerPage = try String(contentsOf: directory.appendingPathComponent("day1-partners/report.html"), encoding: .utf8)
         #expect(partnerPage.contains("合作方对账（号源池）") && partnerPage.contains("P9GHOST"))
