@@ -10,6 +10,8 @@ extension DemoCommand {
     struct InsuranceDay {
         var ledger: [LedgerRecord] = []
         var statement: [StatementRecord] = []
+        /// The platform's verdict on the day's totals (3201).
+        var totals: [PlatformTotals] = []
         var summary = ""
     }
 
@@ -25,7 +27,7 @@ extension DemoCommand {
         cash: any PaymentChannel
     ) async throws -> InsuranceDay {
         let insurance = try ChannelOption.registry.insuranceClient(merchant: merchant, transports: settings)
-        let journal = StoreCheckoutJournal(store: store)
+        let journal = StoreCheckoutJournal(store: store, merchant: merchant.name)
         let checkout = CombinedCheckout(insurance: insurance, cash: cash, journal: journal)
         let now = Date()
         let area = "440100"
@@ -90,36 +92,19 @@ extension DemoCommand {
             thirdState == .completed(settlementID: thirdRecord?.settlementID ?? "", cash: Amount(fen: 900)) && refunded == .refunded(cash: Amount(fen: 900))
                 && thirdLines.isEmpty && standing == 2)
 
-        // The day as the platform booked it (5261): totals (3201), then the detail list (9101 + 3202) —
-        // the undone settlement once as settled and once as undone — and its result file (9102).
-        var settlements: [SettlementResult] = []
-        var ledger: [LedgerRecord] = []
-        for bill in [first, second, third] {
-            guard let record = try await journal.record(for: bill.billID), let settlementID = record.settlementID else { continue }
-            let booked = try await insurance.querySettlement(settlementID: settlementID, visitID: record.visitID ?? "", personID: record.personID, insuredArea: area)
-            settlements.append(booked)
-            let part = try booked.fundPay.adding(booked.accountPay)
-            ledger.append(LedgerRecord(channel: .insurance, kind: .payment, outTradeNo: settlementID, amount: part, time: now, settlementID: settlementID))
-            if record.step == .refunded {
-                var undo = booked
-                for keyPath in [\SettlementResult.total, \.fundPay, \.personalPart, \.accountPay, \.cashPay] { undo[keyPath: keyPath] = try Amount.zero.subtracting(booked[keyPath: keyPath]) }
-                settlements.append(undo)
-                ledger.append(LedgerRecord(channel: .insurance, kind: .refund, outTradeNo: settlementID, outRefundNo: settlementID, amount: part, time: now, settlementID: settlementID))
-            }
-        }
+        // The evening's insurance leg from the checkout records the store indexed by day: totals per
+        // group (3201), then the detail list (9101 + 3202) — the undone settlement once as settled and
+        // once as undone — and its result file (9102).
         let today = String(BeijingTime.format(now).prefix(10))
-        let active = settlements.filter { !$0.total.isNegative && $0.settlementID != thirdRecord?.settlementID }
-        let totals = try ReconciliationTotals(grouping: active, insuranceType: "310", clearingType: "11", clearingAgency: area, startDate: today, endDate: today)
-        let balanced = try await insurance.totalReconciliation(totals)
-        day.check("the NHSA's total reconciliation (3201) of the day's 2 standing settlements balances", active.count == 2 && balanced.balanced)
-        let allTotals = try ReconciliationTotals(grouping: settlements, insuranceType: "310", clearingType: "11", clearingAgency: area, startDate: today, endDate: today)
-        let fileinfo = try await insurance.detailReconciliation(allTotals, settlements: settlements, format: TabSeparatedReconciliationFile())
-        let result = try await insurance.detailReconciliationResult(fileinfo)
+        let leg = try await InsuranceLeg(client: insurance).reconcile(try await journal.records(on: today), date: today)
+        let balanced = leg.totals.first ?? PlatformTotals(channel: .insurance, group: "-", count: 0, total: .zero, parts: [:], balanced: false, detail: "no 3201 made")
+        day.check("the NHSA's total reconciliation (3201) of the day's 2 standing settlements balances", leg.totals.count == 1 && balanced.count == 2 && balanced.balanced)
+        let result = try DetailReconciliationResult(file: leg.result)
         day.check(
             "the NHSA's detail reconciliation (9101 zipped list → 3202 → 9102 result) agrees on all 4 rows",
             result.rows.count == 4 && result.rows.allSatisfy { insurance.profile.region.balancedResults.contains($0.result) })
         return InsuranceDay(
-            ledger: ledger, statement: try result.statementRecords(time: now, region: insurance.profile.region),
+            ledger: leg.ledger, statement: try result.statementRecords(time: now, region: insurance.profile.region), totals: leg.totals,
             summary: "Insurance: OPD-001 by face scan and OPD-002 by social-security card settled (2204 → 2206 → 2207), OPD-002's lost answer found by query after a refused reversal; OPD-003 refunded and undone (2208, 2205, 2202); 3201 totals \(balanced.balanced ? "balanced" : "NOT balanced: \(balanced.detail ?? "")"), 3202 detail result \(result.rows.count) rows")
     }
 }

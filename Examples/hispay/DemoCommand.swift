@@ -239,6 +239,7 @@ struct DemoCommand: AsyncParsableCommand {
         ledger.append(LedgerRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG-009", amount: Amount(fen: 2_000), time: Date()))  // planted: booked, never paid
         ledger += insuranceDay.ledger
         var (report, carry) = try ChannelOption.registry.reconciler(date: today, cutOff: 0, language: .zh).run(ledger: LedgerRows(ledger), statements: sources)
+        report.platformTotals = insuranceDay.totals
         report.context = ReportContext(language: .zh, merchant: "sandbox", channelNames: ChannelOption.registry.displayNames(in: .zh))
         let out = directory.appendingPathComponent("report")
         try ReportFiles.write(report, carryOver: carry, to: out)

@@ -46,7 +46,7 @@ struct SettleCommand: AsyncParsableCommand {
         }
         let opened = try await SQLPaymentStore.open(store)
         do {
-            try await settle(fields, cashID: cashID, merchant: merchant, settings: settings, journal: StoreCheckoutJournal(store: opened))
+            try await settle(fields, cashID: cashID, merchant: merchant, settings: settings, journal: StoreCheckoutJournal(store: opened, merchant: merchant.name))
             try await opened.close()
         } catch {
             try? await opened.close()

@@ -32,6 +32,8 @@ public protocol PaymentStore: Sendable {
     /// A JSON document by kind and id.
     func document(_ kind: String, id: String) async throws -> Data?
     func saveDocument(_ kind: String, id: String, _ body: Data) async throws
+    /// The documents of `kind` whose id starts with `prefix` (exactly, case included), by id.
+    func documents(_ kind: String, idPrefix prefix: String) async throws -> [(id: String, body: Data)]
     func close() async throws
 }
 

@@ -157,6 +157,20 @@ public struct SQLPaymentStore: PaymentStore {
         return rows.first?["body"]?.text.map { Data($0.utf8) }
     }
 
+    public func documents(_ kind: String, idPrefix prefix: String) async throws -> [(id: String, body: Data)] {
+        // LIKE with the prefix's own % and _ escaped; SQLite's LIKE ignores ASCII case, so the prefix
+        // is checked again exactly.
+        let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        let rows = try await backend.transaction { db in
+            try await db.query(
+                "SELECT id, body FROM hispay_documents WHERE kind = ? AND id LIKE ? ESCAPE '\\' ORDER BY id", [.text(kind), .text(pattern)])
+        }
+        return rows.compactMap { row in
+            guard let id = row["id"]?.text, id.hasPrefix(prefix), let body = row["body"]?.text else { return nil }
+            return (id, Data(body.utf8))
+        }
+    }
+
     public func saveDocument(_ kind: String, id: String, _ body: Data) async throws {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw StoreError(.corruptRow, "document \(kind)/\(id) is not UTF-8 text")

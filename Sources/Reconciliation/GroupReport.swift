@@ -91,7 +91,7 @@ public struct GroupReport: Sendable, Hashable, Codable {
         let partnerItems = partners?.contains { !$0.items.isEmpty } == true ? Attention.discrepancies : .none
         return sections.map { section in
             if section.statements.contains(where: { $0.state == .unavailable }) { return Attention.incomplete }
-            return section.report.discrepancies.isEmpty ? .none : .discrepancies
+            return section.report.needsAttention ? .discrepancies : .none
         }.reduce(partnerItems, max)
     }
 

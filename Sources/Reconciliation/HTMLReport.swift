@@ -51,7 +51,7 @@ enum HTMLReport {
         html += "</table>\n<p class=\"meta\">" + l.text(
             "手续费按渠道账单记：收款的手续费为正，退款时渠道退还的手续费为负。",
             "Fees are as the statement states them: positive on payments, negative on refunds (the fee the channel returns).") + "</p>\n"
-        html += buckets(report, l) + partners(report.partners, l)
+        html += platformTotals(report.platformTotals, l) + buckets(report, l) + partners(report.partners, l)
         html += "<h2>\(l.text("已对平与差异金额（元）", "Matched vs. discrepant (yuan)"))</h2>\n" + chart(report, l)
         html += "<h2>\(l.text("差异明细", "Discrepancies"))</h2><table id=\"discrepancies\">" + rowHeader(l, action: true)
         for item in report.discrepancies { html += row(item, l, attribute: "data-kind", action: true) }

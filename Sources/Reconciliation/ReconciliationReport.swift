@@ -119,6 +119,11 @@ public struct ReconciliationReport: Hashable, Sendable, Codable {
     public var context: ReportContext?
     /// The resource-pool partners' files matched three ways (absent when none was given).
     public var partners: [PartnerReport]?
+    /// The channels' own checks of the day's totals (the NHSA's 3201), absent when none was made.
+    public var platformTotals: [PlatformTotals]?
+
+    /// Whether a person has something to look at: a discrepancy, or a total the channel disputes.
+    public var needsAttention: Bool { !discrepancies.isEmpty || platformTotals?.contains { !$0.balanced } == true }
 
     /// Checks that on both sides of every channel and kind the buckets add up to the total — every
     /// row in exactly one bucket. A report that fails this is not written.

@@ -156,7 +156,7 @@ actor CrashingJournal: CheckoutJournal {
     func parts(_ platform: FakeInsurancePlatform, _ cash: FakeCashChannel, _ journal: any CheckoutJournal) -> CombinedCheckout {
         let client = NHSAClient(
             profile: NHSAProfile(fixmedinsCode: "H44010600001", fixmedinsName: "测试医院", mdtrtareaAdmvs: "440100", gateway: "https://fsi.example.gov.cn/api"),
-            transport: platform, time: ManualTimeSource(Date(timeIntervalSince1970: 1_795_312_800)))
+            transport: platform, time: ManualTimeSource(Date(timeIntervalSince1970: 1_795_312_800)), sequence: 0)
         return CombinedCheckout(insurance: client, cash: cash, journal: journal)
     }
 

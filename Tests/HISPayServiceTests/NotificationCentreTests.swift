@@ -133,5 +133,6 @@ private struct UnavailableStore: PaymentStore {
     func dueEntries(at now: Date, limit: Int) async throws -> [JournalEntry] { throw down }
     func document(_ kind: String, id: String) async throws -> Data? { throw down }
     func saveDocument(_ kind: String, id: String, _ body: Data) async throws { throw down }
+    func documents(_ kind: String, idPrefix prefix: String) async throws -> [(id: String, body: Data)] { throw down }
     func close() async throws {}
 }

@@ -142,6 +142,22 @@ import Testing
         #expect(error?.code == .schemaTooNew)
     }
 
+    /// Listing by id prefix is exact: `%` and `_` in the prefix are literal, case counts (SQLite's
+    /// LIKE would ignore it), another kind is not listed.
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func documentsAreListedByExactIdPrefix(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        for id in ["north/2026-11-30/B1", "north/2026-11-30/B2", "North/2026-11-30/B3", "north/2026-12-01/B4", "no%th/2026-11-30/B5", "north_2026-11-30/B6"] {
+            try await store.saveDocument("checkout.day", id: id, Data("{}".utf8))
+        }
+        try await store.saveDocument("checkout", id: "north/2026-11-30/B9", Data("{}".utf8))
+        #expect(try await store.documents("checkout.day", idPrefix: "north/2026-11-30/").map(\.id) == ["north/2026-11-30/B1", "north/2026-11-30/B2"])
+        #expect(try await store.documents("checkout.day", idPrefix: "no%th/").map(\.id) == ["no%th/2026-11-30/B5"])
+        #expect(try await store.documents("checkout.day", idPrefix: "north_").map(\.id) == ["north_2026-11-30/B6"])
+        #expect(try await store.documents("checkout.day", idPrefix: "south/").isEmpty)
+        try await store.close()
+    }
+
     @Test func badLocationsAreRefusedByName() async throws {
         for location in ["mysql://x", "sqlite:", "postgres://127.0.0.1/x"] {
             let error = await #expect(throws: StoreError.self) { try await SQLPaymentStore.open(location) }

@@ -17,6 +17,21 @@ import Testing
     let settle2207Input = #"{"data":{"acct_used_flag":"1","chrg_bchno":"CB20261122001","fulamt_ownpay_amt":3.40,"inscp_scp_amt":118.00,"insutype":"310","mdtrt_cert_no":"ECTOKEN0001","mdtrt_cert_type":"01","mdtrt_id":"440100G0000011111111","med_type":"11","medfee_sumamt":123.40,"overlmt_selfpay":0.00,"preselfpay_amt":2.00,"psn_no":"44000000000000000001","psn_setlway":"01"}}"#
     let policy = PolicyAmounts(fullOwnPay: Amount(fen: 340), overLimitSelfPay: .zero, preSelfPay: Amount(fen: 200), inPolicyScope: Amount(fen: 11_800))
 
+    /// msgid is fixmedins_code(12) + time(14) + sequence(4) (binzhe12123/Medical
+    /// `SZSI_Smart/Model/SYB/SYBCommon.cs`; ringls/NYB `BaseBusinessHandleRequest.cs`). Clients started
+    /// in the same second — two HIS nodes, or `hispay settle` run twice — do not start their sequences
+    /// at the same number, so their first msgids differ (the sandbox refuses a 2207 under a msgid it
+    /// already booked, and before this two such processes collided there).
+    @Test func clientsStartedInTheSameSecondSendDifferentMessageIDs() {
+        let profile = NHSAScript().profile
+        let now = ManualTimeSource(Date(timeIntervalSince1970: 1_795_312_800))
+        let first = (0..<20).map { _ in NHSAClient(profile: profile, transport: ReplayTransport(cassette: Cassette(name: "none", interactions: [])), time: now).nextMessageID() }
+        #expect(Set(first).count >= 18, "\(first)")
+        #expect(first.allSatisfy { $0.count == 30 && $0.hasPrefix("H44010600001" + "20261122100000") })
+        let pinned = NHSAClient(profile: profile, transport: ReplayTransport(cassette: Cassette(name: "none", interactions: [])), time: now, sequence: 9998)
+        #expect([pinned.nextMessageID(), pinned.nextMessageID()].map { $0.suffix(4) } == ["9999", "0001"])
+    }
+
     @Test func signInPersonInfoAndSettlementWithItsSplit() async throws {
         var script = NHSAScript()
         script.paas = true

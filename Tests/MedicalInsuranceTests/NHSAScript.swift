@@ -23,7 +23,7 @@ struct NHSAScript {
 
     func client() -> (NHSAClient, ReplayTransport) {
         let replay = ReplayTransport(cassette: Cassette(name: "nhsa", interactions: interactions))
-        return (NHSAClient(profile: profile, transport: replay, time: ManualTimeSource(now), nonces: ScriptedNonceSource()), replay)
+        return (NHSAClient(profile: profile, transport: replay, time: ManualTimeSource(now), nonces: ScriptedNonceSource(), sequence: 0), replay)
     }
 
     /// The msgid of the next request.

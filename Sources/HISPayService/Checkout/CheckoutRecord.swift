@@ -59,6 +59,12 @@ public struct CheckoutRecord: Codable, Sendable, Hashable {
     public var feesUploaded: Bool?
     /// The policy amounts of the uploaded lines (2204 results), for 2207.
     public var policyAmounts: PolicyAmounts?
+    /// The settlement as the HIS booked it (2207's answer, or what a query found), when it was booked
+    /// and, once undone (2208), when — by the checkout's clock. The day's insurance reconciliation
+    /// (``InsuranceLeg``) reads these.
+    public var settlement: SettlementResult?
+    public var settledAt: Date?
+    public var undoneAt: Date?
 
     public init(billID: String, personID: String, cashOrderNo: String) {
         self.billID = billID

@@ -18,11 +18,14 @@ public struct CombinedCheckout: Sendable {
     public let insurance: NHSAClient
     public let cash: any PaymentChannel
     public let journal: any CheckoutJournal
+    /// The clock the record's `settledAt` and `undoneAt` are read from.
+    public let time: any TimeSource
 
-    public init(insurance: NHSAClient, cash: any PaymentChannel, journal: any CheckoutJournal) {
+    public init(insurance: NHSAClient, cash: any PaymentChannel, journal: any CheckoutJournal, time: any TimeSource = SystemTimeSource()) {
         self.insurance = insurance
         self.cash = cash
         self.journal = journal
+        self.time = time
     }
 
     /// Runs or resumes the checkout of `bill`. A bill lacking a field the platform requires is refused
@@ -139,6 +142,8 @@ public struct CombinedCheckout: Sendable {
         record.settlementID = result.settlementID
         record.visitID = result.visitID ?? bill.settlement.visitID
         record.cashAmount = result.cashPay
+        record.settlement = result
+        record.settledAt = time.now()
         record.flag = result.inconsistency.map { "the platform's settlement \(result.settlementID ?? "?") does not add up (\($0)): booked as answered; check it in the reconciliation" }
         record.step = .settled
         try await journal.save(record)
@@ -209,6 +214,7 @@ public struct CombinedCheckout: Sendable {
                         // Refused on a resumed run: the earlier 2208 already undid it.
                         record.note = "2208 refused on resume (already undone): \(error.reason)"
                     }
+                    record.undoneAt = record.undoneAt ?? time.now()
                 }
                 record.step = .refundingCash
                 try await journal.save(record)
@@ -248,6 +254,7 @@ public struct CombinedCheckout: Sendable {
             }
             switch try await insurance.undoSettlement(settlementID: settlementID, visitID: visitID, personID: record.personID, insuredArea: bill.insuredArea) {
             case .success:
+                record.undoneAt = time.now()
                 return try await journal.finish(&record, .rolledBack, note: "cash payment failed (\(status.code ?? "-")); insurance settlement undone")
             default:
                 return .unresolved("cash payment failed and the insurance undo (2208) has no answer yet")

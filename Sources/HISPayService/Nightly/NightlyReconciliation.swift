@@ -2,6 +2,7 @@ import Foundation
 import HISPayCore
 import HISPayCrypto
 import HISPayStore
+import MedicalInsurance
 import Reconciliation
 
 /// One night's reconciliation of a hospital group: for every merchant profile (campus) of a
@@ -72,18 +73,25 @@ public struct NightlyReconciliation: Sendable {
                 statements.append(statement)
                 if let file { sources.append((descriptor.id, StatementInput(fileURL: file, businessDate: date))) }
             }
+            var insurance: InsuranceDay?
+            if profile.channels.contains(.insurance) {
+                let day = try await insuranceDay(profile, date: date, folder: folder)
+                statements.append(day.statement)
+                if let file = day.file { sources.append((.insurance, StatementInput(fileURL: file, businessDate: date))) }
+                insurance = day
+            }
             let reconciled = Set(statements.filter { $0.state != .unavailable }.map(\.channel))
             let (ledger, role): (URL, String)
             if let given = ledgers[profile.name] {
                 (ledger, role) = (given, "ledger")
             } else {
                 (ledger, role) = (folder.appendingPathComponent("inputs").appendingPathComponent("his-journal.csv"), "journal")
-                try LedgerCSV.write(try await JournalLedger.rows(store, merchant: profile.name, date: date).rows, to: ledger)
+                try LedgerCSV.write(try await JournalLedger.rows(store, merchant: profile.name, date: date).rows + (insurance?.ledger ?? []), to: ledger)
             }
             let carryIn = try await carryOver(of: profile.name, on: Self.day(before: date))
             let (section, carry) = try reconcile(
                 reconciler, profile: profile, statements: statements, sources: sources, reconciled: reconciled, ledger: ledger,
-                role: role, carryIn: carryIn, partners: partnerMatch)
+                role: role, carryIn: carryIn, partners: partnerMatch, platformTotals: insurance?.totals ?? [])
             try await store.saveDocument(Self.carryOverDocument, id: "\(profile.name)/\(date)", JSONEncoder.reconciliation.encode(carry))
             sections.append(section)
             carryOvers[profile.name] = carry
@@ -103,7 +111,7 @@ public struct NightlyReconciliation: Sendable {
     private func reconcile(
         _ reconciler: Reconciler, profile: MerchantProfile, statements: [GroupReport.Statement],
         sources: [(channel: ChannelID, input: StatementInput)], reconciled: Set<ChannelID>, ledger: URL, role: String,
-        carryIn: CarryOver?, partners: PartnerReconciler?
+        carryIn: CarryOver?, partners: PartnerReconciler?, platformTotals: [PlatformTotals]
     ) throws -> (GroupReport.Section, CarryOver) {
         let held = HeldRows(reconciled: reconciled, unavailable: Set(statements.filter { $0.state == .unavailable }.map(\.channel)))
         var counted: [ChannelID: Int] = [:]
@@ -138,6 +146,7 @@ public struct NightlyReconciliation: Sendable {
                 role: "carry-in", file: "store:\(Self.carryOverDocument)", rows: carryIn.ledger.count + carryIn.statement.count,
                 sha256: Hex.encode(try DigestAlgorithm.sha256.hash(data))))
         }
+        report.platformTotals = platformTotals.isEmpty ? nil : platformTotals
         report.context = ReportContext(
             generatedAt: time.now(), language: language, merchant: profile.name, accounts: registry.accounts(of: profile),
             channelNames: registry.displayNames(in: language), inputs: inputs)
@@ -173,15 +182,7 @@ public struct NightlyReconciliation: Sendable {
             let problem: String
             do {
                 let file = try await channel.downloadStatement(request)
-                let url = folder.appendingPathComponent("inputs").appendingPathComponent("\(date).\(file.format)")
-                do {
-                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try file.contents.write(to: url)
-                } catch {
-                    throw ReconciliationError(.unreadable, "cannot save the \(descriptor.name) statement into \(url.path)")
-                }
-                let sha256 = Hex.encode(try DigestAlgorithm.sha256.hash(file.contents))
-                return (GroupReport.Statement(channel: descriptor.id, state: .downloaded, file: "inputs/" + url.lastPathComponent, sha256: sha256, attempts: attempts), url)
+                return try save(file.contents, as: "\(date).\(file.format)", channel: descriptor.id, attempts: attempts, folder: folder)
             } catch let error as ChannelError where error.code == .noStatement {
                 return (GroupReport.Statement(channel: descriptor.id, state: .empty, attempts: attempts), nil)
             } catch let error as ChannelError where error.code == .statementNotReady || error.code == .transport || error.isRetrySafe {
@@ -194,6 +195,54 @@ public struct NightlyReconciliation: Sendable {
             }
             log("\(name): the statement of \(date) is not out yet (\(problem)); next attempt in \(Int(retryEvery)) s")
             try await sleep(retryEvery)
+        }
+    }
+
+    /// Saves a statement into `folder/inputs` as `name`: the section's statement line and the file.
+    private func save(_ contents: Data, as name: String, channel: ChannelID, attempts: Int, folder: URL) throws -> (GroupReport.Statement, URL?) {
+        let url = folder.appendingPathComponent("inputs").appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try contents.write(to: url)
+        } catch {
+            throw ReconciliationError(.unreadable, "cannot save the \(channel) statement into \(url.path)")
+        }
+        let sha256 = Hex.encode(try DigestAlgorithm.sha256.hash(contents))
+        return (GroupReport.Statement(channel: channel, state: .downloaded, file: "inputs/" + name, sha256: sha256, attempts: attempts), url)
+    }
+
+    /// A merchant's insurance leg of the night: its statement line and file, the HIS's rows, the 3201 verdicts.
+    struct InsuranceDay {
+        var statement: GroupReport.Statement
+        var file: URL?
+        var ledger: [LedgerRecord]
+        var totals: [PlatformTotals]
+    }
+
+    /// The insurance leg (``InsuranceLeg``) of `merchant` on `date`: the checkout records of the day
+    /// from the store, checked with the platform; the 3202 result saved in `folder/inputs`. When the
+    /// platform cannot be asked, the statement is unavailable and the HIS's rows are held as for any
+    /// channel.
+    private func insuranceDay(_ merchant: MerchantProfile, date: String, folder: URL) async throws -> InsuranceDay {
+        let records = try await StoreCheckoutJournal(store: store, merchant: merchant.name).records(on: date)
+        let ledger = try InsuranceLeg.ledger(records, date: date)
+        func unavailable(_ problem: String) -> InsuranceDay {
+            InsuranceDay(statement: GroupReport.Statement(channel: .insurance, state: .unavailable, attempts: 1, problem: problem), ledger: ledger, totals: [])
+        }
+        do {
+            let day = try await InsuranceLeg(client: try registry.insuranceClient(merchant: merchant, transports: transports)).reconcile(records, date: date)
+            guard !day.result.isEmpty else {
+                return InsuranceDay(statement: GroupReport.Statement(channel: .insurance, state: .empty, attempts: 1), ledger: day.ledger, totals: day.totals)
+            }
+            let zipped = day.result.starts(with: [0x50, 0x4B, 0x03, 0x04])
+            let (statement, file) = try save(day.result, as: "\(date).nhsa-3202-result.\(zipped ? "zip" : "txt")", channel: .insurance, attempts: 1, folder: folder)
+            return InsuranceDay(statement: statement, file: file, ledger: day.ledger, totals: day.totals)
+        } catch let error as ChannelError {
+            return unavailable(Self.words(of: error))
+        } catch let error as NHSAUnknownOutcome {
+            return unavailable(error.description)
+        } catch let error as ConfigurationError {
+            return unavailable(error.description)
         }
     }
 

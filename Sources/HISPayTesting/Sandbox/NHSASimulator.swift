@@ -249,6 +249,10 @@ public actor NHSASimulator {
             settlementID: "", messageID: messageID, visitID: visit, personID: data["psn_no"]?.text ?? "", chargeBatch: batch, total: total,
             useAccount: data["acct_used_flag"]?.text == "1", active: true, bookedAt: Date())
         if infno == "2207" {
+            // msgid is the sender's message id (fixmedins_code + time + sequence: binzhe12123/Medical
+            // SZSI_Smart/Model/SYB/SYBCommon.cs); 2601 reverses by it, so a second booking under one
+            // msgid is refused.
+            guard settlements[messageID] == nil else { return refuse("[2207]发送方报文ID重复：\(messageID)") }
             settlement.settlementID = nextID("SETL")
             settlements[messageID] = settlement
             for index in (lines[visit] ?? []).indices where lines[visit]?[index].chargeBatch == batch && lines[visit]?[index].settlementID == nil {

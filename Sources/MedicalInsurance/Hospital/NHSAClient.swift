@@ -15,13 +15,21 @@ public final class NHSAClient: Sendable {
     private let transport: any HTTPTransport
     private let time: any TimeSource
     private let nonces: any NonceSource
-    private let state = Mutex<(signNo: String?, sequence: Int)>((nil, 0))
+    private let state: Mutex<(signNo: String?, sequence: Int)>
 
-    public init(profile: NHSAProfile, transport: any HTTPTransport, time: any TimeSource = SystemTimeSource(), nonces: any NonceSource = RandomNonceSource()) {
+    /// `sequence` is where the 4-digit sequence of `msgid`s starts (the first is `sequence + 1`):
+    /// random by default, because a msgid is fixmedins_code + the second + the sequence, and two
+    /// processes (HIS nodes, or one restarted) starting from the same number in the same second would
+    /// send the same msgid — which the platform books, and 2601 reverses, by.
+    public init(
+        profile: NHSAProfile, transport: any HTTPTransport, time: any TimeSource = SystemTimeSource(), nonces: any NonceSource = RandomNonceSource(),
+        sequence: Int = Int.random(in: 0..<9999)
+    ) {
         self.profile = profile
         self.transport = transport
         self.time = time
         self.nonces = nonces
+        state = Mutex((nil, sequence % 9999))
     }
 
     /// The platform's answer: `infcode` 0 with its `output`.
@@ -287,6 +295,12 @@ public final class NHSAClient: Sendable {
     /// 9102: downloads the 3202 result `fileinfo` names — the answer's body is the file itself — and
     /// reads it (``DetailReconciliationResult``).
     public func detailReconciliationResult(_ fileinfo: [String: ConfigValue]) async throws -> DetailReconciliationResult {
+        try DetailReconciliationResult(file: try await detailReconciliationFile(fileinfo))
+    }
+
+    /// 9102: the 3202 result file `fileinfo` names, as the platform sends it (zipped or not), to keep
+    /// as the day's insurance statement.
+    public func detailReconciliationFile(_ fileinfo: [String: ConfigValue]) async throws -> Data {
         guard let queryNo = fileinfo["file_qury_no"]?.text, let name = fileinfo["filename"]?.text else {
             throw ChannelError(.invalidResponse, channel: .insurance, reason: "3202 fileinfo lacks file_qury_no or filename")
         }
@@ -307,7 +321,7 @@ public final class NHSAClient: Sendable {
         if let answer = ConfigValue.decode(response.body)?.objectValue, let code = answer["infcode"]?.text, code != "0" {
             throw ChannelError(.invalidRequest, channel: .insurance, reason: "9102 refused: \(answer["err_msg"]?.text ?? "no message")", status: ChannelStatus(code: code, message: answer["err_msg"]?.text))
         }
-        return try DetailReconciliationResult(file: response.body)
+        return response.body
     }
 
 }
