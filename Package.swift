@@ -103,7 +103,7 @@ let package = Package(
         ),
         .target(
             name: "Reconciliation",
-            dependencies: ["HISPayCore", "HISPayCompression"],
+            dependencies: ["HISPayCore"],
             swiftSettings: strict
         ),
         .target(
@@ -193,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconciliationTests",
-            dependencies: ["Reconciliation", "HISPayCore", "HISPayCompression", "HISPayTestSupport"],
+            dependencies: ["Reconciliation", "HISPayCore", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -246,8 +246,8 @@ let package = Package(
         .testTarget(
             name: "HISPayServiceTests",
             dependencies: [
-                "HISPayService", "HISPayCore", "HISPayCrypto", "HISPayStore", "HISPayTesting", "HISPayTestSupport", "WeChatPay", "Alipay",
-                "UnionPay", "MedicalInsurance", "Reconciliation", .product(name: "Logging", package: "swift-log"),
+                "HISPayService", "HISPayCore", "HISPayCrypto", "HISPayCompression", "HISPayStore", "HISPayTesting", "HISPayTestSupport", "WeChatPay",
+                "Alipay", "UnionPay", "MedicalInsurance", "Reconciliation", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

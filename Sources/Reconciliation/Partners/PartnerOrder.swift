@@ -21,15 +21,19 @@ public struct PartnerOrder: Sendable, Hashable, Codable {
     /// The line in the file.
     public var line: Int
 
-    /// Reads the partner's file at `url` as `format` describes it: CSV (UTF-8 with or without BOM, or
-    /// GBK), or an XLSX workbook's first sheet (``XLSXSheet``; its lines are the sheet's row numbers).
-    /// A bad row is an error naming the file, line and column.
+    /// Reads the partner's CSV file at `url` as `format` describes it (UTF-8 with or without BOM, or
+    /// GBK). A bad row is an error naming the file, line and column. (HISPayService's
+    /// `PartnerOrder.load(_:format:)` also reads XLSX workbooks.)
     public static func read(_ url: URL, format: PartnerFormat) throws -> [PartnerOrder] {
-        let file = url.lastPathComponent
         guard FileManager.default.isReadableFile(atPath: url.path) else {
             throw ReconciliationError(.unreadable, "cannot read \(format.name)'s order file \(url.path)")
         }
-        let rows = try isWorkbook(url) ? XLSXSheet.rows(try Data(contentsOf: url), file: file) : csvRows(url, format: format)
+        return try parse(try csvRows(url, format: format), file: url.lastPathComponent, format: format)
+    }
+
+    /// Reads the orders from a file's `rows` (each with the line an error names: a CSV line, a sheet's
+    /// row number) as `format` describes them.
+    public static func parse(_ rows: [(line: Int, fields: [String])], file: String, format: PartnerFormat) throws -> [PartnerOrder] {
         let start = format.skipRows
         guard rows.count > start else { throw ReconciliationError(.malformedLedger, "\(file) has no header row after \(start) skipped rows") }
         let header = rows[start].fields.map(\.trimmingSpaces)
@@ -76,13 +80,6 @@ public struct PartnerOrder: Sendable, Hashable, Codable {
                 orderNo: orderNo, amount: try amount("amount").magnitude, commission: try amount("commission"), state: state, status: status, time: time, line: row.line))
         }
         return orders
-    }
-
-    /// Whether the file is a zip archive (an XLSX workbook) rather than text.
-    static func isWorkbook(_ url: URL) throws -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { throw ReconciliationError(.unreadable, "cannot read \(url.path)") }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 4)) == Data([0x50, 0x4B, 0x03, 0x04])
     }
 
     /// The CSV file's lines, decoded and split.

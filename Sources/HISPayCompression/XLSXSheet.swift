@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import HISPayCompression
 import HISPayCore
 
 /// The first worksheet of an XLSX workbook (Office Open XML SpreadsheetML, ECMA-376 Part 1 §18) as
@@ -23,10 +22,16 @@ import HISPayCore
 /// A file that is not a zip archive, lacks its workbook or worksheet, or holds markup a spreadsheet
 /// never holds (a DOCTYPE, an entity, a processing instruction) is refused with its name.
 package enum XLSXSheet {
+    /// Why a workbook was refused: the file, and what is wrong where.
+    package struct Error: Swift.Error, Hashable, Sendable, CustomStringConvertible {
+        package let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     /// The rows of the first worksheet of the workbook `data`, read from a file named `file`.
-    package static func rows(_ data: Data, file: String) throws(ReconciliationError) -> [(line: Int, fields: [String])] {
+    package static func rows(_ data: Data, file: String) throws(XLSXSheet.Error) -> [(line: Int, fields: [String])] {
         let archive: ZipReader
-        do { archive = try ZipReader(data) } catch { throw ReconciliationError(.malformedLedger, "\(file) is not an XLSX workbook (not a zip archive)") }
+        do { archive = try ZipReader(data) } catch { throw XLSXSheet.Error("\(file) is not an XLSX workbook (not a zip archive)") }
         let part = Part(archive: archive, file: file)
         let workbook = try part.events("xl/workbook.xml", required: true)
         // The relationship attribute is `r:id` under whatever prefix the writer chose.
@@ -82,18 +87,18 @@ package enum XLSXSheet {
     /// A cell's text from its raw value.
     static func text(
         _ raw: String, type: String, isDate: Bool, date1904: Bool, strings: [String], file: String, row: Int
-    ) throws(ReconciliationError) -> String {
+    ) throws(XLSXSheet.Error) -> String {
         switch type {
         case "s":
             guard let index = Int(raw), strings.indices.contains(index) else {
-                throw ReconciliationError(.malformedLedger, "\(file) row \(row): a cell names shared string \(raw), which the workbook lacks")
+                throw XLSXSheet.Error("\(file) row \(row): a cell names shared string \(raw), which the workbook lacks")
             }
             return strings[index]
         case "b": return raw == "1" ? "TRUE" : "FALSE"
         case "d": return raw.replacingOccurrences(of: "T", with: " ").prefix(19).description
         case "n" where isDate && !raw.isEmpty:
             guard let text = dateTime(serial: raw, date1904: date1904) else {
-                throw ReconciliationError(.malformedLedger, "\(file) row \(row): the date cell \(raw) is not a serial day number")
+                throw XLSXSheet.Error("\(file) row \(row): the date cell \(raw) is not a serial day number")
             }
             return text
         case "n": return number(raw)
@@ -211,23 +216,23 @@ package enum XLSXSheet {
         let file: String
 
         /// The events of the part at `path`; none when an optional part is absent.
-        func events(_ path: String, required: Bool = false) throws(ReconciliationError) -> [Event] {
+        func events(_ path: String, required: Bool = false) throws(XLSXSheet.Error) -> [Event] {
             guard let entry = archive.first(where: { $0.path == path }) else {
-                guard !required else { throw ReconciliationError(.malformedLedger, "\(file) is not an XLSX workbook: it lacks \(path)") }
+                guard !required else { throw XLSXSheet.Error("\(file) is not an XLSX workbook: it lacks \(path)") }
                 return []
             }
             let data: Data
             do { data = try archive.contents(of: entry, limit: 256 << 20) } catch {
-                throw ReconciliationError(.malformedLedger, "\(file): \(path) cannot be read (\(error.description))")
+                throw XLSXSheet.Error("\(file): \(path) cannot be read (\(error.description))")
             }
-            guard String(validating: data, as: UTF8.self) != nil else { throw ReconciliationError(.malformedLedger, "\(file): \(path) is not UTF-8") }
-            if let markup = FlatXML.unexpectedMarkup(data) { throw ReconciliationError(.malformedLedger, "\(file): \(path) holds \(markup)") }
+            guard String(validating: data, as: UTF8.self) != nil else { throw XLSXSheet.Error("\(file): \(path) is not UTF-8") }
+            if let markup = FlatXML.unexpectedMarkup(data) { throw XLSXSheet.Error("\(file): \(path) holds \(markup)") }
             let parser = XMLParser(data: data)
             parser.shouldResolveExternalEntities = false
             let collector = Collector()
             parser.delegate = collector
             guard parser.parse(), collector.closedRoot else {
-                throw ReconciliationError(.malformedLedger, "\(file): \(path) is not well-formed XML (line \(parser.lineNumber))")
+                throw XLSXSheet.Error("\(file): \(path) is not well-formed XML (line \(parser.lineNumber))")
             }
             return collector.events
         }

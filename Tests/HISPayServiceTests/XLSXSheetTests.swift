@@ -1,11 +1,12 @@
 import Foundation
-import HISPayCompression
+@testable import HISPayCompression
 import HISPayCore
+import HISPayService
 import HISPayTestSupport
-@testable import Reconciliation
+import Reconciliation
 import Testing
 
-/// Partners' XLSX order files, read from workbooks real spreadsheet writers made (the scripts beside
+/// Partners' XLSX order files (`XLSXSheet` in HISPayCompression, `PartnerOrder.load`), read from workbooks real spreadsheet writers made (the scripts beside
 /// them in `Fixtures/partners`): openpyxl 3.1.5 (inline strings, a custom date format, the 1900 date
 /// system) and XlsxWriter 3.2.0 (shared strings as Excel writes them, built-in format 22, the 1904
 /// system). Cell types as SpreadsheetML defines them (`s`, `str`, `inlineStr`, `b`, `e`, `n`, `d`:
@@ -52,7 +53,7 @@ import Testing
         #expect(rows[0].fields == ["健康160 订单对账单 2026-11-30"])
         #expect(rows[2].fields == ["N1WX", "12", "2026-11-30 10:00:01", "已支付", "0.6"])
         #expect(rows[6].fields == ["合计", "", "", "", ""])  // the totals row's formulas have no cached value
-        let orders = try PartnerOrder.read(Fixtures.url("partners/jk160-2026-11-30.xlsx"), format: Self.jk160)
+        let orders = try PartnerOrder.load(Fixtures.url("partners/jk160-2026-11-30.xlsx"), format: Self.jk160)
         #expect(orders.map(\.orderNo) == ["N1WX", "S1WX", "P9GHOST", "N7REFUND"])
         #expect(orders.map(\.amount.fen) == [1200, 777, 2500, 30] && orders.map(\.commission.fen) == [60, 39, 125, 0])
         #expect(orders.map(\.state) == [.paid, .paid, .paid, .refunded] && orders.map(\.line) == [3, 4, 5, 6])
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func xlsxWriterWorkbookWithSharedStringsAndThe1904System() throws {
-        let orders = try PartnerOrder.read(Fixtures.url("partners/haodf-2026-11-30.xlsx"), format: Self.haodf)
+        let orders = try PartnerOrder.load(Fixtures.url("partners/haodf-2026-11-30.xlsx"), format: Self.haodf)
         #expect(orders.map(\.orderNo) == ["N2ALI", "S2UNIONPAY", "S8CANCEL"])
         #expect(orders.map(\.amount.fen) == [2345, 999, 1500] && orders.map(\.state) == [.paid, .paid, .other])
         #expect(orders.map { $0.time.map(BeijingTime.format) } == ["2026-11-30 09:15:00", "2026-11-30 16:40:00", "2026-11-30 17:05:00"])
@@ -68,7 +69,7 @@ import Testing
 
     @Test func whatIsNotAWorkbookIsRefusedWithItsName() throws {
         func refusal(_ data: Data) -> String? {
-            do { _ = try XLSXSheet.rows(data, file: "orders.xlsx") } catch { return error.reason }
+            do { _ = try XLSXSheet.rows(data, file: "orders.xlsx") } catch { return error.description }
             return nil
         }
         #expect(refusal(Data("医院订单号,支付金额\n".utf8))?.contains("orders.xlsx is not an XLSX workbook (not a zip archive)") == true)
@@ -89,8 +90,8 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-bad-\(UUID().uuidString).xlsx")
         defer { try? FileManager.default.removeItem(at: file) }
         try ZipWriter.archive([("xl/workbook.xml", workbook), ("xl/worksheets/sheet1.xml", sheet)]).write(to: file)
-        #expect(throws: ReconciliationError.self) { try PartnerOrder.read(file, format: Self.formats[2]) }
-        do { _ = try PartnerOrder.read(file, format: Self.formats[2]) } catch let error as ReconciliationError {
+        #expect(throws: ReconciliationError.self) { try PartnerOrder.load(file, format: Self.formats[2]) }
+        do { _ = try PartnerOrder.load(file, format: Self.formats[2]) } catch let error as ReconciliationError {
             #expect(error.reason.contains("line 3: 支付金额 12.345 is not an amount in yuan"), "\(error.reason)")
         }
     }
