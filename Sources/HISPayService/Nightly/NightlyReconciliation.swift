@@ -10,7 +10,9 @@ import Reconciliation
 /// publication hour and asking again while it is not out — the HIS side is taken from the payment
 /// journal in the store (exported beside the statements as `his-journal.csv`, or a ledger CSV given
 /// per merchant), yesterday's carry-over is read from the
-/// store and today's saved there, and each merchant becomes a section of one `GroupReport`.
+/// store and today's saved there, and each merchant becomes a section of one `GroupReport`. A
+/// merchant with an `insurance` block also has its insurance leg checked with the platform
+/// (``InsuranceLeg``: 3201 totals, the 3202 detail result as its statement).
 ///
 /// A channel whose statement cannot be had after every attempt is left out of that merchant's day:
 /// its HIS rows and carried rows go into the carry-over unreconciled, the section says so, and the
