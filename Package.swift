@@ -170,7 +170,7 @@ let package = Package(
         .target(
             name: "HISPayFuzzing",
             dependencies: [
-                "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", "Reconciliation",
+                "HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", "Reconciliation",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Tests/Fuzzing/HISPayFuzzing",

@@ -1,5 +1,6 @@
 import Alipay
 import Foundation
+import HISPayCompression
 import HISPayCore
 import HISPayCrypto
 import HISPayCurl
@@ -41,6 +42,27 @@ extension FuzzTarget {
             try LedgerCSV(url: url).forEach { record in
                 precondition(!record.amount.isNegative, "a ledger row has a negative amount")
             }
+        }
+    }
+
+    /// A partner's XLSX order file: mode bit 0 clear — the input is the workbook; set — the input is
+    /// the first sheet's XML, zipped by the harness with a workbook naming it. An accepted workbook's
+    /// rows are numbered from 1 upwards, each once.
+    public static let partnerWorkbook = FuzzTarget(name: "partner-xlsx", summary: "XLSXSheet: a partner's workbook (zip, SpreadsheetML)") { data in
+        let input = FuzzInput(data)
+        var workbook = input.payload
+        if input.mode & 1 == 1 {
+            let names = Data(#"<workbook><sheets><sheet name="s" r:id="rId1"/></sheets></workbook>"#.utf8)
+            do { workbook = try ZipWriter.archive([("xl/workbook.xml", names), ("xl/worksheets/sheet1.xml", input.payload)]) } catch {
+                preconditionFailure("the harness cannot zip a sheet: \(error)")
+            }
+        }
+        do throws(XLSXSheet.Error) {
+            let rows = try XLSXSheet.rows(workbook, file: "fuzz.xlsx")
+            precondition(rows.map(\.line) == Array(1..<(rows.count + 1)), "a workbook's rows are not numbered 1…n")
+            return .accepted
+        } catch {
+            return .rejected(error.description)
         }
     }
 

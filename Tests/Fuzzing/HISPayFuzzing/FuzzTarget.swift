@@ -24,7 +24,7 @@ public struct FuzzTarget: Sendable {
     /// Every target, callbacks first, then statements, then the files people edit.
     public static let all: [FuzzTarget] = [
         .wechatPayV3Callback, .wechatPayV2Callback, .alipayCallback, .unionPayCallback, .unionPayResponse, .insuranceCallback,
-        .wechatPayStatement, .alipayStatement, .unionPayStatement, .insuranceStatement, .configuration, .ledgerCSV,
+        .wechatPayStatement, .alipayStatement, .unionPayStatement, .insuranceStatement, .configuration, .ledgerCSV, .partnerWorkbook,
     ]
 
     /// The target called `name`, if there is one.
