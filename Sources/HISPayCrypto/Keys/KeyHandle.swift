@@ -3,13 +3,48 @@ import CHISPayShims
 import Synchronization
 
 /// Owns one OpenSSL `EVP_PKEY`. Keys are immutable after loading, so sharing one handle across
-/// tasks is safe; every operation makes its own contexts.
+/// tasks is safe; every operation works on a context of its own.
+///
+/// Verification contexts are prepared once per digest and copied per call: OpenSSL 3's
+/// `EVP_DigestVerifyInit` looks the signature algorithm and key management up by name and exports
+/// the key to its provider on every call — a third of an RSA-2048 verification — while copying an
+/// initialised context (`EVP_MD_CTX_copy_ex`) duplicates only the provider's state.
 final class KeyHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// Initialised verification contexts by digest name, only ever copied from (under the lock); kept
+    /// as their addresses, which cross the lock as plain values.
+    private let verifiers = Mutex<[String: UInt]>([:])
 
     init(taking pointer: OpaquePointer) { self.pointer = pointer }
 
-    deinit { EVP_PKEY_free(pointer) }
+    deinit {
+        verifiers.withLock { contexts in for address in contexts.values { EVP_MD_CTX_free(OpaquePointer(bitPattern: address)) } }
+        EVP_PKEY_free(pointer)
+    }
+
+    /// A new verification context for `digest` on this key, copied from the prepared one (made on
+    /// first use); nil when the key cannot verify with that digest. The caller frees it.
+    func verificationContext(_ digest: DigestAlgorithm) throws -> OpaquePointer? {
+        let md = try digest.evp
+        let key = pointer
+        let copied = verifiers.withLock { contexts -> UInt in
+            if contexts[digest.name] == nil {
+                guard let prepared = EVP_MD_CTX_new() else { return 0 }
+                guard EVP_DigestVerifyInit(prepared, nil, md, nil, key) == 1 else {
+                    EVP_MD_CTX_free(prepared)
+                    return 0
+                }
+                contexts[digest.name] = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(prepared)))
+            }
+            guard let address = contexts[digest.name], let copy = EVP_MD_CTX_new() else { return 0 }
+            guard EVP_MD_CTX_copy_ex(copy, OpaquePointer(bitPattern: address)) == 1 else {
+                EVP_MD_CTX_free(copy)
+                return 0
+            }
+            return UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(copy)))
+        }
+        return OpaquePointer(bitPattern: copied)
+    }
 
     /// The algorithm family of the key.
     var algorithm: KeyAlgorithm {

@@ -30,7 +30,20 @@ enum EVPSignature {
         digest: DigestAlgorithm,
         sm2Identifier: String?
     ) throws -> Bool {
-        try withContext(key: key, digest: digest, sm2Identifier: sm2Identifier, signing: false) { mctx in
+        if sm2Identifier == nil {
+            // The key's prepared context, copied (see `KeyHandle`); SM2's ID lives on a key
+            // context of its own and takes the general path.
+            OpenSSLErrors.clear()
+            defer { ERR_clear_error() }
+            guard let mctx = try key.verificationContext(digest) else {
+                throw OpenSSLErrors.error(.keyTypeMismatch, "a \(key.algorithm) key cannot verify with \(digest)")
+            }
+            defer { EVP_MD_CTX_free(mctx) }
+            return message.withUnsafeBytes { input in
+                EVP_DigestVerify(mctx, signature, signature.count, input.bindMemory(to: UInt8.self).baseAddress, input.count) == 1
+            }
+        }
+        return try withContext(key: key, digest: digest, sm2Identifier: sm2Identifier, signing: false) { mctx in
             message.withUnsafeBytes { input in
                 EVP_DigestVerify(
                     mctx, signature, signature.count, input.bindMemory(to: UInt8.self).baseAddress, input.count) == 1
