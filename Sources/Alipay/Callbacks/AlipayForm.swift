@@ -6,21 +6,15 @@ package enum AlipayForm {
     /// The fields of a form body; throws `ChannelError/Code/invalidResponse` on broken escapes,
     /// repeated keys or text that is not UTF-8.
     package static func decode(_ body: Data) throws(ChannelError) -> [String: String] {
-        guard let text = String(validating: body, as: UTF8.self) else {
-            throw ChannelError(.invalidResponse, channel: .alipay, reason: "form body is not UTF-8")
-        }
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = percentDecode(parts[0]), let value = percentDecode(parts.count > 1 ? parts[1] : "") else {
-                throw ChannelError(.invalidResponse, channel: .alipay, reason: "form field \(parts[0].prefix(40)) has a broken %-escape")
+        do {
+            return try FormFields.decode(body)
+        } catch {
+            switch error {
+            case .notUTF8: throw ChannelError(.invalidResponse, channel: .alipay, reason: "form body is not UTF-8")
+            case .brokenEscape(let field): throw ChannelError(.invalidResponse, channel: .alipay, reason: "form field \(field) has a broken %-escape")
+            case .repeated(let key): throw ChannelError(.invalidResponse, channel: .alipay, reason: "form field \(key) appears twice")
             }
-            guard fields[key] == nil else {
-                throw ChannelError(.invalidResponse, channel: .alipay, reason: "form field \(key) appears twice")
-            }
-            fields[key] = value
         }
-        return fields
     }
 
     /// Form-encodes fields (sorted keys): for request bodies and tests. Letters, digits and `-._*`
@@ -42,29 +36,5 @@ package enum AlipayForm {
             return String(decoding: out, as: UTF8.self)
         }
         return fields.sorted { $0.key < $1.key }.map { "\(escape($0.key))=\(escape($0.value))" }.joined(separator: "&")
-    }
-
-    private static func percentDecode(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-                bytes.append(high << 4 | low)
-            default: bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -51,18 +51,12 @@ package enum UnionPayMessage {
 
     /// Parses a URL-encoded notification body (`+` is a space, `%0D%0A` the CRLF inside `signPubKeyCert`).
     package static func parseForm(_ body: Data) throws(ChannelError) -> [String: String] {
-        guard let text = String(validating: body, as: UTF8.self) else {
-            throw ChannelError(.invalidResponse, channel: .unionPay, reason: "notification is not UTF-8")
+        do {
+            return try FormFields.decode(body, trimming: true, rejectingRepeats: false)
+        } catch {
+            guard case .brokenEscape(let field) = error else { throw ChannelError(.invalidResponse, channel: .unionPay, reason: "notification is not UTF-8") }
+            throw ChannelError(.invalidResponse, channel: .unionPay, reason: "notification field \(field) has a broken %-escape")
         }
-        var fields: [String: String] = [:]
-        for pair in text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
-                throw ChannelError(.invalidResponse, channel: .unionPay, reason: "notification field \(parts[0].prefix(40)) has a broken %-escape")
-            }
-            fields[key] = value
-        }
-        return fields
     }
 
     /// `key=value` of every field but `signature`, sorted by key, joined with `&` (no escaping).
@@ -78,9 +72,5 @@ package enum UnionPayMessage {
             "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
         }.joined(separator: "&")
         return Data(text.utf8)
-    }
-
-    private static func decode(_ text: Substring) -> String? {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HISPayCore
 import HISPayCrypto
+import Synchronization
 
 /// Verifies ACP answers and notifications. 5.1.0: the `signPubKeyCert` carried by the message must be
 /// valid at `now`, chain to the configured middle and root certificates, and belong to UnionPay (CN
@@ -11,6 +12,11 @@ import HISPayCrypto
 /// `CertUtil.getValidateCert`), valid at `now`, and the signature SHA1withRSA over the SHA-1 hex.
 /// Secure-key profiles compare the recomputed digest instead. Each failure is its own
 /// `ChannelError` code.
+///
+/// A certificate that passed is remembered with its public key for as long as that verdict holds
+/// (while it and every configured middle and root certificate are valid): UnionPay signs every
+/// message with the same `signPubKeyCert` until it rotates it, and parsing and chaining it again per
+/// message cost ten times the signature check.
 public struct UnionPayVerifier: Sendable {
     public let roots: [Certificate]
     public let middles: [Certificate]
@@ -19,6 +25,9 @@ public struct UnionPayVerifier: Sendable {
     public let secureKey: String?
     /// For 5.0.0 messages: UnionPay's verify certificates (`acp_*_verify_sign.cer`), found by `certId`.
     public let verifyCertificates: [Certificate]
+
+    /// Certificates that passed, by their text, with the window their verdict holds in.
+    private let accepted = AcceptedCertificates()
 
     public static let owner = "中国银联股份有限公司"
     package static let testOwner = "00040000:SIGN"
@@ -50,11 +59,11 @@ public struct UnionPayVerifier: Sendable {
             }
         default:
             let legacy = fields["version"] == "5.0.0" && (fields["signPubKeyCert"] ?? "").isEmpty
-            let certificate = legacy ? try verifyCertificate(fields, now: now) : try signingCertificate(fields, now: now)
+            let key = legacy ? try verifyCertificateKey(fields, now: now) : try signingKey(fields, now: now)
             let digest: DigestAlgorithm = legacy ? .sha1 : .sha256
             do {
                 let hex = Hex.encode(try digest.hash(text))
-                try certificate.publicKey.verifyRSASignature(try Base64.decode(signature), for: Array(hex.utf8), digest: digest)
+                try key.verifyRSASignature(try Base64.decode(signature), for: Array(hex.utf8), digest: digest)
             } catch {
                 throw ChannelError(
                     .signatureInvalid, channel: .unionPay,
@@ -63,11 +72,12 @@ public struct UnionPayVerifier: Sendable {
         }
     }
 
-    /// The 5.0.0 verify certificate named by the message's `certId`, valid at `now`.
-    private func verifyCertificate(_ fields: [String: String], now: Date) throws(ChannelError) -> Certificate {
+    /// The key of the 5.0.0 verify certificate named by the message's `certId`, valid at `now`.
+    private func verifyCertificateKey(_ fields: [String: String], now: Date) throws(ChannelError) -> PublicKey {
         guard let certID = fields["certId"], !certID.isEmpty else {
             throw ChannelError(.untrustedCertificate, channel: .unionPay, reason: "5.0.0 message carries no certId")
         }
+        if let key = accepted.key(for: "certId:" + certID, at: now) { return key }
         guard let certificate = verifyCertificates.first(where: { $0.serialNumberDecimal == certID }) else {
             throw ChannelError(
                 .untrustedCertificate, channel: .unionPay,
@@ -76,13 +86,16 @@ public struct UnionPayVerifier: Sendable {
         do { try certificate.checkValidity(at: now) } catch {
             throw ChannelError(.certificateExpired, channel: .unionPay, reason: "verify certificate \(certID): \((error as? CryptoError)?.reason ?? "\(error)")")
         }
-        return certificate
+        return try accepted.remember("certId:" + certID, certificate, chain: [])
     }
 
-    private func signingCertificate(_ fields: [String: String], now: Date) throws(ChannelError) -> Certificate {
+    /// The key of the message's `signPubKeyCert`, once it is valid at `now`, chains to the configured
+    /// roots and belongs to UnionPay.
+    private func signingKey(_ fields: [String: String], now: Date) throws(ChannelError) -> PublicKey {
         guard let pem = fields["signPubKeyCert"], !pem.isEmpty else {
             throw ChannelError(.untrustedCertificate, channel: .unionPay, reason: "message carries no signPubKeyCert")
         }
+        if let key = accepted.key(for: pem, at: now) { return key }
         let certificate: Certificate
         do { certificate = try Certificate(pem: pem) } catch {
             throw ChannelError(.untrustedCertificate, channel: .unionPay, reason: "signPubKeyCert is not a certificate")
@@ -106,6 +119,43 @@ public struct UnionPayVerifier: Sendable {
                 .certificateOwnerMismatch, channel: .unionPay,
                 reason: "signPubKeyCert belongs to \"\(owner)\", not \(Self.owner)\(testEnvironment ? " or \(Self.testOwner)" : "")")
         }
-        return certificate
+        return try accepted.remember(pem, certificate, chain: middles + roots)
+    }
+}
+
+/// Certificates a `UnionPayVerifier` accepted, by their text: the public key, and the window in which
+/// the verdict holds (the certificate's own validity within every chain certificate's). At most 16
+/// are kept; UnionPay has one signing certificate at a time, two while it rotates.
+final class AcceptedCertificates: Sendable {
+    struct Entry {
+        let key: PublicKey
+        let from: Date
+        let until: Date
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// The key of `text`'s certificate if it was accepted and its verdict holds at `now`.
+    func key(for text: String, at now: Date) -> PublicKey? {
+        entries.withLock { entries in
+            guard let entry = entries[text], entry.from <= now, now <= entry.until else { return nil }
+            return entry.key
+        }
+    }
+
+    /// Remembers `certificate`, just accepted as `text`, valid as long as it and every certificate of
+    /// `chain` are; returns its key.
+    func remember(_ text: String, _ certificate: Certificate, chain: [Certificate]) throws(ChannelError) -> PublicKey {
+        let key: PublicKey
+        do { key = try certificate.publicKey } catch {
+            throw ChannelError(.untrustedCertificate, channel: .unionPay, reason: "the certificate's public key cannot be read")
+        }
+        let all = [certificate] + chain
+        let entry = Entry(key: key, from: all.map(\.notBefore).max() ?? certificate.notBefore, until: all.map(\.notAfter).min() ?? certificate.notAfter)
+        entries.withLock { entries in
+            if entries.count >= 16 { entries.removeAll() }
+            entries[text] = entry
+        }
+        return key
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+
+/// `application/x-www-form-urlencoded` bodies (Alipay's and UnionPay's notifications), decoded once,
+/// byte by byte: pairs split on `&`, a key from its value on the first `=`, `+` a space and `%XX` a
+/// byte — so `%2B` is a plus and nothing is decoded twice. Foundation's `String` percent decoding
+/// took four fifths of a UnionPay notification's handling.
+package enum FormFields {
+    /// Why a body was refused.
+    package enum Problem: Swift.Error, Hashable, Sendable {
+        /// The body, or a decoded key or value, is not UTF-8.
+        case notUTF8
+        /// The field (its raw key, at most 40 characters) has a `%` not followed by two hex digits.
+        case brokenEscape(String)
+        /// The key appears twice (when repeats are refused).
+        case repeated(String)
+    }
+
+    /// The fields of `body`. With `trimming`, ASCII whitespace around the whole body is ignored; with
+    /// `rejectingRepeats`, a repeated key is refused, else the last one counts. Empty pairs (`&&`) are
+    /// skipped.
+    package static func decode(_ body: Data, trimming: Bool = false, rejectingRepeats: Bool = true) throws(Problem) -> [String: String] {
+        let bytes = [UInt8](body)
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        if trimming {
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        }
+        var fields: [String: String] = [:]
+        var pairStart = start
+        while pairStart < end {
+            let pairEnd = bytes[pairStart..<end].firstIndex(of: UInt8(ascii: "&")) ?? end
+            if pairEnd > pairStart {
+                let equals = bytes[pairStart..<pairEnd].firstIndex(of: UInt8(ascii: "=")) ?? pairEnd
+                let raw = bytes[pairStart..<equals]
+                guard let key = percentDecode(raw), let value = percentDecode(equals < pairEnd ? bytes[(equals + 1)..<pairEnd] : []) else {
+                    throw .brokenEscape(String(decoding: raw.prefix(40), as: UTF8.self))
+                }
+                if rejectingRepeats, fields[key] != nil { throw .repeated(key) }
+                fields[key] = value
+            }
+            pairStart = pairEnd + 1
+        }
+        return fields
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+    private static func percentDecode(_ text: ArraySlice<UInt8>) -> String? {
+        guard text.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(decoding: text, as: UTF8.self)  // the body was validated as UTF-8
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.count)
+        var index = text.startIndex
+        while index < text.endIndex {
+            let byte = text[index]
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard index + 2 < text.endIndex, let high = hexValue(text[index + 1]), let low = hexValue(text[index + 2])
+                else { return nil }
+                bytes.append(high << 4 | low)
+                index += 2
+            default: bytes.append(byte)
+            }
+            index += 1
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
