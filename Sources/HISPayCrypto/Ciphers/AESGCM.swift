@@ -6,7 +6,8 @@ public enum AESGCM {
     /// Length of the authentication tag appended to the ciphertext.
     package static let tagLength = 16
 
-    /// Encrypts `plaintext` and returns ciphertext‖tag. `key` is 16, 24 or 32 bytes.
+    /// Encrypts `plaintext` and returns ciphertext‖tag. `key` is 16, 24 or 32 bytes. The ciphertext
+    /// and tag are written once, into the array returned (no zero-filling, no copies).
     public static func seal(
         _ plaintext: [UInt8],
         key: [UInt8],
@@ -20,17 +21,16 @@ public enum AESGCM {
                     throw OpenSSLErrors.error(.internalFailure, "GCM associated data rejected")
                 }
             }
-            var out = [UInt8](repeating: 0, count: plaintext.count + tagLength)
-            guard EVP_EncryptUpdate(ctx, &out, &length, plaintext, Int32(plaintext.count)) == 1 else {
-                throw OpenSSLErrors.error(.internalFailure, "GCM encryption failed")
+            return try [UInt8](unsafeUninitializedCapacity: plaintext.count + tagLength) { buffer, count in
+                guard let start = buffer.baseAddress, EVP_EncryptUpdate(ctx, start, &length, plaintext, Int32(plaintext.count)) == 1 else {
+                    throw OpenSSLErrors.error(.internalFailure, "GCM encryption failed")
+                }
+                var final: Int32 = 0
+                guard EVP_EncryptFinal_ex(ctx, start + Int(length), &final) == 1,
+                    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Int32(tagLength), start + Int(length + final)) == 1
+                else { throw OpenSSLErrors.error(.internalFailure, "GCM tag could not be produced") }
+                count = Int(length + final) + tagLength
             }
-            var final: Int32 = 0
-            var tag = [UInt8](repeating: 0, count: tagLength)
-            let done = out.withUnsafeMutableBufferPointer { EVP_EncryptFinal_ex(ctx, $0.baseAddress! + Int(length), &final) }
-            guard done == 1, EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, Int32(tagLength), &tag) == 1 else {
-                throw OpenSSLErrors.error(.internalFailure, "GCM tag could not be produced")
-            }
-            return Array(out.prefix(Int(length + final))) + tag
         }
     }
 
@@ -46,7 +46,7 @@ public enum AESGCM {
         guard sealed.count >= tagLength else {
             throw CryptoError(.authenticationFailed, "GCM input of \(sealed.count) bytes is shorter than its tag")
         }
-        let ciphertext = Array(sealed.dropLast(tagLength))
+        let ciphertextLength = sealed.count - tagLength
         var tag = Array(sealed.suffix(tagLength))
         return try withContext(key: key, nonce: nonce, encrypting: false) { ctx in
             var length: Int32 = 0
@@ -55,18 +55,21 @@ public enum AESGCM {
                     throw OpenSSLErrors.error(.internalFailure, "GCM associated data rejected")
                 }
             }
-            var out = [UInt8](repeating: 0, count: ciphertext.count + tagLength)
-            guard EVP_DecryptUpdate(ctx, &out, &length, ciphertext, Int32(ciphertext.count)) == 1,
-                EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(tagLength), &tag) == 1
-            else { throw OpenSSLErrors.error(.internalFailure, "GCM decryption failed") }
-            var final: Int32 = 0
-            let done = out.withUnsafeMutableBufferPointer { EVP_DecryptFinal_ex(ctx, $0.baseAddress! + Int(length), &final) }
-            guard done == 1 else {
-                throw CryptoError(
-                    .authenticationFailed,
-                    "GCM authentication failed: wrong key, nonce or associated data, or altered ciphertext")
+            return try [UInt8](unsafeUninitializedCapacity: ciphertextLength + tagLength) { buffer, count in
+                let decrypted = sealed.withUnsafeBufferPointer { input in
+                    EVP_DecryptUpdate(ctx, buffer.baseAddress, &length, input.baseAddress, Int32(ciphertextLength))
+                }
+                guard let start = buffer.baseAddress, decrypted == 1, EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, Int32(tagLength), &tag) == 1 else {
+                    throw OpenSSLErrors.error(.internalFailure, "GCM decryption failed")
+                }
+                var final: Int32 = 0
+                guard EVP_DecryptFinal_ex(ctx, start + Int(length), &final) == 1 else {
+                    throw CryptoError(
+                        .authenticationFailed,
+                        "GCM authentication failed: wrong key, nonce or associated data, or altered ciphertext")
+                }
+                count = Int(length + final)
             }
-            return Array(out.prefix(Int(length + final)))
         }
     }
 
