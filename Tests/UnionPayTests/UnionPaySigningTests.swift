@@ -57,6 +57,8 @@ import UnionPay
     @Test func testMadeChainRejectionsAreDistinct() throws {
         let message = ["merId": "777290058167151", "orderId": "REG20261122001", "txnAmt": "1230", "respCode": "00", "queryId": "782611221000001234567"]
         let verifier = keys.verifier
+        // The verifier now remembers the certificate it accepted; the same certificate in 2040 is
+        // still expired (the remembered verdict holds only inside the chain's validity).
         try verifier.verify(try keys.signedByUnionPay(message), now: keys.now)
         var tampered = try keys.signedByUnionPay(message)
         tampered["txnAmt"] = "1"
