@@ -33,3 +33,33 @@ import Testing
         #expect(headers.fields.map(\.name) == ["Content-Type", "Wechatpay-Serial", "X-Dup"])
     }
 }
+
+/// Beijing wall-clock text by arithmetic, checked against Foundation's Gregorian calendar at
+/// +08:00 over two centuries (leap days, the 2100 non-leap year, the second before and after
+/// midnight, fractions of a second and instants before 1970), and round-tripped through `parse`.
+@Suite struct BeijingTimeFormatTests {
+    static func calendarText(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = BeijingTime.timeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+
+    @Test func formatAgreesWithTheCalendarAndRoundTrips() {
+        var instants: [TimeInterval] = []
+        var time: TimeInterval = -2_208_988_800  // 1900-01-01 UTC
+        while time < 4_133_980_800 {  // 2101-01-01 UTC
+            instants.append(time)
+            time += 86_399.75 * 7.3
+        }
+        instants += [951_753_600, 951_839_999.999, 4_107_542_399, 4_107_542_400, -0.5, 1_795_283_999.999, 1_795_284_000]
+        for instant in instants {
+            let date = Date(timeIntervalSince1970: instant)
+            let text = BeijingTime.format(date)
+            #expect(text == Self.calendarText(date), "\(instant)")
+            #expect(BeijingTime.parse(text) == Date(timeIntervalSince1970: instant.rounded(.down)), "\(instant)")
+        }
+        #expect(BeijingTime.iso8601(Date(timeIntervalSince1970: 1_795_312_800)) == "2026-11-22T10:00:00+08:00")
+        #expect(BeijingTime.compact(Date(timeIntervalSince1970: 1_795_312_800)) == "20261122100000")
+    }
+}

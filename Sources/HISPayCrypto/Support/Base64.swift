@@ -12,10 +12,13 @@ package enum Base64 {
     package static func decode(_ text: String) throws -> [UInt8] {
         // Base64 is ASCII: drop ASCII whitespace by byte (filtering Characters was most of the cost
         // of decoding a signature); any other byte is left for the decoder to refuse.
-        let bytes = text.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0x0B && $0 != 0x0C }
-        guard let data = Data(base64Encoded: Data(bytes)) else {
-            throw CryptoError(.malformedEncoding, "text is not valid base64 (\(bytes.count) characters)")
+        // Most texts (signatures, ciphertexts) hold none and are decoded as they are: filtering every
+        // byte was three quarters of decoding a WeChat Pay signature.
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        let decoded = text.utf8.contains(where: isSpace) ? Data(base64Encoded: Data(text.utf8.filter { !isSpace($0) })) : Data(base64Encoded: text)
+        guard let decoded else {
+            throw CryptoError(.malformedEncoding, "text is not valid base64 (\(text.utf8.count) characters)")
         }
-        return [UInt8](data)
+        return [UInt8](decoded)
     }
 }
