@@ -3,6 +3,7 @@
 to DIR (keys.json and the callback batches), with what a HIS team would pick instead —
 python-alipay-sdk, wechatpayv3, wechatpy and gmssl. Single thread, each workload repeated for at
 least a second after one warm-up run. Writes DIR/peers.json. Usage: bench-peers.py DIR"""
+import base64
 import json
 import os
 import sys
@@ -91,6 +92,46 @@ v2_request = {"appid": keys["wechatAppId"], "mch_id": keys["wechatMchId"], "nonc
 measure("sign.wechatpay.v2.md5", 10000, lambda: [calculate_signature(v2_request, keys["wechatApiV2Key"]) for _ in range(10000)])
 v2_callbacks = batch("callback.wechatpay.v2")
 measure("callback.wechatpay.v2", len(v2_callbacks), lambda: [v2.parse_payment_result(c["body"]) for c in v2_callbacks])
+
+# UnionPay has no maintained Python SDK on PyPI: `cryptography` doing the steps UnionPay's own SDKs do
+# for every back notification — parse the form, load signPubKeyCert, check it against the middle and
+# root certificates (signatures, validity, owner 中国银联股份有限公司 or the test owner), then verify
+# SHA256withRSA over the SHA-256 hex of the sorted fields.
+import datetime  # noqa: E402
+import hashlib  # noqa: E402
+
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import hashes  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import padding  # noqa: E402
+
+middle = x509.load_pem_x509_certificate(open(os.path.join(directory, "sandbox_unionpay_middle.pem"), "rb").read())
+root = x509.load_pem_x509_certificate(open(os.path.join(directory, "sandbox_unionpay_root.pem"), "rb").read())
+unionpay_callbacks = batch("callback.unionpay")
+unionpay_now = datetime.datetime.fromtimestamp(int(keys.get("now", time.time())), datetime.timezone.utc)
+
+
+def issued_by(certificate, issuer):
+    issuer.public_key().verify(certificate.signature, certificate.tbs_certificate_bytes, padding.PKCS1v15(), certificate.signature_hash_algorithm)
+
+
+def unionpay_verify():
+    for callback in unionpay_callbacks:
+        fields = {k: v[0] for k, v in urllib.parse.parse_qs(callback["body"], keep_blank_values=True).items()}
+        certificate = x509.load_pem_x509_certificate(fields["signPubKeyCert"].encode())
+        issued_by(certificate, middle)
+        issued_by(middle, root)
+        for each in (certificate, middle, root):
+            if not each.not_valid_before_utc <= unionpay_now <= each.not_valid_after_utc:
+                raise SystemExit("a UnionPay certificate is not valid now")
+        common_name = certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
+        if common_name.split("@")[2] not in ("中国银联股份有限公司", "00040000:SIGN"):
+            raise SystemExit("signPubKeyCert does not belong to UnionPay")
+        text = "&".join("%s=%s" % (k, fields[k]) for k in sorted(fields) if k != "signature")
+        digest = hashlib.sha256(text.encode()).hexdigest().encode()
+        certificate.public_key().verify(base64.b64decode(fields["signature"]), digest, padding.PKCS1v15(), hashes.SHA256())
+
+
+measure("callback.unionpay", len(unionpay_callbacks), unionpay_verify)
 
 # gmssl: SM2 with SM3, SM3, SM4-CBC (pure Python).
 from gmssl import func, sm2, sm3, sm4  # noqa: E402

@@ -25,7 +25,8 @@ def rate(entry):
 ours = {entry["name"]: entry for entry in load("hispay-bench.json", [])}
 peers = {entry["name"]: entry for entry in load("peers.json", [])}
 peer_names = {"sign.alipay.rsa2": "python-alipay-sdk", "callback.alipay": "python-alipay-sdk", "sign.wechatpay.v3": "wechatpayv3",
-              "callback.wechatpay.v3": "wechatpayv3", "sign.wechatpay.v2.md5": "wechatpy", "callback.wechatpay.v2": "wechatpy"}
+              "callback.wechatpay.v3": "wechatpayv3", "sign.wechatpay.v2.md5": "wechatpy", "callback.wechatpay.v2": "wechatpy",
+              "callback.unionpay": "cryptography (UnionPay SDK steps)"}
 
 # openssl speed -mr: "+F2:…:2048:sign/s:verify/s" for RSA, "+F7:…:sign/s:verify/s" for SM2, "+F:…:name:bytes/s" per block size.
 openssl = {}
