@@ -95,7 +95,7 @@ extension DemoCommand {
         // The evening's insurance leg from the checkout records the store indexed by day: totals per
         // group (3201), then the detail list (9101 + 3202) — the undone settlement once as settled and
         // once as undone — and its result file (9102).
-        let today = String(BeijingTime.format(now).prefix(10))
+        let today = BeijingTime.day(now)
         let leg = try await InsuranceLeg(client: insurance).reconcile(try await journal.records(on: today), date: today)
         let balanced = leg.totals.first ?? PlatformTotals(channel: .insurance, group: "-", count: 0, total: .zero, parts: [:], balanced: false, detail: "no 3201 made")
         day.check("the NHSA's total reconciliation (3201) of the day's 2 standing settlements balances", leg.totals.count == 1 && balanced.count == 2 && balanced.balanced)

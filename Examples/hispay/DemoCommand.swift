@@ -155,7 +155,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         // Insured outpatients on the national platform: the outpatient flow, a lost answer, an undo, 3201 and 3202.
         let insuranceDay = try await insuranceDay(&day, nhsa: nhsa, merchant: merchant, settings: settings, store: store, cash: wechat)
-        let today = String(BeijingTime.format(Date()).prefix(10))
+        let today = BeijingTime.day(Date())
 
         // Alipay: a registration by QR, a clinic fee in the service window (生活号), a barcode payment at the counter.
         _ = try await alipay.pay(order("ALI-001", 1_500, .qrCode, "挂号费", notify: "alipay"))

@@ -61,5 +61,6 @@ import Testing
         }
         #expect(BeijingTime.iso8601(Date(timeIntervalSince1970: 1_795_312_800)) == "2026-11-22T10:00:00+08:00")
         #expect(BeijingTime.compact(Date(timeIntervalSince1970: 1_795_312_800)) == "20261122100000")
+        #expect(BeijingTime.day(Date(timeIntervalSince1970: 1_795_363_199.999)) == "2026-11-22" && BeijingTime.day(Date(timeIntervalSince1970: 1_795_363_200)) == "2026-11-23")
     }
 }

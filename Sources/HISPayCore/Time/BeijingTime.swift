@@ -109,6 +109,9 @@ public enum BeijingTime {
 }
 
 extension BeijingTime {
+    /// The Beijing business day of `date`, `yyyy-MM-dd`.
+    public static func day(_ date: Date) -> String { String(format(date).prefix(10)) }
+
     /// `yyyyMMddHHmmss` in Beijing time (WeChat Pay v2 `time_expire`, UnionPay `txnTime`).
     public static func compact(_ date: Date) -> String {
         format(date).filter(\.isNumber)

@@ -32,7 +32,7 @@ public struct StoreCheckoutJournal: CheckoutJournal {
 
     public func save(_ record: CheckoutRecord) async throws {
         for time in [record.settledAt, record.undoneAt].compactMap({ $0 }) {
-            try await store.saveDocument(Self.dayIndex, id: "\(merchant)/\(BeijingTime.format(time).prefix(10))/\(record.billID)", Data("{}".utf8))
+            try await store.saveDocument(Self.dayIndex, id: "\(merchant)/\(BeijingTime.day(time))/\(record.billID)", Data("{}".utf8))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -67,12 +67,12 @@ public struct InsuranceLeg: Sendable {
             do { part = try settlement.fundPay.adding(settlement.accountPay) } catch {
                 throw ChannelError(.invalidResponse, channel: .insurance, reason: "settlement \(settlementID) of bill \(record.billID): fund + account overflows")
             }
-            if let booked = record.settledAt, Self.day(booked) == date {
+            if let booked = record.settledAt, BeijingTime.day(booked) == date {
                 ledger.append(LedgerRecord(channel: .insurance, kind: .payment, outTradeNo: settlementID, amount: part, time: booked, settlementID: settlementID))
                 detail.append(settlement)
                 if record.undoneAt == nil { standing.append(settlement) }
             }
-            if let undone = record.undoneAt, Self.day(undone) == date {
+            if let undone = record.undoneAt, BeijingTime.day(undone) == date {
                 ledger.append(LedgerRecord(
                     channel: .insurance, kind: .refund, outTradeNo: settlementID, outRefundNo: settlementID, amount: part, time: undone, settlementID: settlementID))
                 detail.append(try Self.negated(settlement))
@@ -102,5 +102,4 @@ public struct InsuranceLeg: Sendable {
         return undo
     }
 
-    static func day(_ time: Date) -> String { String(BeijingTime.format(time).prefix(10)) }
 }

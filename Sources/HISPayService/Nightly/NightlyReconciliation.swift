@@ -249,7 +249,7 @@ public struct NightlyReconciliation: Sendable {
     }
 
     static func day(before date: String) -> String {
-        String(BeijingTime.format((BeijingTime.parse(date + " 00:00:00") ?? Date()).addingTimeInterval(-86_400)).prefix(10))
+        BeijingTime.day((BeijingTime.parse(date + " 00:00:00") ?? Date()).addingTimeInterval(-86_400))
     }
 
     /// A channel's refusal as the section shows it: the reason and the channel's own status.

@@ -354,7 +354,7 @@ public actor NHSASimulator {
 
     /// Whether `date` (Beijing day) is within `begin`…`end` (`yyyy-MM-dd…`).
     private static func within(_ date: Date, _ begin: String, _ end: String) -> Bool {
-        let day = String(BeijingTime.format(date).prefix(10))
+        let day = BeijingTime.day(date)
         return day >= begin.prefix(10) && day <= end.prefix(10)
     }
 

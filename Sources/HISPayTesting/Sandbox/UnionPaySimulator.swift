@@ -213,7 +213,7 @@ public actor UnionPaySimulator {
         switch type {
         case "31", "32":
             guard earlier.isEmpty, amount.fen == original.amount else { return ["respCode": "36", "respMsg": "与原交易信息不符 (an undo is for the full amount, once)"] }
-            if type == "31", let doneAt = original.doneAt, BeijingTime.format(doneAt).prefix(10) != BeijingTime.format(clock.now()).prefix(10) {
+            if type == "31", let doneAt = original.doneAt, BeijingTime.day(doneAt) != BeijingTime.day(clock.now()) {
                 return ["respCode": "35", "respMsg": "原交易不存在或状态不正确 (undo only on the consume's settlement day; refund instead)"]
             }
         default:

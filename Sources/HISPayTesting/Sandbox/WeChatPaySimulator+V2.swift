@@ -24,7 +24,7 @@ extension WeChatPaySimulator {
         guard (try? signer.verify(fields)) != nil else { return legacyXML(["return_code": "FAIL", "return_msg": "签名错误"]) }
         if path == "/pay/downloadbill" {
             let date = fields["bill_date"] ?? ""
-            guard date.count == 8, let day = BeijingTime.parse(date + "000000").map({ String(BeijingTime.format($0).prefix(10)) }) else {
+            guard date.count == 8, let day = BeijingTime.parse(date + "000000").map(BeijingTime.day) else {
                 return legacyXML(["return_code": "FAIL", "return_msg": "invalid bill_date", "error_code": "20001"])
             }
             let bill = bill(for: day)
