@@ -40,6 +40,10 @@ public struct ZipReader: Sendable {
     public let entries: [Entry]
     private let bytes: [UInt8]
 
+    /// Whether `data` starts like a zip archive (a local file header, `PK\u{3}\u{4}`): how a
+    /// file that may be zipped or plain is told apart.
+    public static func isArchive(_ data: Data) -> Bool { data.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
+
     /// Reads the central directory of `data`.
     public init(_ data: Data) throws(Error) {
         let bytes = [UInt8](data)

@@ -81,7 +81,7 @@ public struct InsuranceLeg: Sendable {
         return (ledger, detail, standing)
     }
 
-    /// A settlement's 3201 group; a settlement the platform answered without one is refused by name.
+    /// A settlement's 3201 group; a part the platform's 2207 answer lacked is sent empty.
     struct Group: Hashable, Comparable {
         let insuranceType: String
         let clearingType: String

@@ -1,4 +1,5 @@
 import Foundation
+import HISPayCompression
 import HISPayCore
 import HISPayCrypto
 import HISPayStore
@@ -236,7 +237,7 @@ public struct NightlyReconciliation: Sendable {
             guard !day.result.isEmpty else {
                 return InsuranceDay(statement: GroupReport.Statement(channel: .insurance, state: .empty, attempts: 1), ledger: day.ledger, totals: day.totals)
             }
-            let zipped = day.result.starts(with: [0x50, 0x4B, 0x03, 0x04])
+            let zipped = ZipReader.isArchive(day.result)
             let (statement, file) = try save(day.result, as: "\(date).nhsa-3202-result.\(zipped ? "zip" : "txt")", channel: .insurance, attempts: 1, folder: folder)
             return InsuranceDay(statement: statement, file: file, ledger: day.ledger, totals: day.totals)
         } catch let error as ChannelError {

@@ -38,7 +38,7 @@ extension PartnerOrder {
         do { bytes = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
             throw ReconciliationError(.unreadable, "cannot read \(format.name)'s order file \(url.path)")
         }
-        guard bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) else { return try read(url, format: format) }
+        guard ZipReader.isArchive(bytes) else { return try read(url, format: format) }
         do {
             return try parse(try XLSXSheet.rows(bytes, file: url.lastPathComponent), file: url.lastPathComponent, format: format)
         } catch let error as XLSXSheet.Error {

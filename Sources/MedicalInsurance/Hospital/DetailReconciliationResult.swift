@@ -37,7 +37,7 @@ public struct DetailReconciliationResult: Sendable, Hashable {
     /// Reads the file: a zip holding the text (its first file entry), or the text itself.
     public init(file data: Data) throws(ChannelError) {
         var text = data
-        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        if ZipReader.isArchive(data) {
             do {
                 let archive = try ZipReader(data)
                 guard let entry = archive.first(where: { !$0.isDirectory }) else {
