@@ -26,62 +26,101 @@ public struct LedgerCSV: LedgerSource {
         guard FileManager.default.isReadableFile(atPath: url.path) else {
             throw ReconciliationError(.unreadable, "cannot read the ledger \(url.path)")
         }
-        var columns: [String: Int]?
+        let file = url.lastPathComponent
+        var positions: Positions?
         var number = 0
-        for line in LineReader(fileURL: url) {
-            number += 1
-            var bytes = line
-            if bytes.last == 0x0D { bytes.removeLast() }
-            if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-            if bytes.isEmpty { continue }
-            let text: String
-            if let utf8 = String(validating: bytes, as: UTF8.self) {
-                text = utf8
-            } else {
-                do { text = try GB18030.decode(bytes) } catch {
-                    throw ReconciliationError(.malformedLedger, "\(url.lastPathComponent) line \(number) is neither UTF-8 nor GBK text")
+        var bounds: [Range<Int>] = []
+        var decoder = GB18030.Decoder()
+        do {
+            try LineReader(fileURL: url).forEachLine { line in
+                number += 1
+                var bytes = line
+                if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropFirst(3)) }
+                if bytes.isEmpty { return }
+                // Most rows are plain ASCII without quotes: their fields are read in place.
+                if let at = positions, !bytes.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\"") }) {
+                    Self.split(bytes, into: &bounds)
+                    let fields = bounds
+                    return try body(Self.record(at, line: number, file: file, channels: channels) { index in
+                        guard let index, index < fields.count else { return nil }
+                        var field = UnsafeRawBufferPointer(rebasing: bytes[fields[index]])
+                        while let first = field.first, first == 0x20 || first == 0x09 { field = UnsafeRawBufferPointer(rebasing: field.dropFirst()) }
+                        while let last = field.last, last == 0x20 || last == 0x09 { field = UnsafeRawBufferPointer(rebasing: field.dropLast()) }
+                        return field.isEmpty ? nil : String(decoding: field, as: UTF8.self)
+                    })
                 }
-            }
-            let fields = Self.split(text)
-            guard let header = columns else {
-                let names = fields.map { $0.trimmingSpaces.lowercased() }
-                if let missing = Self.required.first(where: { !names.contains($0) }) {
-                    throw ReconciliationError(.malformedLedger, "\(url.lastPathComponent) header lacks the column \(missing)")
+                let text: String
+                if let utf8 = String(validating: bytes, as: UTF8.self) {
+                    text = utf8
+                } else {
+                    do { text = try decoder.decode(bytes) } catch {
+                        throw ReconciliationError(.malformedLedger, "\(file) line \(number) is neither UTF-8 nor GBK text")
+                    }
                 }
-                columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-                continue
+                let fields = Self.split(text)
+                guard let at = positions else {
+                    positions = try Positions(header: fields.map { $0.trimmingSpaces.lowercased() }, file: file)
+                    return
+                }
+                try body(Self.record(at, line: number, file: file, channels: channels) { index in
+                    guard let index, index < fields.count else { return nil }
+                    let text = fields[index].trimmingSpaces
+                    return text.isEmpty ? nil : text
+                })
             }
-            try body(try Self.record(fields, header, line: number, file: url.lastPathComponent, channels: channels))
+        } catch let error as StatementInputError {
+            throw ReconciliationError(.unreadable, error.description.replacingOccurrences(of: "statement", with: "ledger"))
         }
-        if columns == nil { throw ReconciliationError(.malformedLedger, "\(url.lastPathComponent) is empty: no header row") }
+        if positions == nil { throw ReconciliationError(.malformedLedger, "\(file) is empty: no header row") }
     }
 
-    static func record(_ fields: [String], _ columns: [String: Int], line: Int, file: String, channels: [String: ChannelID]) throws -> LedgerRecord {
-        func value(_ name: String) -> String? {
-            guard let index = columns[name], index < fields.count else { return nil }
-            let text = fields[index].trimmingSpaces
-            return text.isEmpty ? nil : text
+    /// Where the header put each column (`nil`: an optional column the file does not have).
+    struct Positions {
+        let channel, kind, outTradeNo, amount, time: Int
+        let outRefundNo, settlementID, status, partner: Int?
+
+        init(header names: [String], file: String) throws {
+            let columns = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            func required(_ name: String) throws -> Int {
+                guard let index = columns[name] else { throw ReconciliationError(.malformedLedger, "\(file) header lacks the column \(name)") }
+                return index
+            }
+            (channel, kind, outTradeNo, amount, time) = (
+                try required("channel"), try required("kind"), try required("out_trade_no"), try required("amount"), try required("time")
+            )
+            (outRefundNo, settlementID, status, partner) = (columns["out_refund_no"], columns["settlement_id"], columns["status"], columns["partner"])
         }
-        func required(_ name: String) throws -> String {
-            guard let text = value(name) else { throw ReconciliationError(.malformedLedger, "\(file) line \(line): \(name) is empty") }
+    }
+
+    /// One row from its fields: `field` gives a column's text, trimmed, or nil when it is empty or absent.
+    static func record(
+        _ at: Positions, line: Int, file: String, channels: [String: ChannelID], _ field: (Int?) -> String?
+    ) throws -> LedgerRecord {
+        func required(_ position: Int, _ name: String) throws -> String {
+            guard let text = field(position) else { throw ReconciliationError(.malformedLedger, "\(file) line \(line): \(name) is empty") }
             return text
         }
-        let channelName = try required("channel")
+        let channelName = try required(at.channel, "channel")
         let channel = channels[channelName] ?? ChannelID(channelName)
-        let kindName = try required("kind")
-        guard ["payment", "refund", "freeze", "release"].contains(kindName) else {
-            throw ReconciliationError(.malformedLedger, "\(file) line \(line): kind \(kindName) is not payment, refund, freeze or release")
+        let kind: StatementRecord.Kind
+        switch try required(at.kind, "kind") {
+        case "payment": kind = .payment
+        case "refund": kind = .refund
+        case "freeze": kind = .freeze
+        case "release": kind = .release
+        case let other: throw ReconciliationError(.malformedLedger, "\(file) line \(line): kind \(other) is not payment, refund, freeze or release")
         }
         let amount: Amount
-        do { amount = try Amount(yuan: try required("amount")) } catch let error as ReconciliationError { throw error } catch {
+        do { amount = try Amount(yuan: try required(at.amount, "amount")) } catch let error as ReconciliationError { throw error } catch {
             throw ReconciliationError(.malformedLedger, "\(file) line \(line): amount: \(error)")
         }
-        guard let time = BeijingTime.parse(try required("time")) else {
-            throw ReconciliationError(.malformedLedger, "\(file) line \(line): time \(value("time") ?? "") is not yyyy-MM-dd HH:mm:ss")
+        let timeText = try required(at.time, "time")
+        guard let time = BeijingTime.parse(timeText) else {
+            throw ReconciliationError(.malformedLedger, "\(file) line \(line): time \(timeText) is not yyyy-MM-dd HH:mm:ss")
         }
         return LedgerRecord(
-            channel: channel, kind: StatementRecord.Kind(kindName), outTradeNo: try required("out_trade_no"), outRefundNo: value("out_refund_no"),
-            amount: amount, time: time, settlementID: value("settlement_id"), status: value("status") ?? "success", partner: value("partner"))
+            channel: channel, kind: kind, outTradeNo: try required(at.outTradeNo, "out_trade_no"), outRefundNo: field(at.outRefundNo),
+            amount: amount, time: time, settlementID: field(at.settlementID), status: field(at.status) ?? "success", partner: field(at.partner))
     }
 
     /// Writes `rows` as a ledger file this type reads back (UTF-8 with a BOM, so Excel and WPS open it).
@@ -99,6 +138,19 @@ public struct LedgerCSV: LedgerSource {
         } catch {
             throw ReconciliationError(.unreadable, "cannot write the ledger \(url.path)")
         }
+    }
+
+    /// Splits an unquoted line's bytes at its commas into `bounds` (reused from row to row).
+    static func split(_ bytes: UnsafeRawBufferPointer, into bounds: inout [Range<Int>]) {
+        bounds.removeAll(keepingCapacity: true)
+        guard let base = bytes.baseAddress else { return bounds.append(0..<0) }
+        var start = 0
+        while let hit = memchr(base + start, 0x2C, bytes.count - start) {
+            let end = base.distance(to: UnsafeRawPointer(hit))
+            bounds.append(start..<end)
+            start = end + 1
+        }
+        bounds.append(start..<bytes.count)
     }
 
     /// Splits one CSV line: commas separate, double quotes enclose (`""` is a quote inside).

@@ -33,5 +33,10 @@ public struct LedgerRecord: Hashable, Sendable, Codable {
     }
 
     /// Whether the HIS counts the money as moved (`success`, `paid`, `refunded`, `成功`).
-    public var isBooked: Bool { ["success", "paid", "refunded", "成功", "SUCCESS"].contains(status) }
+    public var isBooked: Bool {
+        switch status {
+        case "success", "paid", "refunded", "成功", "SUCCESS": true
+        default: false
+        }
+    }
 }

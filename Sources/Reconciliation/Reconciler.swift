@@ -53,7 +53,7 @@ public struct Reconciler: Sendable {
 
         state.discrepancies.sort(by: Discrepancy.ordered)
         state.otherRows.sort(by: Discrepancy.ordered)
-        let totals = state.totals.values.map { total in
+        let totals = state.totals.map { total in
             var total = total
             total.matchedAmount = total.channelBuckets.matched.amount  // what both sides agree on
             return total
@@ -77,32 +77,31 @@ public struct Reconciler: Sendable {
     private struct State {
         let text: ReconciliationText
 
-        /// What rows are matched on: a payment's order number or a refund's refund number, per
-        /// channel — or, for a statement refund without a refund number, its order number and amount.
-        /// A struct rather than a joined string: order numbers up to 15 bytes then need no heap
-        /// allocation, which kept a million-row ledger above 500 MB.
-        struct Key: Hashable {
-            enum Kind: UInt8 { case payment, refund, refundOfOrder, freeze, release }
-            var channel: ChannelID
-            var kind: Kind
-            var number: String
-            var amount: Int64 = 0
-        }
+        typealias Key = MatchKey
 
-        /// HIS rows in booking order. The pool maps a row's key to its index here while it is open,
-        /// then to `matched` (so a second statement row with that key is a duplicate). Rows live in
-        /// one compact array and the table holds small integers: a table of whole rows needed over
-        /// 500 MB for a million, mostly while it grew.
+        /// HIS rows in booking order, `table` holding their keys (row `i`'s key is `table.keys[i]`)
+        /// and `settled` whether a statement row has taken each (so a second statement row with that
+        /// key is a duplicate). Rows live in one compact array and the table holds small integers:
+        /// a table of whole rows needed over 500 MB for a million, mostly while it grew.
         var booked: [(row: LedgerRecord, carried: Bool)] = []
-        var pool: [Key: Int] = [:]
-        static let matched = -1
-        /// HIS refunds by channel, order number and amount, for statements without refund numbers.
-        var refundsByOrder: [Key: [Key]] = [:]
+        var table = KeyTable()
+        var settled: [Bool] = []
+        /// HIS refunds (their rows' indices) by channel, order number and amount, for statements
+        /// without refund numbers.
+        var refundsByOrder: [Key: [Int]] = [:]
         /// Keys of statement rows the HIS does not have (to tell their duplicates).
         var unbooked: Set<Key> = []
         var matchedLegs: [String: Int] = [:]
         var summary = ReconciliationReport.Summary()
-        var totals: [String: ReconciliationReport.Totals] = [:]
+        /// Totals per channel and kind, found through `totalsIndex` — and, as rows of one channel
+        /// and kind tend to come together, through the last one used without hashing anything.
+        var totals: [ReconciliationReport.Totals] = []
+        var totalsIndex: [TotalsKey: Int] = [:]
+        var lastTotals: (key: TotalsKey, index: Int)?
+        struct TotalsKey: Hashable {
+            let channel: ChannelID
+            let kind: StatementRecord.Kind
+        }
         var discrepancies: [Discrepancy] = []
         var otherRows: [Discrepancy] = []
         var carryLedger: [LedgerRecord] = []
@@ -127,10 +126,19 @@ public struct Reconciler: Sendable {
         }
 
         mutating func total(_ channel: ChannelID, _ kind: StatementRecord.Kind, _ update: (inout ReconciliationReport.Totals) throws -> Void) rethrows {
-            let key = "\(channel)|\(kind)"
-            var entry = totals[key] ?? ReconciliationReport.Totals(channel: channel, kind: kind)
-            try update(&entry)
-            totals[key] = entry
+            let key = TotalsKey(channel: channel, kind: kind)
+            let index: Int
+            if let last = lastTotals, last.key == key {
+                index = last.index
+            } else if let known = totalsIndex[key] {
+                index = known
+            } else {
+                index = totals.count
+                totals.append(ReconciliationReport.Totals(channel: channel, kind: kind))
+                totalsIndex[key] = index
+            }
+            lastTotals = (key, index)
+            try update(&totals[index])
         }
 
         /// Puts a HIS row (amount `his`) and/or a statement row (amount `statement`) of `channel` and
@@ -151,7 +159,7 @@ public struct Reconciler: Sendable {
                 $0.hisAmount = try $0.hisAmount.adding(row.amount)
             }
             let key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
-            if pool[key] != nil {
+            if table.insert(key) != nil {
                 summary.duplicate += 1
                 try put(\.duplicate, row.channel, row.kind, his: row.amount)
                 discrepancies.append(Discrepancy(
@@ -160,9 +168,9 @@ public struct Reconciler: Sendable {
                     note: text.hisDuplicate(row.kind).note, action: text.hisDuplicate(row.kind).action))
                 return
             }
-            pool[key] = booked.count
             booked.append((row, carried))
-            if row.kind == .refund { refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount), default: []].append(key) }
+            settled.append(false)
+            if row.kind == .refund { refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount), default: []].append(booked.count - 1) }
         }
 
         mutating func match(_ row: StatementRecord, carried: Bool, window: (Date) -> Bool) throws {
@@ -181,17 +189,21 @@ public struct Reconciler: Sendable {
                 discrepancies.append(discrepancy(.unclassified, row, his: nil, text.unclassified(type: row.status, amount: row.amount)))
                 return
             }
-            var key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
+            let key: Key
+            let found: Int?
             if row.kind == .refund, row.outRefundNo?.isEmpty ?? true {
-                // No refund number on the statement: the HIS refund of that order and amount.
-                let candidates = refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount)] ?? []
-                key = candidates.first { (pool[$0] ?? Self.matched) >= 0 } ?? Self.orderKey(row.channel, row.outTradeNo, row.amount)
+                // No refund number on the statement: an open HIS refund of that order and amount.
+                let orderKey = Self.orderKey(row.channel, row.outTradeNo, row.amount)
+                found = refundsByOrder[orderKey]?.first { !settled[$0] }
+                key = found.map { table.keys[$0] } ?? orderKey
+            } else {
+                key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
+                found = table.index(of: key)
             }
-            let slot = pool[key]
-            if slot == Self.matched {
+            if let found, settled[found] {
                 return try duplicate(row)
             }
-            guard let index = slot else {
+            guard let index = found else {
                 guard unbooked.insert(key).inserted else { return try duplicate(row) }
                 if !carried, window(row.time) {
                     summary.carriedOver += 1
@@ -205,7 +217,7 @@ public struct Reconciler: Sendable {
                 }
                 return
             }
-            pool[key] = Self.matched
+            settled[index] = true
             let his = booked[index].row
             if his.amount != row.amount {
                 summary.amountMismatch += 1
@@ -234,7 +246,7 @@ public struct Reconciler: Sendable {
 
         /// HIS rows no statement showed: carried over near midnight, reported otherwise.
         mutating func finish(window: (Date) -> Bool, legActions unmatchedLegActions: [ChannelID: String]) throws {
-            for index in pool.values where index >= 0 {
+            for index in booked.indices where !settled[index] {
                 let (row, carried) = booked[index]
                 // A HIS row that never took effect (closed, failed) and no channel row: both sides agree.
                 guard row.isBooked else {
@@ -278,7 +290,7 @@ public struct Reconciler: Sendable {
                     kind: .hisOnly, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
                     settlementID: row.settlementID, hisAmount: row.amount, time: row.time, note: note, action: action))
             }
-            pool.removeAll()
+            table = KeyTable()
             booked.removeAll()
         }
 

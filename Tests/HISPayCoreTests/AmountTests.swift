@@ -20,6 +20,21 @@ import Testing
         #expect(throws: AmountError(code, text)) { try Amount(yuan: text) }
     }
 
+    /// The in-place byte reader gives the `String` initializer's answer, value or error, for every
+    /// shape: the ones it reads itself and the ones it hands over.
+    @Test(arguments: [
+        "0.10", "12", "12.3", "12.30", "0.01", "1.000", "0.00000", "746.75", "-3.50", "-0.00", "-", "", "abc", "1.2.3", "+1", " 1",
+        "1e3", "1,000.00", ".5", "5.", "１２", "1.005", "0.001", "123456789012345.67", "1234567890123456.78", "92233720368547758.07",
+        "92233720368547758.08", "99999999999999999999", "12.3x", "1.0a", "--1",
+    ])
+    func bytesParseLikeText(text: String) {
+        for negative in [false, true] {
+            let viaText = Result { () throws(AmountError) in try Amount(yuan: text, allowNegative: negative) }
+            let viaBytes = Array(text.utf8).withUnsafeBytes { raw in Result { () throws(AmountError) in try Amount(yuan: raw, allowNegative: negative) } }
+            #expect(viaBytes == viaText, "\(text), negatives \(negative)")
+        }
+    }
+
     @Test func negativesOnlyWhereAllowed() throws {
         #expect(try Amount(yuan: "-3.5", allowNegative: true).fen == -350)
         #expect(try Amount(fenText: "-350", allowNegative: true).fen == -350)

@@ -40,6 +40,21 @@ import Testing
         #expect(parsed.first?.isBooked == true)
     }
 
+    /// Plain ASCII rows are read in place; rows with quotes, spaces or other text go through the text
+    /// path. Both give the same records for the same values.
+    @Test func plainAndQuotedRowsReadAlike() throws {
+        let header = "channel,kind,out_trade_no,out_refund_no,amount,time,settlement_id,status,partner\n"
+        let plain = "wechatpay,refund,REG1,REG1R1,12.30,2026-11-22 10:00:00,SETL1,success,pool-a\nalipay,payment,REG2,,0.01,2026-11-22 10:00:01,,,\n"
+        let dressed = "\"wechatpay\", refund ,\tREG1,\"REG1R1\",12.30 ,2026-11-22 10:00:00,SETL1,success\u{3000},pool-a\n"
+            + "alipay ,payment,REG2 , ,\"0.01\",\" 2026-11-22 10:00:01\",,,\n"
+        let fast = try rows(try write(Array((header + plain).utf8)))
+        #expect(fast.count == 2)
+        #expect(fast[0].outRefundNo == "REG1R1" && fast[0].settlementID == "SETL1" && fast[0].partner == "pool-a" && fast[0].amount == Amount(fen: 1230))
+        #expect(fast[1].outRefundNo == nil && fast[1].settlementID == nil && fast[1].status == "success" && fast[1].partner == nil)
+        #expect(try rows(try write(Array((header + dressed).utf8))) == fast)
+        #expect(try rows(try write(Array(header.utf8) + (try GB18030.encode(plain)))) == fast)
+    }
+
     @Test func badInputIsNamed() throws {
         let cases: [(String, String)] = [
             ("channel,kind,out_trade_no,time\n", "lacks the column amount"),

@@ -50,6 +50,7 @@ public enum AlipayBillParser {
         }
         var detail: (path: String, parser: AlipayBillDetailParser)?
         var summary: (path: String, lines: [String])?
+        var decoder = GB18030.Decoder()
         for entry in archive.entries where !entry.isDirectory {
             var role: Role?
             try forEachLine(of: entry, in: archive) { line, number throws(ChannelError) -> Bool in
@@ -68,7 +69,7 @@ public enum AlipayBillParser {
                     }
                 }
                 let text: String
-                do { text = try GB18030.decode(line) } catch { throw fail("\(entry.path) line \(number) is not GBK text") }
+                do { text = try line.withUnsafeBytes { try decoder.decode($0) } } catch { throw fail("\(entry.path) line \(number) is not GBK text") }
                 if role == .summary {
                     summary?.lines.append(text)
                 } else if let record = try detail?.parser.feed(text) {

@@ -49,6 +49,41 @@ public struct Amount: Sendable, Hashable, Comparable, Codable, CustomStringConve
         fen = negative ? -value : value
     }
 
+    /// Parses yuan text from UTF-8 bytes exactly as ``init(yuan:allowNegative:)`` does. The common
+    /// shape (`-`, up to 15 digits, `.` and decimals of which only two may be non-zero) is read in
+    /// place; anything else goes through the `String` initializer, for its verdict and message.
+    package init(yuan bytes: UnsafeRawBufferPointer, allowNegative: Bool = false) throws(AmountError) {
+        var index = 0
+        let negative = allowNegative && bytes.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        var value: Int64 = 0
+        var whole = 0
+        while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
+            value = value &* 10 &+ Int64(bytes[index] &- UInt8(ascii: "0"))
+            whole += 1
+            index += 1
+        }
+        var decimals = 0
+        var regular = whole > 0 && whole <= 15
+        if regular, index < bytes.count {
+            regular = bytes[index] == UInt8(ascii: ".") && index + 1 < bytes.count
+            index += 1
+            while regular, index < bytes.count {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                if digit >= 10 || (decimals >= 2 && digit != 0) { regular = false }
+                if decimals < 2 { value = value &* 10 &+ Int64(digit) }
+                decimals += 1
+                index += 1
+            }
+        }
+        guard regular else {
+            try self.init(yuan: String(decoding: bytes, as: UTF8.self), allowNegative: allowNegative)
+            return
+        }
+        for _ in min(decimals, 2)..<2 { value &*= 10 }
+        self.init(fen: negative ? -value : value)
+    }
+
     /// Parses integer fen text (`"1230"`), as UnionPay's `txnAmt` and WeChat bills' cent columns carry it.
     public init(fenText text: String, allowNegative: Bool = false) throws(AmountError) {
         let (negative, digits) = try Amount.sign(of: text, allowNegative: allowNegative)

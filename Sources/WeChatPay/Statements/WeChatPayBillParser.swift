@@ -57,17 +57,40 @@ public struct WeChatPayBillParser {
     ) throws(ChannelError) -> Summary {
         var parser = WeChatPayBillParser(channel: channel)
         for line in lines {
-            if let record = try parser.feed(line) {
-                do { try handle(record) } catch { throw ChannelError(.invalidResponse, channel: channel, operation: .statement, reason: "\(error)") }
-            }
+            if let record = try parser.feed(line) { try parser.pass(record, to: handle) }
         }
         return try parser.finish()
     }
 
+    /// Streams the lines `reader` reads into `handle` without copying them; returns the verified summary.
+    public static func parse(
+        _ reader: LineReader,
+        channel: ChannelID = .wechatPay,
+        _ handle: (StatementRecord) throws -> Void
+    ) throws -> Summary {
+        var parser = WeChatPayBillParser(channel: channel)
+        try reader.forEachLine { line in
+            if let record = try parser.feed(bytes: line) { try parser.pass(record, to: handle) }
+        }
+        return try parser.finish()
+    }
+
+    private func pass(_ record: StatementRecord, to handle: (StatementRecord) throws -> Void) throws(ChannelError) {
+        do { try handle(record) } catch { throw ChannelError(.invalidResponse, channel: channel, operation: .statement, reason: "\(error)") }
+    }
+
     /// Consumes one line; returns the record it holds, if any.
     public mutating func feed(_ line: Data) throws(ChannelError) -> StatementRecord? {
+        let result: Result<StatementRecord?, ChannelError> = line.withUnsafeBytes { bytes in
+            do throws(ChannelError) { return .success(try feed(bytes: bytes)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Consumes one line's bytes; returns the record it holds, if any.
+    public mutating func feed(bytes line: UnsafeRawBufferPointer) throws(ChannelError) -> StatementRecord? {
         lineNumber += 1
-        // Record rows are read on bytes (``Row``); only the header and summary rows become text.
+        // Record rows are read on bytes; only the header and summary rows become text.
         if !columns.isEmpty, summaryColumns == nil, line.first == UInt8(ascii: "`") { return try record(line) }
         var text = String(decoding: line, as: UTF8.self)
         if lineNumber == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -137,65 +160,50 @@ public struct WeChatPayBillParser {
         }
     }
 
-    /// The text a record needs from one row, read from its bytes: the row is split where a comma is
-    /// followed by a backtick or ends the line (`memchr` for the comma) — every field starts with a
-    /// backtick, and 商品名称/商户数据包 are the merchant's free text, commas included — each field's
-    /// backtick dropped, and only the needed fields made into strings (splitting a decoded `String`
-    /// cost nine tenths of the parsing time).
-    struct Row {
-        var fieldCount = 0
-        var time: Date?
-        var timeText = ""
-        var state = "", settled = "", refunded = "", fee = "", outTradeNo = "", tradeNo = ""
-        var outRefundNo = "", refundNo = "", refundState = ""
-
-        init(_ bytes: UnsafeRawBufferPointer, _ at: Positions, bounds: inout [Range<Int>]) {
-            bounds.removeAll(keepingCapacity: true)
-            guard let base = bytes.baseAddress else { return }
-            var start = 0
-            var search = 0
-            while true {
-                let end = memchr(base + search, 0x2C, bytes.count - search).map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
-                if end + 1 < bytes.count, bytes[end + 1] != UInt8(ascii: "`") {
-                    search = end + 1  // a comma inside the field's text
-                    continue
-                }
-                bounds.append(start < end && bytes[start] == UInt8(ascii: "`") ? start + 1..<end : start..<end)
-                guard end < bytes.count else { break }
-                start = end + 1  // after a final comma: memchr finds nothing, the last field is empty
-                search = start
-            }
-            fieldCount = bounds.count
-            func field(_ position: Int?) -> UnsafeRawBufferPointer {
-                guard let position, position < bounds.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-                return UnsafeRawBufferPointer(rebasing: bytes[bounds[position]])
-            }
-            func text(_ position: Int?) -> String { String(decoding: field(position), as: UTF8.self) }
-            time = BeijingTime.parse(utf8: field(at.time))
-            if time == nil { timeText = text(at.time) }
-            (state, settled, refunded, fee) = (text(at.state), text(at.settled), text(at.refunded), text(at.fee))
-            (outTradeNo, tradeNo) = (text(at.outTradeNo), text(at.tradeNo))
-            if state == "REFUND" { (outRefundNo, refundNo, refundState) = (text(at.outRefundNo), text(at.refundNo), text(at.refundState)) }
-        }
-    }
-
     /// Byte ranges of the current row's fields, reused from row to row.
     private var bounds: [Range<Int>] = []
 
-    private mutating func record(_ line: Data) throws(ChannelError) -> StatementRecord {
+    /// One record row, read from its bytes: the row is split where a comma is followed by a backtick
+    /// or ends the line (`memchr` for the comma) — every field starts with a backtick, and
+    /// 商品名称/商户数据包 are the merchant's free text, commas included — each field's backtick
+    /// dropped, amounts and the time read in place, and only the fields a record keeps made into
+    /// strings (splitting a decoded `String` cost nine tenths of the parsing time).
+    private mutating func record(_ line: UnsafeRawBufferPointer) throws(ChannelError) -> StatementRecord {
+        bounds.removeAll(keepingCapacity: true)
+        if let base = line.baseAddress {
+            var start = 0
+            var search = 0
+            while true {
+                let end = memchr(base + search, 0x2C, line.count - search).map { base.distance(to: UnsafeRawPointer($0)) } ?? line.count
+                if end + 1 < line.count, line[end + 1] != UInt8(ascii: "`") {
+                    search = end + 1  // a comma inside the field's text
+                    continue
+                }
+                bounds.append(start < end && line[start] == UInt8(ascii: "`") ? start + 1..<end : start..<end)
+                guard end < line.count else { break }
+                start = end + 1  // after a final comma: memchr finds nothing, the last field is empty
+                search = start
+            }
+        }
+        guard bounds.count == columnCount else {
+            throw fail("has \(bounds.count) fields, the header has \(columnCount) (truncated or corrupt row)")
+        }
+        let bounds = bounds
+        func field(_ position: Int?) -> UnsafeRawBufferPointer {
+            guard let position else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            return UnsafeRawBufferPointer(rebasing: line[bounds[position]])
+        }
+        func text(_ position: Int?) -> String { String(decoding: field(position), as: UTF8.self) }
+        func amount(_ position: Int?, _ name: String, negative: Bool = false) throws(ChannelError) -> Amount {
+            let bytes = field(position)
+            if bytes.isEmpty { return .zero }
+            do { return try Amount(yuan: bytes, allowNegative: negative) } catch { throw fail("column \(name): \(error)") }
+        }
         let at = positions
-        let row = line.withUnsafeBytes { Row($0, at, bounds: &bounds) }
-        guard row.fieldCount == columnCount else {
-            throw fail("has \(row.fieldCount) fields, the header has \(columnCount) (truncated or corrupt row)")
-        }
-        func amount(_ text: String, _ name: String, negative: Bool = false) throws(ChannelError) -> Amount {
-            if text.isEmpty { return .zero }
-            do { return try Amount(yuan: text, allowNegative: negative) } catch { throw fail("column \(name): \(error)") }
-        }
-        guard let time = row.time else { throw fail("交易时间 \"\(row.timeText)\" is not a time") }
-        let settled = try amount(row.settled, "应结订单金额")
-        let refunded = try amount(row.refunded, "退款金额")
-        let fee = try amount(row.fee, "手续费", negative: true)
+        guard let time = BeijingTime.parse(utf8: field(at.time)) else { throw fail("交易时间 \"\(text(at.time))\" is not a time") }
+        let settled = try amount(at.settled, "应结订单金额")
+        let refunded = try amount(at.refunded, "退款金额")
+        let fee = try amount(at.fee, "手续费", negative: true)
         do {
             rows.count += 1
             rows.paymentAmount = try rows.paymentAmount.adding(settled)
@@ -204,12 +212,17 @@ public struct WeChatPayBillParser {
         } catch {
             throw fail("totals overflow")
         }
-        let isRefund = row.state == "REFUND"
+        let state = text(at.state)
+        guard state == "REFUND" else {
+            return StatementRecord(
+                channel: channel, kind: .payment, outTradeNo: text(at.outTradeNo), channelTradeNo: text(at.tradeNo),
+                amount: settled, fee: fee, time: time, status: state)
+        }
+        let refundState = text(at.refundState)
         return StatementRecord(
-            channel: channel, kind: isRefund ? .refund : .payment, outTradeNo: row.outTradeNo,
-            channelTradeNo: row.tradeNo, outRefundNo: isRefund ? row.outRefundNo : nil,
-            channelRefundNo: isRefund ? row.refundNo : nil, amount: isRefund ? refunded : settled, fee: fee,
-            time: time, status: isRefund ? (row.refundState.isEmpty ? row.state : row.refundState) : row.state)
+            channel: channel, kind: .refund, outTradeNo: text(at.outTradeNo), channelTradeNo: text(at.tradeNo),
+            outRefundNo: text(at.outRefundNo), channelRefundNo: text(at.refundNo), amount: refunded, fee: fee,
+            time: time, status: refundState.isEmpty ? state : refundState)
     }
 
     private func summary(_ fields: [Substring], _ names: [String: Int]) throws(ChannelError) -> Summary {

@@ -9,7 +9,7 @@ public struct WeChatPayStatementParser: StatementParser {
     public init(channel: ChannelID = .wechatPay) { self.channel = channel }
 
     public func parse(_ input: StatementInput, _ handle: (StatementRecord) throws -> Void) throws -> StatementTotals {
-        let stated = try WeChatPayBillParser.parse(lines: input.lines(), channel: channel, handle)
+        let stated = try WeChatPayBillParser.parse(input.lines(), channel: channel, handle)
         return StatementTotals(count: stated.count, paymentAmount: stated.paymentAmount, refundAmount: stated.refundAmount, fee: stated.fee)
     }
 }
