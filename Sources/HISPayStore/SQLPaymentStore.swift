@@ -7,6 +7,7 @@ import HISPayCore
 /// duplicates — in one process or on several nodes sharing PostgreSQL — store one event.
 public struct SQLPaymentStore: PaymentStore {
     package let backend: any SQLBackend
+    private let batcher = EventBatcher()
 
     /// Opens the store on `backend`, applying any migrations it lacks.
     package init(backend: any SQLBackend) async throws {
@@ -40,27 +41,89 @@ public struct SQLPaymentStore: PaymentStore {
             event.transactionID.sql, event.outRefundNo.sql, event.amount.map { .integer($0.fen) } ?? .null, event.merchantID.sql,
             event.occurredAt.map { .integer(Self.millis($0)) } ?? .null, .text(fields), .integer(Self.millis(receivedAt)), quarantineReason.sql,
         ]
-        return try await backend.transaction { db in
-            let inserted = try await db.query(
-                """
-                INSERT INTO hispay_events (merchant, channel, dedup_key, kind, out_trade_no, transaction_id, out_refund_no, amount_fen,
-                    merchant_id, occurred_at, fields, received_at, quarantine)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (merchant, channel, dedup_key) DO NOTHING RETURNING cursor
-                """, values)
-            if let cursor = inserted.first?["cursor"]?.integer {
-                if quarantineReason == nil { try await Self.advance(db, for: event, merchant: merchant, at: receivedAt) }
-                return EventRecording(
-                    event: StoredEvent(cursor: cursor, merchant: merchant, event: event, receivedAt: receivedAt, quarantineReason: quarantineReason),
-                    isNew: true)
+        let request = EventBatcher.Request(event: event, merchant: merchant, receivedAt: receivedAt, quarantineReason: quarantineReason, values: values)
+        return try await withCheckedThrowingContinuation { waiter in
+            if batcher.enqueue(request, waiter) { Task { await writeBatches() } }
+        }
+    }
+
+    /// Writes queued callbacks, a batch per transaction, until none waits. When a batch's transaction
+    /// fails for a reason other than the database being unavailable, its callbacks are written again
+    /// one by one, so one bad row cannot refuse the others.
+    private func writeBatches() async {
+        while case let batch = batcher.next(), !batch.isEmpty {
+            let requests = batch.map(\.0)
+            do {
+                let recordings = try await backend.transaction { db in try await Self.record(requests, db) }
+                for ((_, waiter), recording) in zip(batch, recordings) { waiter.resume(returning: recording) }
+            } catch {
+                guard batch.count > 1, (error as? StoreError)?.code != .unavailable else {
+                    for (_, waiter) in batch { waiter.resume(throwing: error) }
+                    continue
+                }
+                for (request, waiter) in batch {
+                    do {
+                        let recordings = try await backend.transaction { db in try await Self.record([request], db) }
+                        waiter.resume(returning: recordings[0])
+                    } catch {
+                        waiter.resume(throwing: error)
+                    }
+                }
             }
+        }
+    }
+
+    /// Records `requests` in the transaction `db`: one `INSERT` of every callback not already stored
+    /// (the first of several with one deduplication key stands for the rest), one `SELECT` of those
+    /// that were, and the journal moved for each new, unquarantined event. Returns a recording per
+    /// request, in order.
+    private static func record(_ requests: [EventBatcher.Request], _ db: any SQLExecutor) async throws -> [EventRecording] {
+        struct Identity: Hashable {
+            let merchant: String, channel: String, key: String
+        }
+        func identity(_ request: EventBatcher.Request) -> Identity {
+            Identity(merchant: request.merchant, channel: request.event.channel.rawValue, key: request.event.deduplicationKey)
+        }
+        var first: [Identity: Int] = [:]
+        for (index, request) in requests.enumerated() where first[identity(request)] == nil { first[identity(request)] = index }
+        let leaders = first.values.sorted()
+        let inserted = try await db.query(
+            """
+            INSERT INTO hispay_events (merchant, channel, dedup_key, kind, out_trade_no, transaction_id, out_refund_no, amount_fen,
+                merchant_id, occurred_at, fields, received_at, quarantine)
+            VALUES \(leaders.map { _ in "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" }.joined(separator: ", "))
+            ON CONFLICT (merchant, channel, dedup_key) DO NOTHING RETURNING cursor, merchant, channel, dedup_key
+            """, leaders.flatMap { requests[$0].values })
+        var recorded: [Identity: EventRecording] = [:]
+        for row in inserted {
+            guard let cursor = row["cursor"]?.integer, let merchant = row["merchant"]?.text, let channel = row["channel"]?.text,
+                let key = row["dedup_key"]?.text, let index = first[Identity(merchant: merchant, channel: channel, key: key)]
+            else { throw StoreError(.queryFailed, "an inserted event came back without its cursor or key") }
+            let request = requests[index]
+            recorded[identity(request)] = EventRecording(
+                event: StoredEvent(cursor: cursor, merchant: merchant, event: request.event, receivedAt: request.receivedAt, quarantineReason: request.quarantineReason),
+                isNew: true)
+        }
+        for index in leaders where recorded[identity(requests[index])]?.isNew == true && requests[index].quarantineReason == nil {
+            try await advance(db, for: requests[index].event, merchant: requests[index].merchant, at: requests[index].receivedAt)
+        }
+        let stored = leaders.map { identity(requests[$0]) }.filter { recorded[$0] == nil }
+        if !stored.isEmpty {
             let existing = try await db.query(
-                "SELECT * FROM hispay_events WHERE merchant = ? AND channel = ? AND dedup_key = ?",
-                [.text(merchant), .text(event.channel.rawValue), .text(event.deduplicationKey)])
-            guard let row = existing.first else {
-                throw StoreError(.queryFailed, "event \(event.deduplicationKey) neither inserted nor found")
+                "SELECT * FROM hispay_events WHERE " + stored.map { _ in "(merchant = ? AND channel = ? AND dedup_key = ?)" }.joined(separator: " OR "),
+                stored.flatMap { [SQLValue.text($0.merchant), .text($0.channel), .text($0.key)] })
+            for row in existing {
+                let event = try storedEvent(row)
+                recorded[Identity(merchant: event.merchant, channel: event.event.channel.rawValue, key: event.event.deduplicationKey)] = EventRecording(
+                    event: event, isNew: false)
             }
-            return EventRecording(event: try Self.storedEvent(row), isNew: false)
+        }
+        return try requests.enumerated().map { index, request in
+            guard let recording = recorded[identity(request)] else {
+                throw StoreError(.queryFailed, "event \(request.event.deduplicationKey) neither inserted nor found")
+            }
+            // A later callback with the key of one inserted in this batch is its duplicate.
+            return first[identity(request)] == index ? recording : EventRecording(event: recording.event, isNew: false)
         }
     }
 

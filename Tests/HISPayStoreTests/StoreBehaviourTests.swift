@@ -44,6 +44,61 @@ import Testing
         try await store.close()
     }
 
+    /// Callbacks arriving together are written together (group commit): 600 distinct ones — more
+    /// than one batch holds — each sent twice at once, a tenth quarantined. Each is one event with one
+    /// cursor, exactly one of its two recordings is new, and the journal moved for the unquarantined
+    /// ones only.
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func callbacksArrivingTogetherAreEachRecordedOnce(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        let count = 600
+        for number in 0..<count { try await store.save(Self.entry("REG\(number)")) }
+        let recordings = try await withThrowingTaskGroup(of: (Int, EventRecording).self) { group in
+            for number in 0..<count {
+                for _ in 0..<2 {
+                    group.addTask {
+                        (number, try await store.record(
+                            Self.paid("REG\(number)"), merchant: "main", receivedAt: Self.now, quarantineReason: number % 10 == 0 ? "amount differs" : nil))
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int: [EventRecording]]()) { $0[$1.0, default: []].append($1.1) }
+        }
+        #expect(recordings.count == count)
+        #expect(recordings.values.allSatisfy { $0.count == 2 && $0.filter(\.isNew).count == 1 && $0[0].event == $0[1].event })
+        #expect(Set(recordings.values.map { $0[0].event.cursor }).count == count)
+        #expect(recordings.allSatisfy { $0.value[0].event.event.outTradeNo == "REG\($0.key)" })
+        let events = try await store.events(after: 0, limit: 1000)
+        let quarantined = try await store.quarantined(after: 0, limit: 1000)
+        #expect(events.count == count - count / 10 && quarantined.count == count / 10)
+        #expect(Set(events.map(\.event.outTradeNo)).count == events.count)
+        for number in [0, 1, 255, 256, 599] {
+            let state = try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG\(number)")?.state
+            #expect(state == (number % 10 == 0 ? .sending : .succeeded), "REG\(number)")
+        }
+        try await store.close()
+    }
+
+    /// A row the database refuses (PostgreSQL refuses a NUL character in text) fails its own
+    /// callback only: the batch it arrived with is written again callback by callback.
+    @Test func aRowTheDatabaseRefusesFailsOnlyItsOwnCallback() async throws {
+        let store = try await TestStores.open(.postgres)
+        let results = await withTaskGroup(of: (String, Bool).self) { group in
+            for number in 0..<40 {
+                let orderNo = number == 17 ? "REG\u{0}17" : "REG\(number)"
+                group.addTask {
+                    let recorded = try? await store.record(Self.paid(orderNo), merchant: "main", receivedAt: Self.now, quarantineReason: nil)
+                    return (orderNo, recorded?.isNew == true)
+                }
+            }
+            return await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(results.filter(\.value).count == 39)
+        #expect(results["REG\u{0}17"] == false)
+        #expect(try await store.events(after: 0, limit: 100).count == 39)
+        try await store.close()
+    }
+
     @Test(arguments: [SQLDialect.sqlite, .postgres])
     func eventsComeInCursorOrderAfterTheLastOneSeen(dialect: SQLDialect) async throws {
         let store = try await TestStores.open(dialect)
