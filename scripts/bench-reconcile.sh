@@ -14,10 +14,11 @@ else
   dir="$(mktemp -d /tmp/hispay-bench.XXXXXX)"
   trap 'rm -rf "$dir"' EXIT
 fi
-swift build -c release --product hispay >/dev/null
+build="${HISPAY_BUILD_DIR:-.build}"
+swift build -c release --product hispay --scratch-path "$build" >/dev/null
 python3 scripts/bench-reconcile.py "$rows" "$dir"
 start=$(date +%s.%N)
-/usr/bin/time -v -o "$dir/time.txt" .build/release/hispay reconcile --date 2026-11-22 --ledger "$dir/ledger.csv" \
+/usr/bin/time -v -o "$dir/time.txt" "$build/release/hispay" reconcile --date 2026-11-22 --ledger "$dir/ledger.csv" \
   --statement "wechatpay=$dir/wechat.csv" --out "$dir/out" >"$dir/summary.json"
 end=$(date +%s.%N)
 python3 - "$rows" "$start" "$end" "$dir" <<'PY'

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Combines one `scripts/bench.sh` run in DIR — hispay-bench.json, peers.json, openssl.txt (openssl
 speed -mr), reconcile.json, duckdb.json, gateway-*.json — into one table on stdout and DIR/bench.json:
-each row our figure, the comparison's, and the ratio. Usage: bench-report.py DIR"""
+each row our figure, the comparison's, and the ratio. With --markdown FILE it also writes FILE (the
+BENCHMARKS.md table) and, beside it, FILE's chart as PNG (matplotlib, from the benchmark's virtual
+environment): throughput per row against its peer or limit, and reconciliation time and memory
+against day size (DIR/reconcile-ROWS.json and duckdb-ROWS.json per size).
+Usage: bench-report.py DIR [--markdown FILE]"""
 import json
 import os
 import sys
@@ -80,3 +84,54 @@ for row in rows:
         print("%-28s %14s %-8s %-20s %14s" % ("  peak memory", row["peakMiB"], "MiB", "", row["otherPeakMiB"] or "-"))
 json.dump(rows, open(os.path.join(directory, "bench.json"), "w"), indent=1, ensure_ascii=False)
 print("results: %s" % os.path.join(directory, "bench.json"))
+
+if "--markdown" in sys.argv:
+    markdown = sys.argv[sys.argv.index("--markdown") + 1]
+    chart = os.path.splitext(markdown)[0].lower() + ".png"
+    sizes = sorted(int(name[len("reconcile-"):-len(".json")]) for name in os.listdir(directory) if name.startswith("reconcile-") and name.endswith(".json"))
+    scaling = [(size, load("reconcile-%d.json" % size), load("duckdb-%d.json" % size)) for size in sizes]
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(14, 7), gridspec_kw={"width_ratios": [3, 2]})
+    compared = [row for row in rows if row["ratio"]]
+    labels = ["%s (vs %s)" % (row["workload"], row["against"]) for row in compared]
+    ratios = [row["ratio"] for row in compared]
+    left.barh(labels, ratios, color=["#2a7" if ratio >= 1 else "#d63" for ratio in ratios])
+    left.axvline(1, color="black", linewidth=1)
+    left.set_xscale("log")
+    left.set_xlabel("HISPay ÷ peer or limit (higher is better; 1 = equal)")
+    left.invert_yaxis()
+    left.tick_params(axis="y", labelsize=8)
+    left.set_title("Throughput against the peer or the machine's limit")
+    if scaling:
+        rows_axis = [size * 2 for size, _, _ in scaling]
+        right.plot(rows_axis, [ours["seconds"] for _, ours, _ in scaling], "o-", color="#2a7", label="HISPay time (s)")
+        right.plot(rows_axis, [duck["seconds"] for _, _, duck in scaling if duck], "o--", color="#27a", label="DuckDB time (s)")
+        right.set_xscale("log")
+        right.set_yscale("log")
+        right.set_xlabel("rows in the day (statement + ledger)")
+        right.set_ylabel("seconds")
+        memory = right.twinx()
+        memory.plot(rows_axis, [ours["peakRSSMiB"] for _, ours, _ in scaling], "s-", color="#c80", label="HISPay peak RSS (MiB)")
+        memory.plot(rows_axis, [duck["peakRSSMiB"] for _, _, duck in scaling if duck], "s--", color="#a5c", label="DuckDB peak RSS (MiB)")
+        memory.set_yscale("log")
+        memory.set_ylabel("peak RSS, MiB")
+        handles = right.get_legend_handles_labels()[0] + memory.get_legend_handles_labels()[0]
+        right.legend(handles, [handle.get_label() for handle in handles], loc="upper left", fontsize=8)
+        right.set_title("Reconciliation: time and memory by day size")
+    figure.tight_layout()
+    figure.savefig(chart, dpi=110)
+
+    lines = ["| workload | HISPay | unit | against | theirs | ratio |", "|---|---:|---|---|---:|---:|"]
+    for row in rows:
+        lines.append("| %s | %s | %s | %s | %s | %s |" % (row["workload"], row["hispay"], row["unit"], row["against"] or "–",
+                                                      row["other"] if row["other"] is not None else "–", ("%.2f×" % row["ratio"]) if row["ratio"] else "–"))
+    table = "\n".join(lines)
+    scale = ["| day (statement + ledger rows) | HISPay s | HISPay peak MiB | DuckDB s | DuckDB peak MiB |", "|---:|---:|---:|---:|---:|"]
+    for size, ours, duck in scaling:
+        scale.append("| %d + %d | %s | %s | %s | %s |" % (size, size, ours["seconds"], ours["peakRSSMiB"], duck and duck["seconds"], duck and duck["peakRSSMiB"]))
+    open(os.path.splitext(markdown)[0] + ".table.md", "w").write(table + "\n\n" + "\n".join(scale) + "\n")
+    print("markdown table: %s, chart: %s" % (os.path.splitext(markdown)[0] + ".table.md", chart))

@@ -6,7 +6,10 @@
 # a generated 1,000,000 + 1,000,000-row day against DuckDB's join of the same files; and the callback
 # gateway (`hispay serve`) under load from a second process on 127.0.0.1, with SQLite and with
 # PostgreSQL. Prints a table; writes DIR/bench.json (DIR is printed; HISPAY_BENCH_DIR chooses it).
-# Usage: scripts/bench.sh [ROWS]   (ROWS for the reconciliation day, default 1000000)
+# Usage: scripts/bench.sh [ROWS]   (ROWS for the reconciliation day compared with DuckDB, default 1000000)
+# HISPAY_BENCH_SIZES: the day sizes for the time-and-memory curve (default "100000 ROWS"; add
+# 10000000 for the 10M day). HISPAY_BUILD_DIR: SwiftPM's scratch path (default .build).
+# HISPAY_BENCH_MARKDOWN=FILE also writes the results as BENCHMARKS.md-style text and FILE's chart (.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
@@ -14,15 +17,17 @@ bash scripts/install-deps.sh --bench
 dir="${HISPAY_BENCH_DIR:-$(mktemp -d /tmp/hispay-bench.XXXXXX)}"
 mkdir -p "$dir"
 echo "hispay bench: files in $dir" >&2
-swift build -c release --product hispay-bench >/dev/null
-swift build -c release --product hispay >/dev/null
+build="${HISPAY_BUILD_DIR:-.build}"
+export HISPAY_BUILD_DIR="$build"
+swift build -c release --product hispay-bench --scratch-path "$build" >/dev/null
+swift build -c release --product hispay --scratch-path "$build" >/dev/null
 
 echo "== HISPay" >&2
-.build/release/hispay-bench --out "$dir" --callbacks 5000
+"$build/release/hispay-bench" --out "$dir" --callbacks 5000
 
 echo "== peers (PyPI, throw-away virtual environment)" >&2
 python3 -m venv "$dir/venv"
-"$dir/venv/bin/pip" install -q python-alipay-sdk==3.4.0 wechatpayv3==2.0.4 wechatpy==1.8.18 gmssl==3.2.2 duckdb==2.0.0
+"$dir/venv/bin/pip" install -q python-alipay-sdk==3.4.0 wechatpayv3==2.0.4 wechatpy==1.8.18 gmssl==3.2.2 duckdb==2.0.0 matplotlib==3.11.2
 "$dir/venv/bin/python" scripts/bench-peers.py "$dir"
 
 echo "== openssl speed (single thread)" >&2
@@ -34,7 +39,7 @@ echo "== openssl speed (single thread)" >&2
 echo "== gateway under load (SQLite, then PostgreSQL)" >&2
 gateway() {
   local store="$1" name="$2"
-  .build/release/hispay serve --port 0 --config "$dir/hispay.json" --store "$store" >"$dir/serve-$name.out" 2>"$dir/serve-$name.err" &
+  "$build/release/hispay" serve --port 0 --config "$dir/hispay.json" --store "$store" >"$dir/serve-$name.out" 2>"$dir/serve-$name.err" &
   local pid=$!
   for _ in $(seq 100); do grep -q listening "$dir/serve-$name.out" 2>/dev/null && break; sleep 0.1; done
   local url
@@ -47,17 +52,27 @@ pg="$(bash scripts/postgres.sh)"
 trap 'bash scripts/postgres.sh stop "$(echo "$pg" | cut -d" " -f2)"' EXIT
 gateway "$(echo "$pg" | cut -d" " -f1)" postgres
 
-echo "== reconciliation of a $rows + $rows day" >&2
-bash scripts/bench-reconcile.sh "$rows" "$dir/day" >/dev/null
-cp "$dir/day/reconcile.json" "$dir/reconcile.json"
-/usr/bin/time -v -o "$dir/duckdb-time.txt" "$dir/venv/bin/python" scripts/bench-duckdb.py "$dir/day" >"$dir/duckdb.json"
-python3 - "$dir" <<'PY'
-import json, re, sys
-directory = sys.argv[1]
-result = json.load(open(directory + "/duckdb.json"))
-result["peakRSSMiB"] = round(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(directory + "/duckdb-time.txt").read()).group(1)) / 1024, 1)
-json.dump(result, open(directory + "/duckdb.json", "w"))
+echo "== reconciliation, against DuckDB's join of the same files" >&2
+peak() { python3 -c 'import re,sys; print(round(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(sys.argv[1]).read()).group(1)) / 1024, 1))' "$1"; }
+for size in ${HISPAY_BENCH_SIZES:-100000 $rows}; do
+  echo "   $size + $size" >&2
+  bash scripts/bench-reconcile.sh "$size" "$dir/day-$size" >/dev/null
+  cp "$dir/day-$size/reconcile.json" "$dir/reconcile-$size.json"
+  /usr/bin/time -v -o "$dir/duckdb-time-$size.txt" "$dir/venv/bin/python" scripts/bench-duckdb.py "$dir/day-$size" >"$dir/duckdb-$size.json"
+  python3 - "$dir/duckdb-$size.json" "$(peak "$dir/duckdb-time-$size.txt")" "$size" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))
+result["peakRSSMiB"], result["rows"] = float(sys.argv[2]), int(sys.argv[3])
+json.dump(result, open(sys.argv[1], "w"))
 PY
+  rm -f "$dir/day-$size"/*.csv
+done
+cp "$dir/reconcile-$rows.json" "$dir/reconcile.json"
+cp "$dir/duckdb-$rows.json" "$dir/duckdb.json"
 
 echo "== results" >&2
-python3 scripts/bench-report.py "$dir"
+if [ -n "${HISPAY_BENCH_MARKDOWN:-}" ]; then
+  "$dir/venv/bin/python" scripts/bench-report.py "$dir" --markdown "$HISPAY_BENCH_MARKDOWN"
+else
+  python3 scripts/bench-report.py "$dir"
+fi

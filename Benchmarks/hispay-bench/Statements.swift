@@ -34,7 +34,7 @@ enum Statements {
     }
 
     /// An Alipay bill archive: the GBK detail CSV with its footers and the summary CSV, zipped.
-    static func alipay(_ rows: Int) throws -> Data {
+    static func alipay(_ rows: Int) throws -> (archive: Data, uncompressedBytes: Int) {
         var detail = [
             "#支付宝业务明细查询", "#账号：[20880211096256330099]", "#起始日期：[2026年11月22日 00:00:00]   终止日期：[2026年11月23日 00:00:00]",
             "#-----------------------------------------业务明细列表----------------------------------------",
@@ -65,13 +65,15 @@ enum Statements {
             "合计,,\(paid.count),\(refunded.count),\(net),\(net),0.00,0.00,0.00,0.00,0.00,\(net)",
         ]
         let archive = try Archive(accessMode: .create)
+        var uncompressed = 0
         for (name, lines) in [("20880211096256330099_20261122_业务明细.csv", detail), ("20880211096256330099_20261122_业务明细(汇总).csv", summary)] {
             let bytes = Data(try GB18030.encode(lines.joined(separator: "\r\n") + "\r\n"))
+            uncompressed += bytes.count
             try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
             }
         }
-        return archive.data ?? Data()
+        return (archive.data ?? Data(), uncompressed)
     }
 
     /// A UnionPay ZM file: 607-byte records in the published layout.

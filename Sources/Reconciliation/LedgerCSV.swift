@@ -39,13 +39,11 @@ public struct LedgerCSV: LedgerSource {
                 if bytes.isEmpty { return }
                 // Most rows are plain ASCII without quotes: their fields are read in place.
                 if let at = positions, !bytes.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\"") }) {
-                    Self.split(bytes, into: &bounds)
+                    ByteFields.split(bytes, at: UInt8(ascii: ","), into: &bounds)
                     let fields = bounds
                     return try body(Self.record(at, line: number, file: file, channels: channels) { index in
                         guard let index, index < fields.count else { return nil }
-                        var field = UnsafeRawBufferPointer(rebasing: bytes[fields[index]])
-                        while let first = field.first, first == 0x20 || first == 0x09 { field = UnsafeRawBufferPointer(rebasing: field.dropFirst()) }
-                        while let last = field.last, last == 0x20 || last == 0x09 { field = UnsafeRawBufferPointer(rebasing: field.dropLast()) }
+                        let field = ByteFields.trimmed(UnsafeRawBufferPointer(rebasing: bytes[fields[index]]))
                         return field.isEmpty ? nil : String(decoding: field, as: UTF8.self)
                     })
                 }
@@ -138,19 +136,6 @@ public struct LedgerCSV: LedgerSource {
         } catch {
             throw ReconciliationError(.unreadable, "cannot write the ledger \(url.path)")
         }
-    }
-
-    /// Splits an unquoted line's bytes at its commas into `bounds` (reused from row to row).
-    static func split(_ bytes: UnsafeRawBufferPointer, into bounds: inout [Range<Int>]) {
-        bounds.removeAll(keepingCapacity: true)
-        guard let base = bytes.baseAddress else { return bounds.append(0..<0) }
-        var start = 0
-        while let hit = memchr(base + start, 0x2C, bytes.count - start) {
-            let end = base.distance(to: UnsafeRawPointer(hit))
-            bounds.append(start..<end)
-            start = end + 1
-        }
-        bounds.append(start..<bytes.count)
     }
 
     /// Splits one CSV line: commas separate, double quotes enclose (`""` is a quote inside).

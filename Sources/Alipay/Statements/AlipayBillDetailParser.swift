@@ -27,6 +27,7 @@ struct AlipayBillDetailParser {
         if columns.isEmpty {
             columns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             columnCount = fields.count
+            positions = Positions(columns)
             let missing = Self.required.filter { columns[$0] == nil }
             guard missing.isEmpty else { throw fail("header lacks \(missing.joined(separator: ", "))") }
             return nil
@@ -49,9 +50,73 @@ struct AlipayBillDetailParser {
             do { return try Amount(yuan: text, allowNegative: true) } catch { throw fail("\(name): \(error)") }
         }
         guard let time = BeijingTime.parse(field("完成时间")) else { throw fail("完成时间 \"\(field("完成时间"))\" is not a time") }
-        let received = try amount("商家实收（元）")
-        let fee = try amount("服务费（元）")
-        let type = field("业务类型")
+        return try record(
+            type: field("业务类型"), received: try amount("商家实收（元）"), fee: try amount("服务费（元）"), time: time, outTradeNo: field("商户订单号"),
+            tradeNo: field("支付宝交易号"), refundNo: field("退款批次号/请求号"), repair: repair)
+    }
+
+    /// Where the columns a record reads are, found once from the header.
+    struct Positions {
+        var tradeNo = 0, outTradeNo = 0, type = 0, time = 0, received = 0
+        var fee: Int?, refundNo: Int?
+        init() {}
+        init(_ columns: [String: Int]) {
+            (tradeNo, outTradeNo, type, time, received) = (
+                columns["支付宝交易号"] ?? 0, columns["商户订单号"] ?? 0, columns["业务类型"] ?? 0, columns["完成时间"] ?? 0, columns["商家实收（元）"] ?? 0
+            )
+            (fee, refundNo) = (columns["服务费（元）"], columns["退款批次号/请求号"])
+        }
+    }
+    private var positions = Positions()
+    private var bounds: [Range<Int>] = []
+
+    /// 交易 and 退款 in GBK, to tell a row's kind from its bytes.
+    private static let payment: [UInt8] = [0xBD, 0xBB, 0xD2, 0xD7], refund: [UInt8] = [0xCD, 0xCB, 0xBF, 0xEE]
+
+    /// The record of a data row read from the GBK file's bytes, or nil — nothing consumed — when the
+    /// line is to be decoded and given to ``feed(_:)``. A data row without quotes, with as many fields
+    /// as the header and plain ASCII in the fields a record keeps (nearly every row) is read in place:
+    /// a comma or quote never occurs inside a GBK character (trail bytes are 0x40 and up, or digits
+    /// in four-byte sequences), so the row splits before decoding, and its type is told from the GBK
+    /// bytes of 交易 or 退款. Decoding each row and splitting the text was nine tenths of parsing a bill.
+    mutating func plainRecord(_ line: UnsafeRawBufferPointer) throws(ChannelError) -> StatementRecord? {
+        guard !columns.isEmpty, !listEnded, let first = line.first, first != UInt8(ascii: "#"), !line.contains(UInt8(ascii: "\"")) else { return nil }
+        ByteFields.split(line, at: UInt8(ascii: ","), into: &bounds)
+        guard bounds.count == columnCount else { return nil }
+        let bounds = bounds
+        func field(_ position: Int?) -> UnsafeRawBufferPointer? {
+            guard let position else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            let field = ByteFields.trimmed(UnsafeRawBufferPointer(rebasing: line[bounds[position]]))
+            return field.contains { $0 >= 0x80 } ? nil : field
+        }
+        let at = positions
+        guard let tradeNo = field(at.tradeNo), let outTradeNo = field(at.outTradeNo), let timeText = field(at.time), let receivedText = field(at.received),
+            let feeText = field(at.fee), let refundNo = field(at.refundNo), let time = BeijingTime.parse(utf8: timeText)
+        else { return nil }
+        let type = ByteFields.trimmed(UnsafeRawBufferPointer(rebasing: line[bounds[at.type]]))
+        let typeText: String
+        if type.elementsEqual(Self.payment) {
+            typeText = "交易"
+        } else if type.elementsEqual(Self.refund) {
+            typeText = "退款"
+        } else {
+            return nil
+        }
+        lineNumber += 1
+        func amount(_ bytes: UnsafeRawBufferPointer, _ name: String) throws(ChannelError) -> Amount {
+            if bytes.isEmpty { return .zero }
+            do { return try Amount(yuan: bytes, allowNegative: true) } catch { throw fail("\(name): \(error)") }
+        }
+        func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
+        return try record(
+            type: typeText, received: try amount(receivedText, "商家实收（元）"), fee: try amount(feeText, "服务费（元）"), time: time,
+            outTradeNo: text(outTradeNo), tradeNo: text(tradeNo), refundNo: text(refundNo), repair: nil)
+    }
+
+    /// Counts a data row into the totals the footers are checked against, and makes its record.
+    private mutating func record(
+        type: String, received: Amount, fee: Amount, time: Date, outTradeNo: String, tradeNo: String, refundNo: String, repair: String?
+    ) throws(ChannelError) -> StatementRecord {
         let kind: StatementRecord.Kind = type == "退款" ? .refund : type == "交易" ? .payment : .unclassified
         do {
             switch kind {
@@ -68,15 +133,14 @@ struct AlipayBillDetailParser {
             counted.fee = try counted.fee.adding(fee)
         } catch { throw fail("totals overflow") }
         return StatementRecord(
-            channel: .alipay, kind: kind, outTradeNo: field("商户订单号"), channelTradeNo: field("支付宝交易号"),
-            outRefundNo: kind == .refund ? field("退款批次号/请求号") : nil, channelRefundNo: nil,
+            channel: .alipay, kind: kind, outTradeNo: outTradeNo, channelTradeNo: tradeNo,
+            outRefundNo: kind == .refund ? refundNo : nil, channelRefundNo: nil,
             // Refund rows carry negative amounts; records hold the money moved, positive. (A parsed amount
             // is never Int64.min, so abs cannot overflow.)
             amount: Amount(fen: abs(received.fen)),
             fee: fee, time: time, status: kind == .unclassified && received.fen < 0 ? "\(type) \(received.yuanString)" : type, repair: repair)
     }
 
-    /// The columns the hospital or the patient writes freely, which may hold commas.
     private static let freeText = ["商品名称", "备注"]
 
     /// Splits a row on commas. A field in double quotes (RFC 4180, as CSV writers quote text holding a

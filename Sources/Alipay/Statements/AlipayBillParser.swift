@@ -68,6 +68,10 @@ public enum AlipayBillParser {
                         return false
                     }
                 }
+                if role == .detail, let record = try Self.plainRecord(line, &detail!.parser) {
+                    do { try handle(record) } catch { throw fail("\(error)") }
+                    return true
+                }
                 let text: String
                 do { text = try line.withUnsafeBytes { try decoder.decode($0) } } catch { throw fail("\(entry.path) line \(number) is not GBK text") }
                 if role == .summary {
@@ -85,6 +89,13 @@ public enum AlipayBillParser {
     }
 
     private enum Role { case detail, summary }
+
+    private static func plainRecord(_ line: Data, _ parser: inout AlipayBillDetailParser) throws(ChannelError) -> StatementRecord? {
+        let result: Result<StatementRecord?, ChannelError> = line.withUnsafeBytes { bytes in
+            do throws(ChannelError) { return .success(try parser.plainRecord(bytes)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
 
     static func fail(_ what: String) -> ChannelError {
         ChannelError(.invalidResponse, channel: .alipay, operation: .statement, reason: "Alipay bill: \(what)")
