@@ -79,16 +79,14 @@ public struct Reconciler: Sendable {
 
         typealias Key = MatchKey
 
-        /// HIS rows in booking order, `table` holding their keys (row `i`'s key is `table.keys[i]`)
-        /// and `settled` whether a statement row has taken each (so a second statement row with that
+        /// HIS rows in booking order, packed, with whether a statement row has taken each (so a
+        /// second statement row with that key is a duplicate).
         /// key is a duplicate). Rows live in one compact array and the table holds small integers:
         /// a table of whole rows needed over 500 MB for a million, mostly while it grew.
-        var booked: [(row: LedgerRecord, carried: Bool)] = []
-        var table = KeyTable()
-        var settled: [Bool] = []
-        /// HIS refunds (their rows' indices) by channel, order number and amount, for statements
+        var booked = LedgerBook()
+        /// HIS refunds (their rows' addresses) by channel, order number and amount, for statements
         /// without refund numbers.
-        var refundsByOrder: [Key: [Int]] = [:]
+        var refundsByOrder: [Key: [LedgerBook.Address]] = [:]
         /// Keys of statement rows the HIS does not have (to tell their duplicates).
         var unbooked: Set<Key> = []
         var matchedLegs: [String: Int] = [:]
@@ -159,7 +157,7 @@ public struct Reconciler: Sendable {
                 $0.hisAmount = try $0.hisAmount.adding(row.amount)
             }
             let key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
-            if table.insert(key) != nil {
+            guard let address = try booked.insert(row, key: key, carried: carried) else {
                 summary.duplicate += 1
                 try put(\.duplicate, row.channel, row.kind, his: row.amount)
                 discrepancies.append(Discrepancy(
@@ -168,9 +166,7 @@ public struct Reconciler: Sendable {
                     note: text.hisDuplicate(row.kind).note, action: text.hisDuplicate(row.kind).action))
                 return
             }
-            booked.append((row, carried))
-            settled.append(false)
-            if row.kind == .refund { refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount), default: []].append(booked.count - 1) }
+            if row.kind == .refund { refundsByOrder[Self.orderKey(row.channel, row.outTradeNo, row.amount), default: []].append(address) }
         }
 
         mutating func match(_ row: StatementRecord, carried: Bool, window: (Date) -> Bool) throws {
@@ -190,17 +186,16 @@ public struct Reconciler: Sendable {
                 return
             }
             let key: Key
-            let found: Int?
+            let found: LedgerBook.Address?
             if row.kind == .refund, row.outRefundNo?.isEmpty ?? true {
                 // No refund number on the statement: an open HIS refund of that order and amount.
-                let orderKey = Self.orderKey(row.channel, row.outTradeNo, row.amount)
-                found = refundsByOrder[orderKey]?.first { !settled[$0] }
-                key = found.map { table.keys[$0] } ?? orderKey
+                key = Self.orderKey(row.channel, row.outTradeNo, row.amount)
+                found = refundsByOrder[key]?.first { !booked.isSettled($0) }
             } else {
                 key = Self.key(row.channel, row.kind, row.outTradeNo, row.outRefundNo)
-                found = table.index(of: key)
+                found = booked.find(key)
             }
-            if let found, settled[found] {
+            if let found, booked.isSettled(found) {
                 return try duplicate(row)
             }
             guard let index = found else {
@@ -217,24 +212,26 @@ public struct Reconciler: Sendable {
                 }
                 return
             }
-            settled[index] = true
-            let his = booked[index].row
-            if his.amount != row.amount {
+            booked.settle(index)
+            // The booked row is unpacked only for a discrepancy: a match needs its amount, status and settlement.
+            let amount = booked.amount(index)
+            if amount != row.amount {
                 summary.amountMismatch += 1
-                try put(\.amountMismatch, row.channel, row.kind, his: his.amount, statement: row.amount)
-                discrepancies.append(discrepancy(.amountMismatch, row, his: his, text.amountMismatch(his: his.amount, channel: row.amount)))
+                try put(\.amountMismatch, row.channel, row.kind, his: amount, statement: row.amount)
+                discrepancies.append(discrepancy(.amountMismatch, row, his: booked.record(index), text.amountMismatch(his: amount, channel: row.amount)))
             } else if let dispute = row.dispute {
                 summary.statusMismatch += 1
-                try put(\.statusMismatch, row.channel, row.kind, his: his.amount, statement: row.amount)
-                discrepancies.append(discrepancy(.statusMismatch, row, his: his, text.disputed(row.kind, dispute)))
-            } else if !his.isBooked {
+                try put(\.statusMismatch, row.channel, row.kind, his: amount, statement: row.amount)
+                discrepancies.append(discrepancy(.statusMismatch, row, his: booked.record(index), text.disputed(row.kind, dispute)))
+            } else if !booked.isBooked(index) {
+                let his = booked.record(index)
                 summary.statusMismatch += 1
-                try put(\.statusMismatch, row.channel, row.kind, his: his.amount, statement: row.amount)
+                try put(\.statusMismatch, row.channel, row.kind, his: amount, statement: row.amount)
                 discrepancies.append(discrepancy(.statusMismatch, row, his: his, text.statusMismatch(row.kind, hisStatus: his.status)))
             } else {
                 summary.matched += 1
-                try put(\.matched, row.channel, row.kind, his: his.amount, statement: row.amount)
-                if let settlement = his.settlementID { matchedLegs[settlement, default: 0] += 1 }
+                try put(\.matched, row.channel, row.kind, his: amount, statement: row.amount)
+                if let settlement = booked.settlementID(index) { matchedLegs[settlement, default: 0] += 1 }
             }
         }
 
@@ -246,8 +243,8 @@ public struct Reconciler: Sendable {
 
         /// HIS rows no statement showed: carried over near midnight, reported otherwise.
         mutating func finish(window: (Date) -> Bool, legActions unmatchedLegActions: [ChannelID: String]) throws {
-            for index in booked.indices where !settled[index] {
-                let (row, carried) = booked[index]
+            for address in booked.addresses where !booked.isSettled(address) {
+                let (row, carried) = (booked.record(address), booked.isCarried(address))
                 // A HIS row that never took effect (closed, failed) and no channel row: both sides agree.
                 guard row.isBooked else {
                     summary.closed += 1
@@ -290,8 +287,7 @@ public struct Reconciler: Sendable {
                     kind: .hisOnly, channel: row.channel, recordKind: row.kind, outTradeNo: row.outTradeNo, outRefundNo: row.outRefundNo,
                     settlementID: row.settlementID, hisAmount: row.amount, time: row.time, note: note, action: action))
             }
-            table = KeyTable()
-            booked.removeAll()
+            booked = LedgerBook()
         }
 
         func discrepancy(
