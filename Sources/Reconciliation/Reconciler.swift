@@ -46,9 +46,35 @@ public struct Reconciler: Sendable {
     public func run(ledger: some LedgerSource, statements: [StatementSource], carryIn: CarryOver? = nil) throws -> (ReconciliationReport, CarryOver) {
         var state = State(text: ReconciliationText(language: language))
         for row in carryIn?.ledger ?? [] { try state.book(row, carried: true) }
-        try ledger.forEach { try state.book($0, carried: false) }
-        for row in carryIn?.statement ?? [] { try state.match(row, carried: true, window: inWindow) }
-        for source in statements { try source { try state.match($0, carried: false, window: inWindow) } }
+        // The inputs are read on a second thread (RowPipeline) while this one books and matches.
+        let pipeline = RowPipeline { pipeline in
+            var rows: [LedgerRecord] = []
+            try ledger.forEach { row in
+                rows.append(row)
+                if rows.count == RowPipeline.batchSize { try pipeline.send(.ledger(rows)); rows = [] }
+            }
+            try pipeline.send(.ledger(rows))
+            try pipeline.send(.endOfLedger)
+            var records: [StatementRecord] = []
+            for source in statements {
+                try source { record in
+                    records.append(record)
+                    if records.count == RowPipeline.batchSize { try pipeline.send(.statements(records)); records = [] }
+                }
+            }
+            try pipeline.send(.statements(records))
+        }
+        defer { pipeline.finish() }
+        while let batch = try pipeline.next() {
+            switch batch {
+            case .ledger(let rows):
+                for row in rows { try state.book(row, carried: false) }
+            case .endOfLedger:
+                for row in carryIn?.statement ?? [] { try state.match(row, carried: true, window: inWindow) }
+            case .statements(let records):
+                for record in records { try state.match(record, carried: false, window: inWindow) }
+            }
+        }
         try state.finish(window: inWindow, legActions: unmatchedLegActions.mapValues(language.pick))
 
         state.discrepancies.sort(by: Discrepancy.ordered)

@@ -57,6 +57,32 @@ import Testing
             ledger: LedgerRows(ledger), statements: statements.map { rows in { handle in for row in rows { try handle(row) } } }, carryIn: carryIn)
     }
 
+    /// The inputs are read on a second thread: a day of many batches reconciles as one would expect,
+    /// and an error on either side — a bad statement row while reading, an overflowing total while
+    /// booking with reading far from done — ends the run with that error, the reading thread stopped.
+    @Test func inputsReadOnASecondThreadReconcileAndStopOnAnError() throws {
+        let count = 50_000  // many batches, more than the hand-over queue holds
+        let ledger = (0..<count).map { Self.his(.wechatPay, .payment, "R\($0)", "1.00") }
+        let statement = (0..<count).map { Self.bank(.wechatPay, .payment, "R\($0)", $0 == 777 ? "2.00" : "1.00") }
+        let (report, _) = try run(ledger, [statement])
+        #expect(report.summary.matched == count - 1 && report.summary.amountMismatch == 1)
+
+        struct Unreadable: Error {}
+        let reconciler = try Reconciler(date: "2026-11-22")
+        #expect(throws: Unreadable.self) {
+            try reconciler.run(ledger: LedgerRows(ledger), statements: [{ handle in
+                for (index, row) in statement.enumerated() {
+                    if index == 30_000 { throw Unreadable() }
+                    try handle(row)
+                }
+            }])
+        }
+        var overflowing = ledger
+        overflowing[1] = Self.his(.wechatPay, .payment, "BIG1", "92233720368547758.07")
+        overflowing[2] = Self.his(.wechatPay, .payment, "BIG2", "92233720368547758.07")
+        #expect(throws: AmountError.self) { try run(overflowing, [statement]) }
+    }
+
     @Test func everyPlantedDiscrepancyIsFoundExactly() throws {
         let (report, carry) = try run(Self.ledger, [Self.statement])
         var expected = ReconciliationReport.Summary()
