@@ -2,8 +2,8 @@
 """DuckDB's side of the reconciliation benchmark: the same join `hispay reconcile` does, over the same
 files bench-reconcile.py wrote — the WeChat Pay bill (backtick fields, summary rows at the end) and the
 HIS ledger CSV — keyed by order number for payments and refund number for refunds, counting matched
-rows, amount mismatches and rows on one side only. Single thread, like ours. Prints one JSON line.
-Usage: bench-duckdb.py DIR"""
+rows, amount mismatches and rows on one side only. On THREADS threads (default 1). Prints one JSON line.
+Usage: bench-duckdb.py DIR [THREADS]"""
 import json
 import os
 import sys
@@ -12,9 +12,10 @@ import time
 import duckdb
 
 directory = sys.argv[1]
+threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 start = time.perf_counter()
 db = duckdb.connect()
-db.execute("SET threads TO 1")
+db.execute("SET threads TO %d" % threads)
 bill, ledger = os.path.join(directory, "wechat.csv"), os.path.join(directory, "ledger.csv")
 counts = db.execute(f"""
 WITH s AS (
@@ -32,4 +33,5 @@ SELECT count(*) FILTER (WHERE s.k IS NOT NULL AND l.k IS NOT NULL AND s.amount =
 FROM s FULL OUTER JOIN l ON s.k = l.k
 """).fetchone()
 seconds = time.perf_counter() - start
-print(json.dumps({"matched": counts[0], "amountMismatch": counts[1], "channelOnly": counts[2], "hisOnly": counts[3], "seconds": round(seconds, 2)}))
+print(json.dumps({"matched": counts[0], "amountMismatch": counts[1], "channelOnly": counts[2], "hisOnly": counts[3], "seconds": round(seconds, 2),
+                  "threads": threads}))

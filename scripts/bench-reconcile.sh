@@ -3,22 +3,26 @@
 # layout and ROWS HIS ledger rows (default 1,000,000 each), runs a release build of
 # `hispay reconcile` on them and prints rows per second and peak memory (GNU time's max RSS) as one
 # JSON line. With DIR the files and the result (DIR/reconcile.json) are kept there.
-# Usage: scripts/bench-reconcile.sh [ROWS] [DIR]
+# HISPAY_BENCH_PIN=CPUS runs it under `taskset -c CPUS` (e.g. 0: one CPU, so the reading thread and the
+# matching one share it). Usage: scripts/bench-reconcile.sh [ROWS] [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-1000000}"
 if [ -n "${2:-}" ]; then
   dir="$2"
   mkdir -p "$dir"
+  [ -f "$dir/ledger.csv" ] && [ -f "$dir/wechat.csv" ] && [ "$(($(wc -l <"$dir/ledger.csv") - 1))" = "$rows" ] && keep=1
 else
   dir="$(mktemp -d /tmp/hispay-bench.XXXXXX)"
   trap 'rm -rf "$dir"' EXIT
 fi
 build="${HISPAY_BUILD_DIR:-.build}"
 swift build -c release --product hispay --scratch-path "$build" >/dev/null
-python3 scripts/bench-reconcile.py "$rows" "$dir"
+[ -n "${keep:-}" ] || python3 scripts/bench-reconcile.py "$rows" "$dir"  # files of this size already there are reused
 start=$(date +%s.%N)
-/usr/bin/time -v -o "$dir/time.txt" "$build/release/hispay" reconcile --date 2026-11-22 --ledger "$dir/ledger.csv" \
+pin=()
+if [ -n "${HISPAY_BENCH_PIN:-}" ]; then pin=(taskset -c "$HISPAY_BENCH_PIN"); fi
+/usr/bin/time -v -o "$dir/time.txt" "${pin[@]}" "$build/release/hispay" reconcile --date 2026-11-22 --ledger "$dir/ledger.csv" \
   --statement "wechatpay=$dir/wechat.csv" --out "$dir/out" >"$dir/summary.json"
 end=$(date +%s.%N)
 python3 - "$rows" "$start" "$end" "$dir" <<'PY'

@@ -65,11 +65,21 @@ for name, entry in ours.items():
         rows.append({"workload": name, "unit": unit, "hispay": round(mine, 1), "against": "gmssl", "other": round(rate(peers[name]), 1),
                      "ratio": round(mine / rate(peers[name]), 2)})
 
-reconcile, duck = load("reconcile.json"), load("duckdb.json")
+reconcile, duck, duck_all, alone = load("reconcile.json"), load("duckdb.json"), load("duckdb-all.json"), load("reconcile-1cpu.json")
 if reconcile:
-    rows.append({"workload": "reconcile.1M+1M", "unit": "s", "hispay": reconcile["seconds"], "against": "DuckDB (1 thread)",
+    n = reconcile["ledgerRows"]
+    size = "%dM" % (n // 1000000) if n % 1000000 == 0 else "%dk" % (n // 1000) if n % 1000 == 0 else str(n)
+    day = "reconcile.%s+%s" % (size, size)
+    rows.append({"workload": day, "unit": "s", "hispay": reconcile["seconds"], "against": "DuckDB (1 thread)",
                  "other": duck and duck["seconds"], "ratio": duck and round(duck["seconds"] / reconcile["seconds"], 2),
                  "peakMiB": reconcile["peakRSSMiB"], "otherPeakMiB": duck and duck.get("peakRSSMiB")})
+    if duck_all:
+        rows.append({"workload": day, "unit": "s", "hispay": reconcile["seconds"], "against": "DuckDB (%d threads)" % duck_all["threads"],
+                     "other": duck_all["seconds"], "ratio": round(duck_all["seconds"] / reconcile["seconds"], 2)})
+    if alone and duck:
+        rows.append({"workload": day + " (1 CPU)", "unit": "s", "hispay": alone["seconds"], "against": "DuckDB (1 thread)",
+                     "other": duck["seconds"], "ratio": round(duck["seconds"] / alone["seconds"], 2), "peakMiB": alone["peakRSSMiB"],
+                     "otherPeakMiB": duck.get("peakRSSMiB")})
 for store in ("sqlite", "postgres"):
     gateway = load("gateway-%s.json" % store)
     if gateway:

@@ -58,6 +58,12 @@ for size in ${HISPAY_BENCH_SIZES:-100000 $rows}; do
   echo "   $size + $size" >&2
   bash scripts/bench-reconcile.sh "$size" "$dir/day-$size" >/dev/null
   cp "$dir/day-$size/reconcile.json" "$dir/reconcile-$size.json"
+  if [ "$size" = "$rows" ]; then
+    # The same day on one CPU (reading and matching threads sharing it), and DuckDB on every CPU.
+    HISPAY_BENCH_PIN=0 bash scripts/bench-reconcile.sh "$size" "$dir/day-$size" >/dev/null
+    cp "$dir/day-$size/reconcile.json" "$dir/reconcile-1cpu.json"
+    "$dir/venv/bin/python" scripts/bench-duckdb.py "$dir/day-$size" "$(nproc)" >"$dir/duckdb-all.json"
+  fi
   /usr/bin/time -v -o "$dir/duckdb-time-$size.txt" "$dir/venv/bin/python" scripts/bench-duckdb.py "$dir/day-$size" >"$dir/duckdb-$size.json"
   python3 - "$dir/duckdb-$size.json" "$(peak "$dir/duckdb-time-$size.txt")" "$size" <<'PY'
 import json, sys

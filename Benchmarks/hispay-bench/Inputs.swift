@@ -137,6 +137,8 @@ struct Inputs {
             "alipayAppId": keys.alipayAppID, "wechatPlatformPublicKey": try keys.platformKey.publicKey.pemRepresentation,
             "wechatMerchantPrivateKey": try keys.merchantKey.pkcs8PEM(), "wechatApiV3Key": keys.apiV3Key, "wechatApiV2Key": keys.apiV2Key,
             "wechatMchId": keys.merchantID, "wechatAppId": keys.appID, "sm2PrivateHex": Hex.encode(Self.sm2Scalar), "sm2PublicHex": Hex.encode(point),
+            "mobilePayAppId": keys.mobilePayAppID, "mobilePayAppSecret": keys.mobilePayAppSecret,
+            "mobilePayCentrePublicHex": Hex.encode(Array(try keys.mobilePayCentreKey.publicKey.derRepresentation.suffix(64))),
         ]
         try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .prettyPrinted]).write(to: directory.appendingPathComponent("keys.json"))
     }

@@ -90,6 +90,7 @@ for (name, callbacks, channel) in batches {
     record(try await Task.detached { try await Measurement.run(name, operations: callbacks.count) { for callback in callbacks { _ = try await channel.verifyCallback(callback) } } }.value)
 }
 let mobileCallbacks = try inputs.mobilePayCallbacks(callbackCount)
+try inputs.write(mobileCallbacks, to: "callback.mobilepay.jsonl")
 let mobileHandler = MobilePayNotificationHandler(credentials: hospital)
 record(try await Measurement.run("callback.mobilepay", operations: mobileCallbacks.count) { for callback in mobileCallbacks { _ = try mobileHandler.handle(callback) } })
 try inputs.writeKeys()

@@ -47,27 +47,35 @@ package enum FormFields {
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
+    /// The field's text with `+` and `%XX` decoded, or nil for a broken escape or text that is not
+    /// UTF-8. Walks raw bytes: a UnionPay notification carries its 2 KB certificate escaped, and
+    /// decoding it through checked slice indexing was a sixth of handling the notification.
     private static func percentDecode(_ text: ArraySlice<UInt8>) -> String? {
-        guard text.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
-            return String(decoding: text, as: UTF8.self)  // the body was validated as UTF-8
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.count)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let byte = text[index]
-            switch byte {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard index + 2 < text.endIndex, let high = hexValue(text[index + 1]), let low = hexValue(text[index + 2])
-                else { return nil }
-                bytes.append(high << 4 | low)
-                index += 2
-            default: bytes.append(byte)
+        text.withUnsafeBufferPointer { input -> String? in
+            guard input.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+                return String(decoding: input, as: UTF8.self)  // the body was validated as UTF-8
             }
-            index += 1
+            var broken = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: input.count) { output, written in
+                var index = 0
+                while index < input.count {
+                    let byte = input[index]
+                    if byte == UInt8(ascii: "%") {
+                        guard index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) else {
+                            broken = true
+                            break
+                        }
+                        output[written] = high << 4 | low
+                        index += 3
+                    } else {
+                        output[written] = byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte
+                        index += 1
+                    }
+                    written += 1
+                }
+            }
+            return broken ? nil : String(validating: bytes, as: UTF8.self)
         }
-        return String(validating: bytes, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
