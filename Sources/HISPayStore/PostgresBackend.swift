@@ -62,6 +62,16 @@ package final class PostgresBackend: SQLBackend {
     /// retry); an abandoned transaction keeps its pool slot, which the log reports.
     @discardableResult
     package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await lease(body, inTransaction: true)
+    }
+
+    /// One statement on a leased connection, under the same deadlines, without `BEGIN` and `COMMIT`
+    /// (a statement is its own snapshot; the two saved two round trips per look-up).
+    package func read(_ sql: String, _ binds: [SQLValue]) async throws -> [[String: SQLValue]] {
+        try await lease({ try await $0.query(sql, binds) }, inTransaction: false)
+    }
+
+    private func lease<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T, inTransaction: Bool) async throws -> T {
         let (client, logger, timeout) = (client, logger, leaseTimeout)
         return try await withCheckedThrowingContinuation { continuation in
             let outcome = TransactionOutcome(continuation)
@@ -71,6 +81,7 @@ package final class PostgresBackend: SQLBackend {
                     result = .success(try await client.withConnection { connection in
                         guard outcome.hold(connection) else { throw CancellationError() }
                         defer { outcome.release() }
+                        guard inTransaction else { return try await body(Executor(connection: connection, logger: logger)) }
                         return try await Self.run(body, on: connection, logger: logger)
                     })
                 } catch {

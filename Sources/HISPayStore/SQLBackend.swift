@@ -7,6 +7,8 @@ package protocol SQLBackend: Sendable {
     /// Runs `body` in one transaction; committed when it returns, rolled back when it throws.
     @discardableResult
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Runs one `SELECT` on the last committed state, without waiting for a transaction being written.
+    func read(_ sql: String, _ binds: [SQLValue]) async throws -> [[String: SQLValue]]
     func close() async throws
 }
 

@@ -104,9 +104,11 @@ public struct SQLPaymentStore: PaymentStore {
                 event: StoredEvent(cursor: cursor, merchant: merchant, event: request.event, receivedAt: request.receivedAt, quarantineReason: request.quarantineReason),
                 isNew: true)
         }
+        var moves: [Move] = []
         for index in leaders where recorded[identity(requests[index])]?.isNew == true && requests[index].quarantineReason == nil {
-            try await advance(db, for: requests[index].event, merchant: requests[index].merchant, at: requests[index].receivedAt)
+            moves += try await Self.moves(db, for: requests[index].event, merchant: requests[index].merchant, at: requests[index].receivedAt)
         }
+        try await advance(db, moves)
         let stored = leaders.map { identity(requests[$0]) }.filter { recorded[$0] == nil }
         if !stored.isEmpty {
             let existing = try await db.query(
@@ -145,10 +147,8 @@ public struct SQLPaymentStore: PaymentStore {
     /// The sum of `amount_fen` over one merchant's and channel's rows of `table` matching `condition`
     /// (its binds follow the merchant's and the channel's).
     private func sum(_ table: String, where condition: String, of what: String, _ binds: [SQLValue]) async throws -> Amount {
-        let rows = try await backend.transaction { db in
-            try await db.query(
-                "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total FROM \(table) WHERE merchant = ? AND channel = ? AND \(condition)", binds)
-        }
+        let rows = try await backend.read(
+            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS total FROM \(table) WHERE merchant = ? AND channel = ? AND \(condition)", binds)
         guard let total = rows.first?["total"]?.integer else { throw StoreError(.corruptRow, "the sum of \(what) is not a whole number of fen") }
         return Amount(fen: total)
     }
@@ -186,37 +186,29 @@ public struct SQLPaymentStore: PaymentStore {
     }
 
     public func entry(merchant: String, channel: ChannelID, orderNo: String) async throws -> JournalEntry? {
-        let rows = try await backend.transaction { db in
-            try await db.query(
-                "SELECT * FROM hispay_journal WHERE merchant = ? AND channel = ? AND order_no = ?", [.text(merchant), .text(channel.rawValue), .text(orderNo)])
-        }
+        let rows = try await backend.read(
+            "SELECT * FROM hispay_journal WHERE merchant = ? AND channel = ? AND order_no = ?", [.text(merchant), .text(channel.rawValue), .text(orderNo)])
         return try rows.first.map(Self.journalEntry)
     }
 
     public func entries(updatedFrom from: Date, to: Date) async throws -> [JournalEntry] {
-        let rows = try await backend.transaction { db in
-            try await db.query(
-                "SELECT * FROM hispay_journal WHERE updated_at >= ? AND updated_at < ? ORDER BY updated_at, merchant, channel, order_no",
-                [.integer(Self.millis(from)), .integer(Self.millis(to))])
-        }
+        let rows = try await backend.read(
+            "SELECT * FROM hispay_journal WHERE updated_at >= ? AND updated_at < ? ORDER BY updated_at, merchant, channel, order_no",
+            [.integer(Self.millis(from)), .integer(Self.millis(to))])
         return try rows.map(Self.journalEntry)
     }
 
     public func dueEntries(at now: Date, limit: Int) async throws -> [JournalEntry] {
-        let rows = try await backend.transaction { db in
-            try await db.query(
-                """
-                SELECT * FROM hispay_journal WHERE state_rank <= ? AND (next_check_at IS NULL OR next_check_at <= ?)
-                ORDER BY next_check_at, order_no LIMIT ?
-                """, [.integer(Int64(OrderState.unknown.rank)), .integer(Self.millis(now)), .integer(Int64(limit))])
-        }
+        let rows = try await backend.read(
+            """
+            SELECT * FROM hispay_journal WHERE state_rank <= ? AND (next_check_at IS NULL OR next_check_at <= ?)
+            ORDER BY next_check_at, order_no LIMIT ?
+            """, [.integer(Int64(OrderState.unknown.rank)), .integer(Self.millis(now)), .integer(Int64(limit))])
         return try rows.map(Self.journalEntry)
     }
 
     public func document(_ kind: String, id: String) async throws -> Data? {
-        let rows = try await backend.transaction { db in
-            try await db.query("SELECT body FROM hispay_documents WHERE kind = ? AND id = ?", [.text(kind), .text(id)])
-        }
+        let rows = try await backend.read("SELECT body FROM hispay_documents WHERE kind = ? AND id = ?", [.text(kind), .text(id)])
         return rows.first?["body"]?.text.map { Data($0.utf8) }
     }
 
@@ -224,10 +216,8 @@ public struct SQLPaymentStore: PaymentStore {
         // LIKE with the prefix's own % and _ escaped; SQLite's LIKE ignores ASCII case, so the prefix
         // is checked again exactly.
         let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-        let rows = try await backend.transaction { db in
-            try await db.query(
-                "SELECT id, body FROM hispay_documents WHERE kind = ? AND id LIKE ? ESCAPE '\\' ORDER BY id", [.text(kind), .text(pattern)])
-        }
+        let rows = try await backend.read(
+            "SELECT id, body FROM hispay_documents WHERE kind = ? AND id LIKE ? ESCAPE '\\' ORDER BY id", [.text(kind), .text(pattern)])
         return rows.compactMap { row in
             guard let id = row["id"]?.text, id.hasPrefix(prefix), let body = row["body"]?.text else { return nil }
             return (id, Data(body.utf8))
@@ -252,16 +242,21 @@ public struct SQLPaymentStore: PaymentStore {
     // MARK: - Rows
 
     private func events(_ condition: String, after cursor: Int64, limit: Int) async throws -> [StoredEvent] {
-        let rows = try await backend.transaction { db in
-            try await db.query(
-                "SELECT * FROM hispay_events WHERE \(condition) AND cursor > ? ORDER BY cursor LIMIT ?", [.integer(cursor), .integer(Int64(limit))])
-        }
+        let rows = try await backend.read(
+            "SELECT * FROM hispay_events WHERE \(condition) AND cursor > ? ORDER BY cursor LIMIT ?", [.integer(cursor), .integer(Int64(limit))])
         return try rows.map(Self.storedEvent)
     }
 
-    /// Moves the orders an event concerns forward (never back): a payment to succeeded, a refund's
-    /// own entry to succeeded or failed and its payment to refunded, a close to closed.
-    private static func advance(_ db: any SQLExecutor, for event: CallbackEvent, merchant: String, at time: Date) async throws {
+    /// An order's journal entry to move to `state` (if that is forward), as of `time`.
+    private struct Move {
+        let merchant: String, channel: String, orderNo: String
+        let state: OrderState
+        let time: Date
+    }
+
+    /// The moves an event makes: a payment to succeeded, a refund's own entry to succeeded or failed
+    /// and its payment to refunded, a close to closed.
+    private static func moves(_ db: any SQLExecutor, for event: CallbackEvent, merchant: String, at time: Date) async throws -> [Move] {
         var moves: [(String, OrderState)] = []
         switch event.kind {
         case .paymentSucceeded, .preAuthorizationFrozen, .preAuthorizationCaptured, .insuranceSettled:
@@ -288,15 +283,41 @@ public struct SQLPaymentStore: PaymentStore {
         default:
             moves = []
         }
-        for (orderNo, state) in moves {
-            try await db.query(
-                """
-                UPDATE hispay_journal SET state = ?, state_rank = ?, updated_at = ?
-                WHERE merchant = ? AND channel = ? AND order_no = ? AND state_rank < ?
-                """,
-                [.text(state.name), .integer(Int64(state.rank)), .integer(millis(time)), .text(merchant), .text(event.channel.rawValue),
-                 .text(orderNo), .integer(Int64(state.rank))])
+        return moves.map { Move(merchant: merchant, channel: event.channel.rawValue, orderNo: $0, state: $1, time: time) }
+    }
+
+    /// Moves journal entries forward, never back, in one `UPDATE … FROM` for a whole batch. Applied
+    /// one after another, moves of one entry leave it at the highest-ranked state, dated by the
+    /// first move to reach it: that move alone is kept per entry.
+    private static func advance(_ db: any SQLExecutor, _ moves: [Move]) async throws {
+        struct Entry: Hashable {
+            let merchant: String, channel: String, orderNo: String
         }
+        var kept: [Entry: Move] = [:]
+        var order: [Entry] = []
+        for move in moves {
+            let entry = Entry(merchant: move.merchant, channel: move.channel, orderNo: move.orderNo)
+            guard let held = kept[entry] else {
+                kept[entry] = move
+                order.append(entry)
+                continue
+            }
+            if move.state.rank > held.state.rank { kept[entry] = move }
+        }
+        guard !order.isEmpty else { return }
+        let rows = Array(repeating: "SELECT ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT)", count: order.count - 1)
+        try await db.query(
+            """
+            UPDATE hispay_journal SET state = v.state, state_rank = v.state_rank, updated_at = v.updated_at
+            FROM (SELECT ? AS merchant, ? AS channel, ? AS order_no, ? AS state, CAST(? AS BIGINT) AS state_rank, CAST(? AS BIGINT) AS updated_at
+                \(rows.map { "UNION ALL " + $0 }.joined(separator: " "))) AS v
+            WHERE hispay_journal.merchant = v.merchant AND hispay_journal.channel = v.channel AND hispay_journal.order_no = v.order_no
+                AND hispay_journal.state_rank < v.state_rank
+            """,
+            order.flatMap { entry -> [SQLValue] in
+                let move = kept[entry]!
+                return [.text(move.merchant), .text(move.channel), .text(move.orderNo), .text(move.state.name), .integer(Int64(move.state.rank)), .integer(millis(move.time))]
+            })
     }
 
     private static func storedEvent(_ row: [String: SQLValue]) throws -> StoredEvent {

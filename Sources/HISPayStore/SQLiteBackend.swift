@@ -4,14 +4,21 @@ import Synchronization
 
 /// SQLite, the embedded default: one file, written in WAL mode with full synchronisation so a
 /// committed transaction survives a crash or power loss; transactions run one at a time
-/// (`BEGIN IMMEDIATE`), and a second process on the same file waits for the lock.
+/// (`BEGIN IMMEDIATE`), and a second process on the same file waits for the lock. Reads go through
+/// a second, read-only connection: in WAL mode a reader sees the last committed state and neither
+/// waits for the writer nor holds it up (reading through the writing connection, under its lock,
+/// put every callback's journal look-up in the queue behind the transactions being written).
 package final class SQLiteBackend: SQLBackend {
     private let connection: SQLiteConnection
+    private let reader: SQLiteConnection
     private let serial = AsyncLock()
 
     package var dialect: SQLDialect { .sqlite }
 
-    private init(connection: SQLiteConnection) { self.connection = connection }
+    private init(connection: SQLiteConnection, reader: SQLiteConnection) {
+        self.connection = connection
+        self.reader = reader
+    }
 
     /// Opens (creating if needed) the database file at `path`.
     package static func open(path: String) async throws -> SQLiteBackend {
@@ -29,7 +36,15 @@ package final class SQLiteBackend: SQLBackend {
             try? await connection.close()
             throw StoreError(.unavailable, "SQLite database \(path) could not be set up: \(error)")
         }
-        return SQLiteBackend(connection: connection)
+        let reader: SQLiteConnection
+        do {
+            reader = try await SQLiteConnection.open(storage: .file(path: path))
+            for pragma in ["PRAGMA query_only = 1", "PRAGMA busy_timeout = 10000"] { _ = try await reader.query(pragma, []) }
+        } catch {
+            try? await connection.close()
+            throw StoreError(.unavailable, "SQLite database \(path) could not be opened for reading: \(error)")
+        }
+        return SQLiteBackend(connection: connection, reader: reader)
     }
 
     @discardableResult
@@ -48,13 +63,19 @@ package final class SQLiteBackend: SQLBackend {
         }
     }
 
-    package func close() async throws { try await connection.close() }
+    package func read(_ sql: String, _ binds: [SQLValue]) async throws -> [[String: SQLValue]] {
+        try await Executor(connection: reader).query(sql, binds)
+    }
 
-    /// A backend released without ``close()`` still closes its connection (asynchronously) rather
+    package func close() async throws {
+        try await reader.close()
+        try await connection.close()
+    }
+
+    /// A backend released without ``close()`` still closes its connections (asynchronously) rather
     /// than leave the file open.
     deinit {
-        let connection = connection
-        if !connection.isClosed { Task { try? await connection.close() } }
+        for connection in [connection, reader] where !connection.isClosed { Task { try? await connection.close() } }
     }
 
     private final class RowBuffer: Sendable {

@@ -76,6 +76,24 @@ import Testing
             let state = try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG\(number)")?.state
             #expect(state == (number % 10 == 0 ? .sending : .succeeded), "REG\(number)")
         }
+        // Payments and their refunds arriving together: each order ends as if they came one by one.
+        for number in 0..<40 {
+            try await store.save(Self.entry("PAY\(number)"))
+            var refund = Self.entry("PAY\(number)R1", state: .pending, operation: .refund)
+            refund.parentOrderNo = "PAY\(number)"
+            try await store.save(refund)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in 0..<40 {
+                group.addTask { _ = try await store.record(Self.refunded("PAY\(number)", refundNo: "PAY\(number)R1"), merchant: "main", receivedAt: Self.now, quarantineReason: nil) }
+                group.addTask { _ = try await store.record(Self.paid("PAY\(number)"), merchant: "main", receivedAt: Self.now, quarantineReason: nil) }
+            }
+            try await group.waitForAll()
+        }
+        for number in 0..<40 {
+            #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "PAY\(number)")?.state == .refunded)
+            #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "PAY\(number)R1")?.state == .succeeded)
+        }
         try await store.close()
     }
 
