@@ -2,7 +2,8 @@
 """Load on the callback gateway from a second process on loopback: posts the distinct Alipay
 notifications `hispay-bench` wrote (DIR/callback.alipay.jsonl), each once and a share of them again
 (duplicates, as channels resend), from PROCESSES client processes with keep-alive connections to
-`hispay serve` at URL; then checks every acknowledged callback is one event. Prints one JSON line.
+`hispay serve` at URL; then checks every acknowledged callback is one event. Prints one JSON line,
+with the latency of a callback (request sent to answer read) at the median and the 99th percentile.
 Usage: bench-gateway.py DIR URL [DUPLICATE_SHARE] [PROCESSES]"""
 import http.client
 import json
@@ -23,15 +24,18 @@ assert target.hostname == "127.0.0.1", "the gateway benchmark runs on loopback o
 def send(bodies):
     connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
     acknowledged = refused = 0
+    latencies = []
     for body in bodies:
+        sent = time.perf_counter()
         connection.request("POST", "/notify/sandbox/alipay", body=body.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"})
         response = connection.getresponse()
         text = response.read()
+        latencies.append(time.perf_counter() - sent)
         if response.status == 200 and text == b"success":
             acknowledged += 1
         else:
             refused += 1
-    return acknowledged, refused
+    return acknowledged, refused, latencies
 
 
 if __name__ == "__main__":
@@ -45,8 +49,10 @@ if __name__ == "__main__":
     with multiprocessing.Pool(processes) as pool:
         answers = pool.map(send, chunks)
     seconds = time.perf_counter() - start
-    acknowledged = sum(a for a, _ in answers)
-    refused = sum(r for _, r in answers)
+    acknowledged = sum(answer[0] for answer in answers)
+    refused = sum(answer[1] for answer in answers)
+    latencies = sorted(latency for answer in answers for latency in answer[2])
+    percentile = lambda share: round(latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000, 2)
     connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
     events, after = 0, 0
     while True:
@@ -58,4 +64,5 @@ if __name__ == "__main__":
         after = answer["next"]
     print(json.dumps({"requests": len(requests), "distinct": len(bodies), "acknowledged": acknowledged, "refused": refused,
                       "events": events, "seconds": round(seconds, 3), "requestsPerSecond": round(len(requests) / seconds),
-                      "eventsPerSecond": round(events / seconds), "exactlyOnce": events == len(bodies) and acknowledged == len(requests)}))
+                      "eventsPerSecond": round(events / seconds), "p50ms": percentile(0.5), "p99ms": percentile(0.99),
+                      "processes": processes, "exactlyOnce": events == len(bodies) and acknowledged == len(requests)}))

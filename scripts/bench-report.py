@@ -83,8 +83,9 @@ if reconcile:
 for store in ("sqlite", "postgres"):
     gateway = load("gateway-%s.json" % store)
     if gateway:
-        rows.append({"workload": "gateway.%s" % store, "unit": "events/s", "hispay": gateway["eventsPerSecond"], "against": "",
-                     "other": None, "ratio": None, "requestsPerSecond": gateway["requestsPerSecond"], "exactlyOnce": gateway["exactlyOnce"]})
+        rows.append({"workload": "gateway.%s" % store, "unit": "callbacks/s", "hispay": gateway["requestsPerSecond"], "against": "",
+                     "other": None, "ratio": None, "eventsPerSecond": gateway["eventsPerSecond"], "p50ms": gateway.get("p50ms"),
+                     "p99ms": gateway.get("p99ms"), "exactlyOnce": gateway["exactlyOnce"]})
 
 print("%-28s %14s %-8s %-20s %14s %7s" % ("workload", "HISPay", "unit", "against", "other", "ratio"))
 for row in rows:
@@ -92,6 +93,8 @@ for row in rows:
                                            ("%.2f×" % row["ratio"]) if row["ratio"] else "-"))
     if "peakMiB" in row:
         print("%-28s %14s %-8s %-20s %14s" % ("  peak memory", row["peakMiB"], "MiB", "", row["otherPeakMiB"] or "-"))
+    if row.get("p99ms") is not None:
+        print("%-28s %14s %-8s %-20s" % ("  latency p50 / p99", "%s / %s" % (row["p50ms"], row["p99ms"]), "ms", "exactly once: %s" % row["exactlyOnce"]))
 json.dump(rows, open(os.path.join(directory, "bench.json"), "w"), indent=1, ensure_ascii=False)
 print("results: %s" % os.path.join(directory, "bench.json"))
 
@@ -135,10 +138,16 @@ if "--markdown" in sys.argv:
     figure.tight_layout()
     figure.savefig(chart, dpi=110)
 
-    lines = ["| workload | HISPay | unit | against | theirs | ratio |", "|---|---:|---|---|---:|---:|"]
+    lines = ["| workload | HISPay | unit | against | theirs | ratio | notes |", "|---|---:|---|---|---:|---:|---|"]
     for row in rows:
-        lines.append("| %s | %s | %s | %s | %s | %s |" % (row["workload"], row["hispay"], row["unit"], row["against"] or "–",
-                                                      row["other"] if row["other"] is not None else "–", ("%.2f×" % row["ratio"]) if row["ratio"] else "–"))
+        notes = []
+        if "peakMiB" in row:
+            notes.append("peak RSS %s MiB (theirs %s)" % (row["peakMiB"], row.get("otherPeakMiB") or "–"))
+        if row.get("p99ms") is not None:
+            notes.append("p50 %s ms, p99 %s ms, %s events/s, exactly once: %s" % (row["p50ms"], row["p99ms"], row["eventsPerSecond"], row["exactlyOnce"]))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (row["workload"], row["hispay"], row["unit"], row["against"] or "–",
+                                                           row["other"] if row["other"] is not None else "–",
+                                                           ("%.2f×" % row["ratio"]) if row["ratio"] else "–", "; ".join(notes)))
     table = "\n".join(lines)
     scale = ["| day (statement + ledger rows) | HISPay s | HISPay peak MiB | DuckDB s | DuckDB peak MiB |", "|---:|---:|---:|---:|---:|"]
     for size, ours, duck in scaling:

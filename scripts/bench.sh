@@ -44,7 +44,7 @@ gateway() {
   for _ in $(seq 100); do grep -q listening "$dir/serve-$name.out" 2>/dev/null && break; sleep 0.1; done
   local url
   url=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["listening"])' "$dir/serve-$name.out")
-  python3 scripts/bench-gateway.py "$dir" "$url" 0.2 4 >"$dir/gateway-$name.json"
+  python3 scripts/bench-gateway.py "$dir" "$url" 0.2 8 >"$dir/gateway-$name.json"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 gateway "sqlite:$dir/gateway.db" sqlite
