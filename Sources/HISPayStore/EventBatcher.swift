@@ -9,13 +9,16 @@ import Synchronization
 /// most ``limit``). With one transaction and five statements per callback, the gateway spent most of
 /// its time switching threads and waiting for `fsync` (perf: kernel 55%, `finish_task_switch`).
 final class EventBatcher: Sendable {
-    /// One callback to record, with the row values it is inserted with.
+    /// One callback to record.
     struct Request: Sendable {
         let event: CallbackEvent
         let merchant: String
         let receivedAt: Date
-        let quarantineReason: String?
-        let values: [SQLValue]
+        var quarantineReason: String?
+        /// Whether its amount is checked against the journal in the transaction that records it.
+        let checksJournal: Bool
+        /// `event.fields` as the JSON text stored.
+        let fields: String
     }
 
     typealias Waiter = CheckedContinuation<EventRecording, any Error>

@@ -10,6 +10,12 @@ public protocol PaymentStore: Sendable {
     /// already recorded (then returns that one, `isNew == false`). A new event that is not
     /// quarantined moves its journaled order forward in the same transaction — never back.
     func record(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording
+    /// Records `event` as ``record(_:merchant:receivedAt:quarantineReason:)`` does; when no reason is
+    /// given and the journal holds the event's order (a refund: its own entry) with another amount,
+    /// the event is recorded quarantined with that reason (``journalAmountMismatch(_:journaled:)``).
+    /// The default looks the entry up, then records; ``SQLPaymentStore`` decides it in the
+    /// transaction that records the event, so no journal write can fall between the two.
+    func recordCheckingJournal(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording
     /// The sum of the refunds recorded (not quarantined) for `outTradeNo` on `channel` — what a
     /// cumulative refund total (`CallbackEvent/refundedTotal`) is compared with.
     func recordedRefunds(merchant: String, channel: ChannelID, outTradeNo: String) async throws -> Amount
@@ -38,11 +44,34 @@ public protocol PaymentStore: Sendable {
 }
 
 extension PaymentStore {
+    public func recordCheckingJournal(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording {
+        var reason = quarantineReason
+        if reason == nil, let amount = event.amount,
+            let entry = try await entry(merchant: merchant, channel: event.channel, orderNo: event.journalOrderNo), entry.amount != amount
+        {
+            reason = Self.journalAmountMismatch(event, journaled: entry.amount)
+        }
+        return try await record(event, merchant: merchant, receivedAt: receivedAt, quarantineReason: reason)
+    }
+
+    /// Why an event whose amount is not its journaled order's is quarantined.
+    public static func journalAmountMismatch(_ event: CallbackEvent, journaled: Amount) -> String {
+        "amount \(event.amount.map { "\($0)" } ?? "?") is not the journaled \(journaled) for \(event.journalOrderNo)"
+    }
+
     /// Moves `orderNo`'s journal entry, if there is one, to closed (a close or reverse succeeded).
     package func markClosed(merchant: String, channel: ChannelID, orderNo: String, at time: Date) async throws {
         guard var entry = try await entry(merchant: merchant, channel: channel, orderNo: orderNo) else { return }
         entry.state = .closed
         entry.updatedAt = time
         try await save(entry)
+    }
+}
+
+extension CallbackEvent {
+    /// The journal entry whose amount the event's is checked against: a refund's own entry (its
+    /// refund number, or the order's when the channel gives none), else the order's.
+    package var journalOrderNo: String {
+        kind == .refundSucceeded || kind == .refundFailed ? (outRefundNo ?? outTradeNo) : outTradeNo
     }
 }

@@ -35,13 +35,17 @@ public struct SQLPaymentStore: PaymentStore {
     }
 
     public func record(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording {
-        let fields = String(decoding: try JSONEncoder.sorted.encode(event.fields), as: UTF8.self)
-        let values: [SQLValue] = [
-            .text(merchant), .text(event.channel.rawValue), .text(event.deduplicationKey), .text(event.kind.name), .text(event.outTradeNo),
-            event.transactionID.sql, event.outRefundNo.sql, event.amount.map { .integer($0.fen) } ?? .null, event.merchantID.sql,
-            event.occurredAt.map { .integer(Self.millis($0)) } ?? .null, .text(fields), .integer(Self.millis(receivedAt)), quarantineReason.sql,
-        ]
-        let request = EventBatcher.Request(event: event, merchant: merchant, receivedAt: receivedAt, quarantineReason: quarantineReason, values: values)
+        try await enqueue(event, merchant: merchant, receivedAt: receivedAt, quarantineReason: quarantineReason, checksJournal: false)
+    }
+
+    public func recordCheckingJournal(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?) async throws -> EventRecording {
+        try await enqueue(event, merchant: merchant, receivedAt: receivedAt, quarantineReason: quarantineReason, checksJournal: true)
+    }
+
+    private func enqueue(_ event: CallbackEvent, merchant: String, receivedAt: Date, quarantineReason: String?, checksJournal: Bool) async throws -> EventRecording {
+        let request = EventBatcher.Request(
+            event: event, merchant: merchant, receivedAt: receivedAt, quarantineReason: quarantineReason, checksJournal: checksJournal,
+            fields: String(decoding: try JSONEncoder.sorted.encode(event.fields), as: UTF8.self))
         return try await withCheckedThrowingContinuation { waiter in
             if batcher.enqueue(request, waiter) { Task { await writeBatches() } }
         }
@@ -78,6 +82,7 @@ public struct SQLPaymentStore: PaymentStore {
     /// that were, and the journal moved for each new, unquarantined event. Returns a recording per
     /// request, in order.
     private static func record(_ requests: [EventBatcher.Request], _ db: any SQLExecutor) async throws -> [EventRecording] {
+        var requests = requests
         struct Identity: Hashable {
             let merchant: String, channel: String, key: String
         }
@@ -87,13 +92,14 @@ public struct SQLPaymentStore: PaymentStore {
         var first: [Identity: Int] = [:]
         for (index, request) in requests.enumerated() where first[identity(request)] == nil { first[identity(request)] = index }
         let leaders = first.values.sorted()
+        try await checkJournal(&requests, leaders, db)
         let inserted = try await db.query(
             """
             INSERT INTO hispay_events (merchant, channel, dedup_key, kind, out_trade_no, transaction_id, out_refund_no, amount_fen,
                 merchant_id, occurred_at, fields, received_at, quarantine)
             VALUES \(leaders.map { _ in "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" }.joined(separator: ", "))
             ON CONFLICT (merchant, channel, dedup_key) DO NOTHING RETURNING cursor, merchant, channel, dedup_key
-            """, leaders.flatMap { requests[$0].values })
+            """, leaders.flatMap { values(requests[$0]) })
         var recorded: [Identity: EventRecording] = [:]
         for row in inserted {
             guard let cursor = row["cursor"]?.integer, let merchant = row["merchant"]?.text, let channel = row["channel"]?.text,
@@ -245,6 +251,46 @@ public struct SQLPaymentStore: PaymentStore {
         let rows = try await backend.read(
             "SELECT * FROM hispay_events WHERE \(condition) AND cursor > ? ORDER BY cursor LIMIT ?", [.integer(cursor), .integer(Int64(limit))])
         return try rows.map(Self.storedEvent)
+    }
+
+    /// The row values of a request's event, in the `INSERT`'s column order.
+    private static func values(_ request: EventBatcher.Request) -> [SQLValue] {
+        let event = request.event
+        return [
+            .text(request.merchant), .text(event.channel.rawValue), .text(event.deduplicationKey), .text(event.kind.name), .text(event.outTradeNo),
+            event.transactionID.sql, event.outRefundNo.sql, event.amount.map { .integer($0.fen) } ?? .null, event.merchantID.sql,
+            event.occurredAt.map { .integer(millis($0)) } ?? .null, .text(request.fields), .integer(millis(request.receivedAt)), request.quarantineReason.sql,
+        ]
+    }
+
+    /// Quarantines, before they are inserted, the requests (of `indices`) that ask for the check and
+    /// whose amount is not their journal entry's: one `SELECT` of the entries for the whole batch.
+    private static func checkJournal(_ requests: inout [EventBatcher.Request], _ indices: [Int], _ db: any SQLExecutor) async throws {
+        let checked = indices.filter { requests[$0].checksJournal && requests[$0].quarantineReason == nil && requests[$0].event.amount != nil }
+        guard !checked.isEmpty else { return }
+        struct Entry: Hashable {
+            let merchant: String, channel: String, orderNo: String
+        }
+        func entry(_ request: EventBatcher.Request) -> Entry {
+            Entry(merchant: request.merchant, channel: request.event.channel.rawValue, orderNo: request.event.journalOrderNo)
+        }
+        let wanted = Array(Set(checked.map { entry(requests[$0]) }))
+        let rows = try await db.query(
+            "SELECT merchant, channel, order_no, amount_fen FROM hispay_journal WHERE "
+                + wanted.map { _ in "(merchant = ? AND channel = ? AND order_no = ?)" }.joined(separator: " OR "),
+            wanted.flatMap { [SQLValue.text($0.merchant), .text($0.channel), .text($0.orderNo)] })
+        var journaled: [Entry: Amount] = [:]
+        for row in rows {
+            guard let merchant = row["merchant"]?.text, let channel = row["channel"]?.text, let orderNo = row["order_no"]?.text,
+                let fen = row["amount_fen"]?.integer
+            else { throw StoreError(.corruptRow, "journal row lacks a required column") }
+            journaled[Entry(merchant: merchant, channel: channel, orderNo: orderNo)] = Amount(fen: fen)
+        }
+        for index in checked {
+            if let amount = journaled[entry(requests[index])], amount != requests[index].event.amount {
+                requests[index].quarantineReason = journalAmountMismatch(requests[index].event, journaled: amount)
+            }
+        }
     }
 
     /// An order's journal entry to move to `state` (if that is forward), as of `time`.

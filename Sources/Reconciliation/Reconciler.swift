@@ -10,6 +10,10 @@ import HISPayCore
 /// window before midnight are carried over to the next day instead of reported; a carried-in row
 /// still unmatched is reported. The report is sorted: the same inputs in any order give the same
 /// report.
+///
+/// ``run(ledger:statements:carryIn:)`` reads the ledger and the statements on a thread of its own
+/// while the calling thread books and matches: the sources' closures run on that thread, one at a
+/// time, and have all returned when `run` returns.
 public struct Reconciler: Sendable {
     /// The business day, `yyyy-MM-dd` (Beijing).
     public let date: String
@@ -105,10 +109,8 @@ public struct Reconciler: Sendable {
 
         typealias Key = MatchKey
 
-        /// HIS rows in booking order, packed, with whether a statement row has taken each (so a
-        /// second statement row with that key is a duplicate).
-        /// key is a duplicate). Rows live in one compact array and the table holds small integers:
-        /// a table of whole rows needed over 500 MB for a million, mostly while it grew.
+        /// HIS rows in booking order, packed (``LedgerBook``), each marked once a statement row has
+        /// taken it — a second statement row with its key is then a duplicate.
         var booked = LedgerBook()
         /// HIS refunds (their rows' addresses) by channel, order number and amount, for statements
         /// without refund numbers.

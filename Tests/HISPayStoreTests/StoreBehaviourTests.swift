@@ -97,6 +97,43 @@ import Testing
         try await store.close()
     }
 
+    /// The journal amount check happens in the recording transaction: of callbacks arriving together,
+    /// those whose amount is not their entry's — a refund against its own entry — are quarantined with
+    /// the reason, the others recorded and applied; a given reason is kept, an order without an entry
+    /// is not checked.
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func amountsAreCheckedAgainstTheJournalWhereTheyAreRecorded(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        try await store.save(Self.entry("REG1"))  // ¥12.30
+        try await store.save(Self.entry("REG2"))
+        var refund = Self.entry("REG1R1", state: .pending, operation: .refund)
+        refund.amount = Amount(fen: 500)
+        try await store.save(refund)
+        let events = [
+            Self.paid("REG1"), Self.paid("REG2", amount: 1), Self.refunded("REG1", refundNo: "REG1R1"), Self.paid("REG3", amount: 99),
+        ]
+        let recordings = try await withThrowingTaskGroup(of: (String, EventRecording).self) { group in
+            for event in events {
+                group.addTask {
+                    (event.deduplicationKey, try await store.recordCheckingJournal(event, merchant: "main", receivedAt: Self.now, quarantineReason: nil))
+                }
+            }
+            group.addTask {
+                ("given", try await store.recordCheckingJournal(Self.paid("REG9", key: "given"), merchant: "main", receivedAt: Self.now, quarantineReason: "merchant id x"))
+            }
+            return try await group.reduce(into: [String: String?]()) { $0[$1.0] = $1.1.event.quarantineReason }
+        }
+        #expect(recordings[Self.paid("REG1").deduplicationKey] == .some(nil))
+        #expect(recordings[Self.paid("REG2").deduplicationKey] == .some("amount ¥0.01 is not the journaled ¥12.30 for REG2"))
+        #expect(recordings[Self.refunded("REG1", refundNo: "REG1R1").deduplicationKey] == .some("amount ¥12.30 is not the journaled ¥5.00 for REG1R1"))
+        #expect(recordings[Self.paid("REG3").deduplicationKey] == .some(nil))
+        #expect(recordings["given"] == .some("merchant id x"))
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1")?.state == .succeeded)
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG2")?.state == .sending)
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1R1")?.state == .pending)
+        try await store.close()
+    }
+
     /// A row the database refuses (PostgreSQL refuses a NUL character in text) fails its own
     /// callback only: the batch it arrived with is written again callback by callback.
     @Test func aRowTheDatabaseRefusesFailsOnlyItsOwnCallback() async throws {

@@ -71,8 +71,11 @@ public struct NotificationCentre: Sendable {
                 case .failure(let reason): quarantine = reason.description
                 }
             }
-            if quarantine == nil { quarantine = try await quarantineReason(event, merchant: merchant, route: route) }
-            let recording = try await store.record(event, merchant: merchant, receivedAt: time.now(), quarantineReason: quarantine)
+            if quarantine == nil, let expected = route.merchantID, let actual = event.merchantID, actual != expected {
+                quarantine = "merchant id \(actual) is not this profile's \(expected)"
+            }
+            // The amount is checked against the journal in the transaction that records the event.
+            let recording = try await store.recordCheckingJournal(event, merchant: merchant, receivedAt: time.now(), quarantineReason: quarantine)
             return Receipt(response: verified.acknowledgement, recording: recording, refusal: nil)
         } catch {
             // Not recorded: not acknowledged either, so the channel sends it again.
@@ -107,20 +110,5 @@ public struct NotificationCentre: Sendable {
 
     private func refuse(_ route: Route, _ reason: String) -> Receipt {
         Receipt(response: route.verifier.callbackRejection(reason: reason), recording: nil, refusal: reason)
-    }
-
-    /// Why `event` must not be applied, or nil: another merchant's id, or an amount that is not the
-    /// journaled one (a refund is checked against its own journal entry).
-    private func quarantineReason(_ event: CallbackEvent, merchant: String, route: Route) async throws -> String? {
-        if let expected = route.merchantID, let actual = event.merchantID, actual != expected {
-            return "merchant id \(actual) is not this profile's \(expected)"
-        }
-        guard let amount = event.amount else { return nil }
-        let isRefund = event.kind == .refundSucceeded || event.kind == .refundFailed
-        let orderNo = isRefund ? (event.outRefundNo ?? event.outTradeNo) : event.outTradeNo
-        guard let entry = try await store.entry(merchant: merchant, channel: event.channel, orderNo: orderNo), entry.amount != amount else {
-            return nil
-        }
-        return "amount \(amount) is not the journaled \(entry.amount) for \(orderNo)"
     }
 }
