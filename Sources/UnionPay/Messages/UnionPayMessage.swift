@@ -60,9 +60,10 @@ package enum UnionPayMessage {
     }
 
     /// `key=value` of every field but `signature`, sorted by key, joined with `&` (no escaping).
-    package static func stringToSign(_ fields: [String: String]) -> String {
-        fields.filter { $0.key != "signature" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-    }
+    package static func stringToSign(_ fields: [String: String]) -> String { String(decoding: bytesToSign(fields), as: UTF8.self) }
+
+    /// ``stringToSign(_:)``'s UTF-8 bytes.
+    package static func bytesToSign(_ fields: [String: String]) -> [UInt8] { SignedPairs.bytes(fields, excluding: ["signature"], droppingEmpty: false) }
 
     /// A form body for a request (values percent-encoded).
     package static func formBody(_ fields: [String: String]) -> Data {

@@ -44,14 +44,16 @@ public struct UnionPayVerifier: Sendable {
         guard let signature = fields["signature"], !signature.isEmpty else {
             throw ChannelError(.signatureInvalid, channel: .unionPay, reason: "message has no signature")
         }
-        let text = UnionPayMessage.stringToSign(fields)
+        let text = UnionPayMessage.bytesToSign(fields)
         switch fields["signMethod"] {
         case "11"?, "12"?:
             guard let secureKey else {
                 throw ChannelError(.configuration, channel: .unionPay, reason: "message uses signMethod \(fields["signMethod"]!) but no secureKey is configured")
             }
             let expected: String
-            do { expected = try UnionPaySigner.secureKeySignature(text, key: secureKey, digest: fields["signMethod"] == "12" ? .sm3 : .sha256) } catch {
+            do {
+                expected = try UnionPaySigner.secureKeySignature(String(decoding: text, as: UTF8.self), key: secureKey, digest: fields["signMethod"] == "12" ? .sm3 : .sha256)
+            } catch {
                 throw ChannelError(.signatureInvalid, channel: .unionPay, reason: "signature could not be computed")
             }
             guard ConstantTime.equals(Array(expected.utf8), Array(signature.lowercased().utf8)) else {
@@ -133,12 +135,22 @@ final class AcceptedCertificates: Sendable {
         let until: Date
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Mutex<(byText: [String: Entry], last: (text: String, entry: Entry)?)>(([:], nil))
 
-    /// The key of `text`'s certificate if it was accepted and its verdict holds at `now`.
+    /// The key of `text`'s certificate if it was accepted and its verdict holds at `now`. The one
+    /// found last is compared first: comparing 2 KB of text is cheaper than hashing it, and nearly
+    /// every notification carries the certificate the last one did.
     func key(for text: String, at now: Date) -> PublicKey? {
         entries.withLock { entries in
-            guard let entry = entries[text], entry.from <= now, now <= entry.until else { return nil }
+            let entry: Entry
+            if let last = entries.last, last.text == text {
+                entry = last.entry
+            } else {
+                guard let found = entries.byText[text] else { return nil }
+                entry = found
+                entries.last = (text, found)
+            }
+            guard entry.from <= now, now <= entry.until else { return nil }
             return entry.key
         }
     }
@@ -153,8 +165,9 @@ final class AcceptedCertificates: Sendable {
         let all = [certificate] + chain
         let entry = Entry(key: key, from: all.map(\.notBefore).max() ?? certificate.notBefore, until: all.map(\.notAfter).min() ?? certificate.notAfter)
         entries.withLock { entries in
-            if entries.count >= 16 { entries.removeAll() }
-            entries[text] = entry
+            if entries.byText.count >= 16 { entries.byText.removeAll() }
+            entries.byText[text] = entry
+            entries.last = (text, entry)
         }
         return key
     }

@@ -22,26 +22,10 @@ public struct WeChatPayV2Signer: Sendable {
     /// The text signed for `parameters` (`stringA&key=…`). Contains the API key: never log it.
     public func stringToSign(_ parameters: [String: String]) -> String { String(decoding: bytesToSign(parameters), as: UTF8.self) }
 
-    /// ``stringToSign(_:)``'s UTF-8 bytes, written straight into one buffer (joining strings was a
-    /// third of verifying a callback).
+    /// ``stringToSign(_:)``'s UTF-8 bytes.
     func bytesToSign(_ parameters: [String: String]) -> [UInt8] {
-        var pairs: [(key: String, value: String)] = []
-        pairs.reserveCapacity(parameters.count)
-        var size = 5 + apiKey.utf8.count
-        for (key, value) in parameters where key != "sign" && !value.isEmpty {
-            pairs.append((key, value))
-            size += key.utf8.count + value.utf8.count + 2
-        }
-        pairs.sort { $0.key < $1.key }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(size)
-        for (key, value) in pairs {
-            bytes.append(contentsOf: key.utf8)
-            bytes.append(UInt8(ascii: "="))
-            bytes.append(contentsOf: value.utf8)
-            bytes.append(UInt8(ascii: "&"))
-        }
-        bytes.append(contentsOf: "key=".utf8)
+        var bytes = SignedPairs.bytes(parameters, excluding: ["sign"], droppingEmpty: true, reserving: 5 + apiKey.utf8.count)
+        bytes.append(contentsOf: "&key=".utf8)
         bytes.append(contentsOf: apiKey.utf8)
         return bytes
     }
