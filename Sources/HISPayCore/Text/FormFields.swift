@@ -19,26 +19,38 @@ package enum FormFields {
     /// `rejectingRepeats`, a repeated key is refused, else the last one counts. Empty pairs (`&&`) are
     /// skipped.
     package static func decode(_ body: Data, trimming: Bool = false, rejectingRepeats: Bool = true) throws(Problem) -> [String: String] {
-        let bytes = [UInt8](body)
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
-        var start = bytes.startIndex
-        var end = bytes.endIndex
+        let result: Result<[String: String], Problem> = body.withUnsafeBytes { raw in
+            let bytes = raw.assumingMemoryBound(to: UInt8.self)
+            do throws(Problem) { return .success(try decode(bytes, trimming: trimming, rejectingRepeats: rejectingRepeats)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, trimming: Bool, rejectingRepeats: Bool) throws(Problem) -> [String: String] {
+        // A form body is nearly always ASCII (its values percent-encoded): then it is UTF-8 without
+        // building a string to find out.
+        guard !bytes.contains(where: { $0 >= 0x80 }) || String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
+        var start = 0
+        var end = bytes.count
         if trimming {
             while start < end, isSpace(bytes[start]) { start += 1 }
             while end > start, isSpace(bytes[end - 1]) { end -= 1 }
         }
+        func first(_ byte: UInt8, in range: Range<Int>) -> Int? {
+            guard !range.isEmpty, let base = bytes.baseAddress, let hit = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
         var fields: [String: String] = [:]
         var pairStart = start
         while pairStart < end {
-            let pairEnd = bytes[pairStart..<end].firstIndex(of: UInt8(ascii: "&")) ?? end
+            let pairEnd = first(UInt8(ascii: "&"), in: pairStart..<end) ?? end
             if pairEnd > pairStart {
-                let equals = bytes[pairStart..<pairEnd].firstIndex(of: UInt8(ascii: "=")) ?? pairEnd
-                let raw = bytes[pairStart..<equals]
-                guard let key = percentDecode(raw), let value = percentDecode(equals < pairEnd ? bytes[(equals + 1)..<pairEnd] : []) else {
+                let equals = first(UInt8(ascii: "="), in: pairStart..<pairEnd) ?? pairEnd
+                let raw = UnsafeBufferPointer(rebasing: bytes[pairStart..<equals])
+                guard let key = percentDecode(raw), let value = percentDecode(UnsafeBufferPointer(rebasing: bytes[min(equals + 1, pairEnd)..<pairEnd])) else {
                     throw .brokenEscape(String(decoding: raw.prefix(40), as: UTF8.self))
                 }
-                if rejectingRepeats, fields[key] != nil { throw .repeated(key) }
-                fields[key] = value
+                if fields.updateValue(value, forKey: key) != nil, rejectingRepeats { throw .repeated(key) }
             }
             pairStart = pairEnd + 1
         }
@@ -50,32 +62,30 @@ package enum FormFields {
     /// The field's text with `+` and `%XX` decoded, or nil for a broken escape or text that is not
     /// UTF-8. Walks raw bytes: a UnionPay notification carries its 2 KB certificate escaped, and
     /// decoding it through checked slice indexing was a sixth of handling the notification.
-    private static func percentDecode(_ text: ArraySlice<UInt8>) -> String? {
-        text.withUnsafeBufferPointer { input -> String? in
-            guard input.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
-                return String(decoding: input, as: UTF8.self)  // the body was validated as UTF-8
-            }
-            var broken = false
-            let bytes = [UInt8](unsafeUninitializedCapacity: input.count) { output, written in
-                var index = 0
-                while index < input.count {
-                    let byte = input[index]
-                    if byte == UInt8(ascii: "%") {
-                        guard index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) else {
-                            broken = true
-                            break
-                        }
-                        output[written] = high << 4 | low
-                        index += 3
-                    } else {
-                        output[written] = byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte
-                        index += 1
-                    }
-                    written += 1
-                }
-            }
-            return broken ? nil : String(validating: bytes, as: UTF8.self)
+    private static func percentDecode(_ input: UnsafeBufferPointer<UInt8>) -> String? {
+        guard input.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(decoding: input, as: UTF8.self)  // the body was validated as UTF-8
         }
+        var broken = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: input.count) { output, written in
+            var index = 0
+            while index < input.count {
+                let byte = input[index]
+                if byte == UInt8(ascii: "%") {
+                    guard index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) else {
+                        broken = true
+                        break
+                    }
+                    output[written] = high << 4 | low
+                    index += 3
+                } else {
+                    output[written] = byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte
+                    index += 1
+                }
+                written += 1
+            }
+        }
+        return broken ? nil : String(validating: bytes, as: UTF8.self)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
