@@ -26,7 +26,6 @@ final class RowPipeline: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`:
     private var queue: [Batch] = []
-    private var head = 0
     private var ended = false
     private var failure: (any Error)?
     private var stopped = false
@@ -52,7 +51,7 @@ final class RowPipeline: @unchecked Sendable {
     func send(_ batch: Batch) throws {
         condition.lock()
         defer { condition.unlock() }
-        while queue.count - head >= Self.capacity, !stopped { condition.wait() }
+        while queue.count >= Self.capacity, !stopped { condition.wait() }
         if stopped { throw Stopped() }
         queue.append(batch)
         condition.broadcast()
@@ -63,14 +62,11 @@ final class RowPipeline: @unchecked Sendable {
     func next() throws -> Batch? {
         condition.lock()
         defer { condition.unlock() }
-        while head == queue.count, !ended { condition.wait() }
-        if head < queue.count {
-            let batch = queue[head]
-            head += 1
-            if head == queue.count {
-                queue.removeAll(keepingCapacity: true)
-                head = 0
-            }
+        while queue.isEmpty, !ended { condition.wait() }
+        if !queue.isEmpty {
+            // Removed, not just passed: a batch kept in the queue after it was taken would keep its
+            // rows alive for as long as the reading thread stays ahead.
+            let batch = queue.removeFirst()
             condition.broadcast()
             return batch
         }
