@@ -25,6 +25,29 @@ swift build -c release --product hispay --scratch-path "$build" >/dev/null
 echo "== HISPay" >&2
 "$build/release/hispay-bench" --out "$dir" --callbacks 5000
 
+echo "== the same callbacks through hispay notify verify --batch (process start and output included)" >&2
+python3 - "$dir" "$build/release/hispay" <<'PY'
+import json, subprocess, sys, time
+directory, hispay = sys.argv[1], sys.argv[2]
+first = json.loads(open(directory + "/callback.wechatpay.v3.jsonl").readline())
+now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(first["headers"]["Wechatpay-Timestamp"])))
+results = []
+for name, channel in (("wechatpay.v3", "wechatpay"), ("wechatpay.v2", "wechatpay-v2"), ("alipay", "alipay"), ("unionpay", "unionpay"),
+                      ("mobilepay", "insurance")):
+    path = "%s/callback.%s.jsonl" % (directory, name)
+    count = sum(1 for _ in open(path))
+    start = time.perf_counter()
+    out = subprocess.run([hispay, "notify", "verify", "--config", directory + "/hispay.json", "--channel", channel, "--batch", path, "--now", now],
+                         capture_output=True, text=True, check=True).stdout
+    seconds = time.perf_counter() - start
+    verified = sum(1 for line in out.splitlines() if json.loads(line).get("ok"))
+    if verified != count:
+        raise SystemExit("notify verify --batch verified %d of %d %s callbacks" % (verified, count, name))
+    results.append({"name": "batch." + name, "operations": count, "seconds": seconds})
+    print("%-30s %12.0f /s" % ("batch." + name, count / seconds), file=sys.stderr)
+json.dump(results, open(directory + "/batch.json", "w"), indent=1)
+PY
+
 echo "== peers (PyPI, throw-away virtual environment)" >&2
 python3 -m venv "$dir/venv"
 "$dir/venv/bin/pip" install -q python-alipay-sdk==3.4.0 wechatpayv3==2.0.4 wechatpy==1.8.18 gmssl==3.2.2 duckdb==2.0.0 matplotlib==3.11.2

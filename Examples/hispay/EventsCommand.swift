@@ -26,7 +26,9 @@ struct EventsCommand: AsyncParsableCommand {
         let store = try await SQLPaymentStore.open(self.store)
         do {
             let events = quarantined ? try await store.quarantined(after: after, limit: limit) : try await store.events(after: after, limit: limit)
-            for event in events { try JSONOutput.line(GatewayEvent(event)) }
+            let output = JSONOutput.Lines()
+            for event in events { try output.write(GatewayEvent(event)) }
+            output.flush()
             try await store.close()
         } catch {
             try? await store.close()

@@ -84,6 +84,8 @@ struct NotifyCommand: AsyncParsableCommand {
             guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("cannot read \(path)") }
             var verifiers: [ChannelOption: any CallbackVerifier] = [:]
             var number = 0
+            let output = JSONOutput.Lines()
+            defer { output.flush() }
             for line in LineReader(fileURL: URL(fileURLWithPath: path)) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
                 number += 1
                 let result: BatchResult
@@ -109,7 +111,7 @@ struct NotifyCommand: AsyncParsableCommand {
                 } catch {
                     result = BatchResult(line: number, ok: false, result: nil, error: "\(error)")
                 }
-                try JSONOutput.line(result)
+                try output.write(result)
             }
         }
 
