@@ -27,8 +27,8 @@ struct EventsCommand: AsyncParsableCommand {
         do {
             let events = quarantined ? try await store.quarantined(after: after, limit: limit) : try await store.events(after: after, limit: limit)
             let output = JSONOutput.Lines()
+            defer { output.flush() }
             for event in events { try output.write(GatewayEvent(event)) }
-            output.flush()
             try await store.close()
         } catch {
             try? await store.close()
