@@ -21,8 +21,11 @@ import Testing
             outRefundNo: refundNo, amount: Amount(fen: 1230))
     }
 
-    static func entry(_ orderNo: String = "REG1", state: OrderState = .sending, operation: ChannelOperation = .pay) -> JournalEntry {
-        JournalEntry(merchant: "main", channel: .wechatPay, orderNo: orderNo, operation: operation, amount: Amount(fen: 1230), state: state, updatedAt: now)
+    /// A journal entry; a refund's `parent` is the payment it refunds.
+    static func entry(_ orderNo: String = "REG1", state: OrderState = .sending, operation: ChannelOperation = .pay, parent: String? = nil) -> JournalEntry {
+        var entry = JournalEntry(merchant: "main", channel: .wechatPay, orderNo: orderNo, operation: operation, amount: Amount(fen: 1230), state: state, updatedAt: now)
+        entry.parentOrderNo = parent
+        return entry
     }
 
     @Test(arguments: [SQLDialect.sqlite, .postgres])
@@ -79,9 +82,7 @@ import Testing
         // Payments and their refunds arriving together: each order ends as if they came one by one.
         for number in 0..<40 {
             try await store.save(Self.entry("PAY\(number)"))
-            var refund = Self.entry("PAY\(number)R1", state: .pending, operation: .refund)
-            refund.parentOrderNo = "PAY\(number)"
-            try await store.save(refund)
+            try await store.save(Self.entry("PAY\(number)R1", state: .pending, operation: .refund, parent: "PAY\(number)"))
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for number in 0..<40 {
@@ -187,9 +188,7 @@ import Testing
     func aRefundNamingOnlyItselfRefundsItsJournaledParent(dialect: SQLDialect) async throws {
         let store = try await TestStores.open(dialect)
         try await store.save(Self.entry(state: .succeeded))
-        var refund = Self.entry("REG1R1", state: .pending, operation: .refund)
-        refund.parentOrderNo = "REG1"
-        try await store.save(refund)
+        try await store.save(Self.entry("REG1R1", state: .pending, operation: .refund, parent: "REG1"))
         _ = try await store.record(Self.refunded("REG1R1"), merchant: "main", receivedAt: Self.now, quarantineReason: nil)
         #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1")?.state == .refunded)
         #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "REG1R1")?.state == .succeeded)

@@ -1,5 +1,6 @@
 import Foundation
 import HISPayCore
+import HISPayTestSupport
 import Reconciliation
 import Testing
 
@@ -224,18 +225,5 @@ import Testing
         #expect(page.contains("预授权冻结") && page.contains("预授权未动账") && page.contains("data-field=\"buckets.alipay.freeze.his.authorization\">3000.00"))
         #expect(page.contains("unionpay 收款</text>") || page.contains("alipay 收款</text>"))
         #expect(!page.contains("预授权冻结</text>") && !page.contains("预授权撤销</text>"))  // not charted with the money
-    }
-}
-
-/// A reproducible random number generator (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
