@@ -83,13 +83,10 @@ public struct SQLPaymentStore: PaymentStore {
     /// request, in order.
     private static func record(_ requests: [EventBatcher.Request], _ db: any SQLExecutor) async throws -> [EventRecording] {
         var requests = requests
-        struct Identity: Hashable {
-            let merchant: String, channel: String, key: String
+        func identity(_ request: EventBatcher.Request) -> RowKey {
+            RowKey(merchant: request.merchant, channel: request.event.channel.rawValue, number: request.event.deduplicationKey)
         }
-        func identity(_ request: EventBatcher.Request) -> Identity {
-            Identity(merchant: request.merchant, channel: request.event.channel.rawValue, key: request.event.deduplicationKey)
-        }
-        var first: [Identity: Int] = [:]
+        var first: [RowKey: Int] = [:]
         for (index, request) in requests.enumerated() where first[identity(request)] == nil { first[identity(request)] = index }
         let leaders = first.values.sorted()
         try await checkJournal(&requests, leaders, db)
@@ -100,10 +97,10 @@ public struct SQLPaymentStore: PaymentStore {
             VALUES \(leaders.map { _ in "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" }.joined(separator: ", "))
             ON CONFLICT (merchant, channel, dedup_key) DO NOTHING RETURNING cursor, merchant, channel, dedup_key
             """, leaders.flatMap { values(requests[$0]) })
-        var recorded: [Identity: EventRecording] = [:]
+        var recorded: [RowKey: EventRecording] = [:]
         for row in inserted {
             guard let cursor = row["cursor"]?.integer, let merchant = row["merchant"]?.text, let channel = row["channel"]?.text,
-                let key = row["dedup_key"]?.text, let index = first[Identity(merchant: merchant, channel: channel, key: key)]
+                let key = row["dedup_key"]?.text, let index = first[RowKey(merchant: merchant, channel: channel, number: key)]
             else { throw StoreError(.queryFailed, "an inserted event came back without its cursor or key") }
             let request = requests[index]
             recorded[identity(request)] = EventRecording(
@@ -117,12 +114,10 @@ public struct SQLPaymentStore: PaymentStore {
         try await advance(db, moves)
         let stored = leaders.map { identity(requests[$0]) }.filter { recorded[$0] == nil }
         if !stored.isEmpty {
-            let existing = try await db.query(
-                "SELECT * FROM hispay_events WHERE " + stored.map { _ in "(merchant = ? AND channel = ? AND dedup_key = ?)" }.joined(separator: " OR "),
-                stored.flatMap { [SQLValue.text($0.merchant), .text($0.channel), .text($0.key)] })
-            for row in existing {
+            let (condition, binds) = RowKey.matching(stored, on: "dedup_key")
+            for row in try await db.query("SELECT * FROM hispay_events WHERE " + condition, binds) {
                 let event = try storedEvent(row)
-                recorded[Identity(merchant: event.merchant, channel: event.event.channel.rawValue, key: event.event.deduplicationKey)] = EventRecording(
+                recorded[RowKey(merchant: event.merchant, channel: event.event.channel.rawValue, number: event.event.deduplicationKey)] = EventRecording(
                     event: event, isNew: false)
             }
         }
@@ -253,6 +248,18 @@ public struct SQLPaymentStore: PaymentStore {
         return try rows.map(Self.storedEvent)
     }
 
+    /// A row of one merchant's channel by one more column: an event by its deduplication key, a
+    /// journal entry by its order number.
+    private struct RowKey: Hashable {
+        let merchant: String, channel: String, number: String
+
+        /// A condition matching any of `keys` on merchant, channel and `column`, with its binds.
+        static func matching(_ keys: [RowKey], on column: String) -> (condition: String, binds: [SQLValue]) {
+            (keys.map { _ in "(merchant = ? AND channel = ? AND \(column) = ?)" }.joined(separator: " OR "),
+             keys.flatMap { [SQLValue.text($0.merchant), .text($0.channel), .text($0.number)] })
+        }
+    }
+
     /// The row values of a request's event, in the `INSERT`'s column order.
     private static func values(_ request: EventBatcher.Request) -> [SQLValue] {
         let event = request.event
@@ -268,23 +275,17 @@ public struct SQLPaymentStore: PaymentStore {
     private static func checkJournal(_ requests: inout [EventBatcher.Request], _ indices: [Int], _ db: any SQLExecutor) async throws {
         let checked = indices.filter { requests[$0].checksJournal && requests[$0].quarantineReason == nil && requests[$0].event.amount != nil }
         guard !checked.isEmpty else { return }
-        struct Entry: Hashable {
-            let merchant: String, channel: String, orderNo: String
+        func entry(_ request: EventBatcher.Request) -> RowKey {
+            RowKey(merchant: request.merchant, channel: request.event.channel.rawValue, number: request.event.journalOrderNo)
         }
-        func entry(_ request: EventBatcher.Request) -> Entry {
-            Entry(merchant: request.merchant, channel: request.event.channel.rawValue, orderNo: request.event.journalOrderNo)
-        }
-        let wanted = Array(Set(checked.map { entry(requests[$0]) }))
-        let rows = try await db.query(
-            "SELECT merchant, channel, order_no, amount_fen FROM hispay_journal WHERE "
-                + wanted.map { _ in "(merchant = ? AND channel = ? AND order_no = ?)" }.joined(separator: " OR "),
-            wanted.flatMap { [SQLValue.text($0.merchant), .text($0.channel), .text($0.orderNo)] })
-        var journaled: [Entry: Amount] = [:]
+        let (condition, binds) = RowKey.matching(Array(Set(checked.map { entry(requests[$0]) })), on: "order_no")
+        let rows = try await db.query("SELECT merchant, channel, order_no, amount_fen FROM hispay_journal WHERE " + condition, binds)
+        var journaled: [RowKey: Amount] = [:]
         for row in rows {
             guard let merchant = row["merchant"]?.text, let channel = row["channel"]?.text, let orderNo = row["order_no"]?.text,
                 let fen = row["amount_fen"]?.integer
             else { throw StoreError(.corruptRow, "journal row lacks a required column") }
-            journaled[Entry(merchant: merchant, channel: channel, orderNo: orderNo)] = Amount(fen: fen)
+            journaled[RowKey(merchant: merchant, channel: channel, number: orderNo)] = Amount(fen: fen)
         }
         for index in checked {
             if let amount = journaled[entry(requests[index])], amount != requests[index].event.amount {
@@ -295,7 +296,7 @@ public struct SQLPaymentStore: PaymentStore {
 
     /// An order's journal entry to move to `state` (if that is forward), as of `time`.
     private struct Move {
-        let merchant: String, channel: String, orderNo: String
+        let entry: RowKey
         let state: OrderState
         let time: Date
     }
@@ -329,26 +330,22 @@ public struct SQLPaymentStore: PaymentStore {
         default:
             moves = []
         }
-        return moves.map { Move(merchant: merchant, channel: event.channel.rawValue, orderNo: $0, state: $1, time: time) }
+        return moves.map { Move(entry: RowKey(merchant: merchant, channel: event.channel.rawValue, number: $0), state: $1, time: time) }
     }
 
     /// Moves journal entries forward, never back, in one `UPDATE … FROM` for a whole batch. Applied
     /// one after another, moves of one entry leave it at the highest-ranked state, dated by the
     /// first move to reach it: that move alone is kept per entry.
     private static func advance(_ db: any SQLExecutor, _ moves: [Move]) async throws {
-        struct Entry: Hashable {
-            let merchant: String, channel: String, orderNo: String
-        }
-        var kept: [Entry: Move] = [:]
-        var order: [Entry] = []
+        var kept: [RowKey: Move] = [:]
+        var order: [RowKey] = []
         for move in moves {
-            let entry = Entry(merchant: move.merchant, channel: move.channel, orderNo: move.orderNo)
-            guard let held = kept[entry] else {
-                kept[entry] = move
-                order.append(entry)
+            guard let held = kept[move.entry] else {
+                kept[move.entry] = move
+                order.append(move.entry)
                 continue
             }
-            if move.state.rank > held.state.rank { kept[entry] = move }
+            if move.state.rank > held.state.rank { kept[move.entry] = move }
         }
         guard !order.isEmpty else { return }
         let rows = Array(repeating: "SELECT ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT)", count: order.count - 1)
@@ -362,7 +359,10 @@ public struct SQLPaymentStore: PaymentStore {
             """,
             order.flatMap { entry -> [SQLValue] in
                 let move = kept[entry]!
-                return [.text(move.merchant), .text(move.channel), .text(move.orderNo), .text(move.state.name), .integer(Int64(move.state.rank)), .integer(millis(move.time))]
+                return [
+                    .text(entry.merchant), .text(entry.channel), .text(entry.number), .text(move.state.name), .integer(Int64(move.state.rank)),
+                    .integer(millis(move.time)),
+                ]
             })
     }
 
