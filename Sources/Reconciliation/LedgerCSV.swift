@@ -70,11 +70,14 @@ public struct LedgerCSV: LedgerSource {
                     return text.isEmpty ? nil : text
                 })
             }
-        } catch let error as StatementInputError {
-            throw ReconciliationError(.unreadable, error.description.replacingOccurrences(of: "statement", with: "ledger"))
+        } catch is StatementInputError {
+            throw ReconciliationError(.unreadable, "cannot read the ledger \(url.path)")
         }
         if positions == nil { throw ReconciliationError(.malformedLedger, "\(file) is empty: no header row") }
     }
+
+    /// The kinds a ledger row may have.
+    static let kinds: [StatementRecord.Kind] = [.payment, .refund, .freeze, .release]
 
     /// Where the header put each column (`nil`: an optional column the file does not have).
     struct Positions {
@@ -109,18 +112,7 @@ public struct LedgerCSV: LedgerSource {
                 let amountText = field(at.amount), let amount = try? Amount(yuan: amountText), let timeText = field(at.time),
                 let time = BeijingTime.parse(utf8: timeText)
             else { return nil }
-            let kind: StatementRecord.Kind
-            if kindName.elementsEqual("payment".utf8) {
-                kind = .payment
-            } else if kindName.elementsEqual("refund".utf8) {
-                kind = .refund
-            } else if kindName.elementsEqual("freeze".utf8) {
-                kind = .freeze
-            } else if kindName.elementsEqual("release".utf8) {
-                kind = .release
-            } else {
-                return nil
-            }
+            guard let kind = LedgerCSV.kinds.first(where: { kindName.elementsEqual($0.name.utf8) }) else { return nil }
             let channel: ChannelID
             if let last, name.elementsEqual(last.name) {
                 channel = last.channel
@@ -149,13 +141,9 @@ public struct LedgerCSV: LedgerSource {
         }
         let channelName = try required(at.channel, "channel")
         let channel = channels[channelName] ?? ChannelID(channelName)
-        let kind: StatementRecord.Kind
-        switch try required(at.kind, "kind") {
-        case "payment": kind = .payment
-        case "refund": kind = .refund
-        case "freeze": kind = .freeze
-        case "release": kind = .release
-        case let other: throw ReconciliationError(.malformedLedger, "\(file) line \(line): kind \(other) is not payment, refund, freeze or release")
+        let kindName = try required(at.kind, "kind")
+        guard let kind = kinds.first(where: { $0.name == kindName }) else {
+            throw ReconciliationError(.malformedLedger, "\(file) line \(line): kind \(kindName) is not payment, refund, freeze or release")
         }
         let amount: Amount
         do { amount = try Amount(yuan: try required(at.amount, "amount")) } catch let error as ReconciliationError { throw error } catch {
