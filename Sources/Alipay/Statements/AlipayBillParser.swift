@@ -68,7 +68,7 @@ public enum AlipayBillParser {
                         return false
                     }
                 }
-                if role == .detail, let record = try Self.plainRecord(line, &detail!.parser) {
+                if role == .detail, let record = try line.withUnsafeBytes(typed: { bytes throws(ChannelError) in try detail!.parser.plainRecord(bytes) }) {
                     do { try handle(record) } catch { throw fail("\(error)") }
                     return true
                 }
@@ -89,13 +89,6 @@ public enum AlipayBillParser {
     }
 
     private enum Role { case detail, summary }
-
-    private static func plainRecord(_ line: Data, _ parser: inout AlipayBillDetailParser) throws(ChannelError) -> StatementRecord? {
-        let result: Result<StatementRecord?, ChannelError> = line.withUnsafeBytes { bytes in
-            do throws(ChannelError) { return .success(try parser.plainRecord(bytes)) } catch { return .failure(error) }
-        }
-        return try result.get()
-    }
 
     static func fail(_ what: String) -> ChannelError {
         ChannelError(.invalidResponse, channel: .alipay, operation: .statement, reason: "Alipay bill: \(what)")

@@ -19,11 +19,9 @@ package enum FormFields {
     /// `rejectingRepeats`, a repeated key is refused, else the last one counts. Empty pairs (`&&`) are
     /// skipped.
     package static func decode(_ body: Data, trimming: Bool = false, rejectingRepeats: Bool = true) throws(Problem) -> [String: String] {
-        let result: Result<[String: String], Problem> = body.withUnsafeBytes { raw in
-            let bytes = raw.assumingMemoryBound(to: UInt8.self)
-            do throws(Problem) { return .success(try decode(bytes, trimming: trimming, rejectingRepeats: rejectingRepeats)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try body.withUnsafeBytes(typed: { raw throws(Problem) in
+            try decode(raw.assumingMemoryBound(to: UInt8.self), trimming: trimming, rejectingRepeats: rejectingRepeats)
+        })
     }
 
     private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, trimming: Bool, rejectingRepeats: Bool) throws(Problem) -> [String: String] {

@@ -14,21 +14,13 @@ package enum GB18030 {
     /// Decodes GB18030/GBK bytes; throws on an invalid or truncated multi-byte sequence.
     package static func decode(_ bytes: some Collection<UInt8>) throws(GB18030.Error) -> String {
         var decoder = Decoder()
-        return try withBytes(Array(bytes)) { raw throws(GB18030.Error) in try decoder.decode(raw) }
+        return try Array(bytes).withUnsafeBytes(typed: { raw throws(GB18030.Error) in try decoder.decode(raw) })
     }
 
     /// Encodes text as GB18030 (for tests and the simulator).
     package static func encode(_ text: String) throws(GB18030.Error) -> [UInt8] {
         let converter = try Converter(from: "UTF-8", to: "GB18030")
-        return try withBytes(Array(text.utf8)) { raw throws(GB18030.Error) in try converter.convert(raw) }
-    }
-
-    /// `bytes.withUnsafeBytes(body)` keeping `body`'s error type (the standard library's rethrows does not).
-    private static func withBytes<T>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(GB18030.Error) -> T) throws(GB18030.Error) -> T {
-        let result: Result<T, GB18030.Error> = bytes.withUnsafeBytes { raw in
-            do throws(GB18030.Error) { return .success(try body(raw)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        return try Array(text.utf8).withUnsafeBytes(typed: { raw throws(GB18030.Error) in try converter.convert(raw) })
     }
 
     /// Decodes line after line of one file with one iconv descriptor (opening one per line was nine

@@ -81,10 +81,7 @@ public struct WeChatPayBillParser {
 
     /// Consumes one line; returns the record it holds, if any.
     public mutating func feed(_ line: Data) throws(ChannelError) -> StatementRecord? {
-        let result: Result<StatementRecord?, ChannelError> = line.withUnsafeBytes { bytes in
-            do throws(ChannelError) { return .success(try feed(bytes: bytes)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try line.withUnsafeBytes(typed: { bytes throws(ChannelError) in try feed(bytes: bytes) })
     }
 
     /// Consumes one line's bytes; returns the record it holds, if any.
