@@ -83,7 +83,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         // The report lists each input's SHA-256: computed on another thread while the files are
         // reconciled (afterwards, it was a tenth of a million-row day).
         let hashed = [ledgerFile] + (carryFile.map { [$0] } ?? []) + inputs.map(\.file)
-        let digests = Task.detached { try hashed.map { Hex.encode(try DigestAlgorithm.sha256.hash(fileAt: $0)) } }
+        let digests = Task.detached { try hashed.map(ReportContext.Input.sha256(ofFileAt:)) }
         var (report, carryOver) = try reconciler.run(
             ledger: CountedLedger(inner: LedgerCSV(url: ledgerFile, channels: registry.channelsByName), counter: ledgerRows, partners: partners),
             statements: inputs.map(\.source), carryIn: carry)
