@@ -44,8 +44,8 @@ package enum FlatXML {
     /// else — then `XMLParser` decides, with its verdict and message. Plain is what the channels send:
     /// optionally `<?xml version="1.0"?>` or `<?xml version="1.0" encoding="UTF-8"?>` at the very
     /// start, whitespace, an accepted root without attributes, and children with ASCII names, each
-    /// holding UTF-8 text
-    /// (without `&`, `<`, `]]>`, carriage returns, control characters, U+FFFE or U+FFFF) and CDATA
+    /// holding UTF-8 text (without `&`, `<`, `]]>`, carriage returns, control characters, U+FFFE or
+    /// U+FFFF) and CDATA
     /// sections (the same characters; no `<?` or `<!`, which ``unexpectedMarkup(_:)`` refuses), each
     /// name once. The same answer `XMLParser` gives for such a document, at a small fraction of the
     /// cost: through `XMLParser`, reading a callback's XML was nineteen twentieths of verifying a
@@ -58,6 +58,12 @@ package enum FlatXML {
                 let count = literal.utf8CodeUnitCount
                 guard index + count <= bytes.count else { return false }
                 return memcmp(bytes.baseAddress! + index, literal.utf8Start, count) == 0
+            }
+            /// Whether `literal` comes next; if so, it is passed over.
+            func take(_ literal: StaticString) -> Bool {
+                guard at(literal) else { return false }
+                index += literal.utf8CodeUnitCount
+                return true
             }
             func skipSpace() {
                 while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A { index += 1 }
@@ -84,11 +90,7 @@ package enum FlatXML {
                 return !(at("\u{FFFE}") || at("\u{FFFF}"))
             }
             // The declaration, if any, comes first of all (XML allows nothing before it).
-            if at("<?xml version=\"1.0\"?>") {
-                index += 21
-            } else if at("<?xml version=\"1.0\" encoding=\"UTF-8\"?>") {
-                index += 38
-            }
+            _ = take("<?xml version=\"1.0\"?>") || take("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
             skipSpace()
             guard at("<"), !at("</"), !at("<?") else { return nil }
             index += 1
@@ -96,8 +98,7 @@ package enum FlatXML {
             var fields: [String: String] = [:]
             while true {
                 skipSpace()
-                if at("</") {
-                    index += 2
+                if take("</") {
                     guard name() == root else { return nil }
                     skipSpace()
                     return index == bytes.count ? fields : nil
@@ -108,17 +109,15 @@ package enum FlatXML {
                 // The value's runs of text and CDATA: one, nearly always, read in place.
                 var runs: [Range<Int>] = []
                 while index < bytes.count, !at("</") {
-                    if at("<![CDATA[") {
-                        index += 9
+                    if take("<![CDATA[") {
                         let start = index
                         while index < bytes.count, !at("]]>") {
                             // ``unexpectedMarkup(_:)`` refuses `<?` and `<!` anywhere, CDATA included.
                             if at("<?") || at("<!") || !isCharacter() { return nil }
                             index += 1
                         }
-                        guard index < bytes.count else { return nil }
                         runs.append(start..<index)
-                        index += 3
+                        guard take("]]>") else { return nil }  // the document ended inside the section
                         continue
                     }
                     let start = index
@@ -130,8 +129,7 @@ package enum FlatXML {
                     guard index > start else { return nil }  // a `<` that opens neither CDATA nor the closing tag
                     runs.append(start..<index)
                 }
-                guard at("</") else { return nil }
-                index += 2
+                guard take("</") else { return nil }
                 guard name() == key else { return nil }
                 fields[key] = runs.count == 1
                     ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[runs[0]]), as: UTF8.self)
