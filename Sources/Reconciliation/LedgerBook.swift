@@ -59,20 +59,21 @@ final class LedgerBook {
         return address
     }
 
-    /// The last channel and kind interned: rows of one come together, and comparing short strings
+    /// The last channel and kind looked up: rows of one come together, and comparing short strings
     /// is cheaper than hashing them.
     private var lastChannel: (ChannelID, UInt16)?
     private var lastKind: (StatementRecord.Kind, UInt8)?
 
-    private func intern(_ channel: ChannelID) throws -> UInt16 {
+    /// The index of `channel` if a row has it; the last channel looked up is answered without hashing.
+    private func known(_ channel: ChannelID) -> UInt16? {
         if let (last, index) = lastChannel, last == channel { return index }
-        let index = try newIndex(channel)
+        guard let index = channelIndex[channel] else { return nil }
         lastChannel = (channel, index)
         return index
     }
 
-    private func newIndex(_ channel: ChannelID) throws -> UInt16 {
-        if let index = channelIndex[channel] { return index }
+    private func intern(_ channel: ChannelID) throws -> UInt16 {
+        if let index = known(channel) { return index }
         guard channels.count < Int(Self.absent) else { throw ReconciliationError(.malformedLedger, "the ledger names more than 65,534 channels") }
         channels.append(channel)
         channelIndex[channel] = UInt16(channels.count - 1)
@@ -146,7 +147,7 @@ final class LedgerBook {
 
     /// The address of the row with `key`, if any.
     func find(_ key: MatchKey) -> Address? {
-        guard let channel = channelIndex[key.channel] else { return nil }
+        guard let channel = known(key.channel) else { return nil }
         let slot = probe(Self.hash(channel, key.kind, key.number)) { self.matches($0, channel, key.kind, key.number) }
         return slots[slot] == 0 ? nil : Address(truncatingIfNeeded: slots[slot] & 0xFFFF_FFFF) - 1
     }
