@@ -56,7 +56,9 @@ python3 -m venv "$dir/venv"
 echo "== openssl speed (single thread)" >&2
 {
   openssl speed -seconds 2 -mr rsa2048 sm2
-  for cipher in sha256 sm3 sm4-cbc aes-256-gcm; do openssl speed -seconds 2 -mr -bytes 8192 -evp "$cipher"; done
+  for cipher in sha256 sm3 sm4-cbc; do openssl speed -seconds 2 -mr -bytes 8192 -evp "$cipher"; done
+  # -aead: a whole message each time (key and IV set, 13 bytes of associated data, encrypt, tag), as AESGCM.seal does.
+  openssl speed -seconds 2 -mr -aead -bytes 8192 -evp aes-256-gcm
 } 2>/dev/null | grep '^+F' >"$dir/openssl.txt"
 
 echo "== gateway under load (SQLite, then PostgreSQL)" >&2

@@ -107,4 +107,52 @@ import Testing
             try AESGCM.open(plain, key: [UInt8](repeating: 0, count: 20), nonce: [1])
         }
     }
+
+    /// Sealing and opening reuse cipher contexts: messages of other key sizes, nonce lengths and a
+    /// failed open in between, on several tasks at once, must not change any result. Test cases 2
+    /// (AES-128, 96-bit nonce), 6 (AES-128, 60-byte nonce) and 14 (AES-256) of McGrew and Viega, "The Galois/Counter
+    /// Mode of Operation (GCM)", 2005, appendix B — as OpenSSL's test/recipes/30-test_evp_data/evpciph_aes_common.txt
+    /// and Go's crypto/cipher/gcm_test.go carry them.
+    @Test func aesGCMContextsReusedAcrossKeysNoncesAndFailures() async throws {
+        struct Case: Sendable { let key, nonce, aad, plain, sealed: [UInt8] }
+        let cases = try [
+            Case(
+                key: [UInt8](repeating: 0, count: 16), nonce: [UInt8](repeating: 0, count: 12), aad: [],
+                plain: [UInt8](repeating: 0, count: 16),
+                sealed: Hex.decode("0388dace60b6a392f328c2b971b2fe78" + "ab6e47d42cec13bdf53a67b21257bddf")),
+            Case(
+                key: Hex.decode("feffe9928665731c6d6a8f9467308308"),
+                nonce: Hex.decode(
+                    "9313225df88406e555909c5aff5269aa6a7a9538534f7da1e4c303d2a318a728c3c0c95156809539fcf0e2429a6b525416aedbf5a0de6a57a637b39b"),
+                aad: Hex.decode("feedfacedeadbeeffeedfacedeadbeefabaddad2"),
+                plain: Hex.decode(
+                    "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39"),
+                sealed: Hex.decode(
+                    "8ce24998625615b603a033aca13fb894be9112a5c3a211a8ba262a3cca7e2ca701e4a9a4fba43c90ccdcb281d48c7c6fd62875d2aca417034c34aee5"
+                        + "619cc5aefffe0bfa462af43c1699d050")),
+            Case(
+                key: [UInt8](repeating: 0, count: 32), nonce: [UInt8](repeating: 0, count: 12), aad: [],
+                plain: [UInt8](repeating: 0, count: 16),
+                sealed: Hex.decode("cea7403d4d606b6e074ec5d3baf39d18" + "d0d1c8a799996bf0265b98b5d48ab919")),
+        ]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    for round in 0..<200 {
+                        let item = cases[(task + round) % cases.count]
+                        let sealed = try AESGCM.seal(item.plain, key: item.key, nonce: item.nonce, associatedData: item.aad)
+                        #expect(sealed == item.sealed)
+                        var altered = item.sealed
+                        altered[round % altered.count] ^= 1
+                        #expect(throws: CryptoError(.authenticationFailed, "")) {
+                            try AESGCM.open(altered, key: item.key, nonce: item.nonce, associatedData: item.aad)
+                        }
+                        let opened = try AESGCM.open(item.sealed, key: item.key, nonce: item.nonce, associatedData: item.aad)
+                        #expect(opened == item.plain)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
 }
