@@ -76,4 +76,18 @@ import Testing
             #expect(ConfigValue.decode(Data(bad.utf8)) == nil, "\(bad.prefix(20))")
         }
     }
+
+    /// Strings are read in place when they have no escapes and in runs between escapes when they do:
+    /// both give the same text, raw UTF-8 is kept, and bytes that are not UTF-8 or a raw control
+    /// character inside a string are refused either way.
+    @Test func stringsWithAndWithoutEscapesReadAlike() throws {
+        let value = try #require(ConfigValue.decode(Data(#"{"plain":"挂号费 abc","escaped":"a\/b\\c\u00e9挂号\"d\"","pair":"\ud83d\ude00x","e":-1.5E+3}"#.utf8)))
+        #expect(value.objectValue["plain"] == .string("挂号费 abc"))
+        #expect(value.objectValue["escaped"] == .string("a/b\\cé挂号\"d\""))
+        #expect(value.objectValue["pair"] == .string("😀x"))
+        #expect(value.objectValue["e"] == .number("-1.5E+3"))
+        for bad in [[0x22, 0xFF, 0x22], [0x22, 0x5C, 0x6E, 0xC3, 0x22], [0x22, 0x61, 0x0A, 0x22], [0x22, 0x5C, 0x6E, 0x0A, 0x22], Array(#""\u12G4""#.utf8)] {
+            #expect(ConfigValue.decode(Data(bad)) == nil, "\(bad)")
+        }
+    }
 }

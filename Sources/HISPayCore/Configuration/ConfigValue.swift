@@ -51,7 +51,7 @@ public enum ConfigValue: Hashable, Sendable, Decodable {
 
     /// Parses JSON text keeping every number's exact text (`123.40` stays `123.40`); nil when it is
     /// not JSON.
-    public static func decode(_ data: Data) -> ConfigValue? { ExactJSONParser.parse(Array(data)) }
+    public static func decode(_ data: Data) -> ConfigValue? { data.withUnsafeBytes { ExactJSONParser.parse($0) } }
 
     /// The object's entries (empty for anything else).
     public var objectValue: [String: ConfigValue] {
