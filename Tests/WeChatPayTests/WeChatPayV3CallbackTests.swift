@@ -37,10 +37,12 @@ import WeChatPay
         let unescaped = Data(inputs["body"].string.replacingOccurrences(of: "\\/", with: "/").utf8)
         #expect(throws: ChannelError(.signatureInvalid, reason: "")) { try verifier.verify(headers: headers, body: unescaped, now: now) }
 
-        // This test body carries only the resource (no id/event_type), so decrypt the resource itself.
-        let resource = try JSONDecoder().decode([String: WeChatPayNotification.Resource].self, from: body)["resource"]
-        let plaintext = try #require(resource).decrypt(apiV3Key: APIv3Key(inputs["apiv3_key"].string))
+        // This test body carries only the resource (no id/event_type): refused as a notification,
+        // its resource is decrypted inside one that has them.
         #expect(throws: ChannelError(.invalidResponse, reason: "")) { try WeChatPayNotification(body: body) }
+        let resource = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["resource"])
+        let wrapped = try JSONSerialization.data(withJSONObject: ["id": "EV-1", "event_type": "TRANSACTION.SUCCESS", "resource": resource])
+        let plaintext = try WeChatPayNotification(body: wrapped).decryptResource(apiV3Key: APIv3Key(inputs["apiv3_key"].string))
         #expect(String(decoding: plaintext, as: UTF8.self) == vector["expected"]["resource_plaintext"].string)
     }
 
@@ -104,6 +106,36 @@ import WeChatPay
         let quarantined = try handler.handle(otherMerchant, now: keys.now)
         #expect(quarantined.quarantine == "notification is for merchant 1900009999, not this profile's 1900000001")
         #expect(quarantined.acknowledgement.status == 204)
+    }
+
+    /// A signed notification whose body or decrypted resource is not what APIv3 documents is refused
+    /// naming the field by its path; an amount with a fraction is refused, never truncated to fen.
+    @Test func malformedNotificationsAndResourcesNameTheField() throws {
+        let handler = try keys.handler()
+        func reason(_ request: CallbackRequest) -> String {
+            do {
+                _ = try handler.handle(request, now: keys.now)
+                return "accepted"
+            } catch {
+                return error.reason
+            }
+        }
+        let valid = try keys.notification(resource: keys.transactionResource())
+        let text = String(decoding: valid.body, as: UTF8.self)
+        func resigned(_ body: String) throws -> CallbackRequest {
+            try keys.signed(body: Data(body.utf8), timestamp: keys.now, serial: keys.platformCertificate.serialNumberHex)
+        }
+        #expect(reason(try resigned(text.replacingOccurrences(of: #","nonce":"rEsOuRcEnOnCe""#, with: ""))).hasSuffix("missing resource.nonce"))
+        #expect(reason(try resigned(text.replacingOccurrences(of: #""id":"EV-2026112200001""#, with: #""id":7"#))).hasSuffix("wrong type at id"))
+        #expect(reason(try resigned(String(text.dropLast()))).hasSuffix("not valid JSON"))
+        #expect(reason(try resigned("[]")).hasSuffix("wrong type at the top level (not an object)"))
+
+        let fraction = keys.transactionResource().replacingOccurrences(of: #""total":1230,"#, with: #""total":12.30,"#)
+        #expect(reason(try keys.notification(resource: fraction)) == "decrypted transaction resource: wrong type at amount.total")
+        let noOrder = keys.transactionResource().replacingOccurrences(of: #""out_trade_no":"REG20261122001","#, with: "")
+        #expect(reason(try keys.notification(resource: noOrder)) == "decrypted transaction resource: missing out_trade_no")
+        let refund = #"{"mchid":"1900000001","out_trade_no":"REG1","out_refund_no":"R1","refund_id":"50300","refund_status":"SUCCESS","amount":{"total":100}}"#
+        #expect(reason(try keys.notification(event: "REFUND.SUCCESS", resource: refund)) == "decrypted refund resource: missing amount.refund")
     }
 
     @Test func publicKeyModeAndCertificatesWorkSideBySideDuringMigration() throws {

@@ -4,7 +4,7 @@ import HISPayCrypto
 
 /// An APIv3 notification body: `{"id", "create_time", "event_type", "resource_type", "summary",
 /// "resource": {"algorithm": "AEAD_AES_256_GCM", "ciphertext", "associated_data", "nonce", "original_type"}}`.
-package struct WeChatPayNotification: Sendable, Decodable {
+package struct WeChatPayNotification: Sendable {
     package let id: String
     package let createTime: String?
     package let eventType: String
@@ -13,7 +13,7 @@ package struct WeChatPayNotification: Sendable, Decodable {
     package let resource: Resource
 
     /// The encrypted business payload.
-    package struct Resource: Sendable, Decodable {
+    package struct Resource: Sendable {
         package let algorithm: String
         package let ciphertext: String
         package let associatedData: String?
@@ -26,26 +26,27 @@ package struct WeChatPayNotification: Sendable, Decodable {
                 ciphertext: ciphertext, nonce: nonce, associatedData: associatedData ?? "", algorithm: algorithm, what: what)
         }
 
-        enum CodingKeys: String, CodingKey {
-            case algorithm, ciphertext, nonce
-            case associatedData = "associated_data"
-            case originalType = "original_type"
+        init(_ json: WeChatPayJSONObject) throws(WeChatPayJSONObject.Problem) {
+            algorithm = try json.string("algorithm")
+            ciphertext = try json.string("ciphertext")
+            associatedData = try json.optionalString("associated_data")
+            nonce = try json.string("nonce")
+            originalType = try json.optionalString("original_type")
         }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, summary, resource
-        case createTime = "create_time"
-        case eventType = "event_type"
-        case resourceType = "resource_type"
     }
 
     /// Parses the raw body; throws `ChannelError/Code/invalidResponse` naming what is missing.
     package init(body: Data) throws(ChannelError) {
         do {
-            self = try JSONDecoder().decode(WeChatPayNotification.self, from: body)
+            let json = try WeChatPayJSONObject(body)
+            id = try json.string("id")
+            createTime = try json.optionalString("create_time")
+            eventType = try json.string("event_type")
+            resourceType = try json.optionalString("resource_type")
+            summary = try json.optionalString("summary")
+            resource = try Resource(json.object("resource"))
         } catch {
-            throw ChannelError(.invalidResponse, channel: .wechatPay, operation: .callback, reason: "notification body is not a WeChat Pay notification: \(WeChatPayJSON.describe(error))")
+            throw ChannelError(.invalidResponse, channel: .wechatPay, operation: .callback, reason: "notification body is not a WeChat Pay notification: \(error)")
         }
     }
 

@@ -1,6 +1,6 @@
 /// An APIv3 refund, as in refund answers and `REFUND.*` resources.
-struct WeChatPayRefundResource: Decodable, Sendable {
-    struct AmountField: Decodable, Sendable {
+struct WeChatPayRefundResource: Sendable {
+    struct AmountField: Sendable {
         let total: Int64
         let refund: Int64
     }
@@ -15,15 +15,16 @@ struct WeChatPayRefundResource: Decodable, Sendable {
     let successTime: String?
     let amount: AmountField
 
-    enum CodingKeys: String, CodingKey {
-        case amount
-        case merchantID = "mchid"
-        case subMerchantID = "sub_mchid"
-        case outTradeNo = "out_trade_no"
-        case transactionID = "transaction_id"
-        case outRefundNo = "out_refund_no"
-        case refundID = "refund_id"
-        case refundStatus = "refund_status"
-        case successTime = "success_time"
+    init(_ json: WeChatPayJSONObject) throws(WeChatPayJSONObject.Problem) {
+        merchantID = try json.optionalString("mchid")
+        subMerchantID = try json.optionalString("sub_mchid")
+        outTradeNo = try json.string("out_trade_no")
+        transactionID = try json.optionalString("transaction_id")
+        outRefundNo = try json.string("out_refund_no")
+        refundID = try json.string("refund_id")
+        refundStatus = try json.string("refund_status")
+        successTime = try json.optionalString("success_time")
+        let amount = try json.object("amount")
+        self.amount = AmountField(total: try amount.int64("total"), refund: try amount.int64("refund"))
     }
 }

@@ -57,7 +57,7 @@ public struct WeChatPayV3CallbackHandler: Sendable {
     }
 
     private func paymentEvent(_ notification: WeChatPayNotification, _ plaintext: Data) throws(ChannelError) -> CallbackEvent {
-        let transaction: WeChatPayTransaction = try decode(plaintext, "transaction")
+        let transaction = try decode(plaintext, "transaction", WeChatPayTransaction.init)
         guard !transaction.outTradeNo.isEmpty else { throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "transaction has an empty out_trade_no") }
         guard transaction.tradeState == "SUCCESS" else {
             throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "TRANSACTION.SUCCESS carries trade_state \(transaction.tradeState)")
@@ -72,7 +72,7 @@ public struct WeChatPayV3CallbackHandler: Sendable {
     }
 
     private func refundEvent(_ notification: WeChatPayNotification, _ plaintext: Data) throws(ChannelError) -> CallbackEvent {
-        let refund: WeChatPayRefundResource = try decode(plaintext, "refund")
+        let refund = try decode(plaintext, "refund", WeChatPayRefundResource.init)
         guard !refund.outTradeNo.isEmpty else { throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "refund has an empty out_trade_no") }
         return CallbackEvent(
             kind: notification.eventType == "REFUND.SUCCESS" ? .refundSucceeded : .refundFailed,
@@ -83,11 +83,13 @@ public struct WeChatPayV3CallbackHandler: Sendable {
             fields: ["event_type": notification.eventType, "refund_status": refund.refundStatus, "refund_id": refund.refundID])
     }
 
-    private func decode<T: Decodable>(_ data: Data, _ what: String) throws(ChannelError) -> T {
+    private func decode<T>(
+        _ data: Data, _ what: String, _ read: (WeChatPayJSONObject) throws(WeChatPayJSONObject.Problem) -> T
+    ) throws(ChannelError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try read(WeChatPayJSONObject(data))
         } catch {
-            throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "decrypted \(what) resource: \(WeChatPayJSON.describe(error))")
+            throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "decrypted \(what) resource: \(error)")
         }
     }
 }

@@ -7,19 +7,12 @@ import HISPayCrypto
 /// ``verifiedCertificates(response:apiV3Key:trusted:now:)`` also requires the answer's own signature
 /// to verify — with an already trusted key, or (first download) with one of the certificates it
 /// carries — so an unverified download is never trusted.
-package struct PlatformCertificateDownload: Sendable, Decodable {
-    package struct Entry: Sendable, Decodable {
+package struct PlatformCertificateDownload: Sendable {
+    package struct Entry: Sendable {
         package let serialNo: String
         package let effectiveTime: String?
         package let expireTime: String?
         package let encryptCertificate: WeChatPayNotification.Resource
-
-        enum CodingKeys: String, CodingKey {
-            case serialNo = "serial_no"
-            case effectiveTime = "effective_time"
-            case expireTime = "expire_time"
-            case encryptCertificate = "encrypt_certificate"
-        }
     }
 
     package let data: [Entry]
@@ -27,9 +20,16 @@ package struct PlatformCertificateDownload: Sendable, Decodable {
     /// Parses the answer body.
     package init(body: Data) throws(ChannelError) {
         do {
-            self = try JSONDecoder().decode(PlatformCertificateDownload.self, from: body)
+            var entries: [Entry] = []
+            for entry in try WeChatPayJSONObject(body).objects("data") {
+                entries.append(Entry(
+                    serialNo: try entry.string("serial_no"), effectiveTime: try entry.optionalString("effective_time"),
+                    expireTime: try entry.optionalString("expire_time"),
+                    encryptCertificate: try WeChatPayNotification.Resource(entry.object("encrypt_certificate"))))
+            }
+            data = entries
         } catch {
-            throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "certificate download answer: \(WeChatPayJSON.describe(error))")
+            throw ChannelError(.invalidResponse, channel: .wechatPay, reason: "certificate download answer: \(error)")
         }
     }
 

@@ -1,12 +1,8 @@
 /// An APIv3 transaction, as in query answers and `TRANSACTION.SUCCESS` resources.
-struct WeChatPayTransaction: Decodable, Sendable {
-    struct AmountField: Decodable, Sendable {
+struct WeChatPayTransaction: Sendable {
+    struct AmountField: Sendable {
         let total: Int64
         let payerTotal: Int64?
-        enum CodingKeys: String, CodingKey {
-            case total
-            case payerTotal = "payer_total"
-        }
     }
 
     let merchantID: String?
@@ -18,14 +14,16 @@ struct WeChatPayTransaction: Decodable, Sendable {
     let successTime: String?
     let amount: AmountField?
 
-    enum CodingKeys: String, CodingKey {
-        case amount
-        case merchantID = "mchid"
-        case subMerchantID = "sub_mchid"
-        case outTradeNo = "out_trade_no"
-        case transactionID = "transaction_id"
-        case tradeState = "trade_state"
-        case tradeType = "trade_type"
-        case successTime = "success_time"
+    init(_ json: WeChatPayJSONObject) throws(WeChatPayJSONObject.Problem) {
+        merchantID = try json.optionalString("mchid")
+        subMerchantID = try json.optionalString("sub_mchid")
+        outTradeNo = try json.string("out_trade_no")
+        transactionID = try json.optionalString("transaction_id")
+        tradeState = try json.string("trade_state")
+        tradeType = try json.optionalString("trade_type")
+        successTime = try json.optionalString("success_time")
+        amount = try json.optionalObject("amount").map { amount throws(WeChatPayJSONObject.Problem) in
+            AmountField(total: try amount.int64("total"), payerTotal: try amount.optionalInt64("payer_total"))
+        }
     }
 }
