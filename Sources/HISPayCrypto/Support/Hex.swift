@@ -2,14 +2,22 @@
 package enum Hex {
     /// Lower-case (default) or upper-case hex of `bytes`.
     package static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
-        let digits: [UInt8] = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0, uppercase: uppercase) }) { return text }
+        return Array(bytes).withUnsafeBufferPointer { encode(buffer: $0, uppercase: uppercase) }
+    }
+
+    /// Written straight into the string's storage (building a digit table and a byte array per call
+    /// was a fortieth of handling a UnionPay notification).
+    private static func encode(buffer: UnsafeBufferPointer<UInt8>, uppercase: Bool) -> String {
+        let digits: StaticString = uppercase ? "0123456789ABCDEF" : "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: buffer.count * 2) { out in
+            let table = digits.utf8Start
+            for (index, byte) in buffer.enumerated() {
+                out[2 * index] = table[Int(byte >> 4)]
+                out[2 * index + 1] = table[Int(byte & 0x0F)]
+            }
+            return buffer.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Bytes of hex text (either case). Throws ``CryptoError/Code/malformedEncoding`` on odd length

@@ -57,7 +57,7 @@ public struct UnionPayNotificationHandler: Sendable {
                 throw ChannelError(.invalidResponse, channel: .unionPay, operation: .callback, reason: "txnAmt: \(error)")
             }
         }
-        var normalized = fields.filter { $0.key != "signature" && $0.key != "signPubKeyCert" }
+        var normalized = Self.withoutSignature(fields)
         if code == "A6" { normalized["partialSuccess"] = "true" }
         return VerifiedCallback(
             event: CallbackEvent(
@@ -69,10 +69,19 @@ public struct UnionPayNotificationHandler: Sendable {
             acknowledgement: Self.acknowledgement, quarantine: quarantine)
     }
 
+    /// The fields the event carries: all but the signature and the certificate (copied and the two
+    /// removed — filtering rehashed every key).
+    private static func withoutSignature(_ fields: [String: String]) -> [String: String] {
+        var fields = fields
+        fields["signature"] = nil
+        fields["signPubKeyCert"] = nil
+        return fields
+    }
+
     /// A verified notification of a `txnType` not modelled (a token activation, 79, has no `queryId`):
     /// acknowledged and delivered as `other` with its fields.
     private func other(_ fields: [String: String], quarantine: String?) -> VerifiedCallback {
-        let verified = fields.filter { $0.key != "signature" && $0.key != "signPubKeyCert" }
+        let verified = Self.withoutSignature(fields)
         return VerifiedCallback(
             event: CallbackEvent(
                 kind: .other, channel: .unionPay, deduplicationKey: "unionpay:other:" + DigestAlgorithm.fingerprint(verified),
