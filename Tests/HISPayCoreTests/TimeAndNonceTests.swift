@@ -58,6 +58,8 @@ import Testing
             let text = BeijingTime.format(date)
             #expect(text == Self.calendarText(date), "\(instant)")
             #expect(BeijingTime.parse(text) == Date(timeIntervalSince1970: instant.rounded(.down)), "\(instant)")
+            #expect(BeijingTime.iso8601(date) == text.replacingOccurrences(of: " ", with: "T") + "+08:00", "\(instant)")
+            #expect(BeijingTime.compact(date) == text.filter(\.isNumber), "\(instant)")
         }
         #expect(BeijingTime.iso8601(Date(timeIntervalSince1970: 1_795_312_800)) == "2026-11-22T10:00:00+08:00")
         #expect(BeijingTime.compact(Date(timeIntervalSince1970: 1_795_312_800)) == "20261122100000")

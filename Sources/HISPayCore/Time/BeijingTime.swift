@@ -63,35 +63,45 @@ public enum BeijingTime {
 
     /// `yyyy-MM-dd HH:mm:ss` in Beijing time (the second the instant falls in). Pure arithmetic, like
     /// `parse`: a `Calendar` per call was a tenth of a callback's handling where times are written.
-    public static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String { text(date, dateSeparator: UInt8(ascii: "-"), separator: UInt8(ascii: " "), timeSeparator: UInt8(ascii: ":"), suffix: "") }
+
+    /// The time of `date` in Beijing written straight into a string: the date's parts joined by
+    /// `dateSeparator`, then `separator`, the time's by `timeSeparator`, then `suffix` (a separator of
+    /// 0 is left out).
+    private static func text(_ date: Date, dateSeparator: UInt8, separator: UInt8, timeSeparator: UInt8, suffix: StaticString) -> String {
         let seconds = Int((date.timeIntervalSince1970 + 8 * 3600).rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let time = seconds - days * 86_400
         let (year, month, day) = civil(daysSinceEpoch: days)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(19)
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            for _ in 0..<count {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
+        return String(unsafeUninitializedCapacity: 19 + suffix.utf8CodeUnitCount) { bytes in
+            var count = 0
+            func digits(_ value: Int, _ width: Int) {
+                var rest = value
+                for position in stride(from: count + width - 1, through: count, by: -1) {
+                    bytes[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                count += width
             }
+            func put(_ byte: UInt8) {
+                guard byte != 0 else { return }
+                bytes[count] = byte
+                count += 1
+            }
+            digits(year, 4)
+            put(dateSeparator)
+            digits(month, 2)
+            put(dateSeparator)
+            digits(day, 2)
+            put(separator)
+            digits(time / 3600, 2)
+            put(timeSeparator)
+            digits(time / 60 % 60, 2)
+            put(timeSeparator)
+            digits(time % 60, 2)
+            for byte in UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount) { put(byte) }
+            return count
         }
-        digits(year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        bytes.append(UInt8(ascii: " "))
-        digits(time / 3600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(time / 60 % 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(time % 60, 2)
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
@@ -113,12 +123,8 @@ extension BeijingTime {
     public static func day(_ date: Date) -> String { String(format(date).prefix(10)) }
 
     /// `yyyyMMddHHmmss` in Beijing time (WeChat Pay v2 `time_expire`, UnionPay `txnTime`).
-    public static func compact(_ date: Date) -> String {
-        format(date).filter(\.isNumber)
-    }
+    public static func compact(_ date: Date) -> String { text(date, dateSeparator: 0, separator: 0, timeSeparator: 0, suffix: "") }
 
     /// RFC 3339 in Beijing time (`2026-11-22T10:00:00+08:00`), as WeChat Pay v3 and HISPay's JSON write it.
-    public static func iso8601(_ date: Date) -> String {
-        format(date).replacingOccurrences(of: " ", with: "T") + "+08:00"
-    }
+    public static func iso8601(_ date: Date) -> String { text(date, dateSeparator: UInt8(ascii: "-"), separator: UInt8(ascii: "T"), timeSeparator: UInt8(ascii: ":"), suffix: "+08:00") }
 }
