@@ -15,7 +15,17 @@ final class KeyHandle: @unchecked Sendable {
     /// as their addresses, which cross the lock as plain values.
     private let verifiers = Mutex<[String: UInt]>([:])
 
-    init(taking pointer: OpaquePointer) { self.pointer = pointer }
+    /// The algorithm family and size, read once: `EVP_PKEY_is_a` looks the name up (case-insensitively,
+    /// under a lock) on every call, and every verification checks the key's type and size.
+    let algorithm: KeyAlgorithm
+    let bits: Int
+
+    init(taking pointer: OpaquePointer) {
+        self.pointer = pointer
+        algorithm =
+            if EVP_PKEY_is_a(pointer, "SM2") == 1 { .sm2 } else if EVP_PKEY_is_a(pointer, "RSA") == 1 { .rsa } else if EVP_PKEY_is_a(pointer, "EC") == 1 { .ec } else { .other }
+        bits = Int(EVP_PKEY_get_bits(pointer))
+    }
 
     deinit {
         verifiers.withLock { contexts in for address in contexts.values { EVP_MD_CTX_free(OpaquePointer(bitPattern: address)) } }
@@ -45,17 +55,6 @@ final class KeyHandle: @unchecked Sendable {
         }
         return OpaquePointer(bitPattern: copied)
     }
-
-    /// The algorithm family of the key.
-    var algorithm: KeyAlgorithm {
-        if EVP_PKEY_is_a(pointer, "SM2") == 1 { return .sm2 }
-        if EVP_PKEY_is_a(pointer, "RSA") == 1 { return .rsa }
-        if EVP_PKEY_is_a(pointer, "EC") == 1 { return .ec }
-        return .other
-    }
-
-    /// Key size in bits.
-    var bits: Int { Int(EVP_PKEY_get_bits(pointer)) }
 
     /// Decodes a key from PEM or DER bytes with OpenSSL's decoder (PKCS#1, PKCS#8, SEC1, SPKI,
     /// encrypted PKCS#8 with `password`).
