@@ -2,9 +2,10 @@
 """Load on the callback gateway from a second process on loopback: posts the distinct Alipay
 notifications `hispay-bench` wrote (DIR/callback.alipay.jsonl), each once and a share of them again
 (duplicates, as channels resend), from PROCESSES client processes with keep-alive connections to
-`hispay serve` at URL; then checks every acknowledged callback is one event. Prints one JSON line,
-with the latency of a callback (request sent to answer read) at the median and the 99th percentile.
-Usage: bench-gateway.py DIR URL [DUPLICATE_SHARE] [PROCESSES]"""
+`hispay serve` at URL; then checks every acknowledged callback is one event, read from the internal
+listener at INTERNAL_URL with the bearer token in DIR/internal-token. Prints one JSON line, with the
+latency of a callback (request sent to answer read) at the median and the 99th percentile.
+Usage: bench-gateway.py DIR URL INTERNAL_URL [DUPLICATE_SHARE] [PROCESSES]"""
 import http.client
 import json
 import multiprocessing
@@ -14,11 +15,12 @@ import sys
 import time
 import urllib.parse
 
-directory, url = sys.argv[1], sys.argv[2]
-share = float(sys.argv[3]) if len(sys.argv) > 3 else 0.2
-processes = int(sys.argv[4]) if len(sys.argv) > 4 else 4
-target = urllib.parse.urlparse(url)
-assert target.hostname == "127.0.0.1", "the gateway benchmark runs on loopback only"
+directory, url, internal_url = sys.argv[1], sys.argv[2], sys.argv[3]
+share = float(sys.argv[4]) if len(sys.argv) > 4 else 0.2
+processes = int(sys.argv[5]) if len(sys.argv) > 5 else 4
+target, internal = urllib.parse.urlparse(url), urllib.parse.urlparse(internal_url)
+assert target.hostname == "127.0.0.1" and internal.hostname == "127.0.0.1", "the gateway benchmark runs on loopback only"
+token = open(os.path.join(directory, "internal-token")).readline().strip()
 
 
 def send(bodies):
@@ -53,10 +55,10 @@ if __name__ == "__main__":
     refused = sum(answer[1] for answer in answers)
     latencies = sorted(latency for answer in answers for latency in answer[2])
     percentile = lambda share: round(latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000, 2)
-    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+    connection = http.client.HTTPConnection(internal.hostname, internal.port, timeout=30)
     events, after = 0, 0
     while True:
-        connection.request("GET", "/events?after=%d&limit=1000" % after)
+        connection.request("GET", "/events?after=%d&limit=1000" % after, headers={"Authorization": "Bearer " + token})
         answer = json.loads(connection.getresponse().read())
         if not answer["events"]:
             break

@@ -64,12 +64,15 @@ echo "== openssl speed (single thread)" >&2
 echo "== gateway under load (SQLite, then PostgreSQL)" >&2
 gateway() {
   local store="$1" name="$2"
-  "$build/release/hispay" serve --port 0 --config "$dir/hispay.json" --store "$store" >"$dir/serve-$name.out" 2>"$dir/serve-$name.err" &
+  [ -f "$dir/internal-token" ] || { head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dir/internal-token"; chmod 600 "$dir/internal-token"; }
+  "$build/release/hispay" serve --port 0 --internal-port 0 --internal-token-file "$dir/internal-token" --config "$dir/hispay.json" --store "$store" \
+    >"$dir/serve-$name.out" 2>"$dir/serve-$name.err" &
   local pid=$!
   for _ in $(seq 100); do grep -q listening "$dir/serve-$name.out" 2>/dev/null && break; sleep 0.1; done
-  local url
+  local url internal
   url=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["listening"])' "$dir/serve-$name.out")
-  python3 scripts/bench-gateway.py "$dir" "$url" 0.2 8 >"$dir/gateway-$name.json"
+  internal=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["internal"])' "$dir/serve-$name.out")
+  python3 scripts/bench-gateway.py "$dir" "$url" "$internal" 0.2 8 >"$dir/gateway-$name.json"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 gateway "sqlite:$dir/gateway.db" sqlite

@@ -32,6 +32,8 @@ import time
 import urllib.parse
 
 HOST = "127.0.0.1"
+# The internal listener's bearer token (/events), written to DIR/internal-token for the gateway.
+TOKEN = "gateway-faults-internal-token"
 here = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -49,7 +51,13 @@ class Gateway:
     """`hispay serve` as a child process on a fixed loopback port, so clients find it after a restart."""
 
     def __init__(self, hispay, directory, store):
-        self.command = [hispay, "serve", "--host", HOST, "--port", str(free_port()), "--config", os.path.join(directory, "hispay.json"), "--store", store]
+        token = os.path.join(directory, "internal-token")
+        with open(token, "w") as file:
+            file.write(TOKEN + "\n")
+        os.chmod(token, 0o600)
+        self.internal_port = free_port()
+        self.command = [hispay, "serve", "--host", HOST, "--port", str(free_port()), "--config", os.path.join(directory, "hispay.json"), "--store", store,
+                        "--internal-port", str(self.internal_port), "--internal-token-file", token]
         self.directory, self.starts, self.process = directory, 0, None
 
     def start(self):
@@ -124,11 +132,11 @@ def client(arguments):
 
 
 def events(port):
-    """Every delivered event's order number, in cursor order."""
+    """Every delivered event's order number, in cursor order, from the internal listener on `port`."""
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     numbers, after = [], 0
     while True:
-        connection.request("GET", "/events?after=%d&limit=1000" % after)
+        connection.request("GET", "/events?after=%d&limit=1000" % after, headers={"Authorization": "Bearer " + TOKEN})
         answer = json.loads(connection.getresponse().read())
         if not answer["events"]:
             return numbers
@@ -184,7 +192,7 @@ def main():
     sent = set().union(*(r[1] for r in results))
     counts = sum((r[2] for r in results), collections.Counter())
     latencies = sorted(sum((r[3] for r in results), []))
-    recorded = collections.Counter(events(port))
+    recorded = collections.Counter(events(gateway.internal_port))
     log("events read")
     ackedButLost = [index for index in acknowledged if recorded[number(index)] != 1]
     recordedUnacknowledged = sum(1 for index in sent - acknowledged if recorded[number(index)])
@@ -200,7 +208,7 @@ def main():
                 break
             time.sleep(0.5)
     log("retries done")
-    final = collections.Counter(events(port))
+    final = collections.Counter(events(gateway.internal_port))
     stoppedCleanly = gateway.stop()
 
     expected = {number(index) for index in sent}

@@ -29,7 +29,7 @@ let store = try await SQLPaymentStore.open("sqlite:" + directory.appendingPathCo
 let centre = NotificationCentre(store: store, routes: try registry.callbackRoutes(configuration, transports: transports))
 let router = Router()
 router.get("/") { _, _ in "HIS up" }
-CallbackGateway(centre: centre, store: store, registry: registry).addRoutes(to: router.group("/payments"))
+CallbackGateway(centre: centre, store: store, registry: registry).addNotifyRoutes(to: router.group("/payments"))
 let (ports, listening) = AsyncStream.makeStream(of: Int.self)
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { listening.yield($0.localAddress?.port ?? 0) })
 let server = Task { try await app.run() }

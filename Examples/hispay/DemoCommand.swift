@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         let centre = NotificationCentre(store: store, routes: try ChannelOption.registry.callbackRoutes(configuration, transports: settings))
         let (gatewayURLs, gatewayListening) = AsyncStream.makeStream(of: String.self)
         let app = Application(
-            router: CallbackGateway(centre: centre, store: store, registry: ChannelOption.registry).router(),
+            router: CallbackGateway(centre: centre, store: store, registry: ChannelOption.registry).notifyRouter(),
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "hispay-demo"),
             onServerRunning: { gatewayListening.yield("http://127.0.0.1:\($0.localAddress?.port ?? 0)") }, logger: Self.quiet)
         let gatewayTask = Task { try await app.run() }

@@ -5,10 +5,15 @@ import HISPayGateway
 import HISPayTesting
 import Logging
 import Hummingbird
+import ServiceLifecycle
+import UnixSignals
 
-/// `hispay serve`: the callback gateway. Channels POST to `/notify/{merchant}/{channel}`; the HIS
-/// reads `GET /events?after=CURSOR` or, with `--forward`, receives every event by POST. It also runs
-/// the resolver over the store's journal.
+/// `hispay serve`: the callback gateway, on two listeners. Channels POST to
+/// `/notify/{merchant}/{channel}` on the public one (`--host`, `--port`); the HIS reads
+/// `GET /events?after=CURSOR` (and the operator `/healthz`, `/readyz`) on the internal one
+/// (`--internal-host`, `--internal-port`) with the bearer token, or, with `--forward`, receives every
+/// event by POST. It also runs the resolver over the store's journal. SIGTERM or SIGINT stops it
+/// gracefully: the listeners stop taking connections and finish the requests in hand.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the callback gateway: take channel callbacks, record them once, hand events to the HIS.")
@@ -18,11 +23,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "sqlite:PATH or postgres://user@host:port/database.")
     var store: String
 
-    @Option(help: "Address to listen on (loopback unless told otherwise).")
+    @Option(help: "Address of the public listener, which the channels call (loopback unless told otherwise).")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on; 0 picks a free one (printed on stdout).")
+    @Option(help: "Port of the public listener; 0 picks a free one (printed on stdout).")
     var port = 8080
+
+    @Option(help: "Address of the internal listener (/events, /healthz, /readyz): loopback unless told otherwise.")
+    var internalHost = "127.0.0.1"
+
+    @Option(help: "Port of the internal listener; 0 picks a free one (printed on stdout).")
+    var internalPort = 8081
+
+    @Option(help: "File whose first line is the bearer token the internal listener requires.")
+    var internalTokenFile: String?
+
+    @Option(help: "Environment variable holding the bearer token the internal listener requires.")
+    var internalTokenEnv: String?
+
+    @Option(help: "The largest callback body taken, in bytes (a larger one is refused with 413).")
+    var maxBodyBytes = 1 << 20
 
     @Option(help: "POST every event to this HIS URL, retrying until it answers 2xx.")
     var forward: String?
@@ -34,6 +54,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard let configuration = try global.loadConfiguration() else { throw CLIError("serve needs --config FILE") }
         guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
+        guard (0...65535).contains(internalPort) else { throw CLIError("--internal-port must be 0…65535") }
+        guard maxBodyBytes > 0 else { throw CLIError("--max-body-bytes must be positive") }
+        let token: BearerToken
+        switch (internalTokenFile, internalTokenEnv) {
+        case (let file?, nil): token = try .file(file)
+        case (nil, let name?): token = try .environment(name)
+        case (nil, nil): throw CLIError("serve needs --internal-token-file FILE or --internal-token-env NAME: the internal listener (/events) requires a bearer token")
+        case (_?, _?): throw CLIError("give one of --internal-token-file and --internal-token-env")
+        }
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
         let registry = ChannelOption.registry
         let routes = try registry.callbackRoutes(configuration, transports: settings, logger: Logger(label: "hispay.serve"))
@@ -43,26 +72,54 @@ struct ServeCommand: AsyncParsableCommand {
             EventForwarder(store: store, url: $0, transport: CurlTransport(configuration: settings)) { FileHandle.standardError.write(Data("hispay: \($0)\n".utf8)) }
         }
         let crash = crashAfterRecord
-        let gateway = CallbackGateway(centre: centre, store: store, registry: registry) { seen in
+        let gateway = CallbackGateway(centre: centre, store: store, registry: registry, maximumBodySize: maxBodyBytes) { seen in
             if crash, seen.receipt.recording != nil { kill(getpid(), SIGKILL) }
             if let refusal = seen.receipt.refusal { FileHandle.standardError.write(Data("hispay: \(seen.merchant)/\(seen.channel): \(refusal)\n".utf8)) }
         }
-        let router = gateway.router()
 
-        let host = self.host
-        let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "hispay"),
-            onServerRunning: { channel in
-                let bound = channel.localAddress?.port ?? 0
-                FileHandle.standardOutput.write(Data(#"{"listening":"http://\#(host):\#(bound)"}\#n"#.utf8))
-            })
+        let bound = BoundPorts(host: host, internalHost: internalHost)
+        let channels = Application(
+            router: gateway.notifyRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "hispay"),
+            onServerRunning: { bound.opened(public: $0.localAddress?.port ?? 0) })
+        let his = Application(
+            router: gateway.internalRouter(token: token), configuration: .init(address: .hostname(internalHost, port: internalPort), serverName: "hispay"),
+            onServerRunning: { bound.opened(internal: $0.localAddress?.port ?? 0) })
         let forwarding = forwarder.map { forwarder in Task { await forwarder.run() } }
         defer { forwarding?.cancel() }
         // Orders journaled by this HIS (JournaledChannel) whose outcome is open are settled here.
         let resolver = Resolver(store: store, channels: registry.paymentChannels(configuration, transports: settings))
         let resolving = Task { await resolver.run(every: .seconds(1)) }
         defer { resolving.cancel() }
-        try await app.runService()
+        let services = ServiceGroup(configuration: .init(
+            services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "hispay.serve")))
+        try await services.run()
         try await store.close()
+    }
+
+    /// The two listeners' ports, announced on stdout in one line once both are bound:
+    /// `{"listening":"http://HOST:PORT","internal":"http://HOST:PORT"}`.
+    final class BoundPorts: @unchecked Sendable {
+        private let lock = NSLock()
+        private let host: String
+        private let internalHost: String
+        private var publicPort: Int?
+        private var internalPort: Int?
+
+        init(host: String, internalHost: String) {
+            self.host = host
+            self.internalHost = internalHost
+        }
+
+        func opened(public port: Int) { record { $0.publicPort = port } }
+        func opened(internal port: Int) { record { $0.internalPort = port } }
+
+        private func record(_ change: (BoundPorts) -> Void) {
+            let line: String? = lock.withLock {
+                change(self)
+                guard let publicPort, let internalPort else { return nil }
+                return #"{"listening":"http://\#(host):\#(publicPort)","internal":"http://\#(internalHost):\#(internalPort)"}\#n"#
+            }
+            if let line { FileHandle.standardOutput.write(Data(line.utf8)) }
+        }
     }
 }

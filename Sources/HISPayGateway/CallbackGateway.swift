@@ -5,18 +5,25 @@ import HISPayStore
 import HTTPTypes
 import Hummingbird
 
-/// The callback gateway's HTTP routes, for a HIS to mount in its own Hummingbird server (`hispay
-/// serve` is a thin wrapper around it):
+/// The callback gateway's HTTP routes, for a HIS to mount in its own Hummingbird servers (`hispay
+/// serve` is a thin wrapper around it). They come in two sets, meant for two listeners:
 ///
-/// - `POST /notify/{merchant}/{channel}`: a channel's raw callback, verified, recorded once and
-///   acknowledged exactly as the channel expects (`NotificationCentre`); `{channel}` is a name in
-///   the `ChannelRegistry` (404 otherwise).
-/// - `GET /events?after=CURSOR&limit=N`: the recorded events after a cursor, as
-///   `{"events": [GatewayEvent…], "next": CURSOR}`.
+/// - The public one, which the channels reach (``addNotifyRoutes(to:)``):
+///   `POST /notify/{merchant}/{channel}` — a channel's raw callback, verified, recorded once and
+///   acknowledged exactly as the channel expects (`NotificationCentre`); `{channel}` is a name in the
+///   `ChannelRegistry` (404 otherwise); a body over ``maximumBodySize`` is refused with 413.
+/// - The internal one, for the HIS and the operator (``addInternalRoutes(to:token:)``), each route
+///   refused with 401 without the ``BearerToken``: `GET /events?after=CURSOR&limit=N` — the recorded
+///   events after a cursor, as `{"events": [GatewayEvent…], "next": CURSOR}`; `GET /healthz` — 200
+///   while the process serves; `GET /readyz` — 200 when the store answers, else 503.
+///
+/// Patients' payment events are never served where the channels can reach them.
 ///
 /// ```swift
 /// let gateway = CallbackGateway(centre: centre, store: store, registry: .standard)
-/// let app = Application(router: gateway.router(), configuration: .init(address: .hostname("127.0.0.1", port: 8080)))
+/// let channels = Application(router: gateway.notifyRouter(), configuration: .init(address: .hostname("0.0.0.0", port: 8080)))
+/// let his = Application(router: gateway.internalRouter(token: try .file("/etc/hispay/internal-token")),
+///                       configuration: .init(address: .hostname("127.0.0.1", port: 8081)))
 /// ```
 public struct CallbackGateway: Sendable {
     /// What became of one callback, for the host to log or act on.
@@ -46,31 +53,70 @@ public struct CallbackGateway: Sendable {
         self.observer = observer
     }
 
-    /// A router holding the gateway's routes.
-    public func router() -> Router<BasicRequestContext> {
+    /// A router holding the public route (`/notify/…`).
+    public func notifyRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        addRoutes(to: router)
+        addNotifyRoutes(to: router)
         return router
     }
 
-    /// Adds the gateway's routes to the HIS's own router (or a group of it).
-    public func addRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
+    /// A router holding the internal routes (`/events`, `/healthz`, `/readyz`), each requiring `token`.
+    public func internalRouter(token: BearerToken) -> Router<BasicRequestContext> {
+        let router = Router()
+        addInternalRoutes(to: router, token: token)
+        return router
+    }
+
+    /// Adds the route the channels call to the HIS's own router (or a group of it).
+    public func addNotifyRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
         router.post("/notify/:merchant/:channel") { request, context -> Response in
             try await self.notify(request, merchant: try context.parameters.require("merchant"), channel: try context.parameters.require("channel"))
         }
-        router.get("/events") { request, _ -> Response in try await self.events(request) }
+    }
+
+    /// Adds the routes for the HIS and the operator, each refused with 401 unless the request carries
+    /// `Authorization: Bearer` and `token`.
+    public func addInternalRoutes<Context: RequestContext>(to router: some RouterMethods<Context>, token: BearerToken) {
+        func authorized(_ handle: @escaping @Sendable (Request) async throws -> Response) -> @Sendable (Request, Context) async throws -> Response {
+            { request, _ in
+                guard token.accepts(authorization: request.headers[.authorization]) else {
+                    var response = Self.text(401, "the internal routes need Authorization: Bearer <token>")
+                    response.headers[.wwwAuthenticate] = "Bearer"
+                    return response
+                }
+                return try await handle(request)
+            }
+        }
+        router.get("/events", use: authorized { try await self.events($0) })
+        router.get("/healthz", use: authorized { _ in Self.text(200, "ok") })
+        router.get("/readyz", use: authorized { _ in await self.readiness() })
     }
 
     private func notify(_ request: Request, merchant: String, channel name: String) async throws -> Response {
         var request = request
         guard let descriptor = registry.descriptor(named: name) else { return Self.text(404, "unknown channel") }
-        let body = try await request.collectBody(upTo: maximumBodySize)
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maximumBodySize)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            return Self.text(413, "the callback body is over \(maximumBodySize) bytes")
+        }
         var headers = HISPayCore.HTTPHeaders()
         for field in request.headers { headers.add(field.name.rawName, field.value) }
         let callback = CallbackRequest(method: "POST", path: request.uri.string, headers: headers, body: Data(body.readableBytesView))
         let receipt = await centre.receive(callback, merchant: merchant, channel: descriptor.id)
         observer?(Observation(merchant: merchant, channel: name, receipt: receipt))
         return Self.response(receipt.response)
+    }
+
+    /// 200 when the store answers a read, else 503 with why.
+    private func readiness() async -> Response {
+        do {
+            _ = try await store.events(after: Int64.max, limit: 1)
+            return Self.text(200, "ready")
+        } catch {
+            return Self.text(503, "the store does not answer: \((error as? StoreError)?.reason ?? "\(type(of: error))")")
+        }
     }
 
     private func events(_ request: Request) async throws -> Response {

@@ -45,7 +45,10 @@ import Testing
         let gateway = CallbackGateway(centre: centre, store: store, registry: registry)
         let router = Router()
         router.get("/health") { _, _ in "up" }
-        gateway.addRoutes(to: router.group("/payments"))
+        gateway.addNotifyRoutes(to: router.group("/payments"))
+        // The events on the same server here, behind the token (hispay serve puts them on a listener of their own).
+        let token = try BearerToken("tinypay-internal-token-0001")
+        gateway.addInternalRoutes(to: router.group("/payments/internal"), token: token)
         let (urls, listening) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -69,7 +72,9 @@ import Testing
         let events = try await store.events(after: 0, limit: 10)
         #expect(events.map(\.event.outTradeNo) == ["TP-001", "TP-002"])  // the repeat is acknowledged, recorded once
         #expect(events.allSatisfy { $0.event.channel == TinyPayChannel.id && $0.merchant == "clinic" })
-        let page = try await client.send(HISPayCore.HTTPRequest(method: "GET", url: base + "/events?after=0"))
+        #expect(try await client.send(HISPayCore.HTTPRequest(method: "GET", url: base + "/internal/events?after=0")).status == 401)
+        let page = try await client.send(
+            HISPayCore.HTTPRequest(method: "GET", url: base + "/internal/events?after=0", headers: ["Authorization": "Bearer tinypay-internal-token-0001"]))
         #expect(page.status == 200 && page.text.contains(#""channel":"tinypay""#))
         try await store.close()
 

@@ -4,11 +4,13 @@ import Glibc
 #endif
 
 /// A `hispay` server command (`serve`, `sandbox`) running as a real process on 127.0.0.1: started
-/// with its arguments, its URL read from the `{"listening": …}` line it prints first, killed
+/// with its arguments, its URLs read from the `{"listening": …, "internal": …}` line it prints first, killed
 /// (SIGKILL) when stopped or deallocated. Its stderr goes to `standardError` when given (a log
 /// file the test reads), else to the test's.
 package final class ServerProcess: @unchecked Sendable {
     package let url: String
+    /// The internal listener's URL (`hispay serve`'s `/events`, `/healthz`, `/readyz`), when it has one.
+    package let internalURL: String?
     private let process: Process
 
     package init(_ arguments: [String], environment: [String: String] = [:], standardError: URL? = nil) throws {
@@ -29,6 +31,9 @@ package final class ServerProcess: @unchecked Sendable {
             throw LoopbackServer.StartError(description: "hispay \(arguments.first ?? "") did not start: \(line)")
         }
         url = String(line[range.upperBound..<end])
+        internalURL = line.range(of: #""internal":""#).flatMap { start in
+            line[start.upperBound...].firstIndex(of: "\"").map { String(line[start.upperBound..<$0]) }
+        }
     }
 
     /// Whether the process is still alive.

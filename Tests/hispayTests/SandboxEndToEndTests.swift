@@ -66,14 +66,14 @@ import HISPayTesting
 
     @Test func callbacksReachTheGatewayOnceEach() async throws {
         let store = try await TestStores.location(.sqlite)
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store])
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
         let notify = gateway.url + "/notify/sandbox/wechatpay"
         let channel = try channel()
         _ = try await channel.pay(order("E2E-CB-1", .qrCode, notify: notify))
         _ = try await channel.pay(order("E2E-CB-2", .jsapi(JSAPIPayer(surface: .weChatMiniProgram, payerID: "oSandbox")), notify: notify))
         var events: [[String: Any]] = []
         for _ in 0..<100 {
-            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: (gateway.internalURL ?? "") + "/events?after=0", headers: InternalToken.headers))
             events = (try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []
             if events.count >= 2 { break }
             try await Task.sleep(for: .milliseconds(100))
@@ -135,13 +135,13 @@ import HISPayTesting
         }
 
         let store = try await TestStores.location(.sqlite)
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store])
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
         try await injectFault("duplicateCallback", "/gateway.do/alipay.trade.precreate")
         _ = try await alipay.pay(order("E2E-ALI-4", .qrCode, notify: gateway.url + "/notify/sandbox/alipay"))
         var events: [[String: Any]] = []
         for _ in 0..<100 where events.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: (gateway.internalURL ?? "") + "/events?after=0", headers: InternalToken.headers))
             events = (try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []
         }
         #expect(events.map { $0["outTradeNo"] as? String } == ["E2E-ALI-4"])
@@ -157,7 +157,7 @@ import HISPayTesting
         var refunds: [[String: Any]] = []
         for _ in 0..<100 where refunds.count < 2 {
             try await Task.sleep(for: .milliseconds(100))
-            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: (gateway.internalURL ?? "") + "/events?after=0", headers: InternalToken.headers))
             refunds = ((try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []).filter { $0["outRefundNo"] is String }
         }
         // The notices are delivered concurrently and may arrive in either order: each refund still
@@ -175,7 +175,7 @@ import HISPayTesting
         var authorisation: [[String: Any]] = []
         for _ in 0..<100 where authorisation.count < 2 {
             try await Task.sleep(for: .milliseconds(100))
-            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: (gateway.internalURL ?? "") + "/events?after=0", headers: InternalToken.headers))
             authorisation = ((try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? [])
                 .filter { $0["outTradeNo"] as? String == "E2E-ALI-AUTH-N" }
         }
@@ -194,7 +194,7 @@ import HISPayTesting
         var window: [[String: Any]] = []
         for _ in 0..<100 where window.count < 3 {
             try await Task.sleep(for: .milliseconds(100))
-            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: (gateway.internalURL ?? "") + "/events?after=0", headers: InternalToken.headers))
             window = ((try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? [])
                 .filter { ($0["kind"] as? String)?.hasPrefix("serviceWindow") == true }
         }
@@ -223,7 +223,7 @@ import HISPayTesting
     @Test func wechatPayV2OrdersShareTheBookAndNotifyInXML() async throws {
         let v2 = try channel(.wechatPayV2)
         let store = try await TestStores.location(.sqlite)
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store])
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
         let notify = gateway.url + "/notify/sandbox/wechatpay-v2"
         let placed = try await v2.pay(order("E2E-V2-QR-1", .qrCode, notify: notify))
         guard case .pending(let payment?, _) = placed, case .qrCode(let url)? = payment.payerAction else { Issue.record("expected a QR code, got \(placed)"); return }
@@ -252,7 +252,7 @@ import HISPayTesting
         var events: [[String: Any]] = []
         for _ in 0..<100 where events.count < 2 {
             try await Task.sleep(for: .milliseconds(100))
-            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: (gateway.internalURL ?? "") + "/events?after=0", headers: InternalToken.headers))
             events = (try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []
         }
         #expect(Set(events.compactMap { $0["kind"] as? String }) == ["paymentSucceeded", "refundSucceeded"])
@@ -332,12 +332,12 @@ import HISPayTesting
 
         // Back notifications through `hispay serve`, verified with the written chain.
         let store = try await TestStores.location(.sqlite)
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store])
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
         _ = try await unionPay.pay(PayRequest(outTradeNo: "E2EUPQR0003", amount: Amount(fen: 1500), subject: "挂号费", scene: .qrCode, notifyURL: gateway.url + "/notify/sandbox/unionpay"))
         var events: [[String: Any]] = []
         for _ in 0..<100 where events.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=0"))
+            let page = try await CurlTransport(configuration: .init(proxy: .direct)).send(HTTPRequest(method: "GET", url: (gateway.internalURL ?? "") + "/events?after=0", headers: InternalToken.headers))
             events = (try JSONSerialization.jsonObject(with: page.body) as? [String: Any])?["events"] as? [[String: Any]] ?? []
         }
         #expect(events.map { $0["outTradeNo"] as? String } == ["E2EUPQR0003"])
@@ -406,7 +406,7 @@ import HISPayTesting
         /// Runs `hispay serve` — another process, nothing in its memory but the store — until the
         /// journal entry `number` is settled, then kills it with SIGKILL as a crash would.
         func settleInAnotherProcess(_ number: String) async throws -> OrderState? {
-            let gateway = try ServerProcess(["serve", "--port", "0", "--config", config, "--store", location])
+            let gateway = try ServerProcess(["serve", "--port", "0", "--config", config, "--store", location] + InternalToken.arguments)
             var state: OrderState?
             for _ in 0..<60 where state != .succeeded {
                 try await Task.sleep(for: .milliseconds(250))

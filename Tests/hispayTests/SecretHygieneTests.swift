@@ -106,7 +106,7 @@ import Testing
 
         // The gateway: callbacks nobody signed are refused, and its log shows nothing secret.
         let serveLog = directory.appendingPathComponent("serve.log")
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", config.path, "--store", store], standardError: serveLog)
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", config.path, "--store", store] + InternalToken.arguments, standardError: serveLog)
         let transport = CurlTransport(configuration: .init(proxy: .direct))
         for channel in ["wechatpay", "wechatpay-v2", "alipay", "unionpay", "insurance"] {
             _ = try await transport.send(

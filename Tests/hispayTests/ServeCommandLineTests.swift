@@ -31,8 +31,10 @@ import WeChatPay
     }
 
     func gateway(_ store: String, _ extra: [String] = []) throws -> ServerProcess {
-        try ServerProcess(["serve", "--port", "0", "--config", config.path, "--store", store] + extra, environment: environment)
+        try ServerProcess(["serve", "--port", "0", "--config", config.path, "--store", store] + InternalToken.arguments + extra, environment: environment)
     }
+
+    func internalURL(_ gateway: ServerProcess) throws -> String { try #require(gateway.internalURL, "serve printed no internal listener") }
 
     /// A payment callback for `orderNo`, signed now (the gateway checks the timestamp against its clock).
     func callback(_ orderNo: String = "REG20261122001") throws -> CallbackRequest {
@@ -44,7 +46,7 @@ import WeChatPay
     }
 
     func events(_ gateway: ServerProcess, after: Int64 = 0) async throws -> (events: [[String: Any]], next: Int64) {
-        let response = try await client.send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=\(after)"))
+        let response = try await client.send(HTTPRequest(method: "GET", url: try internalURL(gateway) + "/events?after=\(after)", headers: InternalToken.headers))
         let page = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any], "\(response.text)")
         return (try #require(page["events"] as? [[String: Any]]), Int64(try #require(page["next"] as? Int)))
     }
@@ -64,8 +66,41 @@ import WeChatPay
         tampered.body.append(0x20)
         #expect(try await post(tampered, to: gateway).status >= 400)
         #expect(try await post(callback, to: gateway, path: "/notify/north-campus/wechatpay").status == 404)
-        #expect(try await client.send(HTTPRequest(method: "GET", url: gateway.url + "/events?after=x")).status == 400)
+        #expect(try await client.send(HTTPRequest(method: "GET", url: try internalURL(gateway) + "/events?after=x", headers: InternalToken.headers)).status == 400)
         #expect(try await events(gateway).events.count == 1)
+    }
+
+    /// Issue 23: the channels' listener serves only `/notify`; the internal one serves `/events`,
+    /// `/healthz` and `/readyz`, each only with the bearer token; a body over the limit is refused
+    /// with 413 and recorded nowhere; without a token the gateway does not start.
+    @Test func theInternalRoutesAreOnTheirOwnListenerBehindTheToken() async throws {
+        let gateway = try gateway(try await TestStores.location(.sqlite), ["--max-body-bytes", "4096"])
+        let internalURL = try self.internalURL(gateway)
+        #expect(internalURL != gateway.url)
+        #expect(try await post(try callback(), to: gateway).status == 204)
+        for path in ["/events?after=0", "/healthz", "/readyz"] {
+            #expect(try await client.send(HTTPRequest(method: "GET", url: gateway.url + path)).status == 404, "\(path) on the public listener")
+            let anonymous = try await client.send(HTTPRequest(method: "GET", url: internalURL + path))
+            #expect(anonymous.status == 401 && anonymous.headers["WWW-Authenticate"] == "Bearer", "\(path) without a token")
+            let wrong = try await client.send(HTTPRequest(method: "GET", url: internalURL + path, headers: ["Authorization": "Bearer " + String(InternalToken.value.reversed())]))
+            #expect(wrong.status == 401, "\(path) with another token")
+            let answered = try await client.send(HTTPRequest(method: "GET", url: internalURL + path, headers: InternalToken.headers))
+            #expect(answered.status == 200, "\(path): \(answered.text)")
+        }
+        #expect(try await client.send(HTTPRequest(method: "POST", url: internalURL + "/notify/main/wechatpay", headers: InternalToken.headers)).status == 404)
+
+        var oversized = try callback("REG-BIG")
+        oversized.body = Data(repeating: 0x20, count: 4097)
+        let refused = try await post(oversized, to: gateway)
+        #expect(refused.status == 413 && refused.text.contains("4096"))
+        #expect(try await events(gateway).events.map { $0["outTradeNo"] as? String } == ["REG20261122001"])
+
+        let untokened = try CommandLineRun(["serve", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite)], environment: environment)
+        #expect(untokened.status != 0 && untokened.stderr.contains("--internal-token-file"))
+        let short = directory.appendingPathComponent("short-token")
+        try Data("tooshort\n".utf8).write(to: short)
+        let weak = try CommandLineRun(["serve", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite), "--internal-token-file", short.path], environment: environment)
+        #expect(weak.status != 0 && weak.stderr.contains("at least 16") && !weak.stderr.contains("tooshort"))
     }
 
     @Test func twoGatewaysOnOnePostgresDatabaseRecordEachCallbackOnce() async throws {
