@@ -44,8 +44,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest callback body taken, in bytes (a larger one is refused with 413).")
     var maxBodyBytes = 1 << 20
 
-    @Option(help: "POST every event to this HIS URL, retrying until it answers 2xx.")
+    @Option(help: "POST every event to this HIS URL, signed, retrying until it answers 2xx.")
     var forward: String?
+
+    @Option(help: "File whose first line is the secret forwarded events are signed with (HISPay-Signature).")
+    var forwardSecretFile: String?
+
+    @Option(help: "Environment variable holding the secret forwarded events are signed with.")
+    var forwardSecretEnv: String?
 
     /// Test hook: die (SIGKILL) right after recording a callback, before acknowledging it.
     @Flag(help: .hidden)
@@ -56,20 +62,24 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
         guard (0...65535).contains(internalPort) else { throw CLIError("--internal-port must be 0…65535") }
         guard maxBodyBytes > 0 else { throw CLIError("--max-body-bytes must be positive") }
-        let token: BearerToken
-        switch (internalTokenFile, internalTokenEnv) {
-        case (let file?, nil): token = try .file(file)
-        case (nil, let name?): token = try .environment(name)
-        case (nil, nil): throw CLIError("serve needs --internal-token-file FILE or --internal-token-env NAME: the internal listener (/events) requires a bearer token")
-        case (_?, _?): throw CLIError("give one of --internal-token-file and --internal-token-env")
+        let token = try Self.secret(
+            file: internalTokenFile, environment: internalTokenEnv, purpose: "the internal token", options: "--internal-token-file FILE or --internal-token-env NAME",
+            why: "the internal listener (/events) requires a bearer token")
+        let forwardSecret = try forward.map { _ in
+            try Self.secret(
+                file: forwardSecretFile, environment: forwardSecretEnv, purpose: "the forwarding secret",
+                options: "--forward-secret-file FILE or --forward-secret-env NAME", why: "forwarded events are signed for the HIS to check")
         }
+        if forward == nil, forwardSecretFile != nil || forwardSecretEnv != nil { throw CLIError("--forward-secret-file and --forward-secret-env go with --forward URL") }
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
         let registry = ChannelOption.registry
         let routes = try registry.callbackRoutes(configuration, transports: settings, logger: Logger(label: "hispay.serve"))
         let store = try await SQLPaymentStore.open(self.store)
         let centre = NotificationCentre(store: store, routes: routes)
         let forwarder = forward.map {
-            EventForwarder(store: store, url: $0, transport: CurlTransport(configuration: settings)) { FileHandle.standardError.write(Data("hispay: \($0)\n".utf8)) }
+            EventForwarder(
+                store: store, url: $0, transport: CurlTransport(configuration: settings), secret: forwardSecret,
+                onPause: { FileHandle.standardError.write(Data("hispay: \($0)\n".utf8)) })
         }
         let crash = crashAfterRecord
         let gateway = CallbackGateway(centre: centre, store: store, registry: registry, maximumBodySize: maxBodyBytes) { seen in
@@ -94,6 +104,16 @@ struct ServeCommand: AsyncParsableCommand {
             services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "hispay.serve")))
         try await services.run()
         try await store.close()
+    }
+
+    /// The secret of a file or an environment variable, exactly one of them (`options` names them).
+    static func secret(file: String?, environment: String?, purpose: String, options: String, why: String) throws -> SharedSecret {
+        switch (file, environment) {
+        case (let file?, nil): try .file(file, purpose: purpose)
+        case (nil, let name?): try .environment(name, purpose: purpose)
+        case (nil, nil): throw CLIError("serve needs \(options): \(why)")
+        case (_?, _?): throw CLIError("give one of \(options)")
+        }
     }
 
     /// The two listeners' ports, announced on stdout in one line once both are bound:

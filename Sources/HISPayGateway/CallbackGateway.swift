@@ -13,7 +13,7 @@ import Hummingbird
 ///   acknowledged exactly as the channel expects (`NotificationCentre`); `{channel}` is a name in the
 ///   `ChannelRegistry` (404 otherwise); a body over ``maximumBodySize`` is refused with 413.
 /// - The internal one, for the HIS and the operator (``addInternalRoutes(to:token:)``), each route
-///   refused with 401 without the ``BearerToken``: `GET /events?after=CURSOR&limit=N` — the recorded
+///   refused with 401 without the ``SharedSecret``: `GET /events?after=CURSOR&limit=N` — the recorded
 ///   events after a cursor, as `{"events": [GatewayEvent…], "next": CURSOR}`; `GET /healthz` — 200
 ///   while the process serves; `GET /readyz` — 200 when the store answers, else 503.
 ///
@@ -61,7 +61,7 @@ public struct CallbackGateway: Sendable {
     }
 
     /// A router holding the internal routes (`/events`, `/healthz`, `/readyz`), each requiring `token`.
-    public func internalRouter(token: BearerToken) -> Router<BasicRequestContext> {
+    public func internalRouter(token: SharedSecret) -> Router<BasicRequestContext> {
         let router = Router()
         addInternalRoutes(to: router, token: token)
         return router
@@ -76,7 +76,7 @@ public struct CallbackGateway: Sendable {
 
     /// Adds the routes for the HIS and the operator, each refused with 401 unless the request carries
     /// `Authorization: Bearer` and `token`.
-    public func addInternalRoutes<Context: RequestContext>(to router: some RouterMethods<Context>, token: BearerToken) {
+    public func addInternalRoutes<Context: RequestContext>(to router: some RouterMethods<Context>, token: SharedSecret) {
         func authorized(_ handle: @escaping @Sendable (Request) async throws -> Response) -> @Sendable (Request, Context) async throws -> Response {
             { request, _ in
                 guard token.accepts(authorization: request.headers[.authorization]) else {

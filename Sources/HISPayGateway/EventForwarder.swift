@@ -6,7 +6,9 @@ import HISPayStore
 /// store document) only after a 2xx — so an HIS outage loses nothing; it is retried with back-off
 /// (0.2 s doubling to 30 s) until the HIS answers. Each POST carries
 /// `Idempotency-Key: hispay-event-<cursor>` for an HIS that must not apply an event twice after a
-/// gateway crash between its 2xx and the cursor update.
+/// gateway crash between its 2xx and the cursor update, and, with a ``secret``,
+/// `HISPay-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
+/// (``SharedSecret/signatureHeader(for:at:)``) so the HIS can tell it from a forgery.
 public struct EventForwarder: Sendable {
     /// Why forwarding failed: the HIS's refusal or an unreadable cursor document.
     public struct Failure: Error, CustomStringConvertible {
@@ -16,13 +18,21 @@ public struct EventForwarder: Sendable {
     public let store: any PaymentStore
     public let url: String
     public let transport: any HTTPTransport
+    /// The key each POST is signed with (`HISPay-Signature`); nil sends events unsigned.
+    public let secret: SharedSecret?
+    private let clock: @Sendable () -> Date
     private let onPause: @Sendable (String) -> Void
 
-    /// `onPause` hears why forwarding paused before each retry.
-    public init(store: any PaymentStore, url: String, transport: any HTTPTransport, onPause: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// `onPause` hears why forwarding paused before each retry; `clock` dates the signatures.
+    public init(
+        store: any PaymentStore, url: String, transport: any HTTPTransport, secret: SharedSecret?, clock: @escaping @Sendable () -> Date = Date.init,
+        onPause: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.store = store
         self.url = url
         self.transport = transport
+        self.secret = secret
+        self.clock = clock
         self.onPause = onPause
     }
 
@@ -51,10 +61,10 @@ public struct EventForwarder: Sendable {
     }
 
     private func forward(_ event: StoredEvent) async throws {
-        let request = HTTPRequest(
-            method: "POST", url: url,
-            headers: ["Content-Type": "application/json; charset=utf-8", "Idempotency-Key": "hispay-event-\(event.cursor)"],
-            body: try GatewayEvent.encoder.encode(GatewayEvent(event)))
+        let body = try GatewayEvent.encoder.encode(GatewayEvent(event))
+        var headers: HTTPHeaders = ["Content-Type": "application/json; charset=utf-8", "Idempotency-Key": "hispay-event-\(event.cursor)"]
+        if let secret { headers.add("HISPay-Signature", try secret.signatureHeader(for: body, at: clock())) }
+        let request = HTTPRequest(method: "POST", url: url, headers: headers, body: body)
         let response = try await transport.send(request)
         guard (200..<300).contains(response.status) else {
             throw Failure(description: "the HIS answered HTTP \(response.status) for event \(event.cursor)")

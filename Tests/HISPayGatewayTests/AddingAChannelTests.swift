@@ -47,7 +47,7 @@ import Testing
         router.get("/health") { _, _ in "up" }
         gateway.addNotifyRoutes(to: router.group("/payments"))
         // The events on the same server here, behind the token (hispay serve puts them on a listener of their own).
-        let token = try BearerToken("tinypay-internal-token-0001")
+        let token = try SharedSecret("tinypay-internal-token-0001")
         gateway.addInternalRoutes(to: router.group("/payments/internal"), token: token)
         let (urls, listening) = AsyncStream.makeStream(of: Int.self)
         let app = Application(

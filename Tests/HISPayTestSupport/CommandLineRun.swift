@@ -13,20 +13,38 @@ package struct CommandLineRun: Sendable {
     }
 
     package init(_ arguments: [String], environment: [String: String] = [:], program: String = "hispay") throws {
+        try self.init(executable: CommandLineRun.executable.deletingLastPathComponent().appendingPathComponent(program), arguments, environment: environment)
+    }
+
+    /// Runs any program at `executable`, with `input` on its stdin.
+    package init(executable: URL, _ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws {
         let process = Process()
-        process.executableURL = CommandLineRun.executable.deletingLastPathComponent().appendingPathComponent(program)
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()
+        let stdin = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = stdin
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(input) }
+        try stdin.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         status = process.terminationStatus
         stdout = String(decoding: outData, as: UTF8.self)
         stderr = String(decoding: errData, as: UTF8.self)
+    }
+
+    /// Runs Python source `script` with `input` on its stdin: `HISPAY_TEST_PYTHON` when set (the
+    /// test venv), else the `python3` on the path.
+    package static func python(_ script: String, input: Data? = nil) throws -> CommandLineRun {
+        if let python = ProcessInfo.processInfo.environment["HISPAY_TEST_PYTHON"] {
+            return try CommandLineRun(executable: URL(fileURLWithPath: python), ["-c", script], input: input)
+        }
+        return try CommandLineRun(executable: URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script], input: input)
     }
 }

@@ -135,7 +135,14 @@ import WeChatPay
 
     @Test func forwardingSurvivesAnHISOutageAndDeliversEveryEventOnce() async throws {
         let his = try LoopbackServer()
-        let gateway = try gateway(try await TestStores.location(.sqlite), ["--forward", his.url("/his/outage?down=4")])
+        let secretFile = directory.appendingPathComponent("forward-secret")
+        try Data("\(Self.forwardSecret)\n".utf8).write(to: secretFile)
+        let refused = try CommandLineRun(
+            ["serve", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite), "--forward", his.url("/his/x")]
+                + InternalToken.arguments, environment: environment)
+        #expect(refused.status != 0 && refused.stderr.contains("--forward-secret-file"))
+        let gateway = try gateway(
+            try await TestStores.location(.sqlite), ["--forward", his.url("/his/outage?down=4"), "--forward-secret-file", secretFile.path])
         for number in 1...3 { #expect(try await post(try callback("REG2026112200\(number)"), to: gateway).status == 204) }
         func received() async throws -> [[String: Any]] {
             let answer = try await client.send(HTTPRequest(method: "GET", url: his.url("/his/outage/received")))
@@ -151,5 +158,39 @@ import WeChatPay
             return try #require(body["outTradeNo"] as? String)
         }
         #expect(orders == ["REG20261122001", "REG20261122002", "REG20261122003"])
+
+        // Each event is signed (HISPay-Signature) over its body as sent: the README's Python
+        // verifier, run as it is printed there, accepts every one — and refuses a changed body, another
+        // secret and a stale timestamp.
+        let verifier = try Self.readmePythonBlock(startingWith: "# verify_hispay_event.py")
+        let cases = try final.map { entry -> [String: Any] in
+            ["body": try #require(entry["body"] as? String), "signature": try #require(entry["signature"] as? String, "event \(entry["key"] ?? "?") is unsigned")]
+        }
+        let script = verifier + """
+
+            import json, sys
+            cases = json.loads(sys.stdin.read())
+            secret = "\(Self.forwardSecret)"
+            for item in cases:
+                body, header = item["body"].encode(), item["signature"]
+                assert verify_hispay_event(body, header, secret), header
+                assert not verify_hispay_event(body + b" ", header, secret)
+                assert not verify_hispay_event(body, header, secret + "x")
+                assert not verify_hispay_event(body, header, secret, now=int(header.split(",")[0][2:]) + 301)
+            print("verified", len(cases))
+            """
+        let run = try CommandLineRun.python(script, input: try JSONSerialization.data(withJSONObject: cases))
+        #expect(run.status == 0 && run.stdout.contains("verified 3"), "\(run.stderr)")
+    }
+
+    static let forwardSecret = "hispay-tests-forward-secret-01"
+
+    /// The README's fenced Python block whose first line is `marker`.
+    static func readmePythonBlock(startingWith marker: String) throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "```python\n" + marker + "\n"), "README.md has no Python block \(marker)")
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        return String(readme[start.lowerBound..<end.lowerBound].dropFirst("```python\n".count))
     }
 }

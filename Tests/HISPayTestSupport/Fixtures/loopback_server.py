@@ -9,7 +9,7 @@ Routes:
   /status/N        status N with body "status N"
   /client-cert     200 with the client certificate's subject CN (mTLS), or 403
   /his/NAME?down=N an HIS endpoint: answers 503 to its first N POSTs, then 200 and keeps the body
-                   (with its Idempotency-Key); GET /his/NAME/received lists what it kept
+                   (with its Idempotency-Key and HISPay-Signature); GET /his/NAME/received lists what it kept
 """
 import argparse
 import base64
@@ -67,7 +67,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 sink["seen"] += 1
                 accept = sink["seen"] > down
                 if accept:
-                    sink["received"].append({"key": self.headers.get("Idempotency-Key"), "body": body.decode()})
+                    sink["received"].append({"key": self.headers.get("Idempotency-Key"), "signature": self.headers.get("HISPay-Signature"),
+                                             "body": body.decode()})
             self._reply(200 if accept else 503, "ok" if accept else "down")
         elif url.path == "/raw":
             self._reply(200, body, "application/octet-stream")
