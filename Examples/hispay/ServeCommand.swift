@@ -98,7 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
         defer { forwarding?.cancel() }
         // Orders journaled by this HIS (JournaledChannel) whose outcome is open are settled here.
         let resolver = Resolver(store: store, channels: registry.paymentChannels(configuration, transports: settings))
-        let resolving = Task { await resolver.run(every: .seconds(1)) }
+        let resolverLog = ResolverLog()
+        let resolving = Task { await resolver.run(every: .seconds(1), report: resolverLog.note) }
         defer { resolving.cancel() }
         let services = ServiceGroup(configuration: .init(
             services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "hispay.serve")))
@@ -113,6 +114,33 @@ struct ServeCommand: AsyncParsableCommand {
         case (nil, let name?): try .environment(name, purpose: purpose)
         case (nil, nil): throw CLIError("serve needs \(options): \(why)")
         case (_?, _?): throw CLIError("give one of \(options)")
+        }
+    }
+
+    /// The resolver's rounds on stderr: each entry it could not settle this time, and a failed round
+    /// (the store unreachable) once when it starts failing and once when it recovers — not every second.
+    final class ResolverLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var failing: String?
+
+        func note(_ round: Result<[Resolver.Resolution], any Error>) {
+            var lines: [String] = []
+            lock.withLock {
+                switch round {
+                case .success(let resolutions):
+                    if failing != nil { lines.append("hispay: resolver: resumed") }
+                    failing = nil
+                    for resolution in resolutions {
+                        guard let failure = resolution.failure else { continue }
+                        lines.append("hispay: resolver: \(resolution.merchant)/\(resolution.channel) \(resolution.orderNo) still \(resolution.to.name): \(failure)")
+                    }
+                case .failure(let error):
+                    let reason = "\(error)"
+                    if reason != failing { lines.append("hispay: resolver: paused: \(reason)") }
+                    failing = reason
+                }
+            }
+            for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
     }
 

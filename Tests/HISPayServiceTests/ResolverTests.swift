@@ -50,6 +50,38 @@ import WeChatPay
         try await store.close()
     }
 
+    /// Issue 23: the running resolver reports every round — an entry it could not settle (here the
+    /// channel's answer is missing) and a round that failed (the store closed) — instead of dropping them.
+    @Test func theRunningResolverReportsFailuresInsteadOfSwallowingThem() async throws {
+        var script = try WeChatPayScript()
+        try script.expect("POST", "/v3/pay/transactions/native", body: payBody, status: 500, answer: #"{"code":"SYSTEM_ERROR","message":"系统错误"}"#)
+        let store = try await TestStores.open(.sqlite)
+        let clock = ManualTimeSource(try WeChatPayTestKeys().now)
+        let (channel, resolver, _) = try parts(script, store, clock)
+        _ = try await channel.pay(PayRequest(outTradeNo: "REG20261122001", amount: Amount(fen: 1230), subject: "门诊缴费", scene: .qrCode))
+        clock.advance(by: 5)
+
+        let (rounds, heard) = AsyncStream.makeStream(of: Result<[Resolver.Resolution], any Error>.self)
+        let running = Task { await resolver.run(every: .milliseconds(20)) { heard.yield($0) } }
+        defer { running.cancel() }
+        var unsettled: Resolver.Resolution?
+        var storeFailure: (any Error)?
+        for await round in rounds {
+            switch round {
+            case .success(let resolutions):
+                if unsettled == nil, let failed = resolutions.first(where: { $0.failure != nil }) {
+                    unsettled = failed
+                    try await store.close()  // the next round cannot read the journal
+                }
+            case .failure(let error):
+                storeFailure = error
+            }
+            if storeFailure != nil { break }
+        }
+        #expect(unsettled?.orderNo == "REG20261122001" && unsettled?.to == .unknown && unsettled?.failure?.isEmpty == false)
+        #expect(storeFailure != nil)
+    }
+
     @Test func anUnpaidQROrderIsQueriedOnBackOffThenClosedAtItsExpiry() async throws {
         var script = try WeChatPayScript()
         try script.expect("POST", "/v3/pay/transactions/native", body: payBody, answer: #"{"code_url":"weixin://wxpay/bizpayurl?pr=p4lpSuKzz"}"#)

@@ -63,10 +63,17 @@ public struct Resolver: Sendable {
         return resolutions
     }
 
-    /// Resolves due entries every `interval` until cancelled.
-    public func run(every interval: Duration = .seconds(1)) async {
+    /// Resolves due entries every `interval` until cancelled. `report` hears each round: the
+    /// resolutions (those with a ``Resolution/failure`` could not be settled this time and are asked
+    /// again later), or why the round failed (the store unreachable) — for the host to log, as
+    /// nothing here is dropped silently.
+    public func run(every interval: Duration = .seconds(1), report: @escaping @Sendable (Result<[Resolution], any Error>) -> Void = { _ in }) async {
         while !Task.isCancelled {
-            _ = try? await resolveDue()
+            do {
+                report(.success(try await resolveDue()))
+            } catch {
+                report(.failure(error))
+            }
             try? await Task.sleep(for: interval)
         }
     }
