@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL server for the tests on 127.0.0.1 only (trust authentication, data in
-# a temporary directory) and prints its URL and directory. Stop and remove it with: scripts/postgres.sh
+# a temporary directory) and prints its URL and directory. One role, hispay_password, must give its
+# password (SCRAM): `hispay-test-password`, for the tests of a store's password options. Stop and remove it with: scripts/postgres.sh
 # stop DIR; for fault tests, `down DIR [fast|immediate]` stops it keeping the data and `up DIR` restarts it.
 set -euo pipefail
 
@@ -34,6 +35,11 @@ dir="$(mktemp -d /tmp/hispay-pg.XXXXXX)"
 [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
 port="${HISPAY_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 as_owner "$bin/initdb" -D "$dir/data" -U hispay -A trust -E UTF8 --no-locale >/dev/null
+# The first matching line decides: hispay_password authenticates by password, everyone else is trusted.
+{ echo "host all hispay_password 127.0.0.1/32 scram-sha-256"; cat "$dir/data/pg_hba.conf"; } >"$dir/hba" && mv "$dir/hba" "$dir/data/pg_hba.conf"
+[ "$(id -u)" -eq 0 ] && chown postgres "$dir/data/pg_hba.conf"
 echo "$port" >"$dir/port"
 start "$dir"
+as_owner "$bin/psql" -q -h 127.0.0.1 -p "$port" -U hispay -d postgres \
+  -c "CREATE ROLE hispay_password LOGIN PASSWORD 'hispay-test-password'; GRANT ALL ON SCHEMA public TO hispay_password" >/dev/null
 echo "postgres://hispay@127.0.0.1:$port/postgres $dir"

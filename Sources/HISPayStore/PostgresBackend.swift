@@ -20,18 +20,22 @@ package final class PostgresBackend: SQLBackend {
         runner = Task { await client.run() }
     }
 
-    /// Connects to `postgres://user:password@host:port/database[?connect_timeout=SECONDS]` (TLS
-    /// off: loopback or a trusted network) and checks the server answers within the timeout
-    /// (default 10 s), which also bounds each later wait for a connection.
-    package static func open(url: String, logger: Logger = PostgresBackend.quietLogger) async throws -> PostgresBackend {
+    /// Connects to `postgres://user@host:port/database[?connect_timeout=SECONDS&password_file=PATH]`
+    /// (TLS off: loopback or a trusted network) and checks the server answers within the timeout
+    /// (default 10 s), which also bounds each later wait for a connection. The password is the first
+    /// line of `password_file`, or the environment variable `password_env` names, or `PGPASSWORD`
+    /// (libpq's), or — visible to `ps`, so only for tests — the URL's own `user:password@`.
+    package static func open(
+        url: String, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = PostgresBackend.quietLogger
+    ) async throws -> PostgresBackend {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
         else {
-            throw StoreError(.invalidLocation, "a PostgreSQL store is postgres://user[:password]@host[:port]/database")
+            throw StoreError(.invalidLocation, "a PostgreSQL store is postgres://user@host[:port]/database[?password_file=PATH]")
         }
         let database = String(components.path.drop { $0 == "/" })
         var configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            host: host, port: components.port ?? 5432, username: user, password: try password(components, environment),
             database: database.isEmpty ? nil : database, tls: .disable)
         let timeout = Duration.seconds(components.queryItems?.first { $0.name == "connect_timeout" }?.value.flatMap(Int.init) ?? 10)
         configuration.options.connectTimeout = timeout
@@ -44,6 +48,27 @@ package final class PostgresBackend: SQLBackend {
             throw StoreError(.unavailable, "PostgreSQL at \(host):\(components.port ?? 5432) could not be reached: \(error)")
         }
         return backend
+    }
+
+    /// The password `components` point to (see ``open(url:environment:logger:)``), never shown in an error.
+    static func password(_ components: URLComponents, _ environment: [String: String]) throws -> String? {
+        let query = components.queryItems ?? []
+        if let path = query.first(where: { $0.name == "password_file" })?.value {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw StoreError(.invalidLocation, "cannot read the PostgreSQL password file \(path)")
+            }
+            let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            guard !line.isEmpty else { throw StoreError(.invalidLocation, "the PostgreSQL password file \(path) is empty") }
+            return line
+        }
+        if let name = query.first(where: { $0.name == "password_env" })?.value {
+            guard let value = environment[name], !value.isEmpty else {
+                throw StoreError(.invalidLocation, "the environment variable \(name) (the PostgreSQL password) is not set")
+            }
+            return value
+        }
+        if let value = environment["PGPASSWORD"], !value.isEmpty { return value }
+        return components.password
     }
 
     /// The default logger: the pool's connection retries are not worth a line each.

@@ -21,7 +21,7 @@ public struct SQLPaymentStore: PaymentStore {
     }
 
     /// Opens the store a location names: `sqlite:PATH` (the file is created if missing) or
-    /// `postgres://user[:password]@host[:port]/database`.
+    /// `postgres://user@host[:port]/database[?password_file=PATH]` (see the README for the password).
     public static func open(_ location: String) async throws -> SQLPaymentStore {
         if location.hasPrefix("sqlite:") {
             let path = String(location.dropFirst("sqlite:".count))
