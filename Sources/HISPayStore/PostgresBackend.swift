@@ -81,10 +81,12 @@ package final class PostgresBackend: SQLBackend {
     /// Runs `body` in one transaction on a leased connection, within deadlines the gateway's fault test
     /// showed are needed. While the server is down the pool keeps retrying and a lease would wait for
     /// ever (every callback hung), so waiting for a connection ends after the connect timeout. A query
-    /// sent as the server dies may never be answered, not even once its connection is closed, so a
-    /// transaction still running after three timeouts has its connection closed and is abandoned.
-    /// Either ends in ``StoreError/Code/unavailable`` (a callback is then refused, for its channel to
-    /// retry); an abandoned transaction keeps its pool slot, which the log reports.
+    /// sent as the server dies may never be answered, so a transaction still running after three
+    /// timeouts is abandoned and its connection closed. Either ends in
+    /// ``StoreError/Code/unavailable`` (a callback is then refused, for its channel to retry). Closing
+    /// the connection fails the query that hung, which hands the pool slot back: 50 transactions hung
+    /// at once leave the store serving (`PostgresOutageTests.abandonedTransactionsGiveTheirPoolSlotsBack`,
+    /// which fails when the connection is left open).
     @discardableResult
     package func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await lease(body, inTransaction: true)

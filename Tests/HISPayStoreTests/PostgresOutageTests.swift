@@ -63,4 +63,40 @@ import Testing
         #expect(seconds >= 14.5 && seconds < 45, "the transaction took \(seconds) s")
         try await backend.close()
     }
+
+    /// Issue 23: transactions abandoned because their server sessions stopped answering give their
+    /// pool slots back. All 20 of the pool's connections hang inside transactions while 30 more
+    /// transactions wait for one; once the 20 are abandoned (their connections closed) and the 30 have
+    /// given up, the store serves again through new connections — it never stays refusing until a
+    /// restart. (Right after the wave, the closed connections may still be on their way out of the
+    /// pool: a transaction then waits for its connection and, rarely, gives up once.)
+    @Test func abandonedTransactionsGiveTheirPoolSlotsBack() async throws {
+        let (backend, relay) = try await Self.storeBehindRelay()
+        let (held, holding) = AsyncStream.makeStream(of: Void.self)
+        let waiting = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        _ = try? await backend.transaction { db in
+                            holding.yield()
+                            try await Task.sleep(for: .seconds(3))  // still inside when the relay hangs
+                            return try await db.query("SELECT 1", [])
+                        }
+                    }
+                }
+            }
+        }
+        var started = 0
+        for await _ in held {
+            started += 1
+            if started == 20 { break }
+        }
+        relay.hangOpenConnections()
+        await waiting.value  // every transaction ended: abandoned, or no connection within the timeout
+        var outcome = await Self.outcome(of: backend)
+        for _ in 0..<2 where outcome.error != nil { outcome = await Self.outcome(of: backend) }
+        #expect(outcome.error == nil, "after 50 abandoned or refused transactions: \(String(describing: outcome.error))")
+        for _ in 0..<5 { #expect(await Self.outcome(of: backend).error == nil) }
+        try await backend.close()
+    }
 }

@@ -37,6 +37,10 @@ package final class TCPRelay: @unchecked Sendable {
     /// As a server that died without closing its sockets: nothing more is answered.
     package func goSilent() { command("silent") }
 
+    /// As sessions stuck on a server that otherwise works: the connections open now answer nothing
+    /// more; new ones are relayed as before.
+    package func hangOpenConnections() { command("hang") }
+
     /// Sends `name` and waits for the relay's "OK".
     private func command(_ name: String) {
         commands.write(Data((name + "\n").utf8))

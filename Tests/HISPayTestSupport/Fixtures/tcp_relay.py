@@ -2,7 +2,9 @@
 """A TCP relay on 127.0.0.1 for fault tests: forwards every connection to 127.0.0.1:TARGET and prints
 "PORT n". A line "down" on stdin takes the far side away (closes every connection and stops
 listening, as a server that went down); "silent" keeps connections open but forwards nothing more (as
-a server that died without closing its sockets). Each command is acknowledged with "OK".
+a server that died without closing its sockets); "hang" does that to the connections open now only,
+relaying new ones as before (as sessions stuck on a server that otherwise works). Each command is
+acknowledged with "OK".
 Usage: tcp_relay.py TARGET_PORT"""
 import socket
 import sys
@@ -14,6 +16,7 @@ listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(("127.0.0.1", 0))
 listener.listen(64)
 connections, silent, gone, lock = [], threading.Event(), threading.Event(), threading.Lock()
+hung = set()  # sockets whose connections forward nothing more
 print("PORT %d" % listener.getsockname()[1], flush=True)
 
 
@@ -23,7 +26,7 @@ def pump(source, sink):
             data = source.recv(65536)
             if not data:
                 break
-            if not silent.is_set():
+            if not silent.is_set() and source not in hung:
                 sink.sendall(data)
     except OSError:
         pass
@@ -52,6 +55,9 @@ def control():
             down()
         elif line.strip() == "silent":
             silent.set()
+        elif line.strip() == "hang":
+            with lock:
+                hung.update(connections)
         print("OK", flush=True)
 
 
