@@ -79,7 +79,7 @@ import Testing
                     group.addTask {
                         _ = try? await backend.transaction { db in
                             holding.yield()
-                            try await Task.sleep(for: .seconds(3))  // still inside when the relay hangs
+                            try await Task.sleep(for: .seconds(8))  // still inside when the relay hangs, even under ThreadSanitizer
                             return try await db.query("SELECT 1", [])
                         }
                     }
