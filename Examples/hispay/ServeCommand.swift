@@ -12,7 +12,8 @@ import UnixSignals
 /// `/notify/{merchant}/{channel}` on the public one (`--host`, `--port`); the HIS reads
 /// `GET /events?after=CURSOR` (and the operator `/healthz`, `/readyz`) on the internal one
 /// (`--internal-host`, `--internal-port`) with the bearer token, or, with `--forward`, receives every
-/// event by POST. It also runs the resolver over the store's journal. SIGTERM or SIGINT stops it
+/// event by POST. It also runs the resolver over the store's journal, unless `--no-resolver` or no
+/// block can query (a verify-only node: `hispay resolve` runs it on the intranet side). SIGTERM or SIGINT stops it
 /// gracefully: the listeners stop taking connections and finish the requests in hand.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Environment variable holding the secret forwarded events are signed with.")
     var forwardSecretEnv: String?
 
+    @Flag(help: "Run no resolver here: the intranet side runs hispay resolve on the same store.")
+    var noResolver = false
+
     /// Test hook: die (SIGKILL) right after recording a callback, before acknowledging it.
     @Flag(help: .hidden)
     var crashAfterRecord = false
@@ -87,7 +91,11 @@ struct ServeCommand: AsyncParsableCommand {
             if let refusal = seen.receipt.refusal { FileHandle.standardError.write(Data("hispay: \(seen.merchant)/\(seen.channel): \(refusal)\n".utf8)) }
         }
 
-        let bound = BoundPorts(host: host, internalHost: internalHost)
+        // Orders journaled by this HIS (JournaledChannel) whose outcome is open are settled here,
+        // unless told otherwise or no block here holds a signing key to query with (a verify-only node).
+        let paymentChannels = registry.paymentChannels(configuration, transports: settings)
+        let resolverHere = !noResolver && paymentChannels.values.contains { !$0.isEmpty }
+        let bound = BoundPorts(host: host, internalHost: internalHost, resolver: resolverHere ? "here" : "elsewhere")
         let channels = Application(
             router: gateway.notifyRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "hispay"),
             onServerRunning: { bound.opened(public: $0.localAddress?.port ?? 0) })
@@ -96,11 +104,9 @@ struct ServeCommand: AsyncParsableCommand {
             onServerRunning: { bound.opened(internal: $0.localAddress?.port ?? 0) })
         let forwarding = forwarder.map { forwarder in Task { await forwarder.run() } }
         defer { forwarding?.cancel() }
-        // Orders journaled by this HIS (JournaledChannel) whose outcome is open are settled here.
-        let resolver = Resolver(store: store, channels: registry.paymentChannels(configuration, transports: settings))
         let resolverLog = ResolverLog()
-        let resolving = Task { await resolver.run(every: .seconds(1), report: resolverLog.note) }
-        defer { resolving.cancel() }
+        let resolving = resolverHere ? Task { await Resolver(store: store, channels: paymentChannels).run(every: .seconds(1), report: resolverLog.note) } : nil
+        defer { resolving?.cancel() }
         let services = ServiceGroup(configuration: .init(
             services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "hispay.serve")))
         try await services.run()
@@ -117,45 +123,21 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// The resolver's rounds on stderr: each entry it could not settle this time, and a failed round
-    /// (the store unreachable) once when it starts failing and once when it recovers — not every second.
-    final class ResolverLog: @unchecked Sendable {
-        private let lock = NSLock()
-        private var failing: String?
-
-        func note(_ round: Result<[Resolver.Resolution], any Error>) {
-            var lines: [String] = []
-            lock.withLock {
-                switch round {
-                case .success(let resolutions):
-                    if failing != nil { lines.append("hispay: resolver: resumed") }
-                    failing = nil
-                    for resolution in resolutions {
-                        guard let failure = resolution.failure else { continue }
-                        lines.append("hispay: resolver: \(resolution.merchant)/\(resolution.channel) \(resolution.orderNo) still \(resolution.to.name): \(failure)")
-                    }
-                case .failure(let error):
-                    let reason = "\(error)"
-                    if reason != failing { lines.append("hispay: resolver: paused: \(reason)") }
-                    failing = reason
-                }
-            }
-            for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        }
-    }
-
-    /// The two listeners' ports, announced on stdout in one line once both are bound:
-    /// `{"listening":"http://HOST:PORT","internal":"http://HOST:PORT"}`.
+    /// The two listeners' ports, announced on stdout in one line once both are bound, with where the
+    /// resolver runs: `{"listening":"http://HOST:PORT","internal":"http://HOST:PORT","resolver":"here"}`
+    /// (`"elsewhere"`: `--no-resolver`, or no block here can query — run `hispay resolve` on the intranet side).
     final class BoundPorts: @unchecked Sendable {
         private let lock = NSLock()
         private let host: String
         private let internalHost: String
+        private let resolver: String
         private var publicPort: Int?
         private var internalPort: Int?
 
-        init(host: String, internalHost: String) {
+        init(host: String, internalHost: String, resolver: String) {
             self.host = host
             self.internalHost = internalHost
+            self.resolver = resolver
         }
 
         func opened(public port: Int) { record { $0.publicPort = port } }
@@ -165,7 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
             let line: String? = lock.withLock {
                 change(self)
                 guard let publicPort, let internalPort else { return nil }
-                return #"{"listening":"http://\#(host):\#(publicPort)","internal":"http://\#(internalHost):\#(internalPort)"}\#n"#
+                return #"{"listening":"http://\#(host):\#(publicPort)","internal":"http://\#(internalHost):\#(internalPort)","resolver":"\#(resolver)"}\#n"#
             }
             if let line { FileHandle.standardOutput.write(Data(line.utf8)) }
         }

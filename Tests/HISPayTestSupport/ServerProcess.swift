@@ -11,6 +11,8 @@ package final class ServerProcess: @unchecked Sendable {
     package let url: String
     /// The internal listener's URL (`hispay serve`'s `/events`, `/healthz`, `/readyz`), when it has one.
     package let internalURL: String?
+    /// The whole first line the server printed.
+    package let startLine: String
     private let process: Process
 
     package init(_ arguments: [String], environment: [String: String] = [:], standardError: URL? = nil) throws {
@@ -31,6 +33,7 @@ package final class ServerProcess: @unchecked Sendable {
             throw LoopbackServer.StartError(description: "hispay \(arguments.first ?? "") did not start: \(line)")
         }
         url = String(line[range.upperBound..<end])
+        startLine = line
         internalURL = line.range(of: #""internal":""#).flatMap { start in
             line[start.upperBound...].firstIndex(of: "\"").map { String(line[start.upperBound..<$0]) }
         }

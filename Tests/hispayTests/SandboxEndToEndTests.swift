@@ -426,7 +426,21 @@ import HISPayTesting
         let refund = RefundRequest(order: .outTradeNo(orderNo), outRefundNo: orderNo + "R1", refundAmount: Amount(fen: 500), totalAmount: Amount(fen: 1_500))
         #expect(try await JournaledChannel(try channel(.unionPay), store: store, merchant: "sandbox", policy: policy).refund(refund).kind == .pending)
         try await store.close()
-        #expect(try await settleInAnotherProcess(orderNo + "R1") == .succeeded)
+        // This time by `hispay resolve`, the resolver as a process of its own (a verify-only gateway's
+        // intranet side): one round per run, each resolution a JSON line.
+        var lines: [[String: Any]] = []
+        for _ in 0..<40 where !lines.contains(where: { $0["to"] as? String == "succeeded" }) {
+            try await Task.sleep(for: .milliseconds(250))
+            let run = try CommandLineRun(["resolve", "--once", "--config", config, "--store", location])
+            #expect(run.status == 0, "\(run.stderr)")
+            lines += run.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        }
+        let settled = try #require(lines.last { $0["to"] as? String == "succeeded" }, "\(lines)")
+        #expect(settled["orderNo"] as? String == orderNo + "R1" && settled["channel"] as? String == "unionpay" && settled["merchant"] as? String == "sandbox")
+        #expect(settled["action"] as? String == "query" && settled["failure"] == nil)
+        let after = try await SQLPaymentStore.open(location)
+        #expect(try await after.entry(merchant: "sandbox", channel: .unionPay, orderNo: orderNo + "R1")?.state == .succeeded)
+        try await after.close()
     }
 
     /// A mobile-payment checkout of ¥123.40 (cash ¥24.68) whose cash leg is a wallet's medical order:

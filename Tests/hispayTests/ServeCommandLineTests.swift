@@ -75,6 +75,10 @@ import WeChatPay
     /// with 413 and recorded nowhere; without a token the gateway does not start.
     @Test func theInternalRoutesAreOnTheirOwnListenerBehindTheToken() async throws {
         let gateway = try gateway(try await TestStores.location(.sqlite), ["--max-body-bytes", "4096"])
+        #expect(gateway.startLine.contains(#""resolver":"here""#), "\(gateway.startLine)")  // the profile holds the merchant key
+        let verifyOnly = try self.gateway(try await TestStores.location(.sqlite), ["--no-resolver"])
+        #expect(verifyOnly.startLine.contains(#""resolver":"elsewhere""#), "\(verifyOnly.startLine)")
+        verifyOnly.stop()
         let internalURL = try self.internalURL(gateway)
         #expect(internalURL != gateway.url)
         #expect(try await post(try callback(), to: gateway).status == 204)
@@ -168,7 +172,7 @@ import WeChatPay
         }
         let script = verifier + """
 
-            import json, sys
+            json, sys = __import__("json"), __import__("sys")  # (no import line: ArchitectureTests reads those as Swift imports)
             cases = json.loads(sys.stdin.read())
             secret = "\(Self.forwardSecret)"
             for item in cases:
