@@ -82,6 +82,26 @@ import WeChatPay
         #expect(storeFailure != nil)
     }
 
+    /// An entry this resolver has no channel for is rescheduled with that as its failure, not
+    /// skipped in place (where enough of them would keep every other entry from its turn).
+    @Test func anEntryWithoutAChannelHereIsRescheduledNotSkipped() async throws {
+        var script = try WeChatPayScript()
+        try script.expect("POST", "/v3/pay/transactions/native", body: payBody, status: 500, answer: #"{"code":"SYSTEM_ERROR","message":"系统错误"}"#)
+        let store = try await TestStores.open(.sqlite)
+        let clock = ManualTimeSource(try WeChatPayTestKeys().now)
+        let (channel, _, _) = try parts(script, store, clock)
+        _ = try await channel.pay(PayRequest(outTradeNo: "REG20261122001", amount: Amount(fen: 1230), subject: "门诊缴费", scene: .qrCode))
+        clock.advance(by: 5)
+        let elsewhere = Resolver(store: store, channels: ["main": [:]], policy: ResolverPolicy(schedule: [5, 10]), time: clock)
+        let resolutions = try await elsewhere.resolveDue()
+        #expect(resolutions.count == 1 && resolutions.first?.to == .unknown, "\(resolutions)")
+        #expect(resolutions.first?.failure?.contains("no wechatpay channel of merchant main here") == true, "\(resolutions)")
+        let entry = try await entry(store)
+        #expect(entry.attempts == 1 && (entry.nextCheckAt ?? .distantPast) > clock.now())
+        #expect(try await elsewhere.resolveDue().isEmpty)  // rescheduled: not due again at once
+        try await store.close()
+    }
+
     @Test func anUnpaidQROrderIsQueriedOnBackOffThenClosedAtItsExpiry() async throws {
         var script = try WeChatPayScript()
         try script.expect("POST", "/v3/pay/transactions/native", body: payBody, answer: #"{"code_url":"weixin://wxpay/bizpayurl?pr=p4lpSuKzz"}"#)

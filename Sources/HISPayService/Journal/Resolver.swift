@@ -40,15 +40,19 @@ public struct Resolver: Sendable {
     }
 
     /// Works through the entries due now; one entry's failure (e.g. the channel unreachable)
-    /// reschedules it and does not stop the others.
+    /// reschedules it and does not stop the others. An entry of a merchant or channel this resolver
+    /// has no channel for is rescheduled with that as its failure — skipped in place, a hundred of
+    /// them would keep every other entry from its turn.
     public func resolveDue(limit: Int = 100) async throws -> [Resolution] {
         var resolutions: [Resolution] = []
         for entry in try await store.dueEntries(at: time.now(), limit: limit) {
-            guard let channel = channels[entry.merchant]?[entry.channel] else { continue }
             var updated = entry
             let action: ChannelOperation
             var failure: String?
             do {
+                guard let channel = channels[entry.merchant]?[entry.channel] else {
+                    throw Unsettleable(description: "no \(entry.channel) channel of merchant \(entry.merchant) here can query it (no signing key for it in this profile)")
+                }
                 (updated.state, action) = try await resolve(entry, on: channel)
             } catch {
                 (updated.state, action, failure) = (entry.state, .query, "\(error)")
