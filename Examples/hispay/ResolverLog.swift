@@ -1,8 +1,11 @@
 import Foundation
 import HISPay
+import Metrics
 
 /// The resolver's rounds on stderr: each entry it could not settle this time, and a failed round
 /// (the store unreachable) once when it starts failing and once when it recovers — not every second.
+/// Counted too: `hispay_resolver_due` (entries worked on in the last round), `hispay_resolver_unsettled`
+/// (of those, still open after it) and `hispay_resolver_failed_rounds_total`.
 final class ResolverLog: @unchecked Sendable {
     private let lock = NSLock()
     private var failing: String?
@@ -12,6 +15,8 @@ final class ResolverLog: @unchecked Sendable {
         lock.withLock {
             switch round {
             case .success(let resolutions):
+                Gauge(label: "hispay_resolver_due").record(resolutions.count)
+                Gauge(label: "hispay_resolver_unsettled").record(resolutions.filter { $0.failure != nil }.count)
                 if failing != nil { lines.append("hispay: resolver: resumed") }
                 failing = nil
                 for resolution in resolutions {
@@ -19,6 +24,7 @@ final class ResolverLog: @unchecked Sendable {
                     lines.append("hispay: resolver: \(resolution.merchant)/\(resolution.channel) \(resolution.orderNo) still \(resolution.to.name): \(failure)")
                 }
             case .failure(let error):
+                Counter(label: "hispay_resolver_failed_rounds_total").increment()
                 let reason = "\(error)"
                 if reason != failing { lines.append("hispay: resolver: paused: \(reason)") }
                 failing = reason

@@ -5,6 +5,8 @@ import HISPayGateway
 import HISPayTesting
 import Logging
 import Hummingbird
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -96,11 +98,14 @@ struct ServeCommand: AsyncParsableCommand {
         let paymentChannels = registry.paymentChannels(configuration, transports: settings)
         let resolverHere = !noResolver && paymentChannels.values.contains { !$0.isEmpty }
         let bound = BoundPorts(host: host, internalHost: internalHost, resolver: resolverHere ? "here" : "elsewhere")
+        // The gateway, forwarder and resolver count through swift-metrics; /metrics shows Prometheus's text.
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let channels = Application(
             router: gateway.notifyRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "hispay"),
             onServerRunning: { bound.opened(public: $0.localAddress?.port ?? 0) })
         let his = Application(
-            router: gateway.internalRouter(token: token), configuration: .init(address: .hostname(internalHost, port: internalPort), serverName: "hispay"),
+            router: gateway.internalRouter(token: token, metrics: { metrics.emitToString() }), configuration: .init(address: .hostname(internalHost, port: internalPort), serverName: "hispay"),
             onServerRunning: { bound.opened(internal: $0.localAddress?.port ?? 0) })
         let forwarding = forwarder.map { forwarder in Task { await forwarder.run() } }
         defer { forwarding?.cancel() }

@@ -4,6 +4,7 @@ import HISPayService
 import HISPayStore
 import HTTPTypes
 import Hummingbird
+import Metrics
 
 /// The callback gateway's HTTP routes, for a HIS to mount in its own Hummingbird servers (`hispay
 /// serve` is a thin wrapper around it). They come in two sets, meant for two listeners:
@@ -12,10 +13,16 @@ import Hummingbird
 ///   `POST /notify/{merchant}/{channel}` — a channel's raw callback, verified, recorded once and
 ///   acknowledged exactly as the channel expects (`NotificationCentre`); `{channel}` is a name in the
 ///   `ChannelRegistry` (404 otherwise); a body over ``maximumBodySize`` is refused with 413.
-/// - The internal one, for the HIS and the operator (``addInternalRoutes(to:token:)``), each route
+/// - The internal one, for the HIS and the operator (``addInternalRoutes(to:token:metrics:)``), each route
 ///   refused with 401 without the ``SharedSecret``: `GET /events?after=CURSOR&limit=N` — the recorded
 ///   events after a cursor, as `{"events": [GatewayEvent…], "next": CURSOR}`; `GET /healthz` — 200
-///   while the process serves; `GET /readyz` — 200 when the store answers, else 503.
+///   while the process serves; `GET /readyz` — 200 when the store answers, else 503; `GET /metrics` —
+///   the host's metrics text (Prometheus), when it gives one.
+///
+/// It counts through swift-metrics, for whatever backend the host bootstraps:
+/// `hispay_callbacks_total{channel,result}` (`recorded`, `duplicate`, `quarantined`, `refused`,
+/// `tooLarge`), `hispay_callback_refusals_total{channel,reason}` (the refusal's code, e.g.
+/// `signatureInvalid`) and `hispay_callback_seconds{channel}` (verify and record, a timer).
 ///
 /// Patients' payment events are never served where the channels can reach them.
 ///
@@ -60,10 +67,11 @@ public struct CallbackGateway: Sendable {
         return router
     }
 
-    /// A router holding the internal routes (`/events`, `/healthz`, `/readyz`), each requiring `token`.
-    public func internalRouter(token: SharedSecret) -> Router<BasicRequestContext> {
+    /// A router holding the internal routes (`/events`, `/healthz`, `/readyz`, and `/metrics` with
+    /// `metrics`), each requiring `token`.
+    public func internalRouter(token: SharedSecret, metrics: (@Sendable () -> String)? = nil) -> Router<BasicRequestContext> {
         let router = Router()
-        addInternalRoutes(to: router, token: token)
+        addInternalRoutes(to: router, token: token, metrics: metrics)
         return router
     }
 
@@ -75,8 +83,11 @@ public struct CallbackGateway: Sendable {
     }
 
     /// Adds the routes for the HIS and the operator, each refused with 401 unless the request carries
-    /// `Authorization: Bearer` and `token`.
-    public func addInternalRoutes<Context: RequestContext>(to router: some RouterMethods<Context>, token: SharedSecret) {
+    /// `Authorization: Bearer` and `token`; `/metrics` serves `metrics()` (the host's metrics backend,
+    /// e.g. Prometheus's text) when given.
+    public func addInternalRoutes<Context: RequestContext>(
+        to router: some RouterMethods<Context>, token: SharedSecret, metrics: (@Sendable () -> String)? = nil
+    ) {
         func authorized(_ handle: @escaping @Sendable (Request) async throws -> Response) -> @Sendable (Request, Context) async throws -> Response {
             { request, _ in
                 guard token.accepts(authorization: request.headers[.authorization]) else {
@@ -90,6 +101,9 @@ public struct CallbackGateway: Sendable {
         router.get("/events", use: authorized { try await self.events($0) })
         router.get("/healthz", use: authorized { _ in Self.text(200, "ok") })
         router.get("/readyz", use: authorized { _ in await self.readiness() })
+        if let metrics {
+            router.get("/metrics", use: authorized { _ in Self.text(200, metrics(), contentType: "text/plain; version=0.0.4; charset=utf-8") })
+        }
     }
 
     private func notify(_ request: Request, merchant: String, channel name: String) async throws -> Response {
@@ -99,12 +113,20 @@ public struct CallbackGateway: Sendable {
         do {
             body = try await request.collectBody(upTo: maximumBodySize)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            Counter(label: "hispay_callbacks_total", dimensions: [("channel", name), ("result", "tooLarge")]).increment()
             return Self.text(413, "the callback body is over \(maximumBodySize) bytes")
         }
         var headers = HISPayCore.HTTPHeaders()
         for field in request.headers { headers.add(field.name.rawName, field.value) }
         let callback = CallbackRequest(method: "POST", path: request.uri.string, headers: headers, body: Data(body.readableBytesView))
+        let started = ContinuousClock.now
         let receipt = await centre.receive(callback, merchant: merchant, channel: descriptor.id)
+        let elapsed = ContinuousClock.now - started
+        Timer(label: "hispay_callback_seconds", dimensions: [("channel", name)]).recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        Counter(label: "hispay_callbacks_total", dimensions: [("channel", name), ("result", receipt.result)]).increment()
+        if let code = receipt.refusalCode {
+            Counter(label: "hispay_callback_refusals_total", dimensions: [("channel", name), ("reason", code)]).increment()
+        }
         observer?(Observation(merchant: merchant, channel: name, receipt: receipt))
         return Self.response(receipt.response)
     }
@@ -137,9 +159,9 @@ public struct CallbackGateway: Sendable {
         let next: Int64
     }
 
-    static func text(_ status: Int, _ message: String) -> Response {
+    static func text(_ status: Int, _ message: String, contentType: String = "text/plain; charset=utf-8") -> Response {
         var fields = HTTPFields()
-        fields[.contentType] = "text/plain; charset=utf-8"
+        fields[.contentType] = contentType
         return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: message)))
     }
 

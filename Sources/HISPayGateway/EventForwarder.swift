@@ -1,6 +1,7 @@
 import Foundation
 import HISPayCore
 import HISPayStore
+import Metrics
 
 /// The outbox: POSTs every delivered event, in cursor order, to the HIS and moves its cursor (a
 /// store document) only after a 2xx — so an HIS outage loses nothing; it is retried with back-off
@@ -9,6 +10,10 @@ import HISPayStore
 /// gateway crash between its 2xx and the cursor update, and, with a ``secret``,
 /// `HISPay-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
 /// (``SharedSecret/signatureHeader(for:at:)``) so the HIS can tell it from a forgery.
+///
+/// It counts through swift-metrics: `hispay_forwarded_total`, `hispay_forward_backlog` (events waiting,
+/// counted up to a page of 100) and `hispay_forward_lag_seconds` (how long the oldest waiting event
+/// has waited; 0 when none does).
 public struct EventForwarder: Sendable {
     /// Why forwarding failed: the HIS's refusal or an unreadable cursor document.
     public struct Failure: Error, CustomStringConvertible {
@@ -44,6 +49,8 @@ public struct EventForwarder: Sendable {
         while !Task.isCancelled {
             do {
                 let events = try await store.events(after: try await cursor(), limit: 100)
+                Gauge(label: "hispay_forward_backlog").record(events.count)
+                Gauge(label: "hispay_forward_lag_seconds").record(events.first.map { max(0, clock().timeIntervalSince($0.receivedAt)) } ?? 0)
                 if events.isEmpty {
                     try await Task.sleep(for: .milliseconds(200))
                     continue
@@ -70,6 +77,7 @@ public struct EventForwarder: Sendable {
             throw Failure(description: "the HIS answered HTTP \(response.status) for event \(event.cursor)")
         }
         try await store.saveDocument("cursor", id: cursorID, Data(#"{"cursor":\#(event.cursor)}"#.utf8))
+        Counter(label: "hispay_forwarded_total").increment()
     }
 
     private func cursor() async throws -> Int64 {

@@ -92,12 +92,29 @@ import WeChatPay
             #expect(answered.status == 200, "\(path): \(answered.text)")
         }
         #expect(try await client.send(HTTPRequest(method: "POST", url: internalURL + "/notify/main/wechatpay", headers: InternalToken.headers)).status == 404)
+        #expect(try await client.send(HTTPRequest(method: "GET", url: gateway.url + "/metrics")).status == 404)
+        #expect(try await client.send(HTTPRequest(method: "GET", url: internalURL + "/metrics")).status == 401)
 
         var oversized = try callback("REG-BIG")
         oversized.body = Data(repeating: 0x20, count: 4097)
         let refused = try await post(oversized, to: gateway)
         #expect(refused.status == 413 && refused.text.contains("4096"))
         #expect(try await events(gateway).events.map { $0["outTradeNo"] as? String } == ["REG20261122001"])
+        var tampered = try callback("REG-TAMPERED")
+        tampered.body.append(0x20)
+        #expect(try await post(tampered, to: gateway).status >= 400)
+        #expect(try await post(try callback(), to: gateway).status == 204)  // the first one again
+
+        // /metrics (Prometheus text) counts each callback by how it ended, refusals by their reason.
+        let metrics = try await client.send(HTTPRequest(method: "GET", url: internalURL + "/metrics", headers: InternalToken.headers))
+        #expect(metrics.status == 200 && metrics.headers["Content-Type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        for line in [
+            #"hispay_callbacks_total{channel="wechatpay",result="recorded"} 1"#, #"hispay_callbacks_total{channel="wechatpay",result="duplicate"} 1"#,
+            #"hispay_callbacks_total{channel="wechatpay",result="tooLarge"} 1"#, #"hispay_callbacks_total{channel="wechatpay",result="refused"} 1"#,
+            #"hispay_callback_refusals_total{channel="wechatpay",reason="signatureInvalid"} 1"#, "hispay_callback_seconds_count",
+        ] {
+            #expect(metrics.text.contains(line), "\(line) in\n\(metrics.text)")
+        }
 
         let untokened = try CommandLineRun(["serve", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite)], environment: environment)
         #expect(untokened.status != 0 && untokened.stderr.contains("--internal-token-file"))
@@ -162,6 +179,8 @@ import WeChatPay
             return try #require(body["outTradeNo"] as? String)
         }
         #expect(orders == ["REG20261122001", "REG20261122002", "REG20261122003"])
+        let metrics = try await client.send(HTTPRequest(method: "GET", url: try internalURL(gateway) + "/metrics", headers: InternalToken.headers)).text
+        #expect(metrics.contains("hispay_forwarded_total 3") && metrics.contains("hispay_forward_backlog 0"), "\(metrics)")
 
         // Each event is signed (HISPay-Signature) over its body as sent: the README's Python
         // verifier, run as it is printed there, accepts every one — and refuses a changed body, another

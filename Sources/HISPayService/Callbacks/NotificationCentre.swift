@@ -37,6 +37,17 @@ public struct NotificationCentre: Sendable {
         public let recording: EventRecording?
         /// Why the callback was refused (the channel will retry it); nil when it was recorded.
         public let refusal: String?
+        /// The refusal as a short code for counting: the verifier's `ChannelError` code
+        /// (`signatureInvalid`, `staleTimestamp`, …), `notVerified` for another error, `notRecorded`
+        /// when the store failed, `unknownRoute`; nil when it was recorded.
+        public let refusalCode: String?
+
+        /// How the callback ended, for counting: `recorded`, `duplicate`, `quarantined` or `refused`.
+        public var result: String {
+            guard let recording else { return "refused" }
+            if !recording.isNew { return "duplicate" }
+            return recording.event.quarantineReason == nil ? "recorded" : "quarantined"
+        }
     }
 
     public let store: any PaymentStore
@@ -54,13 +65,15 @@ public struct NotificationCentre: Sendable {
     public func receive(_ request: CallbackRequest, merchant: String, channel: ChannelID) async -> Receipt {
         guard let route = routes[merchant]?[channel] else {
             let reason = "no \(channel) channel is configured for merchant \(merchant)"
-            return Receipt(response: HTTPResponse(status: 404, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data(reason.utf8)), recording: nil, refusal: reason)
+            return Receipt(
+                response: HTTPResponse(status: 404, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data(reason.utf8)), recording: nil, refusal: reason,
+                refusalCode: "unknownRoute")
         }
         let verified: VerifiedCallback
         do {
             verified = try await route.verifier.verifyCallback(request)
         } catch {
-            return refuse(route, "callback not accepted: \(error)")
+            return refuse(route, "callback not accepted: \(error)", code: (error as? ChannelError).map { "\($0.code)" } ?? "notVerified")
         }
         do {
             var event = verified.event
@@ -76,10 +89,10 @@ public struct NotificationCentre: Sendable {
             }
             // The amount is checked against the journal in the transaction that records the event.
             let recording = try await store.recordCheckingJournal(event, merchant: merchant, receivedAt: time.now(), quarantineReason: quarantine)
-            return Receipt(response: verified.acknowledgement, recording: recording, refusal: nil)
+            return Receipt(response: verified.acknowledgement, recording: recording, refusal: nil, refusalCode: nil)
         } catch {
             // Not recorded: not acknowledged either, so the channel sends it again.
-            return refuse(route, "callback verified but not recorded: \(error)")
+            return refuse(route, "callback verified but not recorded: \(error)", code: "notRecorded")
         }
     }
 
@@ -108,7 +121,7 @@ public struct NotificationCentre: Sendable {
             description: "refund \(event.outRefundNo ?? "?") of \(event.outTradeNo): its own amount cannot be told from the order's refunded total \(total) (\(before) already recorded), and no journal entry or refund query gives it"))
     }
 
-    private func refuse(_ route: Route, _ reason: String) -> Receipt {
-        Receipt(response: route.verifier.callbackRejection(reason: reason), recording: nil, refusal: reason)
+    private func refuse(_ route: Route, _ reason: String, code: String) -> Receipt {
+        Receipt(response: route.verifier.callbackRejection(reason: reason), recording: nil, refusal: reason, refusalCode: code)
     }
 }
