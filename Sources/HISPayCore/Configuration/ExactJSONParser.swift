@@ -78,7 +78,7 @@ struct ExactJSONParser {
             switch bytes[index] {
             case UInt8(ascii: "\""):
                 index += 1
-                return Self.text(UnsafeRawBufferPointer(rebasing: bytes[start..<(index - 1)]))
+                return ByteFields.text(UnsafeRawBufferPointer(rebasing: bytes[start..<(index - 1)]))
             case UInt8(ascii: "\\"):
                 return escapedString(from: start)
             case 0x00..<0x20:
@@ -104,7 +104,7 @@ struct ExactJSONParser {
             let byte = bytes[index]
             index += 1
             switch byte {
-            case UInt8(ascii: "\""): return out.withUnsafeBytes(Self.text)
+            case UInt8(ascii: "\""): return out.withUnsafeBytes(ByteFields.text)
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { return nil }
                 let escape = bytes[index]
@@ -134,24 +134,11 @@ struct ExactJSONParser {
         return nil
     }
 
-    /// The text of UTF-8 `bytes`, or nil when they are not UTF-8. ASCII needs no validation; the rest
-    /// is validated as a typed buffer (the generic path looked up metadata for every string).
-    private static func text(_ bytes: UnsafeRawBufferPointer) -> String? {
-        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        return String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self)
-    }
-
     private mutating func hex4() -> UInt16? {
         guard bytes.count - index >= 4 else { return nil }
         var value: UInt16 = 0
         for byte in bytes[index..<(index + 4)] {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let digit = ByteFields.hexDigit(byte) else { return nil }
             value = value << 4 | UInt16(digit)
         }
         index += 4

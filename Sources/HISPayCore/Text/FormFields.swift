@@ -27,7 +27,7 @@ package enum FormFields {
     private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, trimming: Bool, rejectingRepeats: Bool) throws(Problem) -> [String: String] {
         // A form body is nearly always ASCII (its values percent-encoded): then it is UTF-8 without
         // building a string to find out.
-        guard isASCII(bytes) || String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
+        guard ByteFields.isASCII(UnsafeRawBufferPointer(bytes)) || String(validating: bytes, as: UTF8.self) != nil else { throw .notUTF8 }
         var start = 0
         var end = bytes.count
         if trimming {
@@ -57,33 +57,6 @@ package enum FormFields {
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
-    // Eight bytes at a time: a byte-by-byte ASCII check and escape search were a third and half of
-    // decoding a UnionPay notification (its certificate is 1.2 KB of mostly unescaped base64).
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
-
-    /// Whether every byte is below 0x80.
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var index = 0
-        var seen: UInt64 = 0
-        while index + 8 <= bytes.count {
-            seen |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            index += 8
-        }
-        while index < bytes.count {
-            seen |= UInt64(bytes[index])
-            index += 1
-        }
-        return seen & highBits == 0
-    }
-
-    /// Whether any of the eight bytes of `word` is `byte` (the zero-byte test on `word ^ byte…byte`).
-    private static func contains(_ word: UInt64, _ byte: UInt8) -> Bool {
-        let difference = word ^ (ones &* UInt64(byte))
-        return (difference &- ones) & ~difference & highBits != 0
-    }
-
     /// The field's text with `+` and `%XX` decoded, or nil for a broken escape or text that is not
     /// UTF-8. Walks raw bytes: a UnionPay notification carries its 2 KB certificate escaped, and
     /// decoding it through checked slice indexing was a sixth of handling the notification.
@@ -98,7 +71,7 @@ package enum FormFields {
                 if index + 8 <= input.count, let from = input.baseAddress, let to = output.baseAddress {
                     // eight bytes with no escape and no plus are copied as they are
                     let word = UnsafeRawPointer(from + index).loadUnaligned(as: UInt64.self)
-                    if !contains(word, UInt8(ascii: "%")), !contains(word, UInt8(ascii: "+")) {
+                    if !ByteFields.word(word, contains: UInt8(ascii: "%")), !ByteFields.word(word, contains: UInt8(ascii: "+")) {
                         UnsafeMutableRawPointer(to + written).storeBytes(of: word, as: UInt64.self)
                         index += 8
                         written += 8
@@ -107,7 +80,7 @@ package enum FormFields {
                 }
                 let byte = input[index]
                 if byte == UInt8(ascii: "%") {
-                    guard index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) else {
+                    guard index + 2 < input.count, let high = ByteFields.hexDigit(input[index + 1]), let low = ByteFields.hexDigit(input[index + 2]) else {
                         broken = true
                         break
                     }
@@ -120,15 +93,6 @@ package enum FormFields {
                 written += 1
             }
         }
-        return broken ? nil : bytes.withUnsafeBufferPointer { isASCII($0) ? String(decoding: $0, as: UTF8.self) : String(validating: $0, as: UTF8.self) }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        return broken ? nil : bytes.withUnsafeBytes(ByteFields.text)
     }
 }

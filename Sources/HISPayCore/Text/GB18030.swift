@@ -32,7 +32,7 @@ package enum GB18030 {
         package init() {}
 
         package mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(GB18030.Error) -> String {
-            if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+            if ByteFields.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
             if converter == nil { converter = try Converter(from: "GB18030", to: "UTF-8") }
             return String(decoding: try converter!.convert(bytes), as: UTF8.self)
         }
