@@ -39,12 +39,13 @@ package struct CommandLineRun: Sendable {
         stderr = String(decoding: errData, as: UTF8.self)
     }
 
-    /// Runs Python source `script` with `input` on its stdin: `HISPAY_TEST_PYTHON` when set (the
-    /// test venv), else the `python3` on the path.
-    package static func python(_ script: String, input: Data? = nil) throws -> CommandLineRun {
-        if let python = ProcessInfo.processInfo.environment["HISPAY_TEST_PYTHON"] {
-            return try CommandLineRun(executable: URL(fileURLWithPath: python), ["-c", script], input: input)
-        }
-        return try CommandLineRun(executable: URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script], input: input)
+    /// The Python interpreter the tests run: `HISPAY_TEST_PYTHON` when set (the test venv, with
+    /// gmssl), else the `python3` on the path.
+    package static var pythonInterpreter: String { ProcessInfo.processInfo.environment["HISPAY_TEST_PYTHON"] ?? "python3" }
+
+    /// Runs ``pythonInterpreter`` with `arguments` (a script's path, or `-c` and its source) and
+    /// `input` on its stdin.
+    package static func python(_ arguments: [String], input: Data? = nil) throws -> CommandLineRun {
+        try CommandLineRun(executable: URL(fileURLWithPath: "/usr/bin/env"), [pythonInterpreter] + arguments, input: input)
     }
 }

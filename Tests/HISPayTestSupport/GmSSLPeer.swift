@@ -11,25 +11,12 @@ package enum GmSSLPeer {
     }
 
     package static func run(_ request: ConfigValue) throws -> ConfigValue {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let python = ProcessInfo.processInfo.environment["HISPAY_TEST_PYTHON"] ?? "python3"
-        process.arguments = [python, Fixtures.url("nhsa_mobilepay_gmssl.py").path]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(request.jsonText().utf8))
-        try input.fileHandleForWriting.close()
-        let answer = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let value = ConfigValue.decode(answer) else {
-            let hint = stderr.contains("No module named 'gmssl'") ? " (install it: \(python) -m pip install gmssl==3.2.2, or run scripts/test.sh)" : ""
-            throw Failure(description: "the gmssl peer failed\(hint): \(stderr.suffix(600))")
+        let run = try CommandLineRun.python([Fixtures.url("nhsa_mobilepay_gmssl.py").path], input: Data(request.jsonText().utf8))
+        guard run.status == 0, let value = ConfigValue.decode(Data(run.stdout.utf8)) else {
+            let hint =
+                run.stderr.contains("No module named 'gmssl'")
+                ? " (install it: \(CommandLineRun.pythonInterpreter) -m pip install gmssl==3.2.2, or run scripts/test.sh)" : ""
+            throw Failure(description: "the gmssl peer failed\(hint): \(run.stderr.suffix(600))")
         }
         return value
     }

@@ -202,7 +202,7 @@ import WeChatPay
                 assert not verify_hispay_event(body, header, secret, now=int(header.split(",")[0][2:]) + 301)
             print("verified", len(cases))
             """
-        let run = try CommandLineRun.python(script, input: try JSONSerialization.data(withJSONObject: cases))
+        let run = try CommandLineRun.python(["-c", script], input: try JSONSerialization.data(withJSONObject: cases))
         #expect(run.status == 0 && run.stdout.contains("verified 3"), "\(run.stderr)")
     }
 
