@@ -24,6 +24,19 @@ import WeChatPay
         )
     }
 
+    /// A QR payment whose answer was lost (the channel's 500), journaled `unknown` on a new SQLite
+    /// store; the clock is moved the 5 s to its first check, and no answer is scripted for it.
+    func lostPayment() async throws -> (store: SQLPaymentStore, clock: ManualTimeSource, resolver: Resolver) {
+        var script = try WeChatPayScript()
+        try script.expect("POST", "/v3/pay/transactions/native", body: payBody, status: 500, answer: #"{"code":"SYSTEM_ERROR","message":"系统错误"}"#)
+        let store = try await TestStores.open(.sqlite)
+        let clock = ManualTimeSource(try WeChatPayTestKeys().now)
+        let (channel, resolver, _) = try parts(script, store, clock)
+        _ = try await channel.pay(PayRequest(outTradeNo: "REG20261122001", amount: Amount(fen: 1230), subject: "门诊缴费", scene: .qrCode))
+        clock.advance(by: 5)
+        return (store, clock, resolver)
+    }
+
     func entry(_ store: any PaymentStore, _ orderNo: String = "REG20261122001") async throws -> JournalEntry {
         try #require(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: orderNo))
     }
@@ -53,14 +66,7 @@ import WeChatPay
     /// Issue 23: the running resolver reports every round — an entry it could not settle (here the
     /// channel's answer is missing) and a round that failed (the store closed) — instead of dropping them.
     @Test func theRunningResolverReportsFailuresInsteadOfSwallowingThem() async throws {
-        var script = try WeChatPayScript()
-        try script.expect("POST", "/v3/pay/transactions/native", body: payBody, status: 500, answer: #"{"code":"SYSTEM_ERROR","message":"系统错误"}"#)
-        let store = try await TestStores.open(.sqlite)
-        let clock = ManualTimeSource(try WeChatPayTestKeys().now)
-        let (channel, resolver, _) = try parts(script, store, clock)
-        _ = try await channel.pay(PayRequest(outTradeNo: "REG20261122001", amount: Amount(fen: 1230), subject: "门诊缴费", scene: .qrCode))
-        clock.advance(by: 5)
-
+        let (store, _, resolver) = try await lostPayment()
         let (rounds, heard) = AsyncStream.makeStream(of: Result<[Resolver.Resolution], any Error>.self)
         let running = Task { await resolver.run(every: .milliseconds(20)) { heard.yield($0) } }
         defer { running.cancel() }
@@ -85,13 +91,7 @@ import WeChatPay
     /// An entry this resolver has no channel for is rescheduled with that as its failure, not
     /// skipped in place (where enough of them would keep every other entry from its turn).
     @Test func anEntryWithoutAChannelHereIsRescheduledNotSkipped() async throws {
-        var script = try WeChatPayScript()
-        try script.expect("POST", "/v3/pay/transactions/native", body: payBody, status: 500, answer: #"{"code":"SYSTEM_ERROR","message":"系统错误"}"#)
-        let store = try await TestStores.open(.sqlite)
-        let clock = ManualTimeSource(try WeChatPayTestKeys().now)
-        let (channel, _, _) = try parts(script, store, clock)
-        _ = try await channel.pay(PayRequest(outTradeNo: "REG20261122001", amount: Amount(fen: 1230), subject: "门诊缴费", scene: .qrCode))
-        clock.advance(by: 5)
+        let (store, clock, _) = try await lostPayment()
         let elsewhere = Resolver(store: store, channels: ["main": [:]], policy: ResolverPolicy(schedule: [5, 10]), time: clock)
         let resolutions = try await elsewhere.resolveDue()
         #expect(resolutions.count == 1 && resolutions.first?.to == .unknown, "\(resolutions)")
