@@ -119,10 +119,9 @@ public struct CallbackGateway: Sendable {
         var headers = HISPayCore.HTTPHeaders()
         for field in request.headers { headers.add(field.name.rawName, field.value) }
         let callback = CallbackRequest(method: "POST", path: request.uri.string, headers: headers, body: Data(body.readableBytesView))
-        let started = ContinuousClock.now
+        let started = DispatchTime.now()
         let receipt = await centre.receive(callback, merchant: merchant, channel: descriptor.id)
-        let elapsed = ContinuousClock.now - started
-        Timer(label: "hispay_callback_seconds", dimensions: [("channel", name)]).recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        Timer(label: "hispay_callback_seconds", dimensions: [("channel", name)]).recordInterval(since: started)
         Counter(label: "hispay_callbacks_total", dimensions: [("channel", name), ("result", receipt.result)]).increment()
         if let code = receipt.refusalCode {
             Counter(label: "hispay_callback_refusals_total", dimensions: [("channel", name), ("reason", code)]).increment()
