@@ -108,13 +108,15 @@ struct ServeCommand: AsyncParsableCommand {
             router: gateway.internalRouter(token: token, metrics: { metrics.emitToString() }), configuration: .init(address: .hostname(internalHost, port: internalPort), serverName: "hispay"),
             onServerRunning: { bound.opened(internal: $0.localAddress?.port ?? 0) })
         let forwarding = forwarder.map { forwarder in Task { await forwarder.run() } }
-        defer { forwarding?.cancel() }
         let resolverLog = ResolverLog()
         let resolving = resolverHere ? Task { await Resolver(store: store, channels: paymentChannels).run(every: .seconds(1), report: resolverLog.note) } : nil
         defer { resolving?.cancel() }
         let services = ServiceGroup(configuration: .init(
             services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "hispay.serve")))
         try await services.run()
+        // Hands the forwarding lease back, so another node takes over without waiting it out.
+        forwarding?.cancel()
+        await forwarding?.value
         try await store.close()
     }
 

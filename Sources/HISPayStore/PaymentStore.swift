@@ -35,6 +35,18 @@ public protocol PaymentStore: Sendable {
     func entries(updatedFrom from: Date, to: Date) async throws -> [JournalEntry]
     /// Entries still pending or unknown whose next check is due at `now`, soonest first.
     func dueEntries(at now: Date, limit: Int) async throws -> [JournalEntry]
+    /// Claims up to `limit` of the entries due at `now` for one resolver until `until`: their next
+    /// check moves to `until` in the claiming transaction, so a resolver on another node passes them
+    /// over (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so two claims at once never share an entry). A
+    /// resolver that dies holding a claim leaves its entries due again at `until`.
+    func claimDueEntries(at now: Date, until: Date, limit: Int) async throws -> [JournalEntry]
+    /// Takes the lease `name` for `holder` until `until`, or renews it, unless another holder's lease
+    /// is still running at `now`; true when `holder` holds it. Nodes sharing a store use leases so one
+    /// of them at a time does a job (forwarding events to one URL); a holder that dies loses its lease
+    /// when it runs out. Nodes' clocks are compared, so they must agree to well within a lease.
+    func acquireLease(_ name: String, holder: String, now: Date, until: Date) async throws -> Bool
+    /// Ends `holder`'s lease `name` now (a clean shutdown), so another node need not wait it out.
+    func releaseLease(_ name: String, holder: String) async throws
     /// A JSON document by kind and id.
     func document(_ kind: String, id: String) async throws -> Data?
     func saveDocument(_ kind: String, id: String, _ body: Data) async throws

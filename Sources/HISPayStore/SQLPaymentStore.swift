@@ -208,6 +208,39 @@ public struct SQLPaymentStore: PaymentStore {
         return try rows.map(Self.journalEntry)
     }
 
+    public func claimDueEntries(at now: Date, until: Date, limit: Int) async throws -> [JournalEntry] {
+        let skipLocked = backend.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let rows = try await backend.transaction { db in
+            try await db.query(
+                """
+                UPDATE hispay_journal SET next_check_at = ? WHERE (merchant, channel, order_no) IN (
+                    SELECT merchant, channel, order_no FROM hispay_journal WHERE state_rank <= ? AND (next_check_at IS NULL OR next_check_at <= ?)
+                    ORDER BY next_check_at, order_no LIMIT ?\(skipLocked))
+                RETURNING *
+                """, [.integer(Self.millis(until)), .integer(Int64(OrderState.unknown.rank)), .integer(Self.millis(now)), .integer(Int64(limit))])
+        }
+        return try rows.map(Self.journalEntry).sorted { ($0.merchant, $0.channel.rawValue, $0.orderNo) < ($1.merchant, $1.channel.rawValue, $1.orderNo) }
+    }
+
+    public func acquireLease(_ name: String, holder: String, now: Date, until: Date) async throws -> Bool {
+        let rows = try await backend.transaction { db in
+            try await db.query(
+                """
+                INSERT INTO hispay_leases (name, holder, expires_at) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE hispay_leases.holder = excluded.holder OR hispay_leases.expires_at <= ?
+                RETURNING holder
+                """, [.text(name), .text(holder), .integer(Self.millis(until)), .integer(Self.millis(now))])
+        }
+        return rows.first?["holder"]?.text == holder
+    }
+
+    public func releaseLease(_ name: String, holder: String) async throws {
+        try await backend.transaction { db in
+            try await db.query("UPDATE hispay_leases SET expires_at = 0 WHERE name = ? AND holder = ?", [.text(name), .text(holder)])
+        }
+    }
+
     public func document(_ kind: String, id: String) async throws -> Data? {
         let rows = try await backend.read("SELECT body FROM hispay_documents WHERE kind = ? AND id = ?", [.text(kind), .text(id)])
         return rows.first?["body"]?.text.map { Data($0.utf8) }

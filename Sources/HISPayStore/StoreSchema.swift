@@ -42,6 +42,10 @@ enum StoreSchema {
                 // A new refund is capped at what its order's journaled refunds leave.
                 "CREATE INDEX hispay_journal_parent ON hispay_journal (merchant, channel, parent_order_no)"
             ],
+            [
+                // One node at a time forwards to a URL: the lease's holder, until it runs out.
+                "CREATE TABLE hispay_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at \(integer) NOT NULL)"
+            ],
         ]
     }
 

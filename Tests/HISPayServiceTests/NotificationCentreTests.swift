@@ -131,6 +131,9 @@ private struct UnavailableStore: PaymentStore {
     func entry(merchant: String, channel: ChannelID, orderNo: String) async throws -> JournalEntry? { throw down }
     func entries(updatedFrom from: Date, to: Date) async throws -> [JournalEntry] { throw down }
     func dueEntries(at now: Date, limit: Int) async throws -> [JournalEntry] { throw down }
+    func claimDueEntries(at now: Date, until: Date, limit: Int) async throws -> [JournalEntry] { throw down }
+    func acquireLease(_ name: String, holder: String, now: Date, until: Date) async throws -> Bool { throw down }
+    func releaseLease(_ name: String, holder: String) async throws { throw down }
     func document(_ kind: String, id: String) async throws -> Data? { throw down }
     func saveDocument(_ kind: String, id: String, _ body: Data) async throws { throw down }
     func documents(_ kind: String, idPrefix prefix: String) async throws -> [(id: String, body: Data)] { throw down }

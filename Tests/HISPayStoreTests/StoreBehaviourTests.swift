@@ -235,6 +235,58 @@ import Testing
         try await store.close()
     }
 
+    /// Resolvers on several nodes claim due entries: 40 claims at once over 30 due entries share
+    /// none of them, every due entry is claimed once, and a claimed entry is due again when its claim
+    /// runs out (its resolver died) — not before.
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func concurrentClaimsShareNoEntryAndAClaimRunsOut(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        for number in 0..<30 {
+            var entry = Self.entry("D\(number)", state: .unknown)
+            entry.nextCheckAt = Self.now.addingTimeInterval(-1)
+            try await store.save(entry)
+        }
+        try await store.save(Self.entry("SETTLED", state: .succeeded))
+        let until = Self.now.addingTimeInterval(120)
+        let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<40 { group.addTask { try await store.claimDueEntries(at: Self.now, until: until, limit: 3).map(\.orderNo) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let claimed = claims.flatMap { $0 }
+        #expect(claimed.count == 30 && Set(claimed).count == 30, "\(claims)")
+        #expect(claims.allSatisfy { $0.count <= 3 })
+        #expect(try await store.claimDueEntries(at: Self.now.addingTimeInterval(119), until: until, limit: 50).isEmpty)
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "D7")?.nextCheckAt == until)
+        let again = try await store.claimDueEntries(at: until, until: until.addingTimeInterval(120), limit: 50)
+        #expect(again.count == 30 && again.allSatisfy { $0.state == .unknown })
+        try await store.close()
+    }
+
+    /// One holder at a time: of 20 nodes asking at once one gets the lease; it renews it; another
+    /// takes it only once it has run out, or at once after its holder released it.
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func aLeaseHasOneHolderUntilItRunsOutOrIsReleased(dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        let until = Self.now.addingTimeInterval(10)
+        let winners = try await withThrowingTaskGroup(of: String?.self) { group in
+            for node in 0..<20 {
+                group.addTask { try await store.acquireLease("forward:his", holder: "node-\(node)", now: Self.now, until: until) ? "node-\(node)" : nil }
+            }
+            return try await group.reduce(into: [String]()) { if let winner = $1 { $0.append(winner) } }
+        }
+        let holder = try #require(winners.count == 1 ? winners.first : nil, "\(winners)")
+        let other = holder == "node-0" ? "node-1" : "node-0"
+        #expect(try await store.acquireLease("forward:his", holder: holder, now: Self.now.addingTimeInterval(5), until: until.addingTimeInterval(5)))
+        #expect(try await !store.acquireLease("forward:his", holder: other, now: until.addingTimeInterval(1), until: until.addingTimeInterval(20)))
+        #expect(try await store.acquireLease("forward:other-url", holder: other, now: Self.now, until: until))
+        #expect(try await store.acquireLease("forward:his", holder: other, now: until.addingTimeInterval(5), until: until.addingTimeInterval(20)))
+        try await store.releaseLease("forward:his", holder: holder)  // no longer its lease: changes nothing
+        #expect(try await !store.acquireLease("forward:his", holder: holder, now: until.addingTimeInterval(6), until: until.addingTimeInterval(20)))
+        try await store.releaseLease("forward:his", holder: other)
+        #expect(try await store.acquireLease("forward:his", holder: holder, now: until.addingTimeInterval(6), until: until.addingTimeInterval(20)))
+        try await store.close()
+    }
+
     @Test(arguments: [SQLDialect.sqlite, .postgres])
     func documentsRoundTripAndMigrationsApplyOnce(dialect: SQLDialect) async throws {
         let location = try await TestStores.location(dialect)

@@ -206,6 +206,86 @@ import WeChatPay
         #expect(run.status == 0 && run.stdout.contains("verified 3"), "\(run.stderr)")
     }
 
+    /// Three `serve` nodes on one PostgreSQL database, each forwarding to one HIS: 150 callbacks
+    /// posted from this process across the nodes, each resent to another node until acknowledged (as
+    /// a channel retries); the node holding the forwarding lease SIGKILLed a third of the way through and
+    /// restarted later; the HIS down for its first 5 POSTs. Then every callback is one event, every
+    /// event reached the HIS, and nothing reached it twice but what the killed node may have sent just
+    /// before it died — under the same idempotency key, with the same body.
+    @Test func threeNodesKillingTheForwardingOneLoseAndDoubleNothing() async throws {
+        let store = try await TestStores.location(.postgres)
+        let his = try LoopbackServer()
+        let secretFile = directory.appendingPathComponent("forward-secret")
+        try Data("\(Self.forwardSecret)\n".utf8).write(to: secretFile)
+        let arguments = ["--forward", his.url("/his/nodes?down=5"), "--forward-secret-file", secretFile.path]
+        let nodes = Nodes(try (0..<3).map { _ in try gateway(store, arguments) })
+        func leader() async throws -> Int? {
+            for (index, node) in nodes.all.enumerated() {
+                let metrics = try? await client.send(HTTPRequest(method: "GET", url: try internalURL(node) + "/metrics", headers: InternalToken.headers))
+                if metrics?.text.contains("hispay_forward_leader 1") == true { return index }
+            }
+            return nil
+        }
+        let orders = (1...150).map { String(format: "REG2026120500%03d", $0) }
+        var killed: Int?
+        for (batch, chunk) in stride(from: 0, to: orders.count, by: 10).map({ ($0 / 10, orders[$0..<min($0 + 10, orders.count)]) }) {
+            if batch == 5 {
+                for _ in 0..<100 where try await leader() == nil { try await Task.sleep(for: .milliseconds(100)) }
+                let holder: Int? = try await leader()
+                let index = try #require(holder, "no node holds the forwarding lease")
+                nodes.all[index].stop()
+                killed = index
+            }
+            if batch == 10, let killed { nodes.replace(killed, with: try gateway(store, arguments)) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (offset, order) in chunk.enumerated() {
+                    let callback = try callback(order)
+                    group.addTask {
+                        // A channel resends until acknowledged; a dead node's connection is refused.
+                        for attempt in 0..<12 {
+                            let node = nodes.all[(batch + offset + attempt) % 3]
+                            if let status = try? await post(callback, to: node).status, status == 204 { return }
+                        }
+                        Issue.record("\(order) was never acknowledged")
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(killed != nil)
+        func received() async throws -> [[String: Any]] {
+            let answer = try await client.send(HTTPRequest(method: "GET", url: his.url("/his/nodes/received")))
+            return try #require(try JSONSerialization.jsonObject(with: answer.body) as? [[String: Any]])
+        }
+        for _ in 0..<600 where Set(try await received().compactMap { $0["key"] as? String }).count < orders.count {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .seconds(1))  // nothing more may arrive
+        var events: [[String: Any]] = []
+        while case let page = try await self.events(nodes.all[0], after: Int64(events.last?["cursor"] as? Int ?? 0)), !page.events.isEmpty { events += page.events }
+        #expect(events.count == orders.count)
+        #expect(Set(events.compactMap { $0["outTradeNo"] as? String }) == Set(orders))
+        let delivered = try await received()
+        var bodies: [String: String] = [:]
+        for entry in delivered {
+            let key = try #require(entry["key"] as? String), body = try #require(entry["body"] as? String)
+            #expect(bodies[key] == nil || bodies[key] == body, "\(key) sent twice with different bodies")
+            bodies[key] = body
+        }
+        #expect(Set(bodies.keys) == Set(events.map { "hispay-event-\($0["cursor"] as? Int ?? -1)" }))
+        #expect(delivered.count - bodies.count <= 1, "\(delivered.count - bodies.count) events forwarded twice")
+        #expect(delivered.allSatisfy { ($0["signature"] as? String)?.hasPrefix("t=") == true })
+    }
+
+    /// The gateway nodes of a test, one of which may be replaced.
+    final class Nodes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var nodes: [ServerProcess]
+        init(_ nodes: [ServerProcess]) { self.nodes = nodes }
+        var all: [ServerProcess] { lock.withLock { nodes } }
+        func replace(_ index: Int, with node: ServerProcess) { lock.withLock { nodes[index] = node } }
+    }
+
     static let forwardSecret = "hispay-tests-forward-secret-01"
 
     /// The README's fenced Python block whose first line is `marker`.

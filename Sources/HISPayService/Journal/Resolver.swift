@@ -28,24 +28,30 @@ public struct Resolver: Sendable {
     private let channels: [String: [ChannelID: any PaymentChannel]]
     private let policy: ResolverPolicy
     private let time: any TimeSource
+    private let claim: TimeInterval
 
+    /// `claim`: how long the entries a round takes are kept from other nodes' resolvers (see
+    /// ``resolveDue(limit:)``); longer than a round of `limit` queries takes.
     public init(
         store: any PaymentStore, channels: [String: [ChannelID: any PaymentChannel]], policy: ResolverPolicy = ResolverPolicy(),
-        time: any TimeSource = SystemTimeSource()
+        time: any TimeSource = SystemTimeSource(), claim: TimeInterval = 120
     ) {
         self.store = store
         self.channels = channels
         self.policy = policy
         self.time = time
+        self.claim = claim
     }
 
-    /// Works through the entries due now; one entry's failure (e.g. the channel unreachable)
-    /// reschedules it and does not stop the others. An entry of a merchant or channel this resolver
-    /// has no channel for is rescheduled with that as its failure — skipped in place, a hundred of
-    /// them would keep every other entry from its turn.
-    public func resolveDue(limit: Int = 100) async throws -> [Resolution] {
+    /// Works through up to `limit` entries due now, claimed first (``PaymentStore/claimDueEntries(at:until:limit:)``)
+    /// so that resolvers on several nodes sharing the store never work on one entry at once; one
+    /// entry's failure (e.g. the channel unreachable) reschedules it and does not stop the others. An
+    /// entry of a merchant or channel this resolver has no channel for is rescheduled with that as
+    /// its failure — skipped in place, a hundred of them would keep every other entry from its turn.
+    public func resolveDue(limit: Int = 20) async throws -> [Resolution] {
         var resolutions: [Resolution] = []
-        for entry in try await store.dueEntries(at: time.now(), limit: limit) {
+        let now = time.now()
+        for entry in try await store.claimDueEntries(at: now, until: now.addingTimeInterval(claim), limit: limit) {
             var updated = entry
             let action: ChannelOperation
             var failure: String?
@@ -72,9 +78,12 @@ public struct Resolver: Sendable {
     /// again later), or why the round failed (the store unreachable) — for the host to log, as
     /// nothing here is dropped silently.
     public func run(every interval: Duration = .seconds(1), report: @escaping @Sendable (Result<[Resolution], any Error>) -> Void = { _ in }) async {
+        let limit = 20
         while !Task.isCancelled {
             do {
-                report(.success(try await resolveDue()))
+                let resolutions = try await resolveDue(limit: limit)
+                report(.success(resolutions))
+                if resolutions.count == limit { continue }  // more may be due now
             } catch {
                 report(.failure(error))
             }
