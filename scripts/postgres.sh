@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL server for the tests on 127.0.0.1 only (trust authentication, data in
-# a temporary directory) and prints its URL and directory. One role, hispay_password, must give its
-# password (SCRAM): `hispay-test-password`, for the tests of a store's password options. Stop and remove it with: scripts/postgres.sh
+# a temporary directory; TLS on, with Tests/HISPayTestSupport/Fixtures/tls's server certificate) and prints
+# its URL and directory. Two roles are for the tests of a store's options: hispay_password must give its
+# password (SCRAM), `hispay-test-password`; hispay_tls may connect only over TLS. Stop and remove it with: scripts/postgres.sh
 # stop DIR; for fault tests, `down DIR [fast|immediate]` stops it keeping the data and `up DIR` restarts it.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ as_owner() {
 
 start() {
   as_owner "$bin/pg_ctl" -D "$1/data" -l "$1/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $(cat "$1/port") -k $1 -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $(cat "$1/port") -k $1 -c max_connections=200 -c ssl=on" start >/dev/null
 }
 
 case "${1:-}" in
@@ -35,11 +36,18 @@ dir="$(mktemp -d /tmp/hispay-pg.XXXXXX)"
 [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
 port="${HISPAY_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 as_owner "$bin/initdb" -D "$dir/data" -U hispay -A trust -E UTF8 --no-locale >/dev/null
-# The first matching line decides: hispay_password authenticates by password, everyone else is trusted.
-{ echo "host all hispay_password 127.0.0.1/32 scram-sha-256"; cat "$dir/data/pg_hba.conf"; } >"$dir/hba" && mv "$dir/hba" "$dir/data/pg_hba.conf"
-[ "$(id -u)" -eq 0 ] && chown postgres "$dir/data/pg_hba.conf"
+# The first matching line decides: hispay_password authenticates by password, hispay_tls only over
+# TLS, everyone else is trusted.
+{ echo "host all hispay_password 127.0.0.1/32 scram-sha-256"
+  echo "hostssl all hispay_tls 127.0.0.1/32 trust"
+  echo "host all hispay_tls 127.0.0.1/32 reject"
+  cat "$dir/data/pg_hba.conf"; } >"$dir/hba" && mv "$dir/hba" "$dir/data/pg_hba.conf"
+# TLS with the test suite's server certificate (CN and IP SAN 127.0.0.1, by Fixtures/tls/ca.pem).
+tls="$(cd "$(dirname "$0")/.." && pwd)/Tests/HISPayTestSupport/Fixtures/tls"
+cp "$tls/server.pem" "$dir/data/server.crt" && cp "$tls/server.key" "$dir/data/server.key" && chmod 600 "$dir/data/server.key"
+[ "$(id -u)" -eq 0 ] && chown postgres "$dir/data/pg_hba.conf" "$dir/data/server.crt" "$dir/data/server.key"
 echo "$port" >"$dir/port"
 start "$dir"
 as_owner "$bin/psql" -q -h 127.0.0.1 -p "$port" -U hispay -d postgres \
-  -c "CREATE ROLE hispay_password LOGIN PASSWORD 'hispay-test-password'; GRANT ALL ON SCHEMA public TO hispay_password" >/dev/null
+  -c "CREATE ROLE hispay_password LOGIN PASSWORD 'hispay-test-password'; CREATE ROLE hispay_tls LOGIN; GRANT ALL ON SCHEMA public TO hispay_password, hispay_tls" >/dev/null
 echo "postgres://hispay@127.0.0.1:$port/postgres $dir"

@@ -20,8 +20,8 @@ package final class PostgresBackend: SQLBackend {
         runner = Task { await client.run() }
     }
 
-    /// Connects to `postgres://user@host:port/database[?connect_timeout=SECONDS&password_file=PATH]`
-    /// (TLS off: loopback or a trusted network) and checks the server answers within the timeout
+    /// Connects to `postgres://user@host:port/database[?connect_timeout=SECONDS&password_file=PATH&sslmode=verify-full&sslrootcert=PATH]`
+    /// (TLS as libpq's `sslmode` and `sslrootcert` say: ``PostgresTLS``) and checks the server answers within the timeout
     /// (default 10 s), which also bounds each later wait for a connection. The password is the first
     /// line of `password_file`, or the environment variable `password_env` names, or `PGPASSWORD`
     /// (libpq's), or — visible to `ps`, so only for tests — the URL's own `user:password@`.
@@ -34,9 +34,11 @@ package final class PostgresBackend: SQLBackend {
             throw StoreError(.invalidLocation, "a PostgreSQL store is postgres://user@host[:port]/database[?password_file=PATH]")
         }
         let database = String(components.path.drop { $0 == "/" })
+        let tls = try PostgresTLS(components.queryItems ?? [])
+        let port = components.port ?? 5432
+        let password = try password(components, environment)
         var configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: try password(components, environment),
-            database: database.isEmpty ? nil : database, tls: .disable)
+            host: host, port: port, username: user, password: password, database: database.isEmpty ? nil : database, tls: try tls.clientSetting())
         let timeout = Duration.seconds(components.queryItems?.first { $0.name == "connect_timeout" }?.value.flatMap(Int.init) ?? 10)
         configuration.options.connectTimeout = timeout
         let backend = PostgresBackend(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger, leaseTimeout: timeout)
@@ -45,9 +47,31 @@ package final class PostgresBackend: SQLBackend {
             try await backend.transaction { db in try await db.query("SELECT 1", []) }
         } catch {
             backend.runner.cancel()
-            throw StoreError(.unavailable, "PostgreSQL at \(host):\(components.port ?? 5432) could not be reached: \(error)")
+            // The pool retried until the deadline and says only that: one connection of its own tells why.
+            let connection = PostgresConnection.Configuration(
+                host: host, port: port, username: user, password: password, database: database.isEmpty ? nil : database, tls: try tls.connectionSetting())
+            throw StoreError(.unavailable, "PostgreSQL at \(host):\(port) could not be reached: \(await diagnosis(connection, tls: tls, host: host, logger: logger))")
         }
         return backend
+    }
+
+    /// Why a connection as `configuration` describes fails, in words that name what to check — the
+    /// server's own message (a refused password or pg_hba.conf line), the TLS setting, or the address
+    /// — never a password and never postgres-nio's or swift-nio-ssl's descriptions.
+    private static func diagnosis(_ configuration: PostgresConnection.Configuration, tls: PostgresTLS, host: String, logger: Logger) async -> String {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+            return "it did not answer in time"
+        } catch let error as PSQLError {
+            if error.code == .server, let message = error.serverInfo?[.message] { return "the server refused the connection: \(message)" }
+            if error.code == .sslUnsupported { return "the server does not offer TLS (sslmode=\(tls.mode.rawValue))" }
+            if error.code == .authMechanismRequiresPassword { return "the server asks for a password: give password_file, password_env or PGPASSWORD" }
+            if let underlying = error.underlying, let failure = tls.handshakeFailure(underlying, host: host) { return failure }
+            return "no connection (\(error.code))"
+        } catch {
+            return tls.handshakeFailure(error, host: host) ?? "no connection (\(type(of: error)))"
+        }
     }
 
     /// The password `components` point to (see ``open(url:environment:logger:)``), never shown in an error.

@@ -46,7 +46,8 @@ import Testing
                 return error
             }
         }
-        #expect(try await refusal(try url() + "&password_file=" + (try file("not-the-password\n")))?.code == .unavailable)
+        let wrong = try await refusal(try url() + "&password_file=" + (try file("not-the-password\n")))
+        #expect(wrong?.code == .unavailable && wrong?.reason.contains("password authentication failed") == true, "\(wrong?.reason ?? "connected")")
         let missing = "/nonexistent/pg-password"
         let unreadable = try await refusal(try url() + "&password_file=" + missing, ["PGPASSWORD": Self.password])
         #expect(unreadable?.code == .invalidLocation && unreadable?.reason.contains(missing) == true)
