@@ -132,8 +132,16 @@ package final class PostgresBackend: SQLBackend {
                     result = .success(try await client.withConnection { connection in
                         guard outcome.hold(connection) else { throw CancellationError() }
                         defer { outcome.release() }
-                        guard inTransaction else { return try await body(Executor(connection: connection, logger: logger)) }
-                        return try await Self.run(body, on: connection, logger: logger)
+                        do {
+                            guard inTransaction else { return try await body(Executor(connection: connection, logger: logger)) }
+                            return try await Self.run(body, on: connection, logger: logger)
+                        } catch {
+                            // An abandoned transaction's connection is being closed — over TLS that
+                            // waits for the server's close_notify, which a hung server never sends —
+                            // and the pool would hand it out meanwhile: it goes back only once closed.
+                            if outcome.isAbandoned { try? await connection.closeFuture.get() }
+                            throw error
+                        }
                     })
                 } catch {
                     result = .failure(error)

@@ -49,6 +49,9 @@ struct PostgresTLS {
     private func tlsConfiguration() throws -> TLSConfiguration? {
         guard mode != .disable else { return nil }
         var tls = TLSConfiguration.makeClientConfiguration()
+        // How long a closed connection waits for the server's close_notify: a connection abandoned
+        // because its server stopped answering keeps its pool slot that long.
+        tls.shutdownTimeout = .seconds(1)
         switch rootCertificate {
         case nil:
             tls.certificateVerification = .none

@@ -9,6 +9,8 @@ final class TransactionOutcome<Value: Sendable>: Sendable {
     private enum Phase {
         case waiting
         case holding(PostgresConnection)
+        /// A deadline took the connection away to close it.
+        case abandoned
         case done
     }
 
@@ -36,6 +38,14 @@ final class TransactionOutcome<Value: Sendable>: Sendable {
     /// The transaction is about to hand its connection back.
     func release() { state.withLock { $0.phase = .done } }
 
+    /// Whether a deadline abandoned the transaction and is closing its connection.
+    var isAbandoned: Bool {
+        state.withLock { state in
+            if case .abandoned = state.phase { return true }
+            return false
+        }
+    }
+
     /// The task enforcing the deadlines, cancelled once the outcome is decided.
     func watch(_ watchdog: Task<Void, any Error>) {
         let decided = state.withLock { state in
@@ -62,7 +72,7 @@ final class TransactionOutcome<Value: Sendable>: Sendable {
         let taken = state.withLock { state -> (CheckedContinuation<Value, any Error>, PostgresConnection)? in
             guard case .holding(let connection) = state.phase, let continuation = state.continuation else { return nil }
             state.continuation = nil
-            state.phase = .done
+            state.phase = .abandoned
             return (continuation, connection)
         }
         taken?.0.resume(throwing: error)
