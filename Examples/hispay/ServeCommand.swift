@@ -4,6 +4,7 @@ import HISPay
 import HISPayGateway
 import HISPayTesting
 import Logging
+import HTTPTypes
 import Hummingbird
 import Metrics
 import Prometheus
@@ -59,6 +60,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Run no resolver here: the intranet side runs hispay resolve on the same store.")
     var noResolver = false
 
+    @Option(help: "Callbacks a second one source may send (twice that at once); over it, 429. 0: no limit.")
+    var rateLimit = 200
+
+    @Option(help: "Count callbacks by this request header, which the proxy in front sets (e.g. X-Real-IP), not by the peer address.")
+    var sourceHeader: String?
+
+    @Option(help: "Least severe log lines written to stderr: debug (every callback), info, notice, warning (refusals), error.")
+    var logLevel: LogLevelOption = .info
+
     /// Test hook: die (SIGKILL) right after recording a callback, before acknowledging it.
     @Flag(help: .hidden)
     var crashAfterRecord = false
@@ -68,6 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
         guard (0...65535).contains(internalPort) else { throw CLIError("--internal-port must be 0…65535") }
         guard maxBodyBytes > 0 else { throw CLIError("--max-body-bytes must be positive") }
+        guard rateLimit >= 0 else { throw CLIError("--rate-limit must be 0 (none) or a number of callbacks a second") }
+        if let sourceHeader, HTTPField.Name(sourceHeader) == nil { throw CLIError("--source-header \(sourceHeader) is not an HTTP header name") }
         let token = try Self.secret(
             file: internalTokenFile, environment: internalTokenEnv, purpose: "the internal token", options: "--internal-token-file FILE or --internal-token-env NAME",
             why: "the internal listener (/events) requires a bearer token")
@@ -88,9 +100,11 @@ struct ServeCommand: AsyncParsableCommand {
                 onPause: { FileHandle.standardError.write(Data("hispay: \($0)\n".utf8)) })
         }
         let crash = crashAfterRecord
-        let gateway = CallbackGateway(centre: centre, store: store, registry: registry, maximumBodySize: maxBodyBytes) { seen in
+        let gateway = CallbackGateway(
+            centre: centre, store: store, registry: registry, maximumBodySize: maxBodyBytes,
+            rateLimiter: rateLimit > 0 ? SourceRateLimiter(perSecond: rateLimit) : nil, sourceHeader: sourceHeader
+        ) { seen in
             if crash, seen.receipt.recording != nil { kill(getpid(), SIGKILL) }
-            if let refusal = seen.receipt.refusal { FileHandle.standardError.write(Data("hispay: \(seen.merchant)/\(seen.channel): \(refusal)\n".utf8)) }
         }
 
         // Orders journaled by this HIS (JournaledChannel) whose outcome is open are settled here,
@@ -101,23 +115,38 @@ struct ServeCommand: AsyncParsableCommand {
         // The gateway, forwarder and resolver count through swift-metrics; /metrics shows Prometheus's text.
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        // The gateway logs each callback through swift-log, with Hummingbird's request id.
+        let level = logLevel.level
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "hispay.serve")
         let channels = Application(
             router: gateway.notifyRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "hispay"),
-            onServerRunning: { bound.opened(public: $0.localAddress?.port ?? 0) })
+            onServerRunning: { bound.opened(public: $0.localAddress?.port ?? 0) }, logger: logger)
         let his = Application(
             router: gateway.internalRouter(token: token, metrics: { metrics.emitToString() }), configuration: .init(address: .hostname(internalHost, port: internalPort), serverName: "hispay"),
-            onServerRunning: { bound.opened(internal: $0.localAddress?.port ?? 0) })
+            onServerRunning: { bound.opened(internal: $0.localAddress?.port ?? 0) }, logger: logger)
         let forwarding = forwarder.map { forwarder in Task { await forwarder.run() } }
         let resolverLog = ResolverLog()
         let resolving = resolverHere ? Task { await Resolver(store: store, channels: paymentChannels).run(every: .seconds(1), report: resolverLog.note) } : nil
         defer { resolving?.cancel() }
         let services = ServiceGroup(configuration: .init(
-            services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "hispay.serve")))
+            services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await services.run()
         // Hands the forwarding lease back, so another node takes over without waiting it out.
         forwarding?.cancel()
         await forwarding?.value
         try await store.close()
+    }
+
+    /// `--log-level`: swift-log's levels, by name.
+    enum LogLevelOption: String, ExpressibleByArgument, CaseIterable {
+        case debug, info, notice, warning, error
+
+        var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
     }
 
     /// The secret of a file or an environment variable, exactly one of them (`options` names them).

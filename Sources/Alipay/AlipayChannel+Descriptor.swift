@@ -19,7 +19,9 @@ extension AlipayChannel {
             return ["stringToSign": signed.content, "signature": signed.signature]
         },
         // "当日数据一般于次日 9 点前生成" (alipay/alipay-sdk-java-all v3/docs/AlipayDataDataserviceBillDownloadurlApi.md).
-        statementPublicationHour: 9)
+        statementPublicationHour: 9,
+        // "支付宝是用 POST 方式发送通知信息 … request.Form" (https://opendocs.alipay.com/open/270/105902, 异步通知说明).
+        callbackMediaTypes: ["application/x-www-form-urlencoded"])
 
     private static func make(_ setup: ChannelSetup) throws -> AlipayChannel {
         AlipayChannel(configuration: try AlipayConfiguration(block: setup.block), transport: setup.transports.transport(), time: setup.time)

@@ -4,6 +4,7 @@ import HISPayService
 import HISPayStore
 import HTTPTypes
 import Hummingbird
+import Logging
 import Metrics
 
 /// The callback gateway's HTTP routes, for a HIS to mount in its own Hummingbird servers (`hispay
@@ -11,8 +12,10 @@ import Metrics
 ///
 /// - The public one, which the channels reach (``addNotifyRoutes(to:)``):
 ///   `POST /notify/{merchant}/{channel}` — a channel's raw callback, verified, recorded once and
-///   acknowledged exactly as the channel expects (`NotificationCentre`); `{channel}` is a name in the
-///   `ChannelRegistry` (404 otherwise); a body over ``maximumBodySize`` is refused with 413.
+///   acknowledged exactly as the channel expects (`NotificationCentre`). Before the channel sees it,
+///   a callback is refused when `{channel}` is no name in the `ChannelRegistry` (404), its source is
+///   over the ``rateLimiter``'s rate (429, `Retry-After: 1`), its `Content-Type` is not one the channel
+///   sends (415, `ChannelDescriptor/callbackMediaTypes`) or its body is over ``maximumBodySize`` (413).
 /// - The internal one, for the HIS and the operator (``addInternalRoutes(to:token:metrics:)``), each route
 ///   refused with 401 without the ``SharedSecret``: `GET /events?after=CURSOR&limit=N` — the recorded
 ///   events after a cursor, as `{"events": [GatewayEvent…], "next": CURSOR}`; `GET /healthz` — 200
@@ -20,9 +23,14 @@ import Metrics
 ///   the host's metrics text (Prometheus), when it gives one.
 ///
 /// It counts through swift-metrics, for whatever backend the host bootstraps:
-/// `hispay_callbacks_total{channel,result}` (`recorded`, `duplicate`, `quarantined`, `refused`,
-/// `tooLarge`), `hispay_callback_refusals_total{channel,reason}` (the refusal's code, e.g.
-/// `signatureInvalid`) and `hispay_callback_seconds{channel}` (verify and record, a timer).
+/// `hispay_callbacks_total{channel,result}` (`recorded`, `duplicate`, `quarantined`, `refused`),
+/// `hispay_callback_refusals_total{channel,reason}` (the refusal's code: the verifier's, e.g.
+/// `signatureInvalid`, or `unknownChannel`, `rateLimited`, `unsupportedMediaType`, `tooLarge`; an
+/// unknown channel is counted as `channel="unknown"`) and `hispay_callback_seconds{channel}` (verify and
+/// record, a timer). It logs each callback through the request's swift-log logger, whose metadata
+/// carries Hummingbird's request id (`hb.request.id`), with `merchant`, `channel`, `result` and the
+/// event's `cursor` or the refusal's `code`: refusals and quarantined events as warnings, the others
+/// at debug.
 ///
 /// Patients' payment events are never served where the channels can reach them.
 ///
@@ -39,6 +47,8 @@ public struct CallbackGateway: Sendable {
         /// The channel's name as it appeared in the URL.
         public let channel: String
         public let receipt: NotificationCentre.Receipt
+        /// Hummingbird's id of the request, as in the gateway's log lines (`hb.request.id`).
+        public let requestID: String
     }
 
     public let centre: NotificationCentre
@@ -46,23 +56,30 @@ public struct CallbackGateway: Sendable {
     public let registry: ChannelRegistry
     /// The largest callback body taken, in bytes.
     public var maximumBodySize: Int
+    /// The per-source limit on callbacks; nil: none.
+    public var rateLimiter: SourceRateLimiter?
+    /// The request header naming a callback's source when a proxy the gateway trusts sets it (e.g.
+    /// `X-Real-IP`); nil: the connection's peer address.
+    public var sourceHeader: String?
     private let observer: (@Sendable (Observation) -> Void)?
 
     /// `observer` hears every callback after it is recorded or refused, before it is answered.
     public init(
         centre: NotificationCentre, store: any PaymentStore, registry: ChannelRegistry, maximumBodySize: Int = 1 << 20,
-        observer: (@Sendable (Observation) -> Void)? = nil
+        rateLimiter: SourceRateLimiter? = nil, sourceHeader: String? = nil, observer: (@Sendable (Observation) -> Void)? = nil
     ) {
         self.centre = centre
         self.store = store
         self.registry = registry
         self.maximumBodySize = maximumBodySize
+        self.rateLimiter = rateLimiter
+        self.sourceHeader = sourceHeader
         self.observer = observer
     }
 
-    /// A router holding the public route (`/notify/…`).
-    public func notifyRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// A router holding the public route (`/notify/…`), whose context knows the peer's address.
+    public func notifyRouter() -> Router<CallbackRequestContext> {
+        let router = Router(context: CallbackRequestContext.self)
         addNotifyRoutes(to: router)
         return router
     }
@@ -75,10 +92,12 @@ public struct CallbackGateway: Sendable {
         return router
     }
 
-    /// Adds the route the channels call to the HIS's own router (or a group of it).
+    /// Adds the route the channels call to the HIS's own router (or a group of it). The rate limit
+    /// counts by the peer's address when the context knows it (`RemoteAddressRequestContext`, as
+    /// ``CallbackRequestContext``) or by ``sourceHeader``; otherwise all callbacks count as one source.
     public func addNotifyRoutes<Context: RequestContext>(to router: some RouterMethods<Context>) {
         router.post("/notify/:merchant/:channel") { request, context -> Response in
-            try await self.notify(request, merchant: try context.parameters.require("merchant"), channel: try context.parameters.require("channel"))
+            try await self.notify(request, context, merchant: try context.parameters.require("merchant"), channel: try context.parameters.require("channel"))
         }
     }
 
@@ -106,15 +125,27 @@ public struct CallbackGateway: Sendable {
         }
     }
 
-    private func notify(_ request: Request, merchant: String, channel name: String) async throws -> Response {
+    private func notify(_ request: Request, _ context: some RequestContext, merchant: String, channel name: String) async throws -> Response {
         var request = request
-        guard let descriptor = registry.descriptor(named: name) else { return Self.text(404, "unknown channel") }
+        guard let descriptor = registry.descriptor(named: name) else {
+            return refuse(404, "unknownChannel", "no channel is named \(name)", merchant: merchant, channel: "unknown", context)
+        }
+        if let rateLimiter, !rateLimiter.admit(source(of: request, context)) {
+            var response = refuse(429, "rateLimited", "over \(rateLimiter.perSecond) callbacks a second from this source", merchant: merchant, channel: name, context)
+            response.headers[.retryAfter] = "1"
+            return response
+        }
+        let contentType = request.headers[.contentType]
+        guard descriptor.acceptsCallback(contentType: contentType) else {
+            return refuse(
+                415, "unsupportedMediaType", "\(name) callbacks are \(descriptor.callbackMediaTypes.joined(separator: " or ")), not \(contentType ?? "")",
+                merchant: merchant, channel: name, context)
+        }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: maximumBodySize)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            Counter(label: "hispay_callbacks_total", dimensions: [("channel", name), ("result", "tooLarge")]).increment()
-            return Self.text(413, "the callback body is over \(maximumBodySize) bytes")
+            return refuse(413, "tooLarge", "the callback body is over \(maximumBodySize) bytes", merchant: merchant, channel: name, context)
         }
         var headers = HISPayCore.HTTPHeaders()
         for field in request.headers { headers.add(field.name.rawName, field.value) }
@@ -122,12 +153,42 @@ public struct CallbackGateway: Sendable {
         let started = DispatchTime.now()
         let receipt = await centre.receive(callback, merchant: merchant, channel: descriptor.id)
         Timer(label: "hispay_callback_seconds", dimensions: [("channel", name)]).recordInterval(since: started)
-        Counter(label: "hispay_callbacks_total", dimensions: [("channel", name), ("result", receipt.result)]).increment()
-        if let code = receipt.refusalCode {
-            Counter(label: "hispay_callback_refusals_total", dimensions: [("channel", name), ("reason", code)]).increment()
-        }
-        observer?(Observation(merchant: merchant, channel: name, receipt: receipt))
+        observe(receipt, merchant: merchant, channel: name, context)
         return Self.response(receipt.response)
+    }
+
+    /// Where a callback comes from, for the rate limit: the trusted proxy's header, else the peer's address.
+    private func source(of request: Request, _ context: some RequestContext) -> String {
+        if let sourceHeader, let name = HTTPField.Name(sourceHeader), let value = request.headers[name] { return value }
+        return (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// A refusal before the channel's verifier saw the callback: counted, logged and observed like the
+    /// verifier's, answered with `status` and `message`.
+    private func refuse(_ status: Int, _ code: String, _ message: String, merchant: String, channel: String, _ context: some RequestContext) -> Response {
+        let response = Self.text(status, message)
+        let reply = HISPayCore.HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Data(message.utf8))
+        observe(.init(response: reply, recording: nil, refusal: message, refusalCode: code), merchant: merchant, channel: channel, context)
+        return response
+    }
+
+    /// Counts, logs and reports how one callback ended.
+    private func observe(_ receipt: NotificationCentre.Receipt, merchant: String, channel: String, _ context: some RequestContext) {
+        Counter(label: "hispay_callbacks_total", dimensions: [("channel", channel), ("result", receipt.result)]).increment()
+        var metadata: Logger.Metadata = ["merchant": "\(merchant)", "channel": "\(channel)", "result": "\(receipt.result)"]
+        if let code = receipt.refusalCode {
+            Counter(label: "hispay_callback_refusals_total", dimensions: [("channel", channel), ("reason", code)]).increment()
+            metadata["code"] = "\(code)"
+            context.logger.warning("callback refused: \(receipt.refusal ?? code)", metadata: metadata)
+        } else if let recorded = receipt.recording?.event {
+            metadata["cursor"] = "\(recorded.cursor)"
+            if let reason = recorded.quarantineReason {
+                context.logger.warning("callback quarantined: \(reason)", metadata: metadata)
+            } else {
+                context.logger.debug("callback \(receipt.result)", metadata: metadata)
+            }
+        }
+        observer?(Observation(merchant: merchant, channel: channel, receipt: receipt, requestID: context.id))
     }
 
     /// 200 when the store answers a read, else 503 with why.

@@ -33,5 +33,7 @@ public enum InsuranceChannel {
         },
         unmatchedLegAction: LocalizedText(
             zh: "查询医保结算（5261）；如未结算成功，撤销现金部分后重新结算",
-            en: "query the insurance settlement (5261); if it was not settled, undo the cash leg and settle again"))
+            en: "query the insurance settlement (5261); if it was not settled, undo the cash leg and settle again"),
+        // The mobile-payment centre's notice is the JSON envelope its requests use (encData, signData, …).
+        callbackMediaTypes: ["application/json"])
 }

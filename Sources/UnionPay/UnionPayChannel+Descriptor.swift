@@ -16,5 +16,7 @@ extension UnionPayChannel {
         },
         // The ZM file of a settlement day is made in UnionPay's early-morning batch; 09:00 leaves it time
         // (open.unionpay.com FAQ "对账文件什么时候能下载？", linked from the ACP demo's file_transfer page).
-        statementPublicationHour: 9)
+        statementPublicationHour: 9,
+        // Requests and notifications alike are application/x-www-form-urlencoded (UnionPay ACP SDK, acp_sdk.properties / AcpService).
+        callbackMediaTypes: ["application/x-www-form-urlencoded"])
 }

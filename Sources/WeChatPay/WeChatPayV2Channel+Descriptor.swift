@@ -18,7 +18,10 @@ extension WeChatPayV2Channel {
             // The string-to-sign ends with the API key: shown masked, never in the clear.
             let masked = configuration.signer.stringToSign(parameters).replacingOccurrences(of: "&key=\(configuration.apiKey)", with: "&key=<API_KEY>")
             return ["stringToSign": masked, "signature": try configuration.signer.sign(parameters)]
-        })
+        },
+        // The notice is an XML document (https://pay.weixin.qq.com/wiki/doc/api/jsapi.php?chapter=9_7); its
+        // Content-Type is not documented, and XML goes as either of these.
+        callbackMediaTypes: ["text/xml", "application/xml"])
 
     /// A channel on `transports`: one transport for ordinary calls and one presenting the merchant's
     /// `apiclient_cert.p12` (password: `clientCertificatePassword`, else the merchant id) for refunds

@@ -25,7 +25,9 @@ extension WeChatPayV3Channel {
             return ["stringToSign": signed.stringToSign, "signature": signed.signature, "authorization": signed.authorization]
         },
         // "微信支付在每日10点后生成昨日交易账单文件" (https://pay.weixin.qq.com/docs/merchant/apis/in-app-payment/get-trade-bill.html).
-        statementPublicationHour: 10)
+        statementPublicationHour: 10,
+        // "回调通知的请求主体中会包含JSON格式的通知参数" (https://pay.weixin.qq.com/doc/v3/merchant/4012791861, 支付成功回调通知).
+        callbackMediaTypes: ["application/json"])
 
     private static func make(_ setup: ChannelSetup) throws -> WeChatPayV3Channel {
         WeChatPayV3Channel(

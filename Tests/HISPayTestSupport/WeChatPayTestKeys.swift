@@ -27,7 +27,7 @@ package struct WeChatPayTestKeys: Sendable {
             apiV3Key: try apiV3Key, merchantIDs: [merchantID])
     }
 
-    /// A notification as WeChat Pay sends it: encrypted resource, signed headers.
+    /// A notification as WeChat Pay sends it: encrypted resource, signed headers, a JSON body.
     package func notification(
         event: String = "TRANSACTION.SUCCESS",
         resource: String,
@@ -53,7 +53,7 @@ package struct WeChatPayTestKeys: Sendable {
         return CallbackRequest(
             path: "/notify/wechatpay",
             headers: [
-                "Wechatpay-Timestamp": ts, "Wechatpay-Nonce": nonce, "Wechatpay-Signature": signature,
+                "Content-Type": "application/json", "Wechatpay-Timestamp": ts, "Wechatpay-Nonce": nonce, "Wechatpay-Signature": signature,
                 "Wechatpay-Serial": serial, "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
             ],
             body: body)

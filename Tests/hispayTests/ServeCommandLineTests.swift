@@ -110,7 +110,7 @@ import WeChatPay
         #expect(metrics.status == 200 && metrics.headers["Content-Type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         for line in [
             #"hispay_callbacks_total{channel="wechatpay",result="recorded"} 1"#, #"hispay_callbacks_total{channel="wechatpay",result="duplicate"} 1"#,
-            #"hispay_callbacks_total{channel="wechatpay",result="tooLarge"} 1"#, #"hispay_callbacks_total{channel="wechatpay",result="refused"} 1"#,
+            #"hispay_callbacks_total{channel="wechatpay",result="refused"} 2"#, #"hispay_callback_refusals_total{channel="wechatpay",reason="tooLarge"} 1"#,
             #"hispay_callback_refusals_total{channel="wechatpay",reason="signatureInvalid"} 1"#, "hispay_callback_seconds_count",
         ] {
             #expect(metrics.text.contains(line), "\(line) in\n\(metrics.text)")
@@ -122,6 +122,72 @@ import WeChatPay
         try Data("tooshort\n".utf8).write(to: short)
         let weak = try CommandLineRun(["serve", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite), "--internal-token-file", short.path], environment: environment)
         #expect(weak.status != 0 && weak.stderr.contains("at least 16") && !weak.stderr.contains("tooshort"))
+    }
+
+    /// Issue 23's bad input on the public route: each is refused with its own status and code, logged
+    /// as a warning with the request's id, counted by reason, and nothing reaches the HIS. (A genuine
+    /// notice of another merchant id is acknowledged and quarantined instead — listed for review, never
+    /// served as an event — so WeChat Pay stops resending it.)
+    @Test func everyBadCallbackIsRefusedWithItsCodeLoggedAndNothingServed() async throws {
+        let store = try await TestStores.location(.sqlite)
+        let log = directory.appendingPathComponent("serve.log")
+        let gateway = try ServerProcess(
+            ["serve", "--port", "0", "--config", config.path, "--store", store, "--max-body-bytes", "4096", "--rate-limit", "40"] + InternalToken.arguments,
+            environment: environment, standardError: log)
+        func send(_ callback: CallbackRequest, path: String = "/notify/main/wechatpay", contentType: String? = "application/json") async throws -> HTTPResponse {
+            var headers = callback.headers
+            if let contentType { headers.set("Content-Type", contentType) }
+            return try await client.send(HTTPRequest(method: "POST", url: gateway.url + path, headers: headers, body: callback.body))
+        }
+        var truncated = try callback("REG-TRUNCATED")
+        truncated.body = truncated.body.prefix(truncated.body.count / 2)
+        var oversized = try callback("REG-BIG")
+        oversized.body = Data(repeating: 0x20, count: 4097)
+        let cases: [(String, HTTPResponse, Int, String)] = [
+            ("unknown channel", try await send(try callback("REG-A"), path: "/notify/main/paypal"), 404, "unknownChannel"),
+            ("unknown merchant", try await send(try callback("REG-B"), path: "/notify/other/wechatpay"), 404, "unknownRoute"),
+            ("wrong content type", try await send(try callback("REG-C"), contentType: "text/plain"), 415, "unsupportedMediaType"),
+            ("oversized", try await send(oversized), 413, "tooLarge"),
+            ("truncated", try await send(truncated), 500, "signatureInvalid"),
+            ("another merchant's APIv3 key", try await send(
+                try keys.notification(resource: keys.transactionResource(outTradeNo: "REG-D"), id: "EV-D", timestamp: Date(), encryptWith: "0123456789abcdef0123456789abcdef")),
+                500, "decryptionFailed"),
+            ("a key we do not trust", try await send(
+                try keys.notification(resource: keys.transactionResource(outTradeNo: "REG-E"), id: "EV-E", timestamp: Date(), serial: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1")),
+                500, "unknownSigningKey"),
+            ("replayed after 6 minutes", try await send(
+                try keys.notification(resource: keys.transactionResource(outTradeNo: "REG-F"), id: "EV-F", timestamp: Date().addingTimeInterval(-360))),
+                500, "staleTimestamp"),
+        ]
+        for (what, response, status, _) in cases { #expect(response.status == status, "\(what): \(response.status) \(response.text)") }
+        #expect(try await send(try callback("REG-C"), contentType: "application/json; charset=utf-8").status == 204)  // parameters do not matter
+        let quarantined = try await send(try keys.notification(resource: keys.transactionResource(outTradeNo: "REG-G", mchid: "1900009999"), id: "EV-G", timestamp: Date()))
+        #expect(quarantined.status == 204)
+        #expect(try await events(gateway).events.compactMap { $0["outTradeNo"] as? String } == ["REG-C"])
+
+        // Over 40 a second from one source (80 at once): 429 with Retry-After, before anything is read.
+        var limited = 0
+        for _ in 0..<120 {
+            let response = try await send(try callback("REG-C"))
+            if response.status == 429 {
+                limited += 1
+                #expect(response.headers["Retry-After"] == "1")
+            }
+        }
+        #expect(limited > 0 && limited < 120, "\(limited) of 120 limited")
+
+        let metrics = try await client.send(HTTPRequest(method: "GET", url: try internalURL(gateway) + "/metrics", headers: InternalToken.headers)).text
+        for (what, _, _, code) in cases where code != "unknownChannel" {
+            #expect(metrics.contains(#"hispay_callback_refusals_total{channel="wechatpay",reason="\#(code)"}"#), "\(what): \(code) not counted")
+        }
+        #expect(metrics.contains(#"hispay_callback_refusals_total{channel="unknown",reason="unknownChannel"} 1"#))
+        #expect(metrics.contains(#"hispay_callbacks_total{channel="wechatpay",result="quarantined"} 1"#))
+        #expect(metrics.contains(#"reason="rateLimited"} \#(limited)"#), "\(metrics)")
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        for (what, _, _, code) in cases {
+            #expect(lines.contains { $0.contains("warning") && $0.contains("code=\(code)") && $0.contains("hb.request.id=") }, "\(what): no warning with code=\(code) and a request id")
+        }
+        #expect(lines.contains { $0.contains("callback quarantined: notification is for merchant 1900009999") })
     }
 
     @Test func twoGatewaysOnOnePostgresDatabaseRecordEachCallbackOnce() async throws {

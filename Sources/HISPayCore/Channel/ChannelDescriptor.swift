@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the rest of HISPay needs to know about one channel, given by the channel's own
 /// module: how to build its ``PaymentChannel`` and its ``CallbackVerifier`` from a merchant
 /// profile's block, its statement parser, and how its request signature is shown.
@@ -34,6 +36,10 @@ public struct ChannelDescriptor: Sendable {
     /// nightly reconciliation's downloads; nil when the statement is not downloaded by day (it
     /// comes another way, or another channel's download holds these rows).
     public var statementPublicationHour: Int?
+    /// The media types the channel's callbacks are sent as (`application/json`, lower case, without
+    /// parameters); a callback declaring another `Content-Type` is refused by the gateway (415), one
+    /// declaring none is taken. Empty: any.
+    public var callbackMediaTypes: [String]
 
     public init(
         id: ChannelID, name: String? = nil, summary: String, displayName: LocalizedText? = nil, accountKey: String? = nil,
@@ -41,7 +47,7 @@ public struct ChannelDescriptor: Sendable {
         makeVerifier: (@Sendable (ChannelSetup) throws -> (any CallbackVerifier)?)? = nil,
         statementParser: (any StatementParser)? = nil,
         explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])? = nil,
-        unmatchedLegAction: LocalizedText? = nil, statementPublicationHour: Int? = nil
+        unmatchedLegAction: LocalizedText? = nil, statementPublicationHour: Int? = nil, callbackMediaTypes: [String] = []
     ) {
         self.id = id
         self.name = name ?? id.rawValue
@@ -54,5 +60,14 @@ public struct ChannelDescriptor: Sendable {
         self.explainSignature = explainSignature
         self.unmatchedLegAction = unmatchedLegAction
         self.statementPublicationHour = statementPublicationHour
+        self.callbackMediaTypes = callbackMediaTypes
+    }
+
+    /// Whether a callback whose `Content-Type` header is `contentType` may be this channel's: no
+    /// header, or its media type (before any `;`, case ignored) among ``callbackMediaTypes``.
+    public func acceptsCallback(contentType: String?) -> Bool {
+        guard let contentType, !callbackMediaTypes.isEmpty else { return true }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        return callbackMediaTypes.contains(mediaType.trimmingCharacters(in: .whitespaces).lowercased())
     }
 }

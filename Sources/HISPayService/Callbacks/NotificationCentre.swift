@@ -42,6 +42,13 @@ public struct NotificationCentre: Sendable {
         /// when the store failed, `unknownRoute`; nil when it was recorded.
         public let refusalCode: String?
 
+        package init(response: HTTPResponse, recording: EventRecording?, refusal: String?, refusalCode: String?) {
+            self.response = response
+            self.recording = recording
+            self.refusal = refusal
+            self.refusalCode = refusalCode
+        }
+
         /// How the callback ended, for counting: `recorded`, `duplicate`, `quarantined` or `refused`.
         public var result: String {
             guard let recording else { return "refused" }
