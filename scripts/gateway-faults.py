@@ -1,25 +1,33 @@
 #!/usr/bin/env python3
 """Load and fault test of the callback gateway, all on 127.0.0.1.
 
-Runs `hispay serve` on STORE and posts the distinct signed Alipay notifications `hispay-bench` wrote
-(DIR/callback.alipay.jsonl) from PROCESSES client processes for SECONDS, resending a share of those
-already sent (channels resend). Meanwhile it injects faults: the gateway killed with SIGKILL and
-restarted on the same port, and, with PGDIR (a server from scripts/postgres.sh), PostgreSQL stopped
-cleanly and later as after a crash, each for a while, then started again. A client that gets no
-answer or a refusal counts the callback as not acknowledged, as a channel would.
+Runs `hispay serve` on STORE — NODES processes on one store (HISPAY_FAULTS_NODES, default 1) — and posts
+the distinct signed notifications of one CHANNEL that `hispay-bench` wrote (DIR/callback.<channel>.jsonl:
+Alipay, WeChat Pay APIv3 or UnionPay) from PROCESSES client processes for SECONDS, resending a share of
+those already sent (channels resend), each request to the next node. Meanwhile it injects faults: a
+gateway killed with SIGKILL and restarted on the same port, and, with PGDIR (a server from
+scripts/postgres.sh), PostgreSQL stopped cleanly and later as after a crash, each for a while, then
+started again. A client that gets no answer or a refusal counts the callback as not acknowledged, as a
+channel would.
 
 Then it checks, from the gateway's own event list (GET /events):
 - every callback acknowledged during the load was recorded (acknowledged ⇒ durable);
-- no callback was recorded twice (duplicates, and resends across faults, are one event);
-- every answer was the channel's acknowledgement (`success`) or its refusal (`fail`) — nothing else;
+- no callback was recorded twice (duplicates, and resends across faults and nodes, are one event);
+- every answer was the channel's acknowledgement or its refusal — nothing else;
 and, after resending every callback never acknowledged (the channel's retry), that every distinct
-callback sent is recorded exactly once, and that the gateway then exits within 30 s of SIGTERM. Prints one JSON line of figures; exits 1 if a check fails.
+callback sent is recorded exactly once, and that the gateways then exit within 30 s of SIGTERM.
+With several nodes every node also forwards (`--forward`, signed) to an HIS endpoint this script
+serves, which is down (503) for a tenth of the run at its start: every event must reach it, and an event may reach
+it twice only under the same Idempotency-Key and body, at most once per node killed.
+Prints one JSON line of figures; exits 1 if a check fails.
 
 Usage: gateway-faults.py DIR HISPAY STORE SECONDS [PGDIR]
-Environment: HISPAY_FAULTS_PROCESSES (4), HISPAY_FAULTS_DUPLICATES (share of requests that resend, 0.25)
+Environment: HISPAY_FAULTS_CHANNEL (alipay | wechatpay | unionpay; alipay), HISPAY_FAULTS_NODES (1),
+HISPAY_FAULTS_PROCESSES (4), HISPAY_FAULTS_DUPLICATES (share of requests that resend, 0.25)
 """
 import collections
 import http.client
+import http.server
 import json
 import multiprocessing
 import os
@@ -28,13 +36,32 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 
 HOST = "127.0.0.1"
 # The internal listener's bearer token (/events), written to DIR/internal-token for the gateway.
 TOKEN = "gateway-faults-internal-token"
+# The secret forwarded events are signed with, written to DIR/forward-secret.
+FORWARD_SECRET = "gateway-faults-forward-secret"
 here = os.path.dirname(os.path.abspath(__file__))
+
+
+def form_number(field):
+    return lambda body: urllib.parse.parse_qs(body.decode())[field][0]
+
+
+# Per channel: its route, the Content-Type it sends, how it acknowledges (status, body or None for
+# any), and the order number each callback's event carries (`hispay-bench`'s inputs).
+CHANNELS = {
+    "alipay": {"path": "/notify/sandbox/alipay", "type": "application/x-www-form-urlencoded", "ack": (200, b"success"), "fail": (200, b"fail"),
+               "number": lambda index, body: form_number("out_trade_no")(body)},
+    "wechatpay": {"path": "/notify/sandbox/wechatpay", "type": "application/json", "ack": (204, None), "fail": None,
+                  "number": lambda index, body: "BENCH%d" % index},
+    "unionpay": {"path": "/notify/sandbox/unionpay", "type": "application/x-www-form-urlencoded", "ack": (200, b"ok"), "fail": None,
+                 "number": lambda index, body: form_number("orderId")(body)},
+}
 
 
 def log(*words):
@@ -50,19 +77,23 @@ def free_port():
 class Gateway:
     """`hispay serve` as a child process on a fixed loopback port, so clients find it after a restart."""
 
-    def __init__(self, hispay, directory, store):
-        token = os.path.join(directory, "internal-token")
-        with open(token, "w") as file:
-            file.write(TOKEN + "\n")
-        os.chmod(token, 0o600)
+    def __init__(self, hispay, directory, store, name="serve", forward=None):
+        token, secret = os.path.join(directory, "internal-token"), os.path.join(directory, "forward-secret")
+        for path, text in ((token, TOKEN), (secret, FORWARD_SECRET)):
+            with open(path, "w") as file:
+                file.write(text + "\n")
+            os.chmod(path, 0o600)
         self.internal_port = free_port()
-        self.command = [hispay, "serve", "--host", HOST, "--port", str(free_port()), "--config", os.path.join(directory, "hispay.json"), "--store", store,
+        self.port = free_port()
+        self.command = [hispay, "serve", "--host", HOST, "--port", str(self.port), "--config", os.path.join(directory, "hispay.json"), "--store", store,
                         "--internal-port", str(self.internal_port), "--internal-token-file", token, "--rate-limit", "0"]  # one loopback source, far over the default limit
-        self.directory, self.starts, self.process = directory, 0, None
+        if forward:
+            self.command += ["--forward", forward, "--forward-secret-file", secret]
+        self.directory, self.name, self.starts, self.process = directory, name, 0, None
 
     def start(self):
         self.starts += 1
-        out = os.path.join(self.directory, "serve-%d.out" % self.starts)
+        out = os.path.join(self.directory, "%s-%d.out" % (self.name, self.starts))
         self.process = subprocess.Popen(self.command, stdout=open(out, "w"), stderr=open(out[:-4] + ".err", "w"))
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -89,28 +120,32 @@ class Gateway:
             return False
 
 
-def post(connection, body):
+def post(connection, channel, callback):
     """'ack', 'refused', 'unexpected' or 'no answer' (connection refused or reset, timeout)."""
+    spec = CHANNELS[channel]
+    headers = dict(callback["headers"], **{"Content-Type": spec["type"]})
     try:
-        connection.request("POST", "/notify/sandbox/alipay", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        connection.request("POST", spec["path"], body=callback["body"], headers=headers)
         response = connection.getresponse()
         text = response.read()
     except (OSError, http.client.HTTPException):
         connection.close()
         return "no answer"
-    if response.status == 200 and text == b"success":
+    status, body = spec["ack"]
+    if response.status == status and (body is None or text == body):
         return "ack"
-    if response.status == 200 and text == b"fail" or response.status >= 500:
+    if spec["fail"] and (response.status, text) == spec["fail"] or response.status >= 500:
         return "refused"
     return "unexpected"
 
 
 def client(arguments):
     """One channel-like sender: its share of the distinct callbacks in order, each request a resend of
-    one already sent with probability `share`, until `deadline`. Returns outcomes per callback index."""
-    port, bodies, indices, share, deadline, seed = arguments
+    one already sent with probability `share`, until `deadline`, each request to the next node.
+    Returns outcomes per callback index."""
+    ports, channel, callbacks, indices, share, deadline, seed = arguments
     rng = random.Random(seed)
-    connection = http.client.HTTPConnection(HOST, port, timeout=15)
+    connections = [http.client.HTTPConnection(HOST, port, timeout=15) for port in ports]
     acknowledged, counts, sent, position = set(), collections.Counter(), [], 0
     latencies = []
     while time.time() < deadline:
@@ -121,7 +156,7 @@ def client(arguments):
             index = rng.choice(sent)
             counts["resends"] += 1
         started = time.perf_counter()
-        outcome = post(connection, bodies[index])
+        outcome = post(connections[sum(counts.values()) % len(connections)], channel, callbacks[index])
         latencies.append(time.perf_counter() - started)
         counts[outcome] += 1
         if outcome == "ack":
@@ -131,16 +166,46 @@ def client(arguments):
     return acknowledged, set(sent), counts, latencies
 
 
+class HIS:
+    """The HIS endpoint the nodes forward to, in a thread: keeps each POST's Idempotency-Key and body,
+    and answers 503 while `down` is set."""
+
+    def __init__(self):
+        self.received, self.down, self.refused, lock = [], threading.Event(), [0], threading.Lock()
+        his = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with lock:
+                    if his.down.is_set():
+                        his.refused[0] += 1
+                        status = 503
+                    else:
+                        his.received.append((self.headers.get("Idempotency-Key"), body, self.headers.get("HISPay-Signature")))
+                        status = 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *arguments):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = "http://%s:%d/his/events" % (HOST, self.server.server_address[1])
+
+
 def events(port):
-    """Every delivered event's order number, in cursor order, from the internal listener on `port`."""
+    """Every delivered event's (cursor, order number), in cursor order, from the internal listener on `port`."""
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
-    numbers, after = [], 0
+    found, after = [], 0
     while True:
         connection.request("GET", "/events?after=%d&limit=1000" % after, headers={"Authorization": "Bearer " + TOKEN})
         answer = json.loads(connection.getresponse().read())
         if not answer["events"]:
-            return numbers
-        numbers += [event["outTradeNo"] for event in answer["events"]]
+            return found
+        found += [(event["cursor"], event["outTradeNo"]) for event in answer["events"]]
         after = answer["next"]
 
 
@@ -151,33 +216,47 @@ def database(pgdir, action, mode=None):
 def main():
     directory, hispay, store, seconds = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
     pgdir = sys.argv[5] if len(sys.argv) > 5 else None
+    channel = os.environ.get("HISPAY_FAULTS_CHANNEL", "alipay")
+    nodes = int(os.environ.get("HISPAY_FAULTS_NODES", "1"))
     processes = int(os.environ.get("HISPAY_FAULTS_PROCESSES", "4"))
     share = float(os.environ.get("HISPAY_FAULTS_DUPLICATES", "0.25"))
-    with open(os.path.join(directory, "callback.alipay.jsonl"), encoding="utf-8") as lines:
-        bodies = [json.loads(line)["body"].encode() for line in lines]
-    number = lambda index: urllib.parse.parse_qs(bodies[index].decode())["out_trade_no"][0]
+    with open(os.path.join(directory, "callback.%s.jsonl" % ("wechatpay.v3" if channel == "wechatpay" else channel)), encoding="utf-8") as lines:
+        callbacks = [{"headers": line["headers"], "body": line["body"].encode()} for line in map(json.loads, lines)]
+    number = lambda index: CHANNELS[channel]["number"](index, callbacks[index]["body"])
 
-    gateway = Gateway(hispay, directory, store)
-    gateway.start()
-    port = int(gateway.command[gateway.command.index("--port") + 1])
-    # Faults at fixed shares of the run: (share, what, how long it lasts in seconds).
-    plan = [(0.15, "kill", 2), (0.55, "kill", 2)]
+    his = HIS() if nodes > 1 else None
+    gateways = [Gateway(hispay, directory, store, "serve%d" % node if nodes > 1 else "serve", his.url if his else None) for node in range(nodes)]
+    for gateway in gateways:
+        gateway.start()
+    ports = [gateway.port for gateway in gateways]
+    # Faults at fixed shares of the run: (share, what, how long it lasts in seconds); short runs get short faults.
+    pause, outage = min(2, max(0.5, seconds / 10)), min(15, max(2, seconds / 10))
+    plan = [(0.15, "kill", pause), (0.55, "kill", pause)]
     if pgdir:
-        plan += [(0.30, "database down (clean stop)", 15), (0.75, "database down (crash)", 15)]
+        plan += [(0.30, "database down (clean stop)", outage), (0.75, "database down (crash)", outage)]
+    if his:
+        plan += [(0.02, "HIS down", outage)]  # early, while the first lease holder still forwards
     plan.sort()
     started = time.time()
     deadline = started + seconds
-    jobs = [(port, bodies, list(range(worker, len(bodies), processes)), share, deadline, worker) for worker in range(processes)]
-    faults = []
+    jobs = [(ports, channel, callbacks, list(range(worker, len(callbacks), processes)), share, deadline, worker) for worker in range(processes)]
+    faults, kills = [], 0
     with multiprocessing.Pool(processes) as pool:
         pending = pool.map_async(client, jobs)
         for at, what, lasts in plan:
             time.sleep(max(0, started + at * seconds - time.time()))
             began = time.time() - started
             if what == "kill":
-                gateway.kill()
+                victim = gateways[kills % nodes]  # with several nodes, a different one each time
+                kills += 1
+                victim.kill()
                 time.sleep(lasts)
-                gateway.start()
+                victim.start()
+                what = "kill node %d" % gateways.index(victim) if nodes > 1 else what
+            elif what == "HIS down":
+                his.down.set()
+                time.sleep(lasts)
+                his.down.clear()
             else:
                 database(pgdir, "down", "immediate" if "crash" in what else "fast")
                 time.sleep(lasts)
@@ -192,24 +271,24 @@ def main():
     sent = set().union(*(r[1] for r in results))
     counts = sum((r[2] for r in results), collections.Counter())
     latencies = sorted(sum((r[3] for r in results), []))
-    recorded = collections.Counter(events(gateway.internal_port))
+    recorded = collections.Counter(number for _, number in events(gateways[0].internal_port))
     log("events read")
     ackedButLost = [index for index in acknowledged if recorded[number(index)] != 1]
     recordedUnacknowledged = sum(1 for index in sent - acknowledged if recorded[number(index)])
 
     # The channel's retry: resend every callback never acknowledged until it is.
     unacknowledged, retried = len(sent - acknowledged), 0
-    connection = http.client.HTTPConnection(HOST, port, timeout=15)
+    connection = http.client.HTTPConnection(HOST, ports[0], timeout=15)
     for index in sorted(sent - acknowledged):
         for _ in range(20):
             retried += 1
-            if post(connection, bodies[index]) == "ack":
+            if post(connection, channel, callbacks[index]) == "ack":
                 acknowledged.add(index)
                 break
             time.sleep(0.5)
     log("retries done")
-    final = collections.Counter(events(gateway.internal_port))
-    stoppedCleanly = gateway.stop()
+    listed = events(gateways[0].internal_port)
+    final = collections.Counter(number for _, number in listed)
 
     expected = {number(index) for index in sent}
     twice = sorted(key for key, count in final.items() if count > 1)
@@ -217,17 +296,39 @@ def main():
     foreign = sorted(set(final) - expected)
     requests = sum(counts[k] for k in ("ack", "refused", "unexpected", "no answer"))
     result = {
-        "store": store.split(":")[0], "seconds": round(loadSeconds, 1), "processes": processes, "requests": requests,
+        "store": store.split(":")[0], "channel": channel, "nodes": nodes, "seconds": round(loadSeconds, 1), "processes": processes, "requests": requests,
         "distinctSent": len(sent), "resends": counts["resends"], "acknowledged": counts["ack"], "refused": counts["refused"],
         "noAnswer": counts["no answer"], "unexpected": counts["unexpected"], "requestsPerSecond": round(requests / loadSeconds),
         "latencyMs": {"p50": round(1000 * latencies[len(latencies) // 2], 1), "p99": round(1000 * latencies[int(len(latencies) * 0.99)], 1),
                       "max": round(1000 * latencies[-1], 1)},
-        "faults": faults, "gatewayStarts": gateway.starts, "stoppedCleanly": stoppedCleanly,
+        "faults": faults, "gatewayStarts": sum(gateway.starts for gateway in gateways),
         "acknowledgedButNotRecorded": len(ackedButLost), "recordedButNotAcknowledged": recordedUnacknowledged,
         "unacknowledgedAfterLoad": unacknowledged, "retryRequests": retried,
         "eventsAfterRetries": sum(final.values()), "recordedTwice": len(twice), "missingAfterRetries": len(missing), "foreign": len(foreign),
     }
-    result["exactlyOnce"] = not ackedButLost and not twice and not missing and not foreign and counts["unexpected"] == 0 and sum(final.values()) == len(sent)
+    exactlyOnce = not ackedButLost and not twice and not missing and not foreign and counts["unexpected"] == 0 and sum(final.values()) == len(sent)
+    forwardedOnce = True
+    if his:
+        # Every event forwarded: wait (up to a minute) until the HIS holds every event's key.
+        keys = {"hispay-event-%d" % cursor for cursor, _ in listed}
+        for _ in range(600):
+            if keys <= {key for key, _, _ in his.received}:
+                break
+            time.sleep(0.1)
+        time.sleep(1)  # nothing more may arrive
+        bodies, differing = {}, 0
+        for key, body, _ in his.received:
+            differing += key in bodies and bodies[key] != body
+            bodies[key] = body
+        again = len(his.received) - len(bodies)
+        result["forward"] = {"events": len(keys), "delivered": len(his.received), "distinctKeys": len(bodies), "sentAgain": again,
+                             "notForwarded": len(keys - set(bodies)), "unknownKeys": len(set(bodies) - keys), "differentBodies": differing,
+                             "unsigned": sum(1 for _, _, signature in his.received if not (signature or "").startswith("t=")),
+                             "refusedWhileDown": his.refused[0]}
+        forwardedOnce = set(bodies) == keys and differing == 0 and again <= kills and result["forward"]["unsigned"] == 0
+    stoppedCleanly = all([gateway.stop() for gateway in gateways])
+    result["stoppedCleanly"] = stoppedCleanly
+    result["exactlyOnce"] = exactlyOnce and forwardedOnce
     print(json.dumps(result, ensure_ascii=False))
     sys.exit(0 if result["exactlyOnce"] and stoppedCleanly else 1)
 
