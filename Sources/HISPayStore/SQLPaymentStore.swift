@@ -58,7 +58,7 @@ public struct SQLPaymentStore: PaymentStore {
         while case let batch = batcher.next(), !batch.isEmpty {
             let requests = batch.map(\.0)
             do {
-                let recordings = try await backend.transaction { db in try await Self.record(requests, db) }
+                let recordings = try await recordCreatingPartitions(requests)
                 for ((_, waiter), recording) in zip(batch, recordings) { waiter.resume(returning: recording) }
             } catch {
                 guard batch.count > 1, (error as? StoreError)?.code != .unavailable else {
@@ -67,7 +67,7 @@ public struct SQLPaymentStore: PaymentStore {
                 }
                 for (request, waiter) in batch {
                     do {
-                        let recordings = try await backend.transaction { db in try await Self.record([request], db) }
+                        let recordings = try await recordCreatingPartitions([request])
                         waiter.resume(returning: recordings[0])
                     } catch {
                         waiter.resume(throwing: error)
@@ -77,11 +77,24 @@ public struct SQLPaymentStore: PaymentStore {
         }
     }
 
+    /// Records `requests` in one transaction; on PostgreSQL, when a callback's month has no partition
+    /// yet (SQLSTATE 23514, "no partition of relation found for row"), makes it and tries once more.
+    private func recordCreatingPartitions(_ requests: [EventBatcher.Request]) async throws -> [EventRecording] {
+        let dialect = backend.dialect
+        do {
+            return try await backend.transaction { db in try await Self.record(requests, dialect, db) }
+        } catch let error as StoreError where dialect == .postgres && error.reason.contains("no partition of relation") {
+            let months = Set(requests.map { EventPartitions.Month($0.receivedAt) })
+            try await backend.transaction { db in try await EventPartitions.ensure(months, db) }
+            return try await backend.transaction { db in try await Self.record(requests, dialect, db) }
+        }
+    }
+
     /// Records `requests` in the transaction `db`: one `INSERT` of every callback not already stored
     /// (the first of several with one deduplication key stands for the rest), one `SELECT` of those
     /// that were, and the journal moved for each new, unquarantined event. Returns a recording per
     /// request, in order.
-    private static func record(_ requests: [EventBatcher.Request], _ db: any SQLExecutor) async throws -> [EventRecording] {
+    private static func record(_ requests: [EventBatcher.Request], _ dialect: SQLDialect, _ db: any SQLExecutor) async throws -> [EventRecording] {
         var requests = requests
         func identity(_ request: EventBatcher.Request) -> RowKey {
             RowKey(merchant: request.merchant, channel: request.event.channel.rawValue, number: request.event.deduplicationKey)
@@ -90,13 +103,7 @@ public struct SQLPaymentStore: PaymentStore {
         for (index, request) in requests.enumerated() where first[identity(request)] == nil { first[identity(request)] = index }
         let leaders = first.values.sorted()
         try await checkJournal(&requests, leaders, db)
-        let inserted = try await db.query(
-            """
-            INSERT INTO hispay_events (merchant, channel, dedup_key, kind, out_trade_no, transaction_id, out_refund_no, amount_fen,
-                merchant_id, occurred_at, fields, received_at, quarantine)
-            VALUES \(leaders.map { _ in "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" }.joined(separator: ", "))
-            ON CONFLICT (merchant, channel, dedup_key) DO NOTHING RETURNING cursor, merchant, channel, dedup_key
-            """, leaders.flatMap { values(requests[$0]) })
+        let inserted = try await insert(leaders.map { requests[$0] }, dialect, db)
         var recorded: [RowKey: EventRecording] = [:]
         for row in inserted {
             guard let cursor = row["cursor"]?.integer, let merchant = row["merchant"]?.text, let channel = row["channel"]?.text,
@@ -129,6 +136,46 @@ public struct SQLPaymentStore: PaymentStore {
             return first[identity(request)] == index ? recording : EventRecording(event: recording.event, isNew: false)
         }
     }
+
+    /// Inserts the events of `requests` not already stored, returning the new rows' cursor, merchant,
+    /// channel and deduplication key. SQLite: one `INSERT … ON CONFLICT DO NOTHING` on the events' unique
+    /// key. PostgreSQL: the keys go into `hispay_event_keys` (the partitioned events table cannot hold a
+    /// unique key across months) and the events whose key was new into `hispay_events`, in one
+    /// statement, under a transaction-wide advisory lock taken first, so that nodes commit events in
+    /// the order of their cursors: without it a reader of `/events` (or the forwarder) could pass a
+    /// cursor whose transaction, begun earlier, commits later — and never see that event.
+    private static func insert(_ requests: [EventBatcher.Request], _ dialect: SQLDialect, _ db: any SQLExecutor) async throws -> [[String: SQLValue]] {
+        let columns = "merchant, channel, dedup_key, kind, out_trade_no, transaction_id, out_refund_no, amount_fen, merchant_id, occurred_at, fields, received_at, quarantine"
+        let binds = requests.flatMap(values)
+        guard dialect == .postgres else {
+            return try await db.query(
+                """
+                INSERT INTO hispay_events (\(columns))
+                VALUES \(requests.map { _ in "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" }.joined(separator: ", "))
+                ON CONFLICT (merchant, channel, dedup_key) DO NOTHING RETURNING cursor, merchant, channel, dedup_key
+                """, binds)
+        }
+        try await db.query("SELECT pg_advisory_xact_lock(\(eventOrderLock))", [])
+        // The first row names the columns' types (a NULL alone would be text).
+        let typed = "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), "
+            + "CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), 0)"
+        let rows = [typed] + (1..<max(1, requests.count)).map { "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \($0))" }
+        return try await db.query(
+            """
+            WITH v (\(columns), position) AS (VALUES \(rows.prefix(requests.count).joined(separator: ", "))),
+            k AS (
+                INSERT INTO hispay_event_keys (merchant, channel, dedup_key, cursor, received_at)
+                SELECT merchant, channel, dedup_key, nextval('hispay_events_cursor_seq'), received_at FROM v ORDER BY position
+                ON CONFLICT DO NOTHING RETURNING merchant, channel, dedup_key, cursor)
+            INSERT INTO hispay_events (cursor, \(columns))
+            SELECT k.cursor, \(columns.split(separator: ",").map { "v." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM v JOIN k ON k.merchant = v.merchant AND k.channel = v.channel AND k.dedup_key = v.dedup_key
+            RETURNING cursor, merchant, channel, dedup_key
+            """, binds)
+    }
+
+    /// The advisory lock (PostgreSQL) recording transactions take so that events commit in cursor order.
+    static let eventOrderLock: Int64 = 0x4849_5350_6179_0001  // "HISPay" 1
 
     public func recordedRefunds(merchant: String, channel: ChannelID, outTradeNo: String) async throws -> Amount {
         try await sum(
@@ -272,6 +319,22 @@ public struct SQLPaymentStore: PaymentStore {
     }
 
     public func close() async throws { try await backend.close() }
+
+    /// Housekeeping of the events' monthly partitions on PostgreSQL (``EventPartitions``), which `hispay
+    /// serve` runs when it starts and every hour: makes the partitions of `now`'s month and the next
+    /// two, and, with `retentionMonths`, detaches the months wholly before the last `retentionMonths`
+    /// (they stay as tables for the archive) and forgets their deduplication keys. Returns the tables
+    /// detached. On SQLite it does nothing.
+    @discardableResult
+    public func maintain(now: Date = Date(), retentionMonths: Int? = nil) async throws -> [String] {
+        guard backend.dialect == .postgres else { return [] }
+        let month = EventPartitions.Month(now)
+        try await backend.transaction { db in try await EventPartitions.ensure([month, month.next, month.next.next], db) }
+        guard let retentionMonths else { return [] }
+        guard retentionMonths > 0 else { throw StoreError(.invalidSetting, "the event retention is a positive number of months, not \(retentionMonths)") }
+        let boundary = EventPartitions.Month(index: month.index - retentionMonths + 1).start
+        return try await backend.transaction { db in try await EventPartitions.detach(before: boundary, db) }
+    }
 
     // MARK: - Rows
 

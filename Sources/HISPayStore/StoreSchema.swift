@@ -1,8 +1,10 @@
+import Foundation
+
 /// The store's tables, as versioned migrations applied in order when a store opens. The version
 /// reached is kept in `hispay_schema`; a database from a newer build is refused, never altered.
-enum StoreSchema {
+package enum StoreSchema {
     /// Migration N (1-based) brings the schema to version N.
-    static func migrations(_ dialect: SQLDialect) -> [[String]] {
+    package static func migrations(_ dialect: SQLDialect) -> [[String]] {
         let cursor = dialect == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
         let integer = dialect == .sqlite ? "INTEGER" : "BIGINT"
         return [
@@ -46,6 +48,8 @@ enum StoreSchema {
                 // One node at a time forwards to a URL: the lease's holder, until it runs out.
                 "CREATE TABLE hispay_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at \(integer) NOT NULL)"
             ],
+            // PostgreSQL: events partitioned by month (EventPartitions); SQLite keeps one table.
+            dialect == .postgres ? EventPartitions.migration(now: Date()) : [],
         ]
     }
 

@@ -132,7 +132,7 @@ import WeChatPay
         let store = try await TestStores.location(.sqlite)
         let log = directory.appendingPathComponent("serve.log")
         let gateway = try ServerProcess(
-            ["serve", "--port", "0", "--config", config.path, "--store", store, "--max-body-bytes", "4096", "--rate-limit", "40"] + InternalToken.arguments,
+            ["serve", "--port", "0", "--config", config.path, "--store", store, "--max-body-bytes", "4096", "--rate-limit", "10"] + InternalToken.arguments,
             environment: environment, standardError: log)
         func send(_ callback: CallbackRequest, path: String = "/notify/main/wechatpay", contentType: String? = "application/json") async throws -> HTTPResponse {
             var headers = callback.headers
@@ -165,16 +165,19 @@ import WeChatPay
         #expect(quarantined.status == 204)
         #expect(try await events(gateway).events.compactMap { $0["outTradeNo"] as? String } == ["REG-C"])
 
-        // Over 40 a second from one source (80 at once): 429 with Retry-After, before anything is read.
+        // Over 10 a second from one source (20 at once; the ten above took half): 429 with Retry-After,
+        // before anything is read. However slow the machine, 60 requests in under 4 s meet the limit.
         var limited = 0
-        for _ in 0..<120 {
+        let started = ContinuousClock.now
+        for _ in 0..<60 {
             let response = try await send(try callback("REG-C"))
             if response.status == 429 {
                 limited += 1
                 #expect(response.headers["Retry-After"] == "1")
             }
         }
-        #expect(limited > 0 && limited < 120, "\(limited) of 120 limited")
+        #expect(limited > 0 || ContinuousClock.now - started > .seconds(4), "\(limited) of 60 limited")
+        #expect(limited < 60)
 
         let metrics = try await client.send(HTTPRequest(method: "GET", url: try internalURL(gateway) + "/metrics", headers: InternalToken.headers)).text
         for (what, _, _, code) in cases where code != "unknownChannel" {
@@ -182,7 +185,7 @@ import WeChatPay
         }
         #expect(metrics.contains(#"hispay_callback_refusals_total{channel="unknown",reason="unknownChannel"} 1"#))
         #expect(metrics.contains(#"hispay_callbacks_total{channel="wechatpay",result="quarantined"} 1"#))
-        #expect(metrics.contains(#"reason="rateLimited"} \#(limited)"#), "\(metrics)")
+        #expect(limited == 0 || metrics.contains(#"reason="rateLimited"} \#(limited)"#), "\(metrics)")
         let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
         for (what, _, _, code) in cases {
             #expect(lines.contains { $0.contains("warning") && $0.contains("code=\(code)") && $0.contains("hb.request.id=") }, "\(what): no warning with code=\(code) and a request id")
