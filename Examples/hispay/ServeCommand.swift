@@ -130,6 +130,21 @@ struct ServeCommand: AsyncParsableCommand {
             router: gateway.internalRouter(token: token, metrics: { metrics.emitToString() }), configuration: .init(address: .hostname(internalHost, port: internalPort), serverName: "hispay"),
             onServerRunning: { bound.opened(internal: $0.localAddress?.port ?? 0) }, logger: logger)
         let forwarding = forwarder.map { forwarder in Task { await forwarder.run() } }
+        // PostgreSQL's monthly event partitions: made ahead, and past the configured retention
+        // detached, now and every hour.
+        let retention = configuration.retentionMonths
+        let maintaining = Task {
+            while !Task.isCancelled {
+                do {
+                    let detached = try await store.maintain(retentionMonths: retention)
+                    if !detached.isEmpty { logger.notice("event partitions detached for the archive: \(detached.joined(separator: ", "))") }
+                } catch {
+                    logger.error("the store's housekeeping failed: \(error)")
+                }
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+        defer { maintaining.cancel() }
         let resolverLog = ResolverLog()
         let resolving = resolverHere ? Task { await Resolver(store: store, channels: paymentChannels).run(every: .seconds(1), report: resolverLog.note) } : nil
         defer { resolving?.cancel() }

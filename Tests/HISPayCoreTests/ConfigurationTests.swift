@@ -52,6 +52,23 @@ import Testing
         }
     }
 
+    /// Issue 23: the event retention of a PostgreSQL store, `store.retentionMonths`.
+    @Test func theStoreBlockHoldsTheRetentionInWholeMonths() throws {
+        let merchants = #""merchants": [{"name": "main", "alipay": {"appId": "2021000000000001"}}]"#
+        #expect(try load("{\(merchants)}").retentionMonths == nil)
+        #expect(try load(#"{\#(merchants), "store": {"retentionMonths": 24}}"#).retentionMonths == 24)
+        for (store, named) in [
+            (#"{"retentionMonths": 0}"#, "retentionMonths must be a whole number of months"), (#"{"retentionMonths": "24"}"#, "retentionMonths"),
+            (#"{"retentionMonth": 24}"#, "retentionMonth"),
+        ] {
+            #expect {
+                try load(#"{\#(merchants), "store": \#(store)}"#)
+            } throws: { error in
+                "\(error)".contains(named)
+            }
+        }
+    }
+
     @Test func rejectsMalformedFiles() {
         #expect(throws: ConfigurationError(.malformedJSON, "")) { try load("{\"merchants\": [") }
         #expect(throws: ConfigurationError(.missingKey, "")) { try load("{}") }

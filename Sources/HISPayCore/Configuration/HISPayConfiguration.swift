@@ -9,14 +9,18 @@ import Foundation
 /// Any string may be `"env:NAME"` to read a secret from the environment; key and certificate
 /// values are file paths relative to the config file. Each channel defines its own block.
 public struct HISPayConfiguration: Sendable {
-    /// Top-level keys: the merchant list, the optional `transport` block (proxy, CA, timeouts) and
-    /// the optional `partners` list (resource-pool partners' order files, read by reconciliation).
-    package static let knownKeys: Set<String> = ["merchants", "transport", "partners"]
+    /// Top-level keys: the merchant list, the optional `transport` block (proxy, CA, timeouts), the
+    /// optional `partners` list (resource-pool partners' order files, read by reconciliation) and the
+    /// optional `store` block (`{"retentionMonths": N}`).
+    package static let knownKeys: Set<String> = ["merchants", "transport", "partners", "store"]
 
     /// The merchants, in file order.
     public let merchants: [MerchantProfile]
     /// The whole file, for settings outside the merchant list.
     public let root: ConfigBlock
+    /// `store.retentionMonths`: how many months of callback events a PostgreSQL store keeps live
+    /// (older months are detached for the archive); nil keeps them all.
+    public let retentionMonths: Int?
 
     /// Loads the file at `path`. `channels` are the channel blocks a merchant may hold (a channel
     /// registry's ids; the standard channels by default).
@@ -47,6 +51,12 @@ public struct HISPayConfiguration: Sendable {
         root = ConfigBlock(path: "config", entries: entries, baseDirectory: baseDirectory, environment: environment)
         try root.rejectUnknownKeys(allowed: HISPayConfiguration.knownKeys)
         _ = try root.block("transport")
+        let store = try root.block("store")
+        try store?.rejectUnknownKeys(allowed: ["retentionMonths"])
+        retentionMonths = try store?.int("retentionMonths")
+        if let months = retentionMonths, months < 1 {
+            throw ConfigurationError(.invalidValue, "config.store.retentionMonths must be a whole number of months ≥ 1, not \(months)")
+        }
         guard case .array(let list)? = entries["merchants"] else {
             throw ConfigurationError(.missingKey, "\(source) needs a \"merchants\" array")
         }
