@@ -103,7 +103,7 @@ let package = Package(
             name: "HISPayStore",
             dependencies: [
                 "HISPayCore", .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),

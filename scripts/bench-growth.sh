@@ -54,7 +54,7 @@ print("""INSERT INTO hispay_events (cursor, merchant, channel, dedup_key, kind, 
     occurred_at, fields, received_at)
 SELECT nextval('hispay_events_cursor_seq'), 'sandbox', 'alipay', 'alipay:PRE' || g || ':TRADE_SUCCESS', 'paymentSucceeded', 'PRE' || g,
     '2026' || lpad(g::text, 24, '0'), 1230, '2088102177846880', %d + g * %d, '{"trade_status":"TRADE_SUCCESS"}', %d + g * %d
-FROM generate_series(1, %d) AS g;""" % (start, step, start, step, rows))
+FROM generate_series(1::bigint, %d) AS g;""" % (start, step, start, step, rows))
 print("INSERT INTO hispay_event_keys (merchant, channel, dedup_key, cursor, received_at) SELECT merchant, channel, dedup_key, cursor, received_at FROM hispay_events;")
 print("VACUUM ANALYZE;")
 PY

@@ -1,8 +1,10 @@
 import Foundation
 import HISPayCore
+import Metrics
 
 /// ``PaymentStore`` on an SQL database (`SQLiteBackend` or `PostgresBackend`): the same
-/// statements, the same behaviour. Exactly-once recording rests on the unique
+/// statements, the same behaviour. It counts through swift-metrics how long each group of callbacks
+/// took to write (`hispay_store_write_seconds`, a timer) and how many it held (`hispay_store_group_size`). Exactly-once recording rests on the unique
 /// `(merchant, channel, dedup_key)` key and `INSERT … ON CONFLICT DO NOTHING`, so concurrent
 /// duplicates — in one process or on several nodes sharing PostgreSQL — store one event.
 public struct SQLPaymentStore: PaymentStore {
@@ -58,7 +60,10 @@ public struct SQLPaymentStore: PaymentStore {
         while case let batch = batcher.next(), !batch.isEmpty {
             let requests = batch.map(\.0)
             do {
+                let started = DispatchTime.now()
                 let recordings = try await recordCreatingPartitions(requests)
+                Timer(label: "hispay_store_write_seconds").recordInterval(since: started)
+                Recorder(label: "hispay_store_group_size").record(requests.count)
                 for ((_, waiter), recording) in zip(batch, recordings) { waiter.resume(returning: recording) }
             } catch {
                 guard batch.count > 1, (error as? StoreError)?.code != .unavailable else {
