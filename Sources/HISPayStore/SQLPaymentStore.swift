@@ -82,16 +82,25 @@ public struct SQLPaymentStore: PaymentStore {
         }
     }
 
-    /// Records `requests` in one transaction; on PostgreSQL, when a callback's month has no partition
-    /// yet (SQLSTATE 23514, "no partition of relation found for row"), makes it and tries once more.
+    /// Records `requests` in one transaction (see ``creatingPartitions(_:for:_:)``).
     private func recordCreatingPartitions(_ requests: [EventBatcher.Request]) async throws -> [EventRecording] {
         let dialect = backend.dialect
+        return try await creatingPartitions(.events, for: requests.map(\.receivedAt)) { db in try await Self.record(requests, dialect, db) }
+    }
+
+    /// Runs `body` in a transaction; on PostgreSQL, when a row of `dates`' months has no partition of
+    /// `partitions`' table yet (SQLSTATE 23514, "no partition of relation … found for row"), makes
+    /// them and runs it once more.
+    @discardableResult
+    private func creatingPartitions<T: Sendable>(
+        _ partitions: MonthlyPartitions, for dates: [Date], _ body: @escaping @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T {
         do {
-            return try await backend.transaction { db in try await Self.record(requests, dialect, db) }
-        } catch let error as StoreError where dialect == .postgres && error.reason.contains("no partition of relation") {
-            let months = Set(requests.map { EventPartitions.Month($0.receivedAt) })
-            try await backend.transaction { db in try await EventPartitions.ensure(months, db) }
-            return try await backend.transaction { db in try await Self.record(requests, dialect, db) }
+            return try await backend.transaction(body)
+        } catch let error as StoreError where backend.dialect == .postgres && partitions.lacksPartition(error) {
+            let months = Set(dates.map(MonthlyPartitions.Month.init))
+            try await backend.transaction { db in try await partitions.ensure(months, db) }
+            return try await backend.transaction(body)
         }
     }
 
@@ -221,20 +230,37 @@ public struct SQLPaymentStore: PaymentStore {
             .integer(Self.millis(entry.updatedAt)), .integer(Int64(entry.attempts)), entry.nextCheckAt.map { .integer(Self.millis($0)) } ?? .null,
             entry.parentOrderNo.sql, entry.scene.map { .text($0.name) } ?? .null, entry.requestTime.map { .integer(Self.millis($0)) } ?? .null,
         ]
-        try await backend.transaction { db in
+        let columns = "merchant, channel, order_no, operation, amount_fen, state, state_rank, expires_at, updated_at, attempts, next_check_at, parent_order_no, scene, request_time"
+        let update = """
+
+            ON CONFLICT (merchant, channel, order_no\(backend.dialect == .postgres ? ", created_at" : "")) DO UPDATE SET
+                operation = excluded.operation, amount_fen = excluded.amount_fen, expires_at = excluded.expires_at,
+                updated_at = excluded.updated_at, attempts = excluded.attempts, next_check_at = excluded.next_check_at,
+                parent_order_no = excluded.parent_order_no, scene = excluded.scene,
+                request_time = COALESCE(excluded.request_time, hispay_journal.request_time),
+                state = CASE WHEN excluded.state_rank >= hispay_journal.state_rank THEN excluded.state ELSE hispay_journal.state END,
+                state_rank = CASE WHEN excluded.state_rank >= hispay_journal.state_rank THEN excluded.state_rank ELSE hispay_journal.state_rank END
+            """
+        guard backend.dialect == .postgres else {
+            try await backend.transaction { db in
+                try await db.query("INSERT INTO hispay_journal (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + update, values)
+            }
+            return
+        }
+        // PostgreSQL: the order's month of creation from its key (taken now when it is new), then the
+        // row in that month's partition.
+        let created = SQLValue.integer(Self.millis(entry.updatedAt))
+        try await creatingPartitions(.journal, for: [entry.updatedAt]) { db in
             try await db.query(
                 """
-                INSERT INTO hispay_journal (merchant, channel, order_no, operation, amount_fen, state, state_rank, expires_at, updated_at,
-                    attempts, next_check_at, parent_order_no, scene, request_time)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (merchant, channel, order_no) DO UPDATE SET
-                    operation = excluded.operation, amount_fen = excluded.amount_fen, expires_at = excluded.expires_at,
-                    updated_at = excluded.updated_at, attempts = excluded.attempts, next_check_at = excluded.next_check_at,
-                    parent_order_no = excluded.parent_order_no, scene = excluded.scene,
-                    request_time = COALESCE(excluded.request_time, hispay_journal.request_time),
-                    state = CASE WHEN excluded.state_rank >= hispay_journal.state_rank THEN excluded.state ELSE hispay_journal.state END,
-                    state_rank = CASE WHEN excluded.state_rank >= hispay_journal.state_rank THEN excluded.state_rank ELSE hispay_journal.state_rank END
-                """, values)
+                WITH key AS (
+                    INSERT INTO hispay_journal_keys (merchant, channel, order_no, created_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (merchant, channel, order_no) DO UPDATE SET created_at = hispay_journal_keys.created_at RETURNING created_at)
+                INSERT INTO hispay_journal (\(columns), created_at)
+                SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT),
+                    CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT),
+                    key.created_at FROM key
+                """ + update, Array(values.prefix(3)) + [created] + values)
         }
     }
 
@@ -325,20 +351,26 @@ public struct SQLPaymentStore: PaymentStore {
 
     public func close() async throws { try await backend.close() }
 
-    /// Housekeeping of the events' monthly partitions on PostgreSQL (``EventPartitions``), which `hispay
-    /// serve` runs when it starts and every hour: makes the partitions of `now`'s month and the next
-    /// two, and, with `retentionMonths`, detaches the months wholly before the last `retentionMonths`
-    /// (they stay as tables for the archive) and forgets their deduplication keys. Returns the tables
-    /// detached. On SQLite it does nothing.
+    /// Housekeeping of the monthly partitions of events and journal on PostgreSQL (``MonthlyPartitions``),
+    /// which `hispay serve` runs when it starts and every hour: makes the partitions of `now`'s month and
+    /// the next two, and, with `retentionMonths`, detaches the months wholly before the last
+    /// `retentionMonths` (they stay as tables for the archive) and forgets their keys — except a journal
+    /// month that still holds an open order. Returns the tables detached. On SQLite it does nothing.
     @discardableResult
     public func maintain(now: Date = Date(), retentionMonths: Int? = nil) async throws -> [String] {
         guard backend.dialect == .postgres else { return [] }
-        let month = EventPartitions.Month(now)
-        try await backend.transaction { db in try await EventPartitions.ensure([month, month.next, month.next.next], db) }
+        let month = MonthlyPartitions.Month(now)
+        try await backend.transaction { db in
+            for partitions in [MonthlyPartitions.events, .journal] { try await partitions.ensure([month, month.next, month.next.next], db) }
+        }
         guard let retentionMonths else { return [] }
-        guard retentionMonths > 0 else { throw StoreError(.invalidSetting, "the event retention is a positive number of months, not \(retentionMonths)") }
-        let boundary = EventPartitions.Month(index: month.index - retentionMonths + 1).start
-        return try await backend.transaction { db in try await EventPartitions.detach(before: boundary, db) }
+        guard retentionMonths > 0 else { throw StoreError(.invalidSetting, "the retention is a positive number of months, not \(retentionMonths)") }
+        let boundary = MonthlyPartitions.Month(index: month.index - retentionMonths + 1).start
+        // A journal month still holding an open order (pending or unknown) stays: the resolver needs it.
+        let open = "state_rank <= \(OrderState.unknown.rank)"
+        return try await backend.transaction { db in
+            try await MonthlyPartitions.events.detach(before: boundary, db) + MonthlyPartitions.journal.detach(before: boundary, keeping: open, db)
+        }
     }
 
     // MARK: - Rows

@@ -48,8 +48,9 @@ package enum StoreSchema {
                 // One node at a time forwards to a URL: the lease's holder, until it runs out.
                 "CREATE TABLE hispay_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at \(integer) NOT NULL)"
             ],
-            // PostgreSQL: events partitioned by month (EventPartitions); SQLite keeps one table.
-            dialect == .postgres ? EventPartitions.migration(now: Date()) : [],
+            // PostgreSQL: events, then the journal, partitioned by month (MonthlyPartitions); SQLite keeps one table each.
+            dialect == .postgres ? MonthlyPartitions.eventsMigration(now: Date()) : [],
+            dialect == .postgres ? MonthlyPartitions.journalMigration(now: Date()) : [],
         ]
     }
 

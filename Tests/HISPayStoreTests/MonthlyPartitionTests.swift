@@ -4,11 +4,12 @@ import HISPayStore
 import HISPayTestSupport
 import Testing
 
-/// Issue 23: on PostgreSQL the events are partitioned by (Beijing) month — declarative range
-/// partitioning, https://www.postgresql.org/docs/current/ddl-partitioning.html — with exactly-once kept
-/// across months, partitions made ahead and on demand, old months detached for the archive, existing
-/// rows carried over by the migration, and events committed in cursor order across nodes.
-@Suite struct EventPartitionTests {
+/// Issue 23: on PostgreSQL the events and the journal are partitioned by (Beijing) month — declarative
+/// range partitioning, https://www.postgresql.org/docs/current/ddl-partitioning.html — with their keys
+/// kept across months, partitions made ahead and on demand, old months detached for the archive (a
+/// journal month with an open order kept), existing rows carried over by the migrations, and events
+/// committed in cursor order across nodes.
+@Suite struct MonthlyPartitionTests {
     /// 2026-11-22 10:00 Beijing.
     static let now = Date(timeIntervalSince1970: 1_795_312_800)
 
@@ -68,7 +69,35 @@ import Testing
         try await backend.close()
     }
 
-    /// A store at schema version 5 (one events table) is migrated with its rows, cursors and
+    /// An order journaled in one month and settled in the next is one entry; a journal month holding
+    /// an open order outlives the retention, a settled month does not.
+    @Test func anOrderIsOneEntryAcrossMonthsAndAnOpenOneKeepsItsMonth() async throws {
+        let location = try await TestStores.location(.postgres)
+        let store = try await SQLPaymentStore.open(location)
+        let backend = try await PostgresBackend.open(url: location)
+        func entry(_ orderNo: String, _ state: OrderState, at date: Date) -> JournalEntry {
+            JournalEntry(merchant: "main", channel: .wechatPay, orderNo: orderNo, operation: .pay, amount: Amount(fen: 1230), state: state, updatedAt: date)
+        }
+        try await store.save(entry("SETTLED", .sending, at: Self.month(0).start.addingTimeInterval(60)))
+        try await store.save(entry("SETTLED", .succeeded, at: Self.month(1).start.addingTimeInterval(60)))
+        try await store.save(entry("OPEN", .unknown, at: Self.month(1).start.addingTimeInterval(120)))
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "SETTLED")?.state == .succeeded)
+        let rows = try await backend.read("SELECT tableoid::regclass::text AS name, order_no FROM hispay_journal ORDER BY order_no", [])
+        #expect(rows.count == 2)
+        #expect(rows.first?["name"] == .text(Self.month(1).name.replacingOccurrences(of: "events", with: "journal")))  // OPEN
+        #expect(rows.last?["name"] == .text(Self.month(0).name.replacingOccurrences(of: "events", with: "journal")))  // SETTLED, by its first month
+
+        // Retention of one month in month 3: month 0 (settled) is detached, month 1 (OPEN) is kept.
+        let detached = try await store.maintain(now: Self.month(3).start.addingTimeInterval(60), retentionMonths: 1)
+        #expect(detached.contains(Self.month(0).name.replacingOccurrences(of: "events", with: "journal")), "\(detached)")
+        #expect(!detached.contains(Self.month(1).name.replacingOccurrences(of: "events", with: "journal")), "\(detached)")
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "SETTLED") == nil)
+        #expect(try await store.claimDueEntries(at: Self.month(3).start, until: Self.month(3).start.addingTimeInterval(60), limit: 10).map(\.orderNo) == ["OPEN"])
+        try await store.close()
+        try await backend.close()
+    }
+
+    /// A store at schema version 5 (one events table, one journal) is migrated with its rows, cursors and
     /// deduplication keys: a resend of a stored callback stays a duplicate, new events follow.
     @Test func theMigrationCarriesExistingEventsOver() async throws {
         let location = try await TestStores.location(.postgres)
@@ -85,6 +114,9 @@ import Testing
                     "INSERT INTO hispay_events (merchant, channel, dedup_key, kind, out_trade_no, fields, received_at) VALUES ('main', 'wechatpay', ?, 'paymentSucceeded', ?, '{}', ?)",
                     [.text("wechatpay:OLD\(number):SUCCESS"), .text("OLD\(number)"), .integer(1_790_000_000_000 + Int64(number))])
             }
+            try await db.query(
+                "INSERT INTO hispay_journal (merchant, channel, order_no, operation, amount_fen, state, state_rank, updated_at, attempts) VALUES ('main', 'wechatpay', 'OLD1', 'pay', 1230, 'sending', 1, 1790000000000, 0)",
+                [])
         }
         let store = try await SQLPaymentStore.open(location)
         #expect(try await store.events(after: 0, limit: 10).map(\.cursor) == [1, 2, 3])
@@ -92,6 +124,12 @@ import Testing
         let new = try await store.record(Self.paid("NEW1"), merchant: "main", receivedAt: Self.now, quarantineReason: nil)
         #expect(new.isNew && new.event.cursor > 3)
         #expect(try await Self.partitions(backend).keys.allSatisfy { $0.hasPrefix("hispay_events_until_") })
+        // The journal entry came over too: the event OLD1 was recorded before; a save moves it on.
+        var old = try #require(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "OLD1"))
+        old.state = .succeeded
+        try await store.save(old)
+        #expect(try await store.entry(merchant: "main", channel: .wechatPay, orderNo: "OLD1")?.state == .succeeded)
+        #expect(try await backend.read("SELECT order_no FROM hispay_journal_keys", []).count == 1)
         try await store.close()
         try await backend.close()
     }
