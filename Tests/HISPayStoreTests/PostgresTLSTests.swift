@@ -42,8 +42,9 @@ import Testing
         #expect(try await tlsVersion(try url("&sslmode=verify-full&sslrootcert=" + Self.ca))?.hasPrefix("TLSv1.") == true)
         #expect(try await tlsVersion(try url("&sslmode=verify-ca&sslrootcert=" + Self.ca)) != nil)
         #expect(try await tlsVersion(try url("&sslmode=require")) != nil)  // encrypted, the certificate unchecked (as libpq)
-        #expect(try await tlsVersion(try url("&sslmode=prefer", role: "hispay")) != nil)  // the default: TLS when the server offers it
+        #expect(try await tlsVersion(try url("&sslmode=prefer", role: "hispay")) != nil)  // TLS when the server offers it
         #expect(try await tlsVersion(try url("&sslmode=disable", role: "hispay")) == nil)
+        #expect(try await tlsVersion(try url("", role: "hispay")) == nil)  // the default: only when asked for
     }
 
     @Test func aServerCertificateFromAnotherCAOrAnotherNameIsRefused() async throws {
