@@ -115,7 +115,7 @@ let package = Package(
         .target(
             name: "HISPayService",
             dependencies: [
-                "HISPayCore", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", "HISPayStore", "Reconciliation",
+                "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", "HISPayStore", "Reconciliation",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -160,6 +160,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Examples/hispay",
             swiftSettings: strict

@@ -19,7 +19,7 @@ trap 'bash scripts/postgres.sh stop "$pgdir"' EXIT
 base="${url%/*}"
 
 serve() {  # serve DATABASE NAME: starts hispay serve, sets $pid $public $internal
-  .build/release/hispay serve --port 0 --internal-port 0 --internal-token-file "$dir/internal-token" --config "$dir/hispay.json" \
+  .build/release/hispay serve --create --port 0 --internal-port 0 --internal-token-file "$dir/internal-token" --config "$dir/hispay.json" \
     --store "$base/$1" --rate-limit 0 --no-resolver >"$dir/serve-$2.out" 2>"$dir/serve-$2.err" &
   pid=$!
   for _ in $(seq 600); do grep -q listening "$dir/serve-$2.out" 2>/dev/null && break; sleep 0.1; done

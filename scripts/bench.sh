@@ -66,7 +66,7 @@ gateway() {
   local store="$1" name="$2"
   [ -f "$dir/internal-token" ] || { head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dir/internal-token"; chmod 600 "$dir/internal-token"; }
   # --rate-limit 0: the load comes from one loopback address, far over the per-source default.
-  "$build/release/hispay" serve --port 0 --internal-port 0 --internal-token-file "$dir/internal-token" --config "$dir/hispay.json" --store "$store" --rate-limit 0 \
+  "$build/release/hispay" serve --create --port 0 --internal-port 0 --internal-token-file "$dir/internal-token" --config "$dir/hispay.json" --store "$store" --rate-limit 0 \
     >"$dir/serve-$name.out" 2>"$dir/serve-$name.err" &
   local pid=$!
   for _ in $(seq 100); do grep -q listening "$dir/serve-$name.out" 2>/dev/null && break; sleep 0.1; done

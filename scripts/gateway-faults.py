@@ -85,7 +85,7 @@ class Gateway:
             os.chmod(path, 0o600)
         self.internal_port = free_port()
         self.port = free_port()
-        self.command = [hispay, "serve", "--host", HOST, "--port", str(self.port), "--config", os.path.join(directory, "hispay.json"), "--store", store,
+        self.command = [hispay, "serve", "--create", "--host", HOST, "--port", str(self.port), "--config", os.path.join(directory, "hispay.json"), "--store", store,
                         "--internal-port", str(self.internal_port), "--internal-token-file", token, "--rate-limit", "0"]  # one loopback source, far over the default limit
         if forward:
             self.command += ["--forward", forward, "--forward-secret-file", secret]

@@ -13,13 +13,17 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Run a small hospital day against the built-in sandbox and reconcile it.")
 
-    @Option(help: "Keep the day's files (profile, store, report) here instead of a new temporary directory.")
+    @Option(help: "Keep the day's files (profile, keys, store, report) here instead of in a temporary directory removed at the end.")
     var dir: String?
+
+    @Flag(help: "Let --dir be a folder that is not empty: the demo's files in it (profile, keys, store, report) are replaced.")
+    var force = false
 
     func run() async throws {
         let started = Date()
-        let directory = URL(fileURLWithPath: dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("hispay-demo-\(UUID().uuidString)").path)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.directory(dir, force: force)
+        // A temporary directory goes when the demo ends; --dir keeps the day's files.
+        defer { if dir == nil { try? FileManager.default.removeItem(at: directory) } }
         var day = Day()
 
         // The sandbox, the profile it writes, the store and the gateway.
@@ -49,7 +53,7 @@ struct DemoCommand: AsyncParsableCommand {
         let gatewayTask = Task { try await app.run() }
         defer { gatewayTask.cancel() }
         let notify = await Self.first(gatewayURLs) + "/notify/sandbox/wechatpay"
-        say("HISPay demo — a hospital day against the built-in sandbox (files: \(directory.path))")
+        say("HISPay demo — a hospital day against the built-in sandbox (files: \(dir == nil ? "a temporary directory, removed at the end; --dir DIR keeps them" : directory.path))")
 
         do {
             try await runDay(&day, simulator: simulator, nhsa: nhsa, configuration: configuration, settings: settings, store: store, notify: notify, directory: directory)
@@ -67,6 +71,29 @@ struct DemoCommand: AsyncParsableCommand {
             say("\(failed.count) of \(day.checks.count) checks failed (\(seconds) s).")
             throw ExitCode(1)
         }
+    }
+
+    /// Where the day's files go: `dir` — which must be empty or new unless `force`, when the demo's
+    /// own store and report in it are removed first — or a new temporary directory.
+    static func directory(_ dir: String?, force: Bool) throws -> URL {
+        let files = FileManager.default
+        guard let dir else {
+            let directory = files.temporaryDirectory.appendingPathComponent("hispay-demo-\(UUID().uuidString)")
+            try CLIFiles.createDirectory(directory)
+            return directory
+        }
+        let directory = URL(fileURLWithPath: dir)
+        var isDirectory: ObjCBool = false
+        if files.fileExists(atPath: dir, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw CLIError("--dir \(dir) is a file, not a folder") }
+            let contents = (try? files.contentsOfDirectory(atPath: dir)) ?? []
+            if !contents.isEmpty {
+                guard force else { throw CLIError("--dir \(dir) is not empty: give --force to replace the demo's files in it (hispay.json, keys, store.db, report)") }
+                for name in ["store.db", "store.db-wal", "store.db-shm", "report"] { try? files.removeItem(at: directory.appendingPathComponent(name)) }
+            }
+        }
+        try CLIFiles.createDirectory(directory)
+        return directory
     }
 
     /// What the demo checked, in order.

@@ -23,7 +23,7 @@ struct EventsCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard limit > 0 else { throw CLIError("--limit must be positive") }
-        let store = try await SQLPaymentStore.open(self.store)
+        let store = try await StoreOpening.open(self.store, create: false, creatable: false)
         do {
             let events = quarantined ? try await store.quarantined(after: after, limit: limit) : try await store.events(after: after, limit: limit)
             let output = JSONOutput.Lines()

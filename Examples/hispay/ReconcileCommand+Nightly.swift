@@ -48,7 +48,7 @@ extension ReconcileCommand {
             ledgers[merchant] = URL(fileURLWithPath: file)
         }
         let partners = try partnerFiles(configuration)
-        let store = try await SQLPaymentStore.open(location)
+        let store = try await StoreOpening.open(location, create: false, creatable: false)
         let night: NightlyReconciliation.Night
         do {
             var run = NightlyReconciliation(

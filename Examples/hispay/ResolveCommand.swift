@@ -51,7 +51,7 @@ struct ResolveCommand: AsyncParsableCommand {
         guard channels.values.contains(where: { !$0.isEmpty }) else {
             throw CLIError("resolve needs a profile block it can query with: a channel with its signing key (e.g. merchants[].wechatpay.privateKey)")
         }
-        let store = try await SQLPaymentStore.open(self.store)
+        let store = try await StoreOpening.open(self.store, create: false, creatable: false)
         let resolver = Resolver(store: store, channels: channels)
         if once {
             let output = JSONOutput.Lines()

@@ -22,7 +22,14 @@ struct SelfCheckCommand: AsyncParsableCommand {
         let configuration = try global.loadConfiguration()
         let merchant = try configuration?.merchant(named: global.merchant)
         let transport = try CurlTransport.Configuration(settings: configuration?.transport)
-        let checks = await SelfCheck.run(transportConfiguration: transport)
+        var checks = await SelfCheck.run(transportConfiguration: transport)
+        if let configuration {
+            // The configuration as config-check loads it: every block built, every file and secret read.
+            let errors = ConfigurationAudit.findings(in: configuration, registry: ChannelOption.registry, transports: transport).filter { $0.severity == .error }
+            checks.append(SelfCheck.Result(
+                name: "configuration", ok: errors.isEmpty,
+                detail: errors.isEmpty ? "every block loads" : errors.map { "\($0.path): \($0.message)" }.joined(separator: "; ")))
+        }
         let ok = checks.allSatisfy(\.ok)
         try JSONOutput.print(Report(version: HISPayVersion.string, ok: ok, merchant: merchant?.name, checks: checks))
         if !ok {

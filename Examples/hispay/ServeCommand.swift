@@ -7,6 +7,7 @@ import Logging
 import HTTPTypes
 import Hummingbird
 import Metrics
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -26,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "sqlite:PATH or postgres://user@host:port/database.")
     var store: String
+
+    @Flag(help: "Create the store when it does not exist yet (a new SQLite file, or the tables in an empty PostgreSQL database).")
+    var create = false
 
     @Option(help: "Address of the public listener, which the channels call (loopback unless told otherwise).")
     var host = "127.0.0.1"
@@ -92,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try CurlTransport.Configuration(settings: configuration.transport)
         let registry = ChannelOption.registry
         let routes = try registry.callbackRoutes(configuration, transports: settings, logger: Logger(label: "hispay.serve"))
-        let store = try await SQLPaymentStore.open(self.store)
+        let store = try await StoreOpening.open(self.store, create: create, creatable: true)
         let centre = NotificationCentre(store: store, routes: routes)
         let forwarder = forward.map {
             EventForwarder(
@@ -150,7 +154,11 @@ struct ServeCommand: AsyncParsableCommand {
         defer { resolving?.cancel() }
         let services = ServiceGroup(configuration: .init(
             services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await services.run()
+        do {
+            try await services.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CLIError("cannot listen: \(host):\(port) (--port) or \(internalHost):\(internalPort) (--internal-port) is already in use")
+        }
         // Hands the forwarding lease back, so another node takes over without waiting it out.
         forwarding?.cancel()
         await forwarding?.value

@@ -22,6 +22,9 @@ struct SettleCommand: AsyncParsableCommand {
     @Option(help: "Journal the checkout in this store (sqlite:PATH or postgres://…) so a rerun resumes it; in memory when absent.")
     var store: String?
 
+    @Flag(help: "Create the --store when it does not exist yet.")
+    var create = false
+
     struct Output: Encodable {
         let billId: String
         let state: String
@@ -44,7 +47,7 @@ struct SettleCommand: AsyncParsableCommand {
         guard let store else {
             return try await settle(fields, cashID: cashID, merchant: merchant, settings: settings, journal: InMemoryCheckoutJournal())
         }
-        let opened = try await SQLPaymentStore.open(store)
+        let opened = try await StoreOpening.open(store, create: create, creatable: true)
         do {
             try await settle(fields, cashID: cashID, merchant: merchant, settings: settings, journal: StoreCheckoutJournal(store: opened, merchant: merchant.name))
             try await opened.close()

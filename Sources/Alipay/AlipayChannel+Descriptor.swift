@@ -9,7 +9,7 @@ extension AlipayChannel {
         displayName: LocalizedText(zh: "支付宝", en: "Alipay"), accountKey: "appId",
         makeChannel: make,
         makeVerifier: { setup in
-            if setup.block.entries["privateKey"] != nil { return try make(setup) }
+            if setup.block.has("privateKey") { return try make(setup) }
             let handler = try AlipayConfiguration.notificationHandler(block: setup.block)
             return CallbackVerification(id: .alipay, time: setup.time, verify: { request, _ in try handler.handle(request) }, rejection: { _ in AlipayNotificationHandler.rejection })
         },

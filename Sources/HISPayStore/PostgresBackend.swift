@@ -74,6 +74,12 @@ package final class PostgresBackend: SQLBackend {
         }
     }
 
+    /// `host:port/database` of a store location, without its user, password or options: for messages.
+    package static func displayName(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return "the location given" }
+        return "\(host):\(components.port ?? 5432)\(components.path)"
+    }
+
     /// The password `components` point to (see ``open(url:environment:logger:)``), never shown in an error.
     static func password(_ components: URLComponents, _ environment: [String: String]) throws -> String? {
         let query = components.queryItems ?? []

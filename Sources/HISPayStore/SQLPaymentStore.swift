@@ -22,16 +22,27 @@ public struct SQLPaymentStore: PaymentStore {
         }
     }
 
-    /// Opens the store a location names: `sqlite:PATH` (the file is created if missing) or
+    /// Opens the store a location names: `sqlite:PATH` or
     /// `postgres://user@host[:port]/database[?password_file=PATH]` (see the README for the password).
-    public static func open(_ location: String) async throws -> SQLPaymentStore {
+    /// With `create` a missing store is made — the SQLite file, or the tables in an empty PostgreSQL
+    /// database; without, it is refused with ``StoreError/Code/notFound`` (a mistyped path must not
+    /// become a new, empty store).
+    public static func open(_ location: String, create: Bool = true) async throws -> SQLPaymentStore {
         if location.hasPrefix("sqlite:") {
             let path = String(location.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw StoreError(.invalidLocation, "sqlite: needs a file path (sqlite:/var/lib/hispay/store.db)") }
+            guard create || FileManager.default.fileExists(atPath: path) else {
+                throw StoreError(.notFound, "there is no store at \(location)")
+            }
             return try await SQLPaymentStore(backend: try await SQLiteBackend.open(path: path))
         }
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            return try await SQLPaymentStore(backend: try await PostgresBackend.open(url: location))
+            let backend = try await PostgresBackend.open(url: location)
+            if !create, try await backend.read("SELECT CAST(to_regclass('hispay_schema') AS TEXT) AS found", []).first?["found"]?.text == nil {
+                try? await backend.close()
+                throw StoreError(.notFound, "the PostgreSQL database at \(PostgresBackend.displayName(location)) holds no HISPay store")
+            }
+            return try await SQLPaymentStore(backend: backend)
         }
         throw StoreError(.invalidLocation, "a store is sqlite:PATH or postgres://user@host:port/database")
     }
@@ -351,7 +362,7 @@ public struct SQLPaymentStore: PaymentStore {
 
     public func close() async throws { try await backend.close() }
 
-    /// Housekeeping of the monthly partitions of events and journal on PostgreSQL (``MonthlyPartitions``),
+    /// Housekeeping of the monthly partitions of events and journal on PostgreSQL (README § Durable state),
     /// which `hispay serve` runs when it starts and every hour: makes the partitions of `now`'s month and
     /// the next two, and, with `retentionMonths`, detaches the months wholly before the last
     /// `retentionMonths` (they stay as tables for the archive) and forgets their keys — except a journal

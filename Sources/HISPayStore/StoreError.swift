@@ -16,6 +16,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let queryFailed = Code("queryFailed")
         /// A stored row could not be read back (e.g. a document that is not valid JSON).
         public static let corruptRow = Code("corruptRow")
+        /// The location holds no store, and opening was not asked to create one.
+        public static let notFound = Code("notFound")
         /// A setting of the store is out of range (e.g. a retention of no months).
         public static let invalidSetting = Code("invalidSetting")
     }

@@ -171,7 +171,7 @@ public struct LedgerCSV: LedgerSource {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(("\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n").utf8).write(to: url)
         } catch {
-            throw ReconciliationError(.unreadable, "cannot write the ledger \(url.path)")
+            throw ReconciliationError(.unreadable, "cannot write the ledger \(url.path): \(FileFailure.reason(error))")
         }
     }
 

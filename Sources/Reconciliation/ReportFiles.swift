@@ -16,7 +16,7 @@ public enum ReportFiles {
         } catch let error as ReconciliationError {
             throw error
         } catch {
-            throw ReconciliationError(.unreadable, "cannot write the report into \(directory.path): \(error)")
+            throw ReconciliationError(.unreadable, "cannot write the report into \(directory.path): \(FileFailure.reason(error))")
         }
     }
 
@@ -30,7 +30,7 @@ public enum ReportFiles {
             try JSONEncoder.reconciliation.encode(group).write(to: directory.appendingPathComponent("report.json"))
             try Data(HTMLReport.groupPage(group).utf8).write(to: directory.appendingPathComponent("report.html"))
         } catch {
-            throw ReconciliationError(.unreadable, "cannot write the report into \(directory.path): \(error)")
+            throw ReconciliationError(.unreadable, "cannot write the report into \(directory.path): \(FileFailure.reason(error))")
         }
     }
 

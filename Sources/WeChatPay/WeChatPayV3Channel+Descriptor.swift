@@ -10,7 +10,7 @@ extension WeChatPayV3Channel {
         id: .wechatPay, name: "wechatpay", summary: "WeChat Pay APIv3", displayName: LocalizedText(zh: "微信支付", en: "WeChat Pay"), accountKey: "mchId",
         makeChannel: make,
         makeVerifier: { setup in
-            if setup.block.entries["privateKey"] != nil { return try make(setup) }
+            if setup.block.has("privateKey") { return try make(setup) }
             let handler = try WeChatPayV3Configuration.callbackHandler(block: setup.block)
             return CallbackVerification(
                 id: .wechatPay, time: setup.time, verify: { try handler.handle($0, now: $1) }, rejection: { _ in WeChatPayV3CallbackHandler.rejection() })

@@ -47,31 +47,38 @@ import Testing
         ])
     }
 
-    @Test func configCheckListsMerchantsWithoutPrintingSecrets() throws {
+    /// A configuration with problems (issue 24: `mchid` for `mchId`, a key file that is not there):
+    /// config-check lists the merchants and every problem, exits non-zero, and prints no value.
+    @Test func configCheckListsMerchantsAndProblemsWithoutPrintingSecrets() throws {
         let secret = "SecretApiV3Key0123456789abcdefXY"
         let url = try writeConfig(
             """
             {"transport": {"proxy": "direct", "timeoutSeconds": 20},
              "merchants": [{"name": "main-campus", "wechatpay": {"mchid": "1900000001", "apiV3Key": "env:HISPAY_TEST_V3KEY"}},
-                           {"name": "east-campus", "alipay": {"appId": "2021000000000001", "privateKey": "\(secret)"}}]}
+                           {"name": "east-campus", "alipay": {"appId": "2021000000000001", "privateKey": "keys/alipay_app_key.pem"}}]}
             """)
         let run = try CommandLineRun(["config-check", "--config", url.path, "--merchant", "east-campus"], environment: ["HISPAY_TEST_V3KEY": secret])
-        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.status != 0, "\(run.stderr)")
         let report = try json(run.stdout)
+        #expect(report["ok"] as? Bool == false)
         #expect(report["selected"] as? String == "east-campus")
         #expect((report["merchants"] as? [[String: Any]])?.map { $0["channels"] as? [String] ?? [] } == [["wechatpay"], ["alipay"]])
         #expect(report["transport"] as? [String] == ["proxy", "timeoutSeconds"])
+        let paths = (report["problems"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        #expect(paths.contains("merchants[0].wechatpay.mchid") && paths.contains("merchants[1].alipay.privateKey"), "\(paths)")
         #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret))
 
         let selfCheck = try CommandLineRun(["self-check", "--config", url.path], environment: ["HISPAY_TEST_V3KEY": secret])
-        #expect(selfCheck.status == 0)
+        #expect(selfCheck.status != 0)
         #expect(try json(selfCheck.stdout)["merchant"] as? String == "main-campus")
+        #expect(!selfCheck.stdout.contains(secret) && !selfCheck.stderr.contains(secret))
     }
 
     @Test func refusalsAreOneLineOnStderrWithNonZeroExit() throws {
         let bad = try writeConfig(#"{"merchants": [{"name": "m", "alipay": {"appId": "1"}}], "transprot": {}}"#)
+        let missing = try CommandLineRun(["config-check"])
+        #expect(missing.status != 0 && missing.stderr.contains("Missing expected argument '--config <config>'"), "\(missing.stderr)")
         let cases: [([String], String)] = [
-            (["config-check"], "needs --config"),
             (["config-check", "--config", "/nonexistent/hispay.json"], "cannot be read"),
             (["config-check", "--config", bad.path], "config.transprot is not a known key"),
             (["self-check", "--config", try writeConfig(#"{"merchants": [{"name": "m"}]}"#).path, "--merchant", "x"], "no merchant named \"x\""),

@@ -45,7 +45,7 @@ import Testing
         ])
         try Data(fields.jsonText().utf8).write(to: bill)
         for _ in 0..<6 {
-            let run = try CommandLineRun(["settle", "--channel", "insurance", "--bill", bill.path, "--cash-channel", "wechatpay-v2", "--config", config.path, "--store", store])
+            let run = try CommandLineRun(["settle", "--create", "--channel", "insurance", "--bill", bill.path, "--cash-channel", "wechatpay-v2", "--config", config.path, "--store", store])
             let output = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
             if output["state"] as? String == "completed" { return output["settlementId"] as? String ?? "" }
         }

@@ -66,7 +66,7 @@ import HISPayTesting
 
     @Test func callbacksReachTheGatewayOnceEach() async throws {
         let store = try await TestStores.location(.sqlite)
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
+        let gateway = try ServerProcess(["serve", "--create", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
         let notify = gateway.url + "/notify/sandbox/wechatpay"
         let channel = try channel()
         _ = try await channel.pay(order("E2E-CB-1", .qrCode, notify: notify))
@@ -135,7 +135,7 @@ import HISPayTesting
         }
 
         let store = try await TestStores.location(.sqlite)
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
+        let gateway = try ServerProcess(["serve", "--create", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
         try await injectFault("duplicateCallback", "/gateway.do/alipay.trade.precreate")
         _ = try await alipay.pay(order("E2E-ALI-4", .qrCode, notify: gateway.url + "/notify/sandbox/alipay"))
         var events: [[String: Any]] = []
@@ -223,7 +223,7 @@ import HISPayTesting
     @Test func wechatPayV2OrdersShareTheBookAndNotifyInXML() async throws {
         let v2 = try channel(.wechatPayV2)
         let store = try await TestStores.location(.sqlite)
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
+        let gateway = try ServerProcess(["serve", "--create", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
         let notify = gateway.url + "/notify/sandbox/wechatpay-v2"
         let placed = try await v2.pay(order("E2E-V2-QR-1", .qrCode, notify: notify))
         guard case .pending(let payment?, _) = placed, case .qrCode(let url)? = payment.payerAction else { Issue.record("expected a QR code, got \(placed)"); return }
@@ -332,7 +332,7 @@ import HISPayTesting
 
         // Back notifications through `hispay serve`, verified with the written chain.
         let store = try await TestStores.location(.sqlite)
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
+        let gateway = try ServerProcess(["serve", "--create", "--port", "0", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store] + InternalToken.arguments)
         _ = try await unionPay.pay(PayRequest(outTradeNo: "E2EUPQR0003", amount: Amount(fen: 1500), subject: "挂号费", scene: .qrCode, notifyURL: gateway.url + "/notify/sandbox/unionpay"))
         var events: [[String: Any]] = []
         for _ in 0..<100 where events.isEmpty {
@@ -406,7 +406,7 @@ import HISPayTesting
         /// Runs `hispay serve` — another process, nothing in its memory but the store — until the
         /// journal entry `number` is settled, then kills it with SIGKILL as a crash would.
         func settleInAnotherProcess(_ number: String) async throws -> OrderState? {
-            let gateway = try ServerProcess(["serve", "--port", "0", "--config", config, "--store", location] + InternalToken.arguments)
+            let gateway = try ServerProcess(["serve", "--create", "--port", "0", "--config", config, "--store", location] + InternalToken.arguments)
             var state: OrderState?
             for _ in 0..<60 where state != .succeeded {
                 try await Task.sleep(for: .milliseconds(250))
@@ -528,7 +528,7 @@ import HISPayTesting
             ])
         try Data(fields.jsonText().utf8).write(to: bill)
         let store = "sqlite:" + directory.appendingPathComponent("checkout-\(mobilePay).db").path
-        let arguments = ["settle", "--channel", "insurance", "--bill", bill.path, "--cash-channel", "wechatpay", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store]
+        let arguments = ["settle", "--create", "--channel", "insurance", "--bill", bill.path, "--cash-channel", "wechatpay", "--config", directory.appendingPathComponent("hispay.json").path, "--store", store]
         var states: [String] = []
         var last: [String: Any] = [:]
         for _ in 0..<4 {

@@ -87,8 +87,8 @@ import Testing
             ["sign", "--channel", "alipay", "--params", try file("alipay.json", ["method": "alipay.trade.query"]), "--config", wrongKey.path],
             ["sign", "--channel", "unionpay", "--params", try file("unionpay.json", ["txnType": "00", "orderId": "H1", "txnTime": "20261122100000"]), "--config", config.path],
             ["sign", "--channel", "insurance", "--params", try file("insurance.json", ["payAuthNo": "AUTH1", "certNo": Self.idNumber]), "--config", config.path],
-            ["settle", "--channel", "insurance", "--bill", try file("bill.json", bill), "--cash-channel", "wechatpay", "--config", config.path, "--store", store],
-            ["settle", "--channel", "insurance", "--bill", try file("bill.json", bill), "--cash-channel", "wechatpay", "--config", config.path, "--store", store],
+            ["settle", "--create", "--channel", "insurance", "--bill", try file("bill.json", bill), "--cash-channel", "wechatpay", "--config", config.path, "--store", store],
+            ["settle", "--create", "--channel", "insurance", "--bill", try file("bill.json", bill), "--cash-channel", "wechatpay", "--config", config.path, "--store", store],
             ["events", "--store", store],
             ["bill", "parse", "--channel", "unionpay", try text("zm.txt", "not a ZM file")],
             ["reconcile", "--date", "2026-11-22", "--ledger", try text("ledger.csv", "channel,kind,out_trade_no,amount,time\nwechatpay,payment,H1,1.00,2026-11-22 10:00:00\n"),
@@ -106,7 +106,7 @@ import Testing
 
         // The gateway: callbacks nobody signed are refused, and its log shows nothing secret.
         let serveLog = directory.appendingPathComponent("serve.log")
-        let gateway = try ServerProcess(["serve", "--port", "0", "--config", config.path, "--store", store] + InternalToken.arguments, standardError: serveLog)
+        let gateway = try ServerProcess(["serve", "--create", "--port", "0", "--config", config.path, "--store", store] + InternalToken.arguments, standardError: serveLog)
         let transport = CurlTransport(configuration: .init(proxy: .direct))
         for channel in ["wechatpay", "wechatpay-v2", "alipay", "unionpay", "insurance"] {
             _ = try await transport.send(

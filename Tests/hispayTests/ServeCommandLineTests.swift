@@ -31,7 +31,7 @@ import WeChatPay
     }
 
     func gateway(_ store: String, _ extra: [String] = []) throws -> ServerProcess {
-        try ServerProcess(["serve", "--port", "0", "--config", config.path, "--store", store] + InternalToken.arguments + extra, environment: environment)
+        try ServerProcess(["serve", "--create", "--port", "0", "--config", config.path, "--store", store] + InternalToken.arguments + extra, environment: environment)
     }
 
     func internalURL(_ gateway: ServerProcess) throws -> String { try #require(gateway.internalURL, "serve printed no internal listener") }
@@ -116,11 +116,11 @@ import WeChatPay
             #expect(metrics.text.contains(line), "\(line) in\n\(metrics.text)")
         }
 
-        let untokened = try CommandLineRun(["serve", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite)], environment: environment)
+        let untokened = try CommandLineRun(["serve", "--create", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite)], environment: environment)
         #expect(untokened.status != 0 && untokened.stderr.contains("--internal-token-file"))
         let short = directory.appendingPathComponent("short-token")
         try Data("tooshort\n".utf8).write(to: short)
-        let weak = try CommandLineRun(["serve", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite), "--internal-token-file", short.path], environment: environment)
+        let weak = try CommandLineRun(["serve", "--create", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite), "--internal-token-file", short.path], environment: environment)
         #expect(weak.status != 0 && weak.stderr.contains("at least 16") && !weak.stderr.contains("tooshort"))
     }
 
@@ -132,7 +132,7 @@ import WeChatPay
         let store = try await TestStores.location(.sqlite)
         let log = directory.appendingPathComponent("serve.log")
         let gateway = try ServerProcess(
-            ["serve", "--port", "0", "--config", config.path, "--store", store, "--max-body-bytes", "4096", "--rate-limit", "10"] + InternalToken.arguments,
+            ["serve", "--create", "--port", "0", "--config", config.path, "--store", store, "--max-body-bytes", "4096", "--rate-limit", "10"] + InternalToken.arguments,
             environment: environment, standardError: log)
         func send(_ callback: CallbackRequest, path: String = "/notify/main/wechatpay", contentType: String? = "application/json") async throws -> HTTPResponse {
             var headers = callback.headers
@@ -228,7 +228,7 @@ import WeChatPay
         let secretFile = directory.appendingPathComponent("forward-secret")
         try Data("\(Self.forwardSecret)\n".utf8).write(to: secretFile)
         let refused = try CommandLineRun(
-            ["serve", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite), "--forward", his.url("/his/x")]
+            ["serve", "--create", "--port", "0", "--config", config.path, "--store", try await TestStores.location(.sqlite), "--forward", his.url("/his/x")]
                 + InternalToken.arguments, environment: environment)
         #expect(refused.status != 0 && refused.stderr.contains("--forward-secret-file"))
         let gateway = try gateway(

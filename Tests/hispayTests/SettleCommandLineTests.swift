@@ -69,10 +69,10 @@ import Testing
         #expect((output["reason"] as? String)?.contains("6201") == true, "\(output)")
         // Journaled in a store, the same bill is resumed by the next run; a bad store is refused.
         let store = "sqlite:" + directory.appendingPathComponent("store.db").path
-        let journaled = try CommandLineRun(["settle", "--channel", "insurance", "--bill", try bill(mobilePay), "--cash-channel", "wechatpay", "--config", config.path, "--store", store])
+        let journaled = try CommandLineRun(["settle", "--create", "--channel", "insurance", "--bill", try bill(mobilePay), "--cash-channel", "wechatpay", "--config", config.path, "--store", store])
         #expect(journaled.status == 0, "\(journaled.stderr)")
         #expect(journaled.stdout.contains(#""state" : "unresolved""#))
-        let refused = try CommandLineRun(["settle", "--channel", "insurance", "--bill", try bill(mobilePay), "--cash-channel", "wechatpay", "--config", config.path, "--store", "sqlite:"])
+        let refused = try CommandLineRun(["settle", "--create", "--channel", "insurance", "--bill", try bill(mobilePay), "--cash-channel", "wechatpay", "--config", config.path, "--store", "sqlite:"])
         #expect(refused.status != 0 && refused.stderr.contains("sqlite: needs a file path"), "\(refused.stderr)")
     }
 

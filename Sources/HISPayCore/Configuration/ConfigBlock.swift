@@ -13,12 +13,47 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
     /// The directory relative file paths are resolved against.
     public let baseDirectory: URL
     private let environment: [String: String]
+    /// Records the keys asked for, when a configuration check wants to know which keys were never read.
+    private var log: KeyLog?
 
-    init(path: String, entries: [String: ConfigValue], baseDirectory: URL, environment: [String: String]) {
+    init(path: String, entries: [String: ConfigValue], baseDirectory: URL, environment: [String: String], log: KeyLog? = nil) {
         self.path = path
         self.entries = entries
         self.baseDirectory = baseDirectory
         self.environment = environment
+        self.log = log
+    }
+
+    /// The keys a reader asked a block (and the blocks within it) for, present or not: what a
+    /// configuration check compares the keys present with, to find a misspelled one.
+    package final class KeyLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var asked: Set<String> = []
+
+        package init() {}
+
+        func note(_ path: String) { lock.withLock { _ = asked.insert(path) } }
+
+        /// The paths asked for (`merchants[0].wechatpay.mchId`).
+        package var paths: Set<String> { lock.withLock { asked } }
+    }
+
+    /// This block, recording into `log` every key it (or a block within it) is asked for.
+    package func logging(to log: KeyLog) -> ConfigBlock {
+        var block = self
+        block.log = log
+        return block
+    }
+
+    /// Whether the block holds `key`; counts as asking for it.
+    package func has(_ key: String) -> Bool {
+        log?.note("\(path).\(key)")
+        return entries[key] != nil
+    }
+
+    private func value(_ key: String) -> ConfigValue? {
+        log?.note("\(path).\(key)")
+        return entries[key]
     }
 
     /// The keys present.
@@ -34,7 +69,7 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
 
     /// An optional string (after `env:` resolution); numbers are given as their text.
     public func optionalString(_ key: String) throws(ConfigurationError) -> String? {
-        switch entries[key] {
+        switch value(key) {
         case nil, .null?: return nil
         case .string(let text)?:
             guard text.hasPrefix("env:") else { return text }
@@ -52,7 +87,7 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
 
     /// An optional boolean.
     public func bool(_ key: String) throws(ConfigurationError) -> Bool? {
-        switch entries[key] {
+        switch value(key) {
         case nil, .null?: return nil
         case .bool(let value)?: return value
         case let other?: throw ConfigurationError(.invalidValue, "\(path).\(key) must be true or false, not a \(other.typeName)")
@@ -61,7 +96,7 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
 
     /// An optional integer.
     public func int(_ key: String) throws(ConfigurationError) -> Int? {
-        switch entries[key] {
+        switch value(key) {
         case nil, .null?: return nil
         case .number(let text)?:
             guard let value = Int(text) else {
@@ -99,7 +134,7 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
     /// A list of file paths (relative to the configuration file) read and each transformed, e.g. the
     /// certificates of a key; empty when the key is absent. Errors name the key and the entry's index.
     package func fileValues<T>(_ key: String, _ transform: ([UInt8]) throws -> T) throws(ConfigurationError) -> [T] {
-        guard let value = entries[key], value != .null else { return [] }
+        guard let value = self.value(key), value != .null else { return [] }
         guard case .array(let paths) = value else { throw ConfigurationError(.invalidValue, "\(path).\(key) must be a list of file paths") }
         var values: [T] = []
         for (index, entry) in paths.enumerated() {
@@ -117,34 +152,67 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
 
     /// A nested object, if present.
     public func block(_ key: String) throws(ConfigurationError) -> ConfigBlock? {
-        switch entries[key] {
+        switch value(key) {
         case nil, .null?: return nil
         case .object(let entries)?:
-            return ConfigBlock(path: "\(path).\(key)", entries: entries, baseDirectory: baseDirectory, environment: environment)
+            return ConfigBlock(path: "\(path).\(key)", entries: entries, baseDirectory: baseDirectory, environment: environment, log: log)
         case let other?: throw ConfigurationError(.invalidValue, "\(path).\(key) must be an object, not a \(other.typeName)")
         }
     }
 
     /// A list of objects (`"partners": [{…}, {…}]`), each named by its index; empty when absent.
     public func blocks(_ key: String) throws(ConfigurationError) -> [ConfigBlock] {
-        guard let value = entries[key], value != .null else { return [] }
+        guard let value = self.value(key), value != .null else { return [] }
         guard case .array(let items) = value else { throw ConfigurationError(.invalidValue, "\(path).\(key) must be a list of objects") }
         var blocks: [ConfigBlock] = []
         for (index, item) in items.enumerated() {
             guard case .object(let fields) = item else {
                 throw ConfigurationError(.invalidValue, "\(path).\(key)[\(index)] must be an object, not a \(item.typeName)")
             }
-            blocks.append(ConfigBlock(path: "\(path).\(key)[\(index)]", entries: fields, baseDirectory: baseDirectory, environment: environment))
+            blocks.append(ConfigBlock(path: "\(path).\(key)[\(index)]", entries: fields, baseDirectory: baseDirectory, environment: environment, log: log))
         }
         return blocks
     }
 
     /// Throws ``ConfigurationError/Code/unknownKey`` for any key not in `allowed` (catches typos).
     public func rejectUnknownKeys(allowed: Set<String>) throws(ConfigurationError) {
+        for key in allowed { log?.note("\(path).\(key)") }
         if let unknown = keys.first(where: { !allowed.contains($0) }) {
-            throw ConfigurationError(
-                .unknownKey, "\(path).\(unknown) is not a known key (known: \(allowed.sorted().joined(separator: ", ")))")
+            let hint = Self.closest(to: unknown, in: allowed).map { "did you mean \($0)?" } ?? "known: \(allowed.sorted().joined(separator: ", "))"
+            throw ConfigurationError(.unknownKey, "\(path).\(unknown) is not a known key (\(hint))")
         }
+    }
+
+    /// The key of `candidates` that `key` is most likely a misspelling of: the same but for case, or
+    /// at most two letters apart; nil when none is that close.
+    package static func closest(to key: String, in candidates: some Collection<String>) -> String? {
+        let lowered = key.lowercased()
+        if let same = candidates.first(where: { $0.lowercased() == lowered }) { return same }
+        return candidates.map { ($0, editDistance($0.lowercased(), lowered)) }.filter { $0.1 <= 2 }.min { ($0.1, $0.0) < ($1.1, $1.0) }?.0
+    }
+
+    /// Levenshtein distance between two keys.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    /// This block with `key` taken out — or, given `meant`, spelled so: what a configuration check
+    /// builds again after reporting a key the channel does not know.
+    package func removing(_ key: String, meant: String? = nil) -> ConfigBlock {
+        var entries = entries
+        let value = entries.removeValue(forKey: key)
+        if let meant, entries[meant] == nil { entries[meant] = value }
+        return ConfigBlock(path: path, entries: entries, baseDirectory: baseDirectory, environment: environment, log: log)
     }
 
     public var description: String { "ConfigBlock(\(path): \(keys.joined(separator: ", ")))" }

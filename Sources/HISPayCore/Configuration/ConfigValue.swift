@@ -11,13 +11,25 @@ public enum ConfigValue: Hashable, Sendable, Decodable {
     case array([ConfigValue])
     case null
 
-    /// Parses JSON text; throws ``ConfigurationError/Code/malformedJSON`` with the parser's message.
+    /// Parses JSON text; throws ``ConfigurationError/Code/malformedJSON`` naming the line and column
+    /// where the text stops being JSON.
     static func parse(_ data: Data, source: String) throws(ConfigurationError) -> ConfigValue {
         do {
             return try JSONDecoder().decode(ConfigValue.self, from: data)
         } catch {
-            throw ConfigurationError(.malformedJSON, "\(source) is not valid JSON (\(error))")
+            throw ConfigurationError(.malformedJSON, "\(source) is not valid JSON: \(syntaxProblem(data))")
         }
+    }
+
+    /// Where `data` stops being JSON, as `line L, column C` (1-based; the column counts characters).
+    static func syntaxProblem(_ data: Data) -> String {
+        guard !data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return "the file is empty" }
+        guard let offset = data.withUnsafeBytes({ ExactJSONParser.failureOffset($0) }) else { return "it is not one JSON value" }
+        let before = data.prefix(offset)
+        let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? before.startIndex
+        let column = String(decoding: data[lineStart..<(before.startIndex + offset)], as: UTF8.self).count + 1
+        return offset >= data.count ? "it ends early (line \(line), column \(column))" : "unexpected text at line \(line), column \(column)"
     }
 
     /// The JSON type's name, for error messages.

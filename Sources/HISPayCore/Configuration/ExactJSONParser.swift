@@ -20,6 +20,15 @@ struct ExactJSONParser {
         return parser.index == bytes.count ? value : nil
     }
 
+    /// Where in `bytes` reading stops being JSON — the offset of the byte that does not fit, or the
+    /// end when the text stops short; nil when `bytes` hold one JSON value.
+    static func failureOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        var parser = ExactJSONParser(bytes)
+        guard parser.value() != nil else { return min(parser.index, bytes.count) }
+        parser.skipSpace()
+        return parser.index == bytes.count ? nil : parser.index
+    }
+
     private mutating func skipSpace() {
         while index < bytes.count {
             switch bytes[index] {

@@ -35,7 +35,8 @@ package enum FlatXML {
         let collector = FieldCollector(roots: roots, nested: nested)
         parser.delegate = collector
         guard parser.parse(), collector.problem == nil, collector.closedRoot else {
-            throw Error(description: collector.problem ?? parser.parserError.map { "\($0)" } ?? "empty")
+            // Our words, never XMLParser's ("Error Domain=NSXMLParserErrorDomain Code=5 (null)").
+            throw Error(description: collector.problem ?? (parser.parserError == nil && data.isEmpty ? "empty" : "it is not well-formed XML (line \(parser.lineNumber), column \(parser.columnNumber))"))
         }
         return collector.fields
     }

@@ -34,7 +34,7 @@ public struct NHSARegion: Sendable, Hashable {
         var region = Self.national
         if let type = try block.optionalString("faceScanCertificateType") { region.faceScanCertificateType = type }
         if let zip = try block.bool("zipDetailFile") { region.zipDetailFile = zip }
-        if let results = block.entries["balancedResults"] {
+        if block.has("balancedResults"), let results = block.entries["balancedResults"] {
             let texts = results.arrayValue.compactMap(\.text)
             guard !texts.isEmpty, texts.count == results.arrayValue.count else {
                 throw ConfigurationError(.invalidValue, "\(block.path).balancedResults must be a non-empty list of strings")

@@ -1,0 +1,14 @@
+import HISPay
+
+/// Opening the store a command's `--store` names: a store that does not exist is created only when
+/// the command was given `--create`, so a mistyped path is refused instead of becoming an empty store.
+enum StoreOpening {
+    /// `creatable`: whether the command takes `--create` (its refusal then says so).
+    static func open(_ location: String, create: Bool, creatable: Bool) async throws -> SQLPaymentStore {
+        do {
+            return try await SQLPaymentStore.open(location, create: create)
+        } catch let error as StoreError where error.code == .notFound {
+            throw CLIError(creatable ? "\(error.reason): give --create to make a new one" : "\(error.reason) (check --store)")
+        }
+    }
+}

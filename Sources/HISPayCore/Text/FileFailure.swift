@@ -1,0 +1,25 @@
+import Foundation
+
+/// Why a file operation failed, in plain words for a message that names the file itself — never
+/// Foundation's description (`Error Domain=NSCocoaErrorDomain Code=516 "(null)"`).
+public enum FileFailure {
+    public static func reason(_ error: any Error) -> String {
+        if let error = error as? CocoaError {
+            switch error.code {
+            case .fileWriteFileExists: return "a file of that name is in the way"
+            case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
+            case .fileWriteOutOfSpace: return "the disk is full"
+            case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or folder"
+            case .fileWriteVolumeReadOnly: return "the disk is read-only"
+            case .fileWriteInvalidFileName: return "the name is not a valid file name"
+            default: break
+            }
+            if let posix = (error.userInfo[NSUnderlyingErrorKey] as? NSError), posix.domain == NSPOSIXErrorDomain {
+                return String(cString: strerror(Int32(posix.code))).lowercased()
+            }
+        }
+        let error = error as NSError
+        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))).lowercased() }
+        return "the system refused (\(error.domain) \(error.code))"
+    }
+}

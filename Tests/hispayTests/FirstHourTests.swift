@@ -1,0 +1,139 @@
+import Foundation
+import HISPayCore
+import HISPayCrypto
+import HISPayTestSupport
+import Testing
+
+/// Issue 24: what a new user meets in the first hour — a configuration checked as the commands load
+/// it, every problem at once with its place; nothing created or overwritten unless asked; every
+/// message ours, never Foundation's or NIO's.
+@Suite(.serialized) struct FirstHourTests {
+    let directory: URL
+    let keys: WeChatPayTestKeys
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-first-hour-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        keys = try WeChatPayTestKeys()
+        let header = try Fixtures.vector("wechat-v3-authorization-header")["vectors"][1]["inputs"]
+        try Data(header["merchant_private_key_pkcs8_pem"].string.utf8).write(to: directory.appendingPathComponent("apiclient_key.pem"))
+        try Data(keys.platformCertificate.pemRepresentation.utf8).write(to: directory.appendingPathComponent("platform.pem"))
+    }
+
+    /// A WeChat Pay block as a HIS would write it, with `extra` entries (JSON text) added.
+    func config(_ wechatpay: String, store: String = "") throws -> URL {
+        let url = directory.appendingPathComponent("hispay-\(UUID().uuidString.prefix(8)).json")
+        try Data(#"{\#(store)"merchants": [{"name": "main", "wechatpay": {\#(wechatpay)}}]}"#.utf8).write(to: url)
+        return url
+    }
+
+    static let good = #""mchId": "1900000001", "appId": "wx2421b1c4370ec43b", "merchantSerialNo": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1", "privateKey": "apiclient_key.pem", "apiV3Key": "env:HISPAY_TEST_APIV3", "platformCertificates": ["platform.pem"]"#
+    static let environment = ["HISPAY_TEST_APIV3": "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb"]
+
+    func check(_ url: URL, environment: [String: String] = Self.environment) throws -> (status: Int32, problems: [[String: String]], stderr: String) {
+        let run = try CommandLineRun(["config-check", "--config", url.path], environment: environment)
+        let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        return (run.status, (report?["problems"] as? [[String: String]]) ?? [], run.stderr)
+    }
+
+    @Test func aGoodConfigurationPassesAndSelfCheckAgrees() throws {
+        let url = try config(Self.good)
+        let result = try check(url)
+        #expect(result.status == 0 && result.problems.isEmpty, "\(result.problems) \(result.stderr)")
+        let selfCheck = try CommandLineRun(["self-check", "--config", url.path], environment: Self.environment)
+        #expect(selfCheck.status == 0 && selfCheck.stdout.contains(#""name" : "configuration""#), "\(selfCheck.stdout)")
+    }
+
+    /// A missing key file, an unset `env:` variable and a misspelled key in one block — each reported
+    /// with its place, at once; self-check says not ok for the same file.
+    @Test func everyProblemIsReportedAtOnceWithItsPlace() throws {
+        let broken = Self.good.replacingOccurrences(of: "apiclient_key.pem", with: "missing_key.pem").replacingOccurrences(of: #""mchId""#, with: #""mchid""#)
+        let url = try config(broken)
+        let result = try check(url, environment: [:])
+        #expect(result.status != 0)
+        let text = result.problems.map { "\($0["path"] ?? ""): \($0["message"] ?? "")" }.joined(separator: "\n")
+        #expect(text.contains("missing_key.pem"), "\(text)")
+        #expect(text.contains("merchants[0].wechatpay.mchid: is not a known key (did you mean mchId?)"), "\(text)")
+        #expect(result.stderr.contains("merchants[0].wechatpay"), "\(result.stderr)")
+        // The misspelling alone: named, with the key meant.
+        let misspelled = try check(try config(Self.good.replacingOccurrences(of: #""appId""#, with: #""appid""#)))
+        #expect(misspelled.status != 0)
+        #expect(misspelled.problems.contains { $0["path"] == "merchants[0].wechatpay.appid" && ($0["message"] ?? "").contains("did you mean appId?") }, "\(misspelled.problems)")
+        #expect(misspelled.problems.count == 1, "\(misspelled.problems)")
+        let selfCheck = try CommandLineRun(["self-check", "--config", url.path])
+        #expect(selfCheck.status != 0 && selfCheck.stdout.contains(#""ok" : false"#))
+    }
+
+    @Test func certificatesAreCheckedForExpiry() throws {
+        let now = Date()
+        let key = try PrivateKey.generate(.rsa)
+        for (name, until, severity) in [("expired.pem", now.addingTimeInterval(-86_400), "error"), ("ending.pem", now.addingTimeInterval(10 * 86_400), "warning")] {
+            let certificate = try CertificateIssuer.root(commonName: "Test Platform", key: key, serial: 7, validFrom: now.addingTimeInterval(-400 * 86_400), until: until).certificate
+            try Data(certificate.pemRepresentation.utf8).write(to: directory.appendingPathComponent(name))
+            let result = try check(try config(Self.good.replacingOccurrences(of: #"["platform.pem"]"#, with: #"["platform.pem", "\#(name)"]"#)))
+            #expect(result.problems.contains { $0["severity"] == severity && ($0["message"] ?? "").contains(name) }, "\(name): \(result.problems)")
+            #expect((result.status == 0) == (severity == "warning"))
+        }
+    }
+
+    @Test func aJSONSyntaxErrorNamesItsLineAndColumn() throws {
+        let url = directory.appendingPathComponent("broken.json")
+        try Data("{\n  \"merchants\": [\n    {\"name\": \"main\",, \"alipay\": {}}\n  ]\n}\n".utf8).write(to: url)
+        let run = try CommandLineRun(["config-check", "--config", url.path])
+        #expect(run.status != 0 && run.stderr.contains("line 3, column 21"), "\(run.stderr)")
+        #expect(!run.stderr.contains("The given data"))
+        let help = try CommandLineRun(["config-check", "--help"])
+        #expect(help.stdout.contains("--config <config>") && !help.stdout.contains("[--config <config>]"), "\(help.stdout)")
+    }
+
+    @Test func aStoreIsNeverCreatedUnlessAsked() throws {
+        let typo = "sqlite:" + directory.appendingPathComponent("typo.db").path
+        let events = try CommandLineRun(["events", "--store", typo])
+        #expect(events.status != 0 && events.stderr.contains("there is no store at \(typo)"), "\(events.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("typo.db").path))
+        let serve = try CommandLineRun(["serve", "--port", "0", "--config", try config(Self.good).path, "--store", typo] + InternalToken.arguments, environment: Self.environment)
+        #expect(serve.status != 0 && serve.stderr.contains("--create"), "\(serve.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("typo.db").path))
+    }
+
+    @Test func theDemoKeepsAFolderThatIsNotEmptyUnlessForced() throws {
+        let folder = directory.appendingPathComponent("demo")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: folder.appendingPathComponent("hispay.json"))
+        let refused = try CommandLineRun(["demo", "--dir", folder.path])
+        #expect(refused.status != 0 && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try String(contentsOf: folder.appendingPathComponent("hispay.json"), encoding: .utf8) == "mine")
+        let file = directory.appendingPathComponent("a-file")
+        try Data().write(to: file)
+        let notAFolder = try CommandLineRun(["demo", "--dir", file.path])
+        #expect(notAFolder.status != 0 && notAFolder.stderr.contains("is a file"), "\(notAFolder.stderr)")
+    }
+
+    /// Bad inputs across the commands: every message is ours — no Foundation or NIO description.
+    @Test func noMessageIsFoundationsOrNIOs() throws {
+        let file = directory.appendingPathComponent("in-the-way")
+        try Data("x".utf8).write(to: file)
+        let (_, bill, ledger, _) = try ReconcileCommandLineTests.plantedDay()
+        let badXML = directory.appendingPathComponent("bad.xml")
+        try Data("<xml><return_code>SUCCESS</return_code><xml".utf8).write(to: badXML)
+        let v2 = directory.appendingPathComponent("v2.json").path
+        try Data(#"{"merchants": [{"name": "main", "wechatpayV2": {"mchId": "1900000001", "appId": "wx2421b1c4370ec43b", "apiKey": "192006250b4c09247ec02edce69f6a2d"}}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: v2))
+        let occupied = try LoopbackServer()
+        let runs: [[String]] = [
+            ["reconcile", "--date", "2019-02-19", "--ledger", ledger.path, "--statement", "wechatpay=\(bill.path)", "--out", file.path],
+            ["notify", "verify", "--channel", "wechatpay-v2", "--body", badXML.path, "--config", v2],
+            ["serve", "--create", "--port", "\(occupied.port)", "--config", v2, "--store", "sqlite:" + directory.appendingPathComponent("s.db").path] + InternalToken.arguments,
+            ["events", "--store", "sqlite:/nonexistent/folder/store.db"],
+            ["config-check", "--config", "/nonexistent/hispay.json"],
+            ["bill", "parse", "--channel", "wechatpay", "--file", "/nonexistent/bill.csv"],
+        ]
+        for arguments in runs {
+            let run = try CommandLineRun(arguments, environment: Self.environment)
+            #expect(run.status != 0, "\(arguments.prefix(2)) succeeded")
+            for leak in ["Error Domain=", "errno:", "NSCocoaErrorDomain", "NSXMLParserErrorDomain", "(null)"] {
+                #expect(!run.stderr.contains(leak), "\(arguments.prefix(2)): \(run.stderr)")
+            }
+        }
+    }
+}
