@@ -12,7 +12,7 @@ import Metrics
 /// (``SharedSecret/signatureHeader(for:at:)``) so the HIS can tell it from a forgery.
 ///
 /// Several nodes sharing a store may each run a forwarder to the same URL: they take turns through a
-/// lease in the store (``PaymentStore/acquireLease(_:holder:now:until:)``), renewed while forwarding,
+/// lease in the store (`PaymentStore.acquireLease(_:holder:now:until:)`), renewed while forwarding,
 /// so one node at a time forwards; when it dies, another takes over once the lease runs out
 /// (``lease`` seconds) and goes on from the saved cursor. Only a node that dies between the HIS's 2xx and
 /// the cursor update (or pauses longer than two thirds of a lease) sends an event again — with the

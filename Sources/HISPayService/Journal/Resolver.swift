@@ -43,7 +43,7 @@ public struct Resolver: Sendable {
         self.claim = claim
     }
 
-    /// Works through up to `limit` entries due now, claimed first (``PaymentStore/claimDueEntries(at:until:limit:)``)
+    /// Works through up to `limit` entries due now, claimed first (`PaymentStore.claimDueEntries(at:until:limit:)`)
     /// so that resolvers on several nodes sharing the store never work on one entry at once; one
     /// entry's failure (e.g. the channel unreachable) reschedules it and does not stop the others. An
     /// entry of a merchant or channel this resolver has no channel for is rescheduled with that as
