@@ -13,8 +13,11 @@ struct BillCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "wechatpay or wechatpay-v2 (the trade bill), alipay (the bill zip archive), unionpay (the file-transfer zip, or its INN…ZM_ file) or insurance (the NHSA's 3202 result; it needs a business day, so only reconcile reads it).")
+        @Option(help: "wechatpay or wechatpay-v2 (the trade bill), alipay (the bill zip archive), unionpay (the file-transfer zip, or its INN…ZM_ file) or insurance (the NHSA's 3202 result, with --date).")
         var channel: ChannelOption
+
+        @Option(help: "The statement's business day, yyyy-MM-dd: for the NHSA's 3202 result, and a UnionPay ZM file whose name does not carry it.")
+        var date: String?
 
         @Argument(help: "The statement file.")
         var file: String
@@ -61,7 +64,8 @@ struct BillCommand: AsyncParsableCommand {
                     repair: record.repair)))
                 out.write(Data("\n".utf8))
             }
-            let stated = try ChannelOption.registry.statementParser(named: channel.rawValue).parse(StatementInput(fileURL: URL(fileURLWithPath: file)), emit)
+            let day = try date.map { try CLITime.day($0) }
+            let stated = try ChannelOption.registry.statementParser(named: channel.rawValue).parse(StatementInput(fileURL: URL(fileURLWithPath: file), businessDate: day), emit)
             let totals = Totals(
                 count: stated.count, paymentAmount: stated.paymentAmount.fen, refundAmount: stated.refundAmount.fen, fee: stated.fee.fen,
                 unclassified: stated.unclassified)

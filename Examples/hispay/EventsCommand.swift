@@ -12,17 +12,18 @@ struct EventsCommand: AsyncParsableCommand {
     @Option(help: "sqlite:PATH or postgres://user@host:port/database.")
     var store: String
 
-    @Option(help: "Only events after this cursor (the last one seen).")
+    @Option(parsing: .unconditional, help: "Only events after this cursor (the last one seen).")
     var after: Int64 = 0
 
     @Flag(help: "List quarantined events (amount or merchant id disagreeing with the journal) instead.")
     var quarantined = false
 
-    @Option(help: "At most this many events.")
+    @Option(parsing: .unconditional, help: "At most this many events.")
     var limit = 1000
 
     func run() async throws {
-        guard limit > 0 else { throw CLIError("--limit must be positive") }
+        guard limit > 0 else { throw CLIError("--limit must be positive, not \(limit)") }
+        guard after >= 0 else { throw CLIError("--after is a cursor (0 or more), not \(after)") }
         let store = try await StoreOpening.open(self.store, create: false, creatable: false)
         do {
             let events = quarantined ? try await store.quarantined(after: after, limit: limit) : try await store.events(after: after, limit: limit)

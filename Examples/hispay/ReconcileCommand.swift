@@ -34,7 +34,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "Directory for the report files (created if missing).")
     var out: String
 
-    @Option(help: "Seconds before midnight within which an unmatched row is carried over to tomorrow.")
+    @Option(parsing: .unconditional, help: "Seconds before midnight within which an unmatched row is carried over to tomorrow.")
     var cutOff = 600
 
     @Option(help: "Language of the report's notes, actions and page: zh (Chinese, the default) or en.")
@@ -43,10 +43,10 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "Nightly run: sqlite:PATH or postgres://… holding the payment journal and the carry-over.")
     var store: String?
 
-    @Option(help: "Nightly run: seconds between attempts while a statement is not out.")
+    @Option(parsing: .unconditional, help: "Nightly run: seconds between attempts while a statement is not out.")
     var retryEvery = 1800
 
-    @Option(help: "Nightly run: seconds after which a statement still not out counts as unavailable.")
+    @Option(parsing: .unconditional, help: "Nightly run: seconds after which a statement still not out counts as unavailable.")
     var giveUpAfter = 14_400
 
     /// The report languages on the command line.
@@ -63,7 +63,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard cutOff >= 0 else { throw CLIError("--cut-off must be ≥ 0 seconds") }
+        // The cut-off is the seconds a late-night payment may settle into the next day: at most a day.
+        guard (0...86_400).contains(cutOff) else { throw CLIError("--cut-off must be 0…86400 seconds, not \(cutOff)") }
+        _ = try CLITime.day(date)
         guard !statement.isEmpty else { return try await nightly() }
         guard ledger.count == 1, let ledger = ledger.first else { throw CLIError("give one --ledger FILE with --statement") }
         guard store == nil else { throw CLIError("--store is for the nightly run (no --statement); with --statement, give --carry-in") }

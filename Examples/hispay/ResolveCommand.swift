@@ -20,7 +20,7 @@ struct ResolveCommand: AsyncParsableCommand {
     @Option(help: "sqlite:PATH or postgres://user@host:port/database (the gateway's store).")
     var store: String
 
-    @Option(help: "Seconds between rounds.")
+    @Option(parsing: .unconditional, help: "Seconds between rounds.")
     var every = 1
 
     @Flag(help: "One round, then exit.")

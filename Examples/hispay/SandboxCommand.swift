@@ -9,7 +9,7 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox", abstract: "Run the local channel simulator on loopback (WeChat Pay APIv3, Alipay gateway, UnionPay ACP, NHSA hospital interface and mobile-payment centre), with its own test keys.")
 
-    @Option(help: "Port to listen on; 0 picks a free one (printed on stdout).")
+    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one (printed on stdout).")
     var port = 8090
 
     @Option(help: "Write a ready merchant profile (`sandbox`) pointing at the simulator to this file, with its key files beside it.")
@@ -18,10 +18,10 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Where the simulator's callbacks go (written into the profile as notifyURL), e.g. a `hispay serve` URL.")
     var notifyUrl: String?
 
-    @Option(help: "Seed for the simulator's ids, so runs are reproducible.")
+    @Option(parsing: .unconditional, help: "Seed for the simulator's ids, so runs are reproducible.")
     var seed = 1
 
-    @Option(help: "Seconds after which a QR/JSAPI/H5/app order is paid.")
+    @Option(parsing: .unconditional, help: "Seconds after which a QR/JSAPI/H5/app order is paid.")
     var payDelay = 1.0
 
     @Flag(help: "Statements appear only at the channels' publication hours on the next day (WeChat Pay 10:00, Alipay and UnionPay 09:00), as in production; POST /sandbox/clock moves the clock.")

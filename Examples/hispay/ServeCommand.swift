@@ -34,13 +34,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address of the public listener, which the channels call (loopback unless told otherwise).")
     var host = "127.0.0.1"
 
-    @Option(help: "Port of the public listener; 0 picks a free one (printed on stdout).")
+    @Option(parsing: .unconditional, help: "Port of the public listener; 0 picks a free one (printed on stdout).")
     var port = 8080
 
     @Option(help: "Address of the internal listener (/events, /healthz, /readyz): loopback unless told otherwise.")
     var internalHost = "127.0.0.1"
 
-    @Option(help: "Port of the internal listener; 0 picks a free one (printed on stdout).")
+    @Option(parsing: .unconditional, help: "Port of the internal listener; 0 picks a free one (printed on stdout).")
     var internalPort = 8081
 
     @Option(help: "File whose first line is the bearer token the internal listener requires.")
@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Environment variable holding the bearer token the internal listener requires.")
     var internalTokenEnv: String?
 
-    @Option(help: "The largest callback body taken, in bytes (a larger one is refused with 413).")
+    @Option(parsing: .unconditional, help: "The largest callback body taken, in bytes (a larger one is refused with 413).")
     var maxBodyBytes = 1 << 20
 
     @Option(help: "POST every event to this HIS URL, signed, retrying until it answers 2xx.")
@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Run no resolver here: the intranet side runs hispay resolve on the same store.")
     var noResolver = false
 
-    @Option(help: "Callbacks a second one source may send (twice that at once); over it, 429. 0: no limit.")
+    @Option(parsing: .unconditional, help: "Callbacks a second one source may send (twice that at once); over it, 429. 0: no limit.")
     var rateLimit = 200
 
     @Option(help: "Count callbacks by this request header, which the proxy in front sets (e.g. X-Real-IP), not by the peer address.")

@@ -10,14 +10,14 @@ struct SettleCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "insurance.")
-    var channel: ChannelOption
+    @Option(help: "The insurance channel (the only one settle takes).")
+    var channel: ChannelChoice<InsuranceChannels>
 
     @Option(help: "JSON file of the bill: billId, personId, certificateType, certificateNumber, total (yuan), visitId, chargeBatch, useAccount, insuranceType, insuredArea, cashOrderNo, subject, authCode, fees (2204 lines) — or, for mobile pay, billId, payAuthNo, upload (the 6201 data), cashOrderNo, subject, authCode.")
     var bill: String
 
-    @Option(help: "wechatpay, wechatpay-v2, alipay or unionpay.")
-    var cashChannel: ChannelOption
+    @Option(help: "The payment channel of the cash part.")
+    var cashChannel: ChannelChoice<PaymentChannels>
 
     @Option(help: "Journal the checkout in this store (sqlite:PATH or postgres://…) so a rerun resumes it; in memory when absent.")
     var store: String?
@@ -36,8 +36,6 @@ struct SettleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard channel.channelID == .insurance else { throw CLIError("settle works with --channel insurance") }
-        guard cashChannel.descriptor.makeChannel != nil else { throw CLIError("--cash-channel must be a payment channel; \(cashChannel.rawValue) takes no payments") }
         let cashID = cashChannel.channelID
         guard let configuration = try global.loadConfiguration() else { throw CLIError("settle needs --config FILE") }
         let merchant = try configuration.merchant(named: global.merchant)
@@ -92,7 +90,19 @@ struct SettleCommand: AsyncParsableCommand {
         }
         output.flag = try await journal.record(for: billID)?.flag
         try JSONOutput.print(output)
+        // The exit code tells a script what the JSON's state does (README: exit codes).
+        switch state {
+        case .completed, .refunded: break
+        case .rolledBack: throw ExitCode(Self.notCharged)
+        case .unresolved, .awaitingCash: throw ExitCode(Self.leftOpen)
+        }
     }
+
+    /// Exit code: the checkout was rolled back — nothing was charged.
+    static let notCharged: Int32 = 2
+    /// Exit code: the checkout is left open — unresolved (an operator must check) or awaiting the
+    /// patient's cash payment (run settle again to resume).
+    static let leftOpen: Int32 = 3
 
     /// At the counter (`authCode`: barcode) or by QR.
     static func scene(_ fields: [String: ConfigValue]) -> PaymentScene {

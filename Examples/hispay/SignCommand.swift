@@ -23,7 +23,7 @@ struct SignCommand: AsyncParsableCommand {
     @Option(help: "APIv3: file holding the exact request body (omit for GET).")
     var body: String?
 
-    @Option(help: "APIv3: Unix timestamp in seconds; insurance: in milliseconds (default: now).")
+    @Option(parsing: .unconditional, help: "APIv3: Unix timestamp in seconds; insurance: in milliseconds (default: now).")
     var timestamp: Int64?
 
     @Option(help: "APIv3: nonce (default: random).")

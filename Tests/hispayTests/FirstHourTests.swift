@@ -109,6 +109,28 @@ import Testing
         #expect(notAFolder.status != 0 && notAFolder.stderr.contains("is a file"), "\(notAFolder.stderr)")
     }
 
+    /// Help lists the values a command takes, and only those; numbers, negative ones too, reach the
+    /// command's own check; a bad day or cut-off is named as such.
+    @Test func helpOffersOnlyWhatACommandTakesAndNumbersAreCheckedAsNumbers() throws {
+        let help = try CommandLineRun(["settle", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(values: insurance)"), "\(help)")
+        #expect(help.contains("(values: wechatpay, wechatpay-v2, alipay, unionpay)"), "\(help)")
+        let refused = try CommandLineRun(["settle", "--channel", "alipay", "--cash-channel", "insurance", "--bill", "b.json"])
+        #expect(refused.status != 0 && refused.stderr.contains("'alipay' is invalid for '--channel"), "\(refused.stderr)")
+        let (_, bill, ledger, _) = try ReconcileCommandLineTests.plantedDay()
+        let out = directory.appendingPathComponent("out").path
+        for (arguments, message) in [
+            (["--date", "2019-02-19", "--cut-off", "-5"], "--cut-off must be 0…86400 seconds, not -5"),
+            (["--date", "2019-02-19", "--cut-off", "999999"], "--cut-off must be 0…86400 seconds, not 999999"),
+            (["--date", "2019-13-45"], "--date 2019-13-45 is not a day (yyyy-MM-dd)"),
+        ] {
+            let run = try CommandLineRun(["reconcile"] + arguments + ["--ledger", ledger.path, "--statement", "wechatpay=\(bill.path)", "--out", out])
+            #expect(run.status != 0 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+        let events = try CommandLineRun(["events", "--store", "sqlite:" + directory.appendingPathComponent("x.db").path, "--after", "-1"])
+        #expect(events.status != 0 && events.stderr.contains("--after is a cursor (0 or more), not -1"), "\(events.stderr)")
+    }
+
     /// Bad inputs across the commands: every message is ours — no Foundation or NIO description.
     @Test func noMessageIsFoundationsOrNIOs() throws {
         let file = directory.appendingPathComponent("in-the-way")

@@ -43,7 +43,9 @@ public enum UnionPayZMParser {
     /// when not given.
     public static func parse(_ data: Data, settlementDate: String? = nil, _ handle: (StatementRecord) throws -> Void) throws(ChannelError) -> Summary {
         guard data.starts(with: [0x50, 0x4B]) else {
-            guard let settlementDate else { throw fail(0, "a bare ZM file needs the settlement date") }
+            guard let settlementDate else {
+                throw fail(0, "the settlement date of this ZM file is not in its name (INN<yyMMdd>88ZM_<merId>): give the business day (--date on the command line)")
+            }
             return try parse(lines: LineReader(data: data), settlementDate: settlementDate, handle)
         }
         let archive: ZipReader
@@ -54,7 +56,9 @@ public enum UnionPayZMParser {
         let bytes: Data
         do { bytes = try archive.contents(of: entry) } catch { throw fail(0, "ZM entry is corrupt (\(error))") }
         let date = settlementDate ?? dateFromName(entry.path)
-        guard let date else { throw fail(0, "cannot tell the settlement date from \(entry.path)") }
+        guard let date else {
+            throw fail(0, "the settlement date is not in the name \(entry.path) (INN<yyMMdd>88ZM_<merId>): give the business day (--date on the command line)")
+        }
         var summary = try parse(lines: LineReader(data: bytes), settlementDate: date, handle)
         if let adjustments = archive.first(where: { $0.path.contains("ZME_") }) {
             let contents: Data
