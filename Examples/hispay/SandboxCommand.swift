@@ -3,11 +3,16 @@ import Foundation
 import HISPay
 import HISPayGateway
 import HISPayTesting
+import NIOCore
 
-/// `hispay sandbox`: the local channel simulator on loopback.
+/// `hispay sandbox`: the local channel simulator — on loopback unless `--host` says otherwise — with
+/// a log line per request on stderr (and at `GET /sandbox/requests`).
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox", abstract: "Run the local channel simulator on loopback (WeChat Pay APIv3, Alipay gateway, UnionPay ACP, NHSA hospital interface and mobile-payment centre), with its own test keys.")
+
+    @Option(help: "Address to listen on: loopback unless told otherwise (0.0.0.0: every address, for a HIS on another machine).")
+    var host = "127.0.0.1"
 
     @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one (printed on stdout).")
     var port = 8090
@@ -35,13 +40,32 @@ struct SandboxCommand: AsyncParsableCommand {
         let delay = Duration.milliseconds(Int(payDelay * 1000))
         let clock = SandboxClock()
         clock.followPublicationHours(publicationHours)
+        // One JSON line per request on stderr: what an integrator looks at first.
+        let log = SandboxRequestLog { entry in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            if let line = try? encoder.encode(entry) { FileHandle.standardError.write(line + Data("\n".utf8)) }
+        }
+        do {
+            try await serve(keys: keys, delay: delay, clock: clock, log: log, deliver: deliver)
+        } catch let error as IOError {
+            throw ListenFailure.error(error, addresses: ["\(host):\(port)"])
+        } catch let error as SocketAddressError {
+            throw ListenFailure.error(error, addresses: ["\(host):\(port)"])
+        }
+    }
+
+    /// Runs the simulators until stopped, announcing the URL (and writing the profile) once listening.
+    private func serve(
+        keys: SandboxKeys, delay: Duration, clock: SandboxClock, log: SandboxRequestLog, deliver: @escaping @Sendable (HISPayCore.HTTPRequest) async -> Void
+    ) async throws {
         let simulator = WeChatPaySimulator(keys: keys, payDelay: delay, seed: seed, clock: clock, deliver: deliver)
         let alipay = AlipaySimulator(keys: keys, payDelay: delay, seed: seed, clock: clock, deliver: deliver)
         let configPath = writeConfig
         let notifyURL = notifyUrl
         try await SandboxServer.run(
             simulator: simulator, alipay: alipay, nhsa: NHSASimulator(seed: seed), mobilePay: try MobilePayCentreSimulator(keys: keys, seed: seed),
-            unionPay: UnionPaySimulator(keys: keys.unionPay, payDelay: delay, seed: seed, clock: clock, deliver: deliver), clock: clock, port: port
+            unionPay: UnionPaySimulator(keys: keys.unionPay, payDelay: delay, seed: seed, clock: clock, deliver: deliver), clock: clock, host: host, port: port, log: log
         ) { url in
             var line = #"{"listening":"\#(url)""#
             if let configPath {
@@ -49,7 +73,7 @@ struct SandboxCommand: AsyncParsableCommand {
                     try keys.writeConfig(to: URL(fileURLWithPath: configPath), baseURL: url, notifyURL: notifyURL)
                     line += #","config":"\#(configPath)""#
                 } catch {
-                    FileHandle.standardError.write(Data("hispay: cannot write \(configPath): \(error)\n".utf8))
+                    FileHandle.standardError.write(Data("hispay: cannot write \(configPath): \(FileFailure.reason(error))\n".utf8))
                 }
             }
             FileHandle.standardOutput.write(Data((line + "}\n").utf8))

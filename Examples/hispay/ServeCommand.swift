@@ -156,8 +156,10 @@ struct ServeCommand: AsyncParsableCommand {
             services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await services.run()
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw CLIError("cannot listen: \(host):\(port) (--port) or \(internalHost):\(internalPort) (--internal-port) is already in use")
+        } catch let error as IOError {
+            throw ListenFailure.error(error, addresses: ["\(host):\(port) (--port)", "\(internalHost):\(internalPort) (--internal-port)"])
+        } catch let error as SocketAddressError {
+            throw ListenFailure.error(error, addresses: ["\(host):\(port) (--port)", "\(internalHost):\(internalPort) (--internal-port)"])
         }
         // Hands the forwarding lease back, so another node takes over without waiting it out.
         forwarding?.cancel()

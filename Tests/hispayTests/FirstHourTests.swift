@@ -1,6 +1,7 @@
 import Foundation
 import HISPayCore
 import HISPayCrypto
+import HISPayCurl
 import HISPayTestSupport
 import Testing
 
@@ -157,5 +158,36 @@ import Testing
                 #expect(!run.stderr.contains(leak), "\(arguments.prefix(2)): \(run.stderr)")
             }
         }
+    }
+}
+
+/// Issue 24: the simulator as a development server — an address of one's choosing, and a log line per
+/// request (on stderr and at `GET /sandbox/requests`) naming the channel, the operation, the verdict
+/// and, for a rejection, the simulator's reason.
+@Suite struct SandboxRequestLogTests {
+    @Test func everyRequestIsLoggedWithItsVerdictAndWhy() async throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID().uuidString).log")
+        let sandbox = try ServerProcess(["sandbox", "--host", "127.0.0.1", "--port", "0"], standardError: log)
+        #expect(sandbox.url.hasPrefix("http://127.0.0.1:"))
+        let client = CurlTransport(configuration: .init(proxy: .direct))
+        // An APIv3 request without its signature, and an Alipay call without app_id or sign.
+        let unsigned = try await client.send(HISPayCore.HTTPRequest(
+            method: "POST", url: sandbox.url + "/v3/pay/transactions/native", headers: ["Content-Type": "application/json"], body: Data("{}".utf8)))
+        #expect(unsigned.status == 401)
+        _ = try await client.send(HISPayCore.HTTPRequest(
+            method: "POST", url: sandbox.url + "/gateway.do", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data("method=alipay.trade.query".utf8)))
+        let listed = try await client.send(HISPayCore.HTTPRequest(method: "GET", url: sandbox.url + "/sandbox/requests"))
+        let entries = try #require(try JSONSerialization.jsonObject(with: listed.body) as? [[String: Any]])
+        let wechat = try #require(entries.first { $0["channel"] as? String == "wechatpay" }, "\(entries)")
+        #expect(wechat["operation"] as? String == "pay/transactions/native" && wechat["status"] as? Int == 401 && wechat["verdict"] as? String == "rejected")
+        #expect((wechat["reason"] as? String)?.isEmpty == false)
+        let alipay = try #require(entries.first { $0["channel"] as? String == "alipay" }, "\(entries)")
+        #expect(alipay["operation"] as? String == "alipay.trade.query" && alipay["verdict"] as? String == "rejected", "\(alipay)")
+        // The same lines on stderr, one JSON object each.
+        for _ in 0..<50 where (try? String(contentsOf: log, encoding: .utf8))?.contains("alipay.trade.query") != true { try await Task.sleep(for: .milliseconds(20)) }
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.contains { $0.contains(#""channel":"wechatpay""#) && $0.contains(#""verdict":"rejected""#) }, "\(lines)")
+        let bad = try CommandLineRun(["sandbox", "--host", "not an address", "--port", "0"])
+        #expect(bad.status != 0 && !bad.stderr.contains("errno:"), "\(bad.stderr)")
     }
 }

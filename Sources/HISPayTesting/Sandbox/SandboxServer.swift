@@ -9,16 +9,23 @@ import Logging
 /// (legacy APIv2) request to the WeChat Pay simulator, `/gateway.do` to the Alipay simulator and `/fsi/api/{infno}` to the NHSA
 /// hospital-interface simulator, `/mobilepay/org/local/api/hos/…` to the mobile-payment centre, `/unionpay/…` to the
 /// UnionPay ACP gateway and file host, and the delivery of its callbacks — POSTed until the receiver answers 2xx
-/// (retried after 0.5 s, doubling, up to 8 times), as the channel does.
+/// (retried after 0.5 s, doubling, up to 8 times), as the channel does. Every request to a simulator is
+/// logged (``SandboxRequestLog``) and listed at `GET /sandbox/requests`.
 public enum SandboxServer {
     /// Serves `simulator` on `host:port` (0: a free port) until cancelled; `onListening` gets the base URL.
     public static func run(
         simulator: WeChatPaySimulator, alipay: AlipaySimulator? = nil, nhsa: NHSASimulator? = nil, mobilePay: MobilePayCentreSimulator? = nil,
         unionPay: UnionPaySimulator? = nil, clock: SandboxClock? = nil,
-        host: String = "127.0.0.1", port: Int,
+        host: String = "127.0.0.1", port: Int, log: SandboxRequestLog = SandboxRequestLog(),
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
         let router = Router()
+        // What the sandbox did with each request (see SandboxRequestLog), newest last.
+        router.get("/sandbox/requests") { _, _ -> Response in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: Array(try encoder.encode(log.recent)))))
+        }
         if let mobilePay {
             await simulator.settleInsurance { await mobilePay.settleByWallet(payOrderID: $0) }
             await alipay?.settleInsurance { await mobilePay.settleByWallet(payOrderID: $0) }
@@ -27,13 +34,13 @@ public enum SandboxServer {
             router.on("/v3/**", method: method) { request, _ -> Response in
                 var headers = HTTPHeaders()
                 for field in request.headers { headers.add(field.name.rawName, field.value) }
-                return try await answer(request) { body in
+                return try await answer(request, log) { body in
                     await simulator.handle(method: request.method.rawValue, pathAndQuery: request.uri.string, headers: headers, body: body)
                 }
             }
         }
         router.post("/v2/**") { request, _ -> Response in
-            try await answer(request) { await simulator.handleLegacy(path: String(request.uri.path.dropFirst("/v2".count)), body: $0) }
+            try await answer(request, log) { await simulator.handleLegacy(path: String(request.uri.path.dropFirst("/v2".count)), body: $0) }
         }
         if let alipay {
             router.get("/alipay/bill") { request, _ -> Response in
@@ -41,22 +48,22 @@ public enum SandboxServer {
                 guard let archive = try? await alipay.billArchive(for: date) else { return Response(status: .notFound) }
                 return Response(status: .ok, headers: [.contentType: "application/oct-stream"], body: .init(byteBuffer: ByteBuffer(bytes: Array(archive))))
             }
-            router.post("/gateway.do") { request, _ -> Response in try await answer(request) { await alipay.handle(body: $0) } }
+            router.post("/gateway.do") { request, _ -> Response in try await answer(request, log) { await alipay.handle(body: $0) } }
         }
         if let nhsa {
             router.post("/fsi/api/:infno") { request, context -> Response in
                 let infno = try context.parameters.require("infno")
-                return try await answer(request) { await nhsa.handle(infno: infno, body: $0) }
+                return try await answer(request, log) { await nhsa.handle(infno: infno, body: $0) }
             }
         }
         if let mobilePay {
             router.post("/mobilepay/**") { request, _ -> Response in
                 let path = String(request.uri.path.dropFirst("/mobilepay".count))
-                return try await answer(request) { await mobilePay.handle(path: path, body: $0) }
+                return try await answer(request, log) { await mobilePay.handle(path: path, body: $0) }
             }
         }
         if let unionPay {
-            router.post("/unionpay/**") { request, _ -> Response in try await answer(request) { await unionPay.handle(path: request.uri.path, body: $0) } }
+            router.post("/unionpay/**") { request, _ -> Response in try await answer(request, log) { await unionPay.handle(path: request.uri.path, body: $0) } }
         }
         // Fault injection: {"pathPrefix": "/v3/pay/transactions/native", "fault": "serverError", "count": 1}.
         // The prefix picks the simulator: /unionpay → UnionPay, /gateway.do and /alipay → Alipay,
@@ -144,10 +151,13 @@ public enum SandboxServer {
     }
 
     /// Collects a request's body, hands it to a simulator, and answers with what it returns.
-    static func answer(_ request: Request, _ handle: (Data) async -> SandboxResponse) async throws -> Response {
+    static func answer(_ request: Request, _ log: SandboxRequestLog, _ handle: (Data) async -> SandboxResponse) async throws -> Response {
         var request = request
-        let body = try await request.collectBody(upTo: 1 << 20)
-        let answer = await handle(Data(body.readableBytesView))
+        let body = Data(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+        let answer = await handle(body)
+        // Alipay names the operation in the form (`method=alipay.trade.query`), not the path.
+        let operation = request.uri.path == "/gateway.do" ? (try? FormFields.decode(body))?["method"] : nil
+        log.record(method: request.method.rawValue, path: request.uri.path, operation: operation, status: answer.status, body: answer.body)
         var fields = HTTPFields()
         for (name, value) in answer.headers {
             if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
