@@ -3,6 +3,7 @@ import HISPayCore
 import HISPayCrypto
 import HISPayCurl
 import HISPayTestSupport
+import HISPayTesting
 import Testing
 
 /// Issue 24: what a new user meets in the first hour — a configuration checked as the commands load
@@ -189,5 +190,36 @@ import Testing
         #expect(lines.contains { $0.contains(#""channel":"wechatpay""#) && $0.contains(#""verdict":"rejected""#) }, "\(lines)")
         let bad = try CommandLineRun(["sandbox", "--host", "not an address", "--port", "0"])
         #expect(bad.status != 0 && !bad.stderr.contains("errno:"), "\(bad.stderr)")
+    }
+}
+
+/// Issue 24: the README's configuration example is a configuration that works — `config-check` passes
+/// it, with test keys and certificates in the files it names.
+@Suite struct ReadmeConfigurationTests {
+    @Test func theReadmeExamplePassesConfigCheck() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "## Configuration file\n"))
+        let start = try #require(readme.range(of: "```json\n", range: section.upperBound..<readme.endIndex))
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-readme-\(UUID().uuidString)")
+        for folder in ["keys", "certs"] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let config = directory.appendingPathComponent("hispay.json")
+        try Data(readme[start.upperBound..<end.lowerBound].utf8).write(to: config)
+        // The files the example names, with the test suite's keys and certificates.
+        let wechat = try WeChatPayTestKeys()
+        let sandbox = try SandboxKeys()
+        let merchantKey = try Fixtures.vector("wechat-v3-authorization-header")["vectors"][1]["inputs"]["merchant_private_key_pkcs8_pem"].string
+        let files: [String: String] = [
+            "certs/proxy-ca.pem": try String(contentsOf: Fixtures.url("tls").appendingPathComponent("ca.pem"), encoding: .utf8),
+            "keys/apiclient_key.pem": merchantKey, "keys/wechatpay_platform.pem": wechat.platformCertificate.pemRepresentation,
+            "keys/alipay_app_private_key.pem": try sandbox.alipayAppKey.pkcs8PEM(), "keys/alipay_public_key.pem": try sandbox.alipayKey.publicKey.pemRepresentation,
+        ]
+        for (path, text) in files { try Data(text.utf8).write(to: directory.appendingPathComponent(path)) }
+        let run = try CommandLineRun(["config-check", "--config", config.path], environment: ["HISPAY_WECHAT_V3_KEY": wechat.apiV3KeyText])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains(#""ok" : true"#))
     }
 }
