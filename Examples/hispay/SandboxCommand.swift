@@ -29,13 +29,21 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seconds after which a QR/JSAPI/H5/app order is paid.")
     var payDelay = 1.0
 
+    @Option(help: "Keep the sandbox's keys and certificates in this folder, so a HIS configured against it keeps working across restarts (orders are not kept).")
+    var stateDir: String?
+
     @Flag(help: "Statements appear only at the channels' publication hours on the next day (WeChat Pay 10:00, Alipay and UnionPay 09:00), as in production; POST /sandbox/clock moves the clock.")
     var publicationHours = false
 
     func run() async throws {
         guard (0...65535).contains(port) else { throw CLIError("--port must be 0…65535") }
         guard payDelay >= 0 else { throw CLIError("--pay-delay must be ≥ 0") }
-        let keys = try SandboxKeys()
+        let keys: SandboxKeys
+        do {
+            keys = try stateDir.map { try SandboxKeys(stateDirectory: URL(fileURLWithPath: $0)) } ?? SandboxKeys()
+        } catch let error as SandboxKeys.StateError {
+            throw CLIError("--state-dir: \(error.description)")
+        }
         let deliver = SandboxServer.delivery(CurlTransport(configuration: .init(proxy: .direct)))
         let delay = Duration.milliseconds(Int(payDelay * 1000))
         let clock = SandboxClock()

@@ -193,6 +193,31 @@ import Testing
     }
 }
 
+/// Issue 24: `sandbox --state-dir` keeps the sandbox's keys, so the profile a HIS was configured with
+/// still works after a restart.
+@Suite struct SandboxStateTests {
+    @Test func theKeysSurviveARestart() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-sandbox-state-\(UUID().uuidString)")
+        let state = directory.appendingPathComponent("state")
+        func start(_ name: String) throws -> (config: String, key: String) {
+            let config = directory.appendingPathComponent("\(name)/hispay.json")
+            let sandbox = try ServerProcess(["sandbox", "--port", "0", "--state-dir", state.path, "--write-config", config.path])
+            defer { sandbox.stop() }
+            let written = try String(contentsOf: config, encoding: .utf8)
+            let key = try String(contentsOf: directory.appendingPathComponent("\(name)/sandbox_apiclient_key.pem"), encoding: .utf8)
+            return (written.replacingOccurrences(of: sandbox.url, with: "URL"), key)
+        }
+        let first = try start("first"), second = try start("second")
+        #expect(first.key == second.key && first.key.contains("PRIVATE KEY"))
+        #expect(first.config == second.config)  // the same apiV3Key, apiKey and secrets
+        let permissions = try FileManager.default.attributesOfItem(atPath: state.appendingPathComponent("sandbox-keys.json").path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        try Data("not json".utf8).write(to: state.appendingPathComponent("sandbox-keys.json"))
+        let broken = try CommandLineRun(["sandbox", "--port", "0", "--state-dir", state.path])
+        #expect(broken.status != 0 && broken.stderr.contains("is not the sandbox's key file"), "\(broken.stderr)")
+    }
+}
+
 /// Issue 24: the README's configuration example is a configuration that works — `config-check` passes
 /// it, with test keys and certificates in the files it names.
 @Suite struct ReadmeConfigurationTests {

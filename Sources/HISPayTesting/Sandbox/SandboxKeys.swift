@@ -51,6 +51,64 @@ public struct SandboxKeys: Sendable {
         mobilePayAppSecret = secrets.nextNonce()
     }
 
+    /// The keys kept in `directory` (`sandbox-keys.json`, mode 0600): read when it holds them, else
+    /// made and written there — so a HIS configured against the sandbox keeps working across restarts.
+    public init(stateDirectory directory: URL) throws {
+        let file = directory.appendingPathComponent("sandbox-keys.json")
+        if let data = FileManager.default.contents(atPath: file.path) {
+            guard let fields = try? JSONDecoder().decode([String: String].self, from: data) else {
+                throw StateError(description: "\(file.path) is not the sandbox's key file")
+            }
+            try self.init(saved: fields)
+            return
+        }
+        try self.init()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            try encoder.encode(try saved()).write(to: file)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(description: "cannot write \(file.path): \(FileFailure.reason(error))")
+        }
+    }
+
+    /// A sandbox state directory that cannot be read or written.
+    public struct StateError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Every key and secret as text.
+    private func saved() throws -> [String: String] {
+        [
+            "merchantKey": try merchantKey.pkcs8PEM(), "platformKey": try platformKey.pkcs8PEM(), "apiV3Key": apiV3Key, "apiV2Key": apiV2Key,
+            "clientCertificate": clientCertificate.pemRepresentation, "alipayAppKey": try alipayAppKey.pkcs8PEM(), "alipayKey": try alipayKey.pkcs8PEM(),
+            "mobilePayAppSecret": mobilePayAppSecret, "mobilePayHospitalKey": try mobilePayHospitalKey.pkcs8PEM(),
+            "mobilePayCentreKey": try mobilePayCentreKey.pkcs8PEM(),
+        ].merging(try unionPay.saved()) { $1 }
+    }
+
+    private init(saved fields: [String: String]) throws {
+        func text(_ key: String) throws -> String {
+            guard let value = fields[key] else { throw StateError(description: "the sandbox state lacks \(key)") }
+            return value
+        }
+        merchantKey = try PrivateKey(pem: try text("merchantKey"))
+        platformKey = try PrivateKey(pem: try text("platformKey"))
+        apiV3Key = try text("apiV3Key")
+        apiV2Key = try text("apiV2Key")
+        clientCertificate = try Certificate(pem: try text("clientCertificate"))
+        alipayAppKey = try PrivateKey(pem: try text("alipayAppKey"))
+        alipayKey = try PrivateKey(pem: try text("alipayKey"))
+        mobilePayAppSecret = try text("mobilePayAppSecret")
+        mobilePayHospitalKey = try PrivateKey(pem: try text("mobilePayHospitalKey"))
+        mobilePayCentreKey = try PrivateKey(pem: try text("mobilePayCentreKey"))
+        unionPay = try SandboxUnionPayKeys(saved: fields)
+    }
+
     /// Writes a ready merchant profile `sandbox` pointing at `baseURL` — `hispay.json` plus its key
     /// files — into `url`'s directory, with `notifyURL` for callbacks (by default the sandbox's own
     /// sink, `/sandbox/notify-sink`, which accepts and drops them).

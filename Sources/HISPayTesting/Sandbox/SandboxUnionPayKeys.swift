@@ -44,4 +44,30 @@ public struct SandboxUnionPayKeys: Sendable {
         middle = middleCA.certificate
         pfxPassword = RandomNonceSource(length: 12).nextNonce()
     }
+
+    /// The material as text, for a sandbox state directory (``SandboxKeys/init(stateDirectory:)``).
+    func saved() throws -> [String: String] {
+        [
+            "unionPay.root": root.pemRepresentation, "unionPay.middle": middle.pemRepresentation, "unionPay.signingKey": try signingKey.pkcs8PEM(),
+            "unionPay.signingCertificate": signingCertificate.pemRepresentation, "unionPay.merchantKey": try merchant.privateKey.pkcs8PEM(),
+            "unionPay.merchantCertificate": merchant.certificate.pemRepresentation, "unionPay.pfxPassword": pfxPassword,
+            "unionPay.encryptionKey": try encryptionKey.pkcs8PEM(), "unionPay.encryptionCertificate": encryptionCertificate.pemRepresentation,
+        ]
+    }
+
+    /// The material ``saved()`` wrote.
+    init(saved fields: [String: String]) throws {
+        func text(_ key: String) throws -> String {
+            guard let value = fields[key] else { throw SandboxKeys.StateError(description: "the sandbox state lacks \(key)") }
+            return value
+        }
+        root = try Certificate(pem: try text("unionPay.root"))
+        middle = try Certificate(pem: try text("unionPay.middle"))
+        signingKey = try PrivateKey(pem: try text("unionPay.signingKey"))
+        signingCertificate = try Certificate(pem: try text("unionPay.signingCertificate"))
+        merchant = try PKCS12Bundle(privateKey: try PrivateKey(pem: try text("unionPay.merchantKey")), certificate: try Certificate(pem: try text("unionPay.merchantCertificate")))
+        pfxPassword = try text("unionPay.pfxPassword")
+        encryptionKey = try PrivateKey(pem: try text("unionPay.encryptionKey"))
+        encryptionCertificate = try Certificate(pem: try text("unionPay.encryptionCertificate"))
+    }
 }
