@@ -3,7 +3,6 @@ import Foundation
 import HISPay
 import HISPayGateway
 import HISPayTesting
-import NIOCore
 
 /// `hispay sandbox`: the local channel simulator — on loopback unless `--host` says otherwise — with
 /// a log line per request on stderr (and at `GET /sandbox/requests`).
@@ -56,10 +55,8 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         do {
             try await serve(keys: keys, delay: delay, clock: clock, log: log, deliver: deliver)
-        } catch let error as IOError {
-            throw ListenFailure.error(error, addresses: ["\(host):\(port)"])
-        } catch let error as SocketAddressError {
-            throw ListenFailure.error(error, addresses: ["\(host):\(port)"])
+        } catch {
+            throw ListenFailure.error(error, addresses: ["\(host):\(port)"]) ?? error
         }
     }
 

@@ -7,7 +7,6 @@ import Logging
 import HTTPTypes
 import Hummingbird
 import Metrics
-import NIOCore
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -156,10 +155,8 @@ struct ServeCommand: AsyncParsableCommand {
             services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await services.run()
-        } catch let error as IOError {
-            throw ListenFailure.error(error, addresses: ["\(host):\(port) (--port)", "\(internalHost):\(internalPort) (--internal-port)"])
-        } catch let error as SocketAddressError {
-            throw ListenFailure.error(error, addresses: ["\(host):\(port) (--port)", "\(internalHost):\(internalPort) (--internal-port)"])
+        } catch {
+            throw ListenFailure.error(error, addresses: ["\(host):\(port) (--port)", "\(internalHost):\(internalPort) (--internal-port)"]) ?? error
         }
         // Hands the forwarding lease back, so another node takes over without waiting it out.
         forwarding?.cancel()

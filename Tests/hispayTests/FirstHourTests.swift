@@ -222,17 +222,13 @@ import Testing
 /// it, with test keys and certificates in the files it names.
 @Suite struct ReadmeConfigurationTests {
     @Test func theReadmeExamplePassesConfigCheck() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let section = try #require(readme.range(of: "## Configuration file\n"))
-        let start = try #require(readme.range(of: "```json\n", range: section.upperBound..<readme.endIndex))
-        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let example = try Readme.block("json", after: "## Configuration file\n")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-readme-\(UUID().uuidString)")
         for folder in ["keys", "certs"] {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         let config = directory.appendingPathComponent("hispay.json")
-        try Data(readme[start.upperBound..<end.lowerBound].utf8).write(to: config)
+        try Data(example.utf8).write(to: config)
         // The files the example names, with the test suite's keys and certificates.
         let wechat = try WeChatPayTestKeys()
         let sandbox = try SandboxKeys()

@@ -39,14 +39,11 @@ enum ReadmeSnippet {
 
 @Suite struct ReadmeSnippetTests {
     @Test func theReadmeSnippetIsTheCompiledOne() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let start = try #require(readme.range(of: "In short:\n\n```swift\nimport HISPay\n\n"))
-        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let snippet = try Readme.block("swift", after: "In short:\n\n", beginningWith: "import HISPay\n\n").dropFirst("import HISPay\n\n".count)
         let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
         let from = try #require(source.range(of: "// README begins\n"))
         let to = try #require(source.range(of: "\n        // README ends", range: from.upperBound..<source.endIndex))
         let compiled = source[from.upperBound..<to.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).map { $0.dropFirst(8) }.joined(separator: "\n")
-        #expect(compiled == readme[start.upperBound..<end.lowerBound], "the README's snippet and ReadmeSnippet.swift differ")
+        #expect(compiled == snippet, "the README's snippet and ReadmeSnippet.swift differ")
     }
 }

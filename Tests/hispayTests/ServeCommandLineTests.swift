@@ -254,7 +254,7 @@ import WeChatPay
         // Each event is signed (HISPay-Signature) over its body as sent: the README's Python
         // verifier, run as it is printed there, accepts every one — and refuses a changed body, another
         // secret and a stale timestamp.
-        let verifier = try Self.readmePythonBlock(startingWith: "# verify_hispay_event.py")
+        let verifier = try Readme.block("python", beginningWith: "# verify_hispay_event.py\n")
         let cases = try final.map { entry -> [String: Any] in
             ["body": try #require(entry["body"] as? String), "signature": try #require(entry["signature"] as? String, "event \(entry["key"] ?? "?") is unsigned")]
         }
@@ -356,13 +356,4 @@ import WeChatPay
     }
 
     static let forwardSecret = "hispay-tests-forward-secret-01"
-
-    /// The README's fenced Python block whose first line is `marker`.
-    static func readmePythonBlock(startingWith marker: String) throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let start = try #require(readme.range(of: "```python\n" + marker + "\n"), "README.md has no Python block \(marker)")
-        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
-        return String(readme[start.lowerBound..<end.lowerBound].dropFirst("```python\n".count))
-    }
 }

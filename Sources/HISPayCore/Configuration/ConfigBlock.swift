@@ -46,10 +46,7 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
     }
 
     /// Whether the block holds `key`; counts as asking for it.
-    package func has(_ key: String) -> Bool {
-        log?.note("\(path).\(key)")
-        return entries[key] != nil
-    }
+    package func has(_ key: String) -> Bool { value(key) != nil }
 
     private func value(_ key: String) -> ConfigValue? {
         log?.note("\(path).\(key)")

@@ -15,11 +15,14 @@ public enum FileFailure {
             default: break
             }
             if let posix = (error.userInfo[NSUnderlyingErrorKey] as? NSError), posix.domain == NSPOSIXErrorDomain {
-                return String(cString: strerror(Int32(posix.code))).lowercased()
+                return reason(errno: Int32(posix.code))
             }
         }
         let error = error as NSError
-        if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))).lowercased() }
+        if error.domain == NSPOSIXErrorDomain { return reason(errno: Int32(error.code)) }
         return "the system refused (\(error.domain) \(error.code))"
     }
+
+    /// The C library's words for `errno` (a file's or a socket's), lower case: "permission denied".
+    public static func reason(errno code: Int32) -> String { String(cString: strerror(code)).lowercased() }
 }

@@ -92,21 +92,31 @@ public struct SandboxKeys: Sendable {
     }
 
     private init(saved fields: [String: String]) throws {
-        func text(_ key: String) throws -> String {
-            guard let value = fields[key] else { throw StateError(description: "the sandbox state lacks \(key)") }
+        let saved = Saved(fields: fields)
+        merchantKey = try saved.key("merchantKey")
+        platformKey = try saved.key("platformKey")
+        apiV3Key = try saved.text("apiV3Key")
+        apiV2Key = try saved.text("apiV2Key")
+        clientCertificate = try saved.certificate("clientCertificate")
+        alipayAppKey = try saved.key("alipayAppKey")
+        alipayKey = try saved.key("alipayKey")
+        mobilePayAppSecret = try saved.text("mobilePayAppSecret")
+        mobilePayHospitalKey = try saved.key("mobilePayHospitalKey")
+        mobilePayCentreKey = try saved.key("mobilePayCentreKey")
+        unionPay = try SandboxUnionPayKeys(saved: saved)
+    }
+
+    /// The fields of a state file, read back as text, keys and certificates.
+    struct Saved {
+        let fields: [String: String]
+
+        func text(_ name: String) throws -> String {
+            guard let value = fields[name] else { throw StateError(description: "the sandbox state lacks \(name)") }
             return value
         }
-        merchantKey = try PrivateKey(pem: try text("merchantKey"))
-        platformKey = try PrivateKey(pem: try text("platformKey"))
-        apiV3Key = try text("apiV3Key")
-        apiV2Key = try text("apiV2Key")
-        clientCertificate = try Certificate(pem: try text("clientCertificate"))
-        alipayAppKey = try PrivateKey(pem: try text("alipayAppKey"))
-        alipayKey = try PrivateKey(pem: try text("alipayKey"))
-        mobilePayAppSecret = try text("mobilePayAppSecret")
-        mobilePayHospitalKey = try PrivateKey(pem: try text("mobilePayHospitalKey"))
-        mobilePayCentreKey = try PrivateKey(pem: try text("mobilePayCentreKey"))
-        unionPay = try SandboxUnionPayKeys(saved: fields)
+
+        func key(_ name: String) throws -> PrivateKey { try PrivateKey(pem: try text(name)) }
+        func certificate(_ name: String) throws -> Certificate { try Certificate(pem: try text(name)) }
     }
 
     /// Writes a ready merchant profile `sandbox` pointing at `baseURL` — `hispay.json` plus its key

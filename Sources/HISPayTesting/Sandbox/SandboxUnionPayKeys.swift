@@ -56,18 +56,14 @@ public struct SandboxUnionPayKeys: Sendable {
     }
 
     /// The material ``saved()`` wrote.
-    init(saved fields: [String: String]) throws {
-        func text(_ key: String) throws -> String {
-            guard let value = fields[key] else { throw SandboxKeys.StateError(description: "the sandbox state lacks \(key)") }
-            return value
-        }
-        root = try Certificate(pem: try text("unionPay.root"))
-        middle = try Certificate(pem: try text("unionPay.middle"))
-        signingKey = try PrivateKey(pem: try text("unionPay.signingKey"))
-        signingCertificate = try Certificate(pem: try text("unionPay.signingCertificate"))
-        merchant = try PKCS12Bundle(privateKey: try PrivateKey(pem: try text("unionPay.merchantKey")), certificate: try Certificate(pem: try text("unionPay.merchantCertificate")))
-        pfxPassword = try text("unionPay.pfxPassword")
-        encryptionKey = try PrivateKey(pem: try text("unionPay.encryptionKey"))
-        encryptionCertificate = try Certificate(pem: try text("unionPay.encryptionCertificate"))
+    init(saved: SandboxKeys.Saved) throws {
+        root = try saved.certificate("unionPay.root")
+        middle = try saved.certificate("unionPay.middle")
+        signingKey = try saved.key("unionPay.signingKey")
+        signingCertificate = try saved.certificate("unionPay.signingCertificate")
+        merchant = try PKCS12Bundle(privateKey: try saved.key("unionPay.merchantKey"), certificate: try saved.certificate("unionPay.merchantCertificate"))
+        pfxPassword = try saved.text("unionPay.pfxPassword")
+        encryptionKey = try saved.key("unionPay.encryptionKey")
+        encryptionCertificate = try saved.certificate("unionPay.encryptionCertificate")
     }
 }
