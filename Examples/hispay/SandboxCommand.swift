@@ -28,7 +28,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seconds after which a QR/JSAPI/H5/app order is paid.")
     var payDelay = 1.0
 
-    @Option(help: "Keep the sandbox's keys and certificates in this folder, so a HIS configured against it keeps working across restarts (orders are not kept).")
+    @Option(help: "Keep the sandbox's keys, certificates and orders in this folder, so a HIS configured against it keeps working across restarts.")
     var stateDir: String?
 
     @Flag(help: "Statements appear only at the channels' publication hours on the next day (WeChat Pay 10:00, Alipay and UnionPay 09:00), as in production; POST /sandbox/clock moves the clock.")
@@ -66,11 +66,23 @@ struct SandboxCommand: AsyncParsableCommand {
     ) async throws {
         let simulator = WeChatPaySimulator(keys: keys, payDelay: delay, seed: seed, clock: clock, deliver: deliver)
         let alipay = AlipaySimulator(keys: keys, payDelay: delay, seed: seed, clock: clock, deliver: deliver)
+        let nhsa = NHSASimulator(seed: seed)
+        let mobilePay = try MobilePayCentreSimulator(keys: keys, seed: seed)
+        let unionPay = UnionPaySimulator(keys: keys.unionPay, payDelay: delay, seed: seed, clock: clock, deliver: deliver)
+        let orders = stateDir.map { directory in
+            SandboxOrderStore(
+                directory: URL(fileURLWithPath: directory), wechatPay: simulator, alipay: alipay, unionPay: unionPay, insurance: nhsa, mobilePay: mobilePay
+            ) { failure in FileHandle.standardError.write(Data("hispay: --state-dir: \(failure.description)\n".utf8)) }
+        }
+        do {
+            try await orders?.restore()
+        } catch {
+            throw CLIError("--state-dir: \(error.description)")
+        }
         let configPath = writeConfig
         let notifyURL = notifyUrl
         try await SandboxServer.run(
-            simulator: simulator, alipay: alipay, nhsa: NHSASimulator(seed: seed), mobilePay: try MobilePayCentreSimulator(keys: keys, seed: seed),
-            unionPay: UnionPaySimulator(keys: keys.unionPay, payDelay: delay, seed: seed, clock: clock, deliver: deliver), clock: clock, host: host, port: port, log: log
+            simulator: simulator, alipay: alipay, nhsa: nhsa, mobilePay: mobilePay, unionPay: unionPay, clock: clock, host: host, port: port, log: log, orders: orders
         ) { url in
             var line = #"{"listening":"\#(url)""#
             if let configPath {

@@ -1,4 +1,5 @@
 import Foundation
+import HISPay
 import HISPayCore
 import HISPayCrypto
 import HISPayCurl
@@ -193,9 +194,56 @@ import Testing
     }
 }
 
-/// Issue 24: `sandbox --state-dir` keeps the sandbox's keys, so the profile a HIS was configured with
-/// still works after a restart.
+/// Issue 24: `sandbox --state-dir` keeps the sandbox's keys and orders, so the profile a HIS was
+/// configured with, and the orders it placed, still work after a restart — even after a crash.
 @Suite struct SandboxStateTests {
+    @Test func ordersSurviveACrash() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-sandbox-orders-\(UUID().uuidString)")
+        let state = directory.appendingPathComponent("state"), config = directory.appendingPathComponent("hispay.json")
+        func start() throws -> ServerProcess {
+            try ServerProcess(["sandbox", "--port", "0", "--state-dir", state.path, "--write-config", config.path, "--pay-delay", "1"])
+        }
+        func channel(_ id: ChannelID) throws -> any PaymentChannel {
+            let configuration = try HISPayConfiguration.load(path: config.path)
+            return try ChannelRegistry.standard.channel(
+                id, merchant: try configuration.merchant(named: "sandbox"), transports: try CurlTransport.Configuration(settings: configuration.transport))
+        }
+        func paid(_ channel: any PaymentChannel, _ number: String) async throws -> Outcome<Payment> {
+            var result = try await channel.query(.outTradeNo(number))
+            for _ in 0..<100 where result.kind == .pending {
+                try await Task.sleep(for: .milliseconds(100))
+                result = try await channel.query(.outTradeNo(number))
+            }
+            return result
+        }
+        func order(_ number: String) -> PayRequest { PayRequest(outTradeNo: number, amount: Amount(fen: 1230), subject: "门诊缴费", scene: .qrCode) }
+        var sandbox = try start()
+        // Paid and partly refunded on WeChat Pay; paid on Alipay; placed and not yet paid when the sandbox dies.
+        _ = try await channel(.wechatPay).pay(order("STATE-W1"))
+        #expect(try await paid(try channel(.wechatPay), "STATE-W1").kind == .success)
+        let refund = RefundRequest(order: .outTradeNo("STATE-W1"), outRefundNo: "STATE-W1R", refundAmount: Amount(fen: 230), totalAmount: Amount(fen: 1230))
+        #expect(try await channel(.wechatPay).refund(refund).kind == .success)
+        _ = try await channel(.alipay).pay(order("STATE-A1"))
+        #expect(try await paid(try channel(.alipay), "STATE-A1").kind == .success)
+        _ = try await channel(.wechatPay).pay(order("STATE-W2"))
+        sandbox.stop()  // SIGKILL: what was answered is on disk
+        sandbox = try start()
+        defer { sandbox.stop() }
+        let wechat = try channel(.wechatPay)
+        #expect(try await wechat.query(.outTradeNo("STATE-W1")).kind == .success)
+        #expect(try await wechat.queryRefund(RefundReference(outRefundNo: "STATE-W1R")).value?.amount == Amount(fen: 230))
+        #expect(try await channel(.alipay).query(.outTradeNo("STATE-A1")).value?.amount == Amount(fen: 1230))
+        // The order placed before the crash is paid after the restart, as its patient would.
+        #expect(try await paid(wechat, "STATE-W2").kind == .success)
+        // A number used before the restart is still used.
+        let again = try await wechat.pay(order("STATE-W1"))
+        #expect("\(again)".contains("ORDERPAID"), "\(again)")
+        sandbox.stop()
+        try Data("{".utf8).write(to: state.appendingPathComponent("sandbox-orders.json"))
+        let broken = try CommandLineRun(["sandbox", "--port", "0", "--state-dir", state.path])
+        #expect(broken.status != 0 && broken.stderr.contains("is not the sandbox's order file"), "\(broken.stderr)")
+    }
+
     @Test func theKeysSurviveARestart() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-sandbox-state-\(UUID().uuidString)")
         let state = directory.appendingPathComponent("state")

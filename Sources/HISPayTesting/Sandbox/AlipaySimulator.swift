@@ -15,7 +15,7 @@ import HISPayCrypto
 /// behave like the gateway's; a fund authorisation (`alipay.fund.auth.order.freeze`) freezes at once,
 /// `alipay.trade.pay` with its `auth_no` takes from it and `unfreeze` releases the rest.
 public actor AlipaySimulator {
-    struct Trade {
+    struct Trade: Codable {
         var outTradeNo: String
         var tradeNo: String
         var amount: Amount
@@ -27,21 +27,38 @@ public actor AlipaySimulator {
         var callbackFault: SandboxFault?
     }
 
+    struct Refund: Codable {
+        var outTradeNo: String
+        var amount: Amount
+        var at: Date
+    }
+
+    struct Authorization: Codable {
+        var outOrderNo: String
+        var frozen: Amount
+    }
+
+    struct AuthorizationNotices: Codable {
+        var url: String
+        var total: Amount
+        var unfrozen: Amount
+    }
+
     public let keys: SandboxKeys
     public let payDelay: Duration
     public let clock: SandboxClock
     public let passwordPolls: Int
     private let deliver: @Sendable (HTTPRequest) async -> Void
     private var trades: [String: Trade] = [:]
-    private var refunds: [String: (outTradeNo: String, amount: Amount, at: Date)] = [:]
+    private var refunds: [String: Refund] = [:]
     /// Medical orders' NHSA `pay_order_id` by `out_trade_no`, settled when the cash part is paid.
     private var medicalOrders: [String: String] = [:]
     /// Tells the mobile-payment centre a medical order's insurance part was settled (its `payOrdId`).
     private var insuranceSettlement: (@Sendable (String) async -> Void)?
     /// Fund authorisations by `auth_no`: what is still frozen.
-    private var authorizations: [String: (outOrderNo: String, frozen: Amount)] = [:]
+    private var authorizations: [String: Authorization] = [:]
     /// Where each authorisation's notices go (the freeze's `notify_url`), and its running totals.
-    private var authorizationNotices: [String: (url: String, total: Amount, unfrozen: Amount)] = [:]
+    private var authorizationNotices: [String: AuthorizationNotices] = [:]
     private var sequence: Int
     private var faults = SandboxFaultPlan()
     /// The callback fault of the request being handled.
@@ -200,9 +217,9 @@ public actor AlipaySimulator {
             return ["code": "10000", "msg": "Success", "auth_no": existing.key, "out_order_no": outOrderNo, "amount": amount.yuanString, "status": "SUCCESS"]
         }
         let authNo = nextID("2026AUTH")
-        authorizations[authNo] = (outOrderNo, amount)
+        authorizations[authNo] = Authorization(outOrderNo: outOrderNo, frozen: amount)
         if let notifyURL {
-            authorizationNotices[authNo] = (notifyURL, amount, .zero)
+            authorizationNotices[authNo] = AuthorizationNotices(url: notifyURL, total: amount, unfrozen: .zero)
             fundAuthNotice(authNo, operation: "FREEZE", requestNo: biz["out_request_no"] as? String ?? outOrderNo, amount: amount)
         }
         return [
@@ -313,7 +330,7 @@ public actor AlipaySimulator {
             return ["code": "40004", "msg": "Business Failed", "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "sub_msg": "退款金额超限"]
         }
         let now = clock.now()
-        refunds[requestNo] = (outTradeNo, amount, now)
+        refunds[requestNo] = Refund(outTradeNo: outTradeNo, amount: amount, at: now)
         if let url = trade.notifyURL {
             notify(url, [
                 "trade_status": "TRADE_SUCCESS", "out_trade_no": outTradeNo, "trade_no": trade.tradeNo, "total_amount": trade.amount.yuanString,
@@ -440,5 +457,30 @@ public actor AlipaySimulator {
     private func nextID(_ prefix: String) -> String {
         sequence += 1
         return prefix + String(format: "%016d", sequence)
+    }
+
+    // MARK: - Kept across restarts (`SandboxOrderStore`)
+
+    /// Every trade, refund and fund authorisation, and where the ids have got to.
+    struct Saved: Codable, Sendable {
+        var trades: [String: Trade]
+        var refunds: [String: Refund]
+        var medicalOrders: [String: String]
+        var authorizations: [String: Authorization]
+        var authorizationNotices: [String: AuthorizationNotices]
+        var sequence: Int
+    }
+
+    func saved() -> Saved {
+        Saved(
+            trades: trades, refunds: refunds, medicalOrders: medicalOrders, authorizations: authorizations, authorizationNotices: authorizationNotices,
+            sequence: sequence)
+    }
+
+    /// Takes the saved trades back; those the patient had not yet paid are paid `payDelay` from now.
+    func restore(_ saved: Saved) {
+        (trades, refunds, medicalOrders, sequence) = (saved.trades, saved.refunds, saved.medicalOrders, saved.sequence)
+        (authorizations, authorizationNotices) = (saved.authorizations, saved.authorizationNotices)
+        for trade in trades.values where trade.status == "WAIT_BUYER_PAY" && trade.authCode == nil { payLater(trade.outTradeNo) }
     }
 }

@@ -12,7 +12,7 @@ import MedicalInsurance
 /// `signType` in lower case as the platform utility's copy in newtouch-cloud/openhis-itaii
 /// (`openhis-ybapp/.../utils/HseEncAndDecUtil.java`) writes them.
 public actor MobilePayCentreSimulator {
-    struct Order {
+    struct Order: Codable {
         var payOrderID: String
         var total: Amount
         var status: String
@@ -135,4 +135,17 @@ public actor MobilePayCentreSimulator {
         sequence += 1
         return prefix + String(format: "%014d", sequence)
     }
+
+    // MARK: - Kept across restarts (`SandboxOrderStore`)
+
+    /// Every order and refund, and where the ids have got to.
+    struct Saved: Codable, Sendable {
+        var orders: [String: Order]
+        var refunds: Set<String>
+        var sequence: Int
+    }
+
+    func saved() -> Saved { Saved(orders: orders, refunds: refunds, sequence: sequence) }
+
+    func restore(_ saved: Saved) { (orders, refunds, sequence) = (saved.orders, saved.refunds, saved.sequence) }
 }

@@ -27,7 +27,7 @@ import HISPayCrypto
 /// effect), `slow` answers after 3 s, `refused` refuses it without effect (a 2601 past the platform's
 /// reversal window).
 public actor NHSASimulator {
-    struct Settlement {
+    struct Settlement: Codable {
         var settlementID: String
         var messageID: String
         var visitID: String
@@ -40,24 +40,30 @@ public actor NHSASimulator {
         var undoneAt: Date?
     }
 
-    struct FeeLine {
+    struct FeeLine: Codable {
         var serial: String
         var chargeBatch: String
         var amount: Amount
         var settlementID: String?
     }
 
-    struct Visit {
+    struct Visit: Codable {
         var personID: String
         var outpatientNumber: String
         var active: Bool
         var informed = false
     }
 
+    /// A file uploaded or made for download.
+    struct File: Codable {
+        var name: String
+        var contents: Data
+    }
+
     private var settlements: [String: Settlement] = [:]  // by msgid
     private var visits: [String: Visit] = [:]  // by mdtrt_id
     private var lines: [String: [FeeLine]] = [:]  // by mdtrt_id
-    private var files: [String: (name: String, contents: Data)] = [:]  // by file_qury_no
+    private var files: [String: File] = [:]  // by file_qury_no
     private var faults = SandboxFaultPlan()
     private var sequence: Int
 
@@ -160,7 +166,7 @@ public actor NHSASimulator {
                 return refuse("[9101]文件数据不能为空")
             }
             let queryNo = nextID("FQ")
-            files[queryNo] = (name, Data(bytes))
+            files[queryNo] = File(name: name, contents: Data(bytes))
             return answer(["file_qury_no": .string(queryNo), "filename": .string(name)])
         case "3202":
             return detail(data)
@@ -346,7 +352,7 @@ public actor NHSASimulator {
             return refuse("[3202]结果文件生成失败")
         }
         let resultNo = nextID("FR")
-        files[resultNo] = (resultName + ".zip", archive)
+        files[resultNo] = File(name: resultName + ".zip", contents: archive)
         return answer(["fileinfo": .object([
             "file_qury_no": .string(resultNo), "filename": .string(resultName + ".zip"), "dld_endtime": .string(BeijingTime.format(Date().addingTimeInterval(86_400))),
         ])])
@@ -395,5 +401,22 @@ public actor NHSASimulator {
     private func nextID(_ prefix: String) -> String {
         sequence += 1
         return prefix + String(format: "%014d", sequence)
+    }
+
+    // MARK: - Kept across restarts (`SandboxOrderStore`)
+
+    /// Every visit, fee line, settlement and file, and where the ids have got to.
+    struct Saved: Codable, Sendable {
+        var settlements: [String: Settlement]
+        var visits: [String: Visit]
+        var lines: [String: [FeeLine]]
+        var files: [String: File]
+        var sequence: Int
+    }
+
+    func saved() -> Saved { Saved(settlements: settlements, visits: visits, lines: lines, files: files, sequence: sequence) }
+
+    func restore(_ saved: Saved) {
+        (settlements, visits, lines, files, sequence) = (saved.settlements, saved.visits, saved.lines, saved.files, saved.sequence)
     }
 }

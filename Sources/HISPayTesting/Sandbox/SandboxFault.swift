@@ -1,7 +1,7 @@
 import HISPayCore
 
 /// A fault the simulator injects into the next matching requests, as real channels misbehave.
-public enum SandboxFault: String, Sendable, CaseIterable {
+public enum SandboxFault: String, Sendable, CaseIterable, Codable {
     /// The request takes effect, but the answer is `500 SYSTEM_ERROR` (outcome unknown: query).
     case serverError
     /// The answer's signature does not verify (the adapter must not believe it).

@@ -13,10 +13,12 @@ import Logging
 /// logged (``SandboxRequestLog``) and listed at `GET /sandbox/requests`.
 public enum SandboxServer {
     /// Serves `simulator` on `host:port` (0: a free port) until cancelled; `onListening` gets the base URL.
+    /// With `orders`, every request's effect is written there before it is answered, the patients'
+    /// own payments within a second, and everything when the server stops.
     public static func run(
         simulator: WeChatPaySimulator, alipay: AlipaySimulator? = nil, nhsa: NHSASimulator? = nil, mobilePay: MobilePayCentreSimulator? = nil,
         unionPay: UnionPaySimulator? = nil, clock: SandboxClock? = nil,
-        host: String = "127.0.0.1", port: Int, log: SandboxRequestLog = SandboxRequestLog(),
+        host: String = "127.0.0.1", port: Int, log: SandboxRequestLog = SandboxRequestLog(), orders: SandboxOrderStore? = nil,
         onListening: @escaping @Sendable (String) async -> Void
     ) async throws {
         let router = Router()
@@ -34,13 +36,13 @@ public enum SandboxServer {
             router.on("/v3/**", method: method) { request, _ -> Response in
                 var headers = HTTPHeaders()
                 for field in request.headers { headers.add(field.name.rawName, field.value) }
-                return try await answer(request, log) { body in
+                return try await answer(request, log, orders) { body in
                     await simulator.handle(method: request.method.rawValue, pathAndQuery: request.uri.string, headers: headers, body: body)
                 }
             }
         }
         router.post("/v2/**") { request, _ -> Response in
-            try await answer(request, log) { await simulator.handleLegacy(path: String(request.uri.path.dropFirst("/v2".count)), body: $0) }
+            try await answer(request, log, orders) { await simulator.handleLegacy(path: String(request.uri.path.dropFirst("/v2".count)), body: $0) }
         }
         if let alipay {
             router.get("/alipay/bill") { request, _ -> Response in
@@ -48,22 +50,22 @@ public enum SandboxServer {
                 guard let archive = try? await alipay.billArchive(for: date) else { return Response(status: .notFound) }
                 return Response(status: .ok, headers: [.contentType: "application/oct-stream"], body: .init(byteBuffer: ByteBuffer(bytes: Array(archive))))
             }
-            router.post("/gateway.do") { request, _ -> Response in try await answer(request, log) { await alipay.handle(body: $0) } }
+            router.post("/gateway.do") { request, _ -> Response in try await answer(request, log, orders) { await alipay.handle(body: $0) } }
         }
         if let nhsa {
             router.post("/fsi/api/:infno") { request, context -> Response in
                 let infno = try context.parameters.require("infno")
-                return try await answer(request, log) { await nhsa.handle(infno: infno, body: $0) }
+                return try await answer(request, log, orders) { await nhsa.handle(infno: infno, body: $0) }
             }
         }
         if let mobilePay {
             router.post("/mobilepay/**") { request, _ -> Response in
                 let path = String(request.uri.path.dropFirst("/mobilepay".count))
-                return try await answer(request, log) { await mobilePay.handle(path: path, body: $0) }
+                return try await answer(request, log, orders) { await mobilePay.handle(path: path, body: $0) }
             }
         }
         if let unionPay {
-            router.post("/unionpay/**") { request, _ -> Response in try await answer(request, log) { await unionPay.handle(path: request.uri.path, body: $0) } }
+            router.post("/unionpay/**") { request, _ -> Response in try await answer(request, log, orders) { await unionPay.handle(path: request.uri.path, body: $0) } }
         }
         // Fault injection: {"pathPrefix": "/v3/pay/transactions/native", "fault": "serverError", "count": 1}.
         // The prefix picks the simulator: /unionpay → UnionPay, /gateway.do and /alipay → Alipay,
@@ -147,14 +149,24 @@ public enum SandboxServer {
                 await alipay?.setBaseURL(url)
                 await onListening(url)
             }, logger: logger)
+        guard let orders else { return try await app.runService() }
+        let ticks = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                await orders.changed()
+            }
+        }
+        defer { ticks.cancel() }
         try await app.runService()
+        await orders.changed()
     }
 
-    /// Collects a request's body, hands it to a simulator, and answers with what it returns.
-    static func answer(_ request: Request, _ log: SandboxRequestLog, _ handle: (Data) async -> SandboxResponse) async throws -> Response {
+    /// Collects a request's body, hands it to a simulator, keeps what changed, and answers with what it returns.
+    static func answer(_ request: Request, _ log: SandboxRequestLog, _ orders: SandboxOrderStore?, _ handle: (Data) async -> SandboxResponse) async throws -> Response {
         var request = request
         let body = Data(try await request.collectBody(upTo: 1 << 20).readableBytesView)
         let answer = await handle(body)
+        await orders?.changed()
         // Alipay names the operation in the form (`method=alipay.trade.query`), not the path.
         let operation = request.uri.path == "/gateway.do" ? (try? FormFields.decode(body))?["method"] : nil
         log.record(method: request.method.rawValue, path: request.uri.path, operation: operation, status: answer.status, body: answer.body)

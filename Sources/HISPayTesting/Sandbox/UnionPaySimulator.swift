@@ -20,7 +20,7 @@ import UnionPay
 /// browser posts to `frontTransReq.do` gets a cashier page and is paid like a QR order. The file transfer (76/01) returns the
 /// day's ZM file, zipped, deflated and base64-encoded as the published format.
 public actor UnionPaySimulator {
-    struct Transaction {
+    struct Transaction: Codable {
         var orderID: String
         var queryID: String
         var txnType: String
@@ -291,7 +291,7 @@ public actor UnionPaySimulator {
         return UnionPayZMParser.line(values)
     }
 
-    private func pay(_ orderID: String) {
+    func pay(_ orderID: String) {
         guard var transaction = transactions[orderID], transaction.state == "05" else { return }
         transaction.state = "00"
         transactions[orderID] = transaction
@@ -347,5 +347,28 @@ public actor UnionPaySimulator {
     private func nextQueryID() -> String {
         sequence += 1
         return "78" + String(BeijingTime.compact(clock.now()).dropFirst(2).prefix(6)) + String(format: "%013d", sequence)
+    }
+
+    // MARK: - Kept across restarts (`SandboxOrderStore`)
+
+    /// Every transaction, and where the ids have got to.
+    struct Saved: Codable, Sendable {
+        var transactions: [String: Transaction]
+        var sequence: Int
+    }
+
+    func saved() -> Saved { Saved(transactions: transactions, sequence: sequence) }
+
+    /// Takes the saved transactions back; a code the payer had not yet paid is paid `payDelay` from now.
+    func restore(_ saved: Saved) {
+        (transactions, sequence) = (saved.transactions, saved.sequence)
+        orderIDByQueryID = Dictionary(transactions.values.map { ($0.queryID, $0.orderID) }) { first, _ in first }
+        let unpaid = transactions.values.filter { $0.state == "05" && $0.txnSubType == "07" }.map(\.orderID)
+        guard !unpaid.isEmpty else { return }
+        let delay = payDelay
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            for orderID in unpaid { await self?.pay(orderID) }
+        }
     }
 }

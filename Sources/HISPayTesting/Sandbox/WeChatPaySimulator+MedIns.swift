@@ -10,7 +10,7 @@ import WeChatPay
 /// paid and its insurance part settled with the sandbox's mobile-payment centre (`payOrdId`). The
 /// refund notice marks it refunded.
 extension WeChatPaySimulator {
-    struct MedInsOrder {
+    struct MedInsOrder: Codable {
         var mixTradeNo: String
         var outTradeNo: String
         var split: [String: Int64]
@@ -92,7 +92,7 @@ extension WeChatPaySimulator {
         medInsPaid(outTradeNo)
     }
 
-    private func medInsPaid(_ outTradeNo: String) {
+    func medInsPaid(_ outTradeNo: String) {
         guard var order = medInsOrders[outTradeNo], order.status == "MIX_PAY_CREATED" else { return }
         order.status = "MIX_PAY_SUCCESS"
         order.paidAt = clock.now()

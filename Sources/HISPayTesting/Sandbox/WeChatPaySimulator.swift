@@ -13,7 +13,7 @@ import WeChatPay
 /// refunds succeed at once and send `REFUND.SUCCESS`; the trade bill of a day lists what happened,
 /// in the published layout. The legacy APIv2 works on the same orders (`WeChatPaySimulator+V2`).
 public actor WeChatPaySimulator {
-    struct Order {
+    struct Order: Codable {
         var outTradeNo: String
         var transactionID: String
         var tradeType: String
@@ -31,7 +31,7 @@ public actor WeChatPaySimulator {
         var description = "门诊缴费"
     }
 
-    struct RefundRecord {
+    struct RefundRecord: Codable {
         var outRefundNo: String
         var refundID: String
         var outTradeNo: String
@@ -208,7 +208,7 @@ public actor WeChatPaySimulator {
         orders[outTradeNo] = order
     }
 
-    private func pay(_ outTradeNo: String) {
+    func pay(_ outTradeNo: String) {
         guard var order = orders[outTradeNo], order.state == "NOTPAY" else { return }
         order.state = "SUCCESS"
         order.paidAt = clock.now()
@@ -439,5 +439,31 @@ public actor WeChatPaySimulator {
     func nextID(_ prefix: String) -> String {
         sequence += 1
         return prefix + String(format: "%018d", sequence)
+    }
+
+    // MARK: - Kept across restarts (`SandboxOrderStore`)
+
+    /// Every order, refund and mixed order, and where the ids have got to.
+    struct Saved: Codable, Sendable {
+        var orders: [String: Order]
+        var refunds: [String: RefundRecord]
+        var medInsOrders: [String: MedInsOrder]
+        var sequence: Int
+    }
+
+    func saved() -> Saved { Saved(orders: orders, refunds: refunds, medInsOrders: medInsOrders, sequence: sequence) }
+
+    /// Takes the saved orders back; those the patient had not yet paid are paid `payDelay` from now.
+    func restore(_ saved: Saved) {
+        (orders, refunds, medInsOrders, sequence) = (saved.orders, saved.refunds, saved.medInsOrders, saved.sequence)
+        let delay = payDelay
+        let unpaid = orders.values.filter { $0.state == "NOTPAY" }.map(\.outTradeNo)
+        let unpaidInsurance = medInsOrders.values.filter { $0.status == "MIX_PAY_CREATED" && !$0.cashLeg }.map(\.outTradeNo)
+        guard !unpaid.isEmpty || !unpaidInsurance.isEmpty else { return }
+        Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            for outTradeNo in unpaid { await self?.pay(outTradeNo) }
+            for outTradeNo in unpaidInsurance { await self?.medInsPaid(outTradeNo) }
+        }
     }
 }
