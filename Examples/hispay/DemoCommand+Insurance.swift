@@ -64,7 +64,7 @@ extension DemoCommand {
         let first = try await visit(1, .faceScan(token: "FACE-TOKEN-0001"), fees: [10_000, 2_340], useAccount: true)
         let firstState = try await settle(first)
         let firstID = try await journal.record(for: first.billID)?.settlementID ?? ""
-        day.check("OPD-001 by face scan (1101 → 2201 → 2203 → 2204 → 2206 → 2207): completed, cash ¥24.68", firstState == .completed(settlementID: firstID, cash: Amount(fen: 2_468)))
+        day.check(.opd001Settled, firstState == .completed(settlementID: firstID, cash: Amount(fen: 2_468)))
 
         // Patient 2, by social-security card: the 2207 answer is lost (booked, HTTP 500) and the
         // platform refuses its reversal (2601): the checkout asks 5204/5203 and keeps the booked one.
@@ -75,7 +75,7 @@ extension DemoCommand {
         let secondRecord = try await journal.record(for: second.billID)
         let counts = (await nhsa.activeSettlements, await nhsa.bookedSettlements)
         day.check(
-            "OPD-002 by social-security card: lost 2207 answer, 2601 refused, found by query (5204/5203): completed, cash ¥34.60, settled once",
+            .opd002FoundByQuery,
             secondState == .completed(settlementID: secondRecord?.settlementID ?? "", cash: Amount(fen: 3_460)) && counts == (2, 2))
 
         // Patient 3, by e-voucher: settled, then refunded (2208 + cash refund), fees undone (2205), registration cancelled (2202).
@@ -88,7 +88,7 @@ extension DemoCommand {
         let thirdLines = try await insurance.feeDetails(visitID: third.settlement.visitID, personID: third.settlement.personID, insuredArea: area)
         let standing = await nhsa.activeSettlements
         day.check(
-            "OPD-003 by e-voucher: settled, refunded (2208 + ¥9.00 cash), fees undone (2205), registration cancelled (2202)",
+            .opd003Undone,
             thirdState == .completed(settlementID: thirdRecord?.settlementID ?? "", cash: Amount(fen: 900)) && refunded == .refunded(cash: Amount(fen: 900))
                 && thirdLines.isEmpty && standing == 2)
 
@@ -98,10 +98,10 @@ extension DemoCommand {
         let today = BeijingTime.day(now)
         let leg = try await InsuranceLeg(client: insurance).reconcile(try await journal.records(on: today), date: today)
         let balanced = leg.totals.first ?? PlatformTotals(channel: .insurance, group: "-", count: 0, total: .zero, parts: [:], balanced: false, detail: "no 3201 made")
-        day.check("the NHSA's total reconciliation (3201) of the day's 2 standing settlements balances", leg.totals.count == 1 && balanced.count == 2 && balanced.balanced)
+        day.check(.insuranceTotalsBalance, leg.totals.count == 1 && balanced.count == 2 && balanced.balanced)
         let result = try DetailReconciliationResult(file: leg.result)
         day.check(
-            "the NHSA's detail reconciliation (9101 zipped list → 3202 → 9102 result) agrees on all 4 rows",
+            .insuranceDetailAgrees,
             result.rows.count == 4 && result.rows.allSatisfy { insurance.profile.region.balancedResults.contains($0.result) })
         return InsuranceDay(
             ledger: leg.ledger, statement: try result.statementRecords(time: now, region: insurance.profile.region), totals: leg.totals,

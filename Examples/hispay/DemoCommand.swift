@@ -19,7 +19,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Let --dir be a folder that is not empty: the demo's files in it (profile, keys, store, report) are replaced.")
     var force = false
 
+    @Flag(help: "List what the demo checks, one per line, and exit without running it.")
+    var listChecks = false
+
     func run() async throws {
+        if listChecks {
+            for (number, check) in DemoCheck.allCases.enumerated() { say("\(number + 1). \(check.rawValue)") }
+            return
+        }
         let started = Date()
         let directory = try Self.directory(dir, force: force)
         // A temporary directory goes when the demo ends; --dir keeps the day's files.
@@ -58,17 +65,17 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             try await runDay(&day, simulator: simulator, nhsa: nhsa, configuration: configuration, settings: settings, store: store, notify: notify, directory: directory)
         } catch {
-            day.check("the day ran without errors (\(error))", false)
+            day.stopped = "the day stopped: \(error)"
         }
         try? await store.close()
 
-        let failed = day.checks.filter { !$0.held }
+        let failed = day.failures
         let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
         if failed.isEmpty {
-            say("All \(day.checks.count) checks held in \(seconds) s.")
+            say("All \(DemoCheck.allCases.count) checks held in \(seconds) s.")
         } else {
-            for check in failed { say("FAILED: \(check.name)") }
-            say("\(failed.count) of \(day.checks.count) checks failed (\(seconds) s).")
+            for failure in failed { say("FAILED: \(failure)") }
+            say("\(failed.count) of \(DemoCheck.allCases.count) checks failed (\(seconds) s).")
             throw ExitCode(1)
         }
     }
@@ -96,10 +103,27 @@ struct DemoCommand: AsyncParsableCommand {
         return directory
     }
 
-    /// What the demo checked, in order.
+    /// What the demo checked, in order, and why it stopped early if it did.
     struct Day {
-        var checks: [(name: String, held: Bool)] = []
-        mutating func check(_ name: String, _ held: Bool) { checks.append((name, held)) }
+        var checks: [(check: DemoCheck, held: Bool)] = []
+        var stopped: String?
+        mutating func check(_ check: DemoCheck, _ held: Bool) { checks.append((check, held)) }
+
+        /// Every check that failed, was not made, or was made twice; the error that stopped the day.
+        var failures: [String] {
+            var failures = stopped.map { [$0] } ?? []
+            for check in DemoCheck.allCases {
+                let made = checks.filter { $0.check == check }
+                if made.isEmpty {
+                    failures.append("\(check.rawValue) (not checked)")
+                } else if made.count > 1 {
+                    failures.append("\(check.rawValue) (checked \(made.count) times)")
+                } else if !made[0].held {
+                    failures.append(check.rawValue)
+                }
+            }
+            return failures
+        }
     }
 
     private func runDay(
@@ -140,11 +164,11 @@ struct DemoCommand: AsyncParsableCommand {
             order("FEE-001", 12_340, .jsapi(JSAPIPayer(surface: .weChatMiniProgram, payerID: "oDemoPatient")), "门诊缴费"),
         ]
         let lost = try await wechat.pay(placed[0])
-        day.check("REG-001's answer lost (SYSTEM_ERROR): outcome unknown, never re-sent", lost.kind == .unknown)
-        for request in placed.dropFirst() { day.check("\(request.outTradeNo) placed", try await wechat.pay(request).kind == .pending) }
+        day.check(.reg001AnswerLost, lost.kind == .unknown)
+        for (request, check) in zip(placed.dropFirst(), [DemoCheck.reg002Placed, .reg003Placed, .fee001Placed]) { day.check(check, try await wechat.pay(request).kind == .pending) }
         let resolved = try await resolver.resolveDue()
         day.check(
-            "the resolver queried REG-001 under its own number and found it placed",
+            .resolverFoundREG001,
             resolved.contains { $0.orderNo == "REG-001" && $0.action == .query && ($0.to == .pending || $0.to == .succeeded) })
         await simulator.inject(.slow, pathPrefix: "/v3/pay/transactions/native")
         var impatient = settings
@@ -153,32 +177,32 @@ struct DemoCommand: AsyncParsableCommand {
         // (Its callback goes to the profile's sink, so only the resolver can learn what became of it.)
         let timedOut = try? await hurried.pay(PayRequest(outTradeNo: "REG-004", amount: Amount(fen: 1_000), subject: "挂号费", scene: .qrCode))
         let afterTimeout = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "REG-004")?.state
-        day.check("REG-004's answer came after the 1 s client timeout: journaled unknown", (timedOut == nil || timedOut?.kind == .unknown) && afterTimeout == .unknown)
+        day.check(.reg004TimedOut, (timedOut == nil || timedOut?.kind == .unknown) && afterTimeout == .unknown)
         let resolvedAgain = try await resolver.resolveDue()
         day.check(
-            "the resolver found REG-004 placed after all",
+            .resolverFoundREG004,
             resolvedAgain.contains { $0.orderNo == "REG-004" && $0.action == .query && ($0.to == .pending || $0.to == .succeeded) })
         await simulator.inject(.badSignature, pathPrefix: "/v3/pay/transactions/out-trade-no/REG-002")
         do {
             _ = try await plain.query(.outTradeNo("REG-002"))
-            day.check("a forged answer is refused", false)
+            day.check(.forgedAnswerRefused, false)
         } catch let error as ChannelError {
-            day.check("a forged answer is refused", error.code == .signatureInvalid)
+            day.check(.forgedAnswerRefused, error.code == .signatureInvalid)
         }
         var paidCount = 0
         for number in placed.map(\.outTradeNo) + ["REG-004"] where try await paid(wechat, number) { paidCount += 1 }
-        day.check("5 QR/JSAPI orders paid", paidCount == 5)
+        day.check(.weChatOrdersPaid, paidCount == 5)
 
         // A patient cancels part of the clinic fee at once: its refund callback overtakes the payment's.
         let refund = RefundRequest(order: .outTradeNo("FEE-001"), outRefundNo: "FEE-001-R1", refundAmount: Amount(fen: 2_340), totalAmount: Amount(fen: 12_340), reason: "部分退费", notifyURL: notify)
-        day.check("FEE-001 partly refunded", try await wechat.refund(refund).kind == .success)
+        day.check(.fee001Refunded, try await wechat.refund(refund).kind == .success)
 
         // At the counter: one barcode payment after the password, one the payer abandons (reversed).
         let barcode = BarcodePaymentPolicy(firstQueryDelay: .milliseconds(100), queryInterval: .milliseconds(100), deadline: .seconds(1))
         let counter = try await barcode.run(order("BAR-001", 3_300, .barcode(authCode: "134567890123456789"), "处方费"), on: wechat) { _ in }
-        if case .paid = counter { day.check("barcode BAR-001 paid after the password", true) } else { day.check("barcode BAR-001 paid after the password", false) }
+        if case .paid = counter { day.check(.bar001Paid, true) } else { day.check(.bar001Paid, false) }
         let abandoned = try await barcode.run(order("BAR-002", 800, .barcode(authCode: "134567890123450000"), "检查费"), on: wechat) { _ in }
-        if case .reversed = abandoned { day.check("abandoned barcode BAR-002 reversed", true) } else { day.check("abandoned barcode BAR-002 reversed", false) }
+        if case .reversed = abandoned { day.check(.bar002Reversed, true) } else { day.check(.bar002Reversed, false) }
 
         // Insured outpatients on the national platform: the outpatient flow, a lost answer, an undo, 3201 and 3202.
         let insuranceDay = try await insuranceDay(&day, nhsa: nhsa, merchant: merchant, settings: settings, store: store, cash: wechat)
@@ -188,25 +212,25 @@ struct DemoCommand: AsyncParsableCommand {
         _ = try await alipay.pay(order("ALI-001", 1_500, .qrCode, "挂号费", notify: "alipay"))
         _ = try await alipay.pay(order("ALI-JS-001", 4_200, .jsapi(JSAPIPayer(surface: .alipayServiceWindow, payerID: "2088102000000001")), "门诊缴费", notify: "alipay"))
         let alipayPaid = try await paid(alipay, "ALI-001")
-        day.check("Alipay QR registration ALI-001 and service-window fee ALI-JS-001 paid", try await paid(alipay, "ALI-JS-001") && alipayPaid)
+        day.check(.alipayOrdersPaid, try await paid(alipay, "ALI-JS-001") && alipayPaid)
         let alipayCounter = try await barcode.run(order("ALI-BAR-001", 2_600, .barcode(authCode: "286812345678901234"), "处方费"), on: alipay) { _ in }
-        if case .paid = alipayCounter { day.check("Alipay barcode ALI-BAR-001 paid after the password", true) } else { day.check("Alipay barcode ALI-BAR-001 paid after the password", false) }
+        if case .paid = alipayCounter { day.check(.alipayBarcodePaid, true) } else { day.check(.alipayBarcodePaid, false) }
 
         // UnionPay: a registration by QR (partly refunded), a payer-presented code, and an inpatient
         // deposit frozen on admission and partly captured at discharge.
         _ = try await unionPay.pay(order("UPQR0001", 1_800, .qrCode, "挂号费", notify: "unionpay"))
-        day.check("UnionPay QR registration UPQR0001 paid", try await paid(unionPay, "UPQR0001"))
+        day.check(.unionPayQRPaid, try await paid(unionPay, "UPQR0001"))
         _ = try await unionPay.pay(order("UPBAR0001", 5_600, .barcode(authCode: "6223456789012345678"), "检查费", notify: "unionpay"))
-        day.check("UnionPay payer code UPBAR0001 paid after the password", try await paid(unionPay, "UPBAR0001"))
+        day.check(.unionPayPayerCodePaid, try await paid(unionPay, "UPBAR0001"))
         let upRefund = RefundRequest(order: .outTradeNo("UPQR0001"), outRefundNo: "UPQR0001R1", refundAmount: Amount(fen: 800), totalAmount: Amount(fen: 1_800), reason: "部分退费", notifyURL: notify.replacingOccurrences(of: "/wechatpay", with: "/unionpay"))
-        day.check("UnionPay refund UPQR0001R1 accepted", try await unionPay.refund(upRefund).kind == .pending)
+        day.check(.unionPayRefundAccepted, try await unionPay.refund(upRefund).kind == .pending)
         let deposit = try await unionPay.freeze(FreezeRequest(
             outOrderNo: "UPAUTH0001", outRequestNo: "UPAUTH0001", amount: Amount(fen: 500_000), title: "住院押金", authCode: "6223456789012345678",
             notifyURL: notify.replacingOccurrences(of: "/wechatpay", with: "/unionpay")))
         let captured = try await unionPay.capture(CaptureRequest(authorizationID: deposit.value?.authorizationID ?? "", outTradeNo: "UPCAP0001", amount: Amount(fen: 321_000), subject: "住院结算"))
         let capturePaid = try await paid(unionPay, "UPCAP0001")
         day.check(
-            "inpatient deposit UPAUTH0001: ¥5000.00 frozen, ¥3210.00 captured at discharge",
+            .depositCaptured,
             deposit.value?.frozen == Amount(fen: 500_000) && captured.kind == .pending && capturePaid)
         let cancelled = try await unionPay.freeze(FreezeRequest(
             outOrderNo: "UPAUTH0002", outRequestNo: "UPAUTH0002", amount: Amount(fen: 200_000), title: "住院押金", authCode: "6223456789012345678",
@@ -215,7 +239,7 @@ struct DemoCommand: AsyncParsableCommand {
             authorizationID: cancelled.value?.authorizationID ?? "", outRequestNo: "UPAUTH0002R", amount: Amount(fen: 200_000), remark: "取消入院"))
         // The release's notice goes to the profile's default backUrl: settled by query, as the resolver would.
         let release = try await unionPay.query(.outTradeNo("UPAUTH0002R"))
-        day.check("cancelled admission UPAUTH0002: ¥2000.00 frozen and released in full", cancelled.value?.frozen == Amount(fen: 200_000) && release.kind == .success)
+        day.check(.depositReleased, cancelled.value?.frozen == Amount(fen: 200_000) && release.kind == .success)
 
         // Callbacks arrive through the gateway, each recorded once.
         let expected: [ChannelID: Int] = [.wechatPay: 5, .alipay: 2, .unionPay: 5]
@@ -227,20 +251,20 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let perChannel = Dictionary(grouping: events, by: \.event.channel).mapValues(\.count)
         day.check(
-            "12 callbacks recorded once each (WeChat Pay 5 with REG-002's sent twice, Alipay 2, UnionPay 5)",
+            .callbacksRecordedOnce,
             perChannel == expected && Set(events.map(\.event.deduplicationKey)).count == events.count)
         var booked = true
         for number in ["REG-001", "REG-004"] { booked = try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: number)?.state == .succeeded && booked }
-        day.check("REG-001 and REG-004 booked after all", booked)
+        day.check(.lostOrdersBooked, booked)
         let order = events.firstIndex { $0.event.outRefundNo == "FEE-001-R1" }.flatMap { refundAt in
             events.firstIndex { $0.event.outTradeNo == "FEE-001" && $0.event.kind == .paymentSucceeded }.map { refundAt < $0 }
         }
-        day.check("FEE-001's refund callback came before its payment callback", order == true)
+        day.check(.refundCallbackFirst, order == true)
         day.check(
-            "the late payment callback did not undo the refund: FEE-001 stays refunded",
+            .lateCallbackKeptRefund,
             try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "FEE-001")?.state == .refunded)
-        day.check("the journal holds the reversed payment closed", try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "BAR-002")?.state == .closed)
-        day.check("UnionPay's refund notification booked UPQR0001R1", try await store.entry(merchant: "sandbox", channel: .unionPay, orderNo: "UPQR0001R1")?.state == .succeeded)
+        day.check(.reversedPaymentClosed, try await store.entry(merchant: "sandbox", channel: .wechatPay, orderNo: "BAR-002")?.state == .closed)
+        day.check(.unionPayRefundBooked, try await store.entry(merchant: "sandbox", channel: .unionPay, orderNo: "UPQR0001R1")?.state == .succeeded)
         say("WeChat Pay: 5 QR/JSAPI orders and 1 barcode payment paid, 1 barcode payment reversed, 1 partial refund")
         say("Alipay: QR, service-window and barcode payments paid; UnionPay: QR and payer-code payments paid, 1 partial refund, a ¥5000.00 deposit frozen and ¥3210.00 captured, a ¥2000.00 deposit frozen and released")
         say(insuranceDay.summary)
@@ -250,9 +274,9 @@ struct DemoCommand: AsyncParsableCommand {
         // The statements, the HIS ledger (the journal, with two planted mistakes) and reconciliation.
         do {
             _ = try await plain.downloadStatement(try StatementRequest(date: today))
-            day.check("a cut-off bill download is refused", false)
+            day.check(.cutOffBillRefused, false)
         } catch let error as ChannelError {
-            day.check("a cut-off bill download is refused", error.code == .invalidResponse && error.reason.contains("SHA-1"))
+            day.check(.cutOffBillRefused, error.code == .invalidResponse && error.reason.contains("SHA-1"))
         }
         // Each channel's statement, parsed by the parser the registry holds for it.
         var sources: [Reconciler.StatementSource] = []
@@ -272,13 +296,13 @@ struct DemoCommand: AsyncParsableCommand {
         try ReportFiles.write(report, carryOver: carry, to: out)
         let summary = report.summary
         day.check(
-            "reconciliation matched the 21 payments and refunds both sides have (WeChat Pay 10, Alipay 3, UnionPay 4, insurance 4 from the NHSA's 3202 result)",
+            .reconciliationMatched,
             summary.matched == 21)
-        day.check("reconciliation found the planted channel-only REG-003", report.discrepancies.contains { $0.kind == .channelOnly && $0.outTradeNo == "REG-003" })
-        day.check("reconciliation found the planted HIS-only REG-009", report.discrepancies.contains { $0.kind == .hisOnly && $0.outTradeNo == "REG-009" })
-        day.check("nothing else disagreed", report.discrepancies.count == 2)
+        day.check(.channelOnlyFound, report.discrepancies.contains { $0.kind == .channelOnly && $0.outTradeNo == "REG-003" })
+        day.check(.hisOnlyFound, report.discrepancies.contains { $0.kind == .hisOnly && $0.outTradeNo == "REG-009" })
+        day.check(.nothingElse, report.discrepancies.count == 2)
         day.check(
-            "the deposits' freezes and release moved no money: listed as pre-authorisations (UPAUTH0001, UPAUTH0002, UPAUTH0002R), the capture matched as a payment",
+            .depositsMovedNoMoney,
             report.otherRows.filter { $0.kind == .authorization }.map { $0.outRefundNo ?? $0.outTradeNo }.sorted() == ["UPAUTH0001", "UPAUTH0002", "UPAUTH0002R"]
                 && report.totals.first { $0.channel == .unionPay && $0.kind == .payment }?.hisBuckets.matched.count == 3)
         say("Reconciliation \(today), WeChat Pay bill, Alipay archive, UnionPay ZM file and the NHSA's 3202 result against the journal: matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
