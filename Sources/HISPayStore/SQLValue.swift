@@ -4,14 +4,14 @@ package enum SQLValue: Sendable, Hashable {
     case text(String)
     case null
 
-    var integer: Int64? { if case .integer(let value) = self { value } else { nil } }
-    var text: String? { if case .text(let value) = self { value } else { nil } }
+    package var integer: Int64? { if case .integer(let value) = self { value } else { nil } }
+    package var text: String? { if case .text(let value) = self { value } else { nil } }
 }
 
 extension Optional where Wrapped == String {
-    var sql: SQLValue { map(SQLValue.text) ?? .null }
+    package var sql: SQLValue { map(SQLValue.text) ?? .null }
 }
 
 extension Optional where Wrapped == Int64 {
-    var sql: SQLValue { map(SQLValue.integer) ?? .null }
+    package var sql: SQLValue { map(SQLValue.integer) ?? .null }
 }

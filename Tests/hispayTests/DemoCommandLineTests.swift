@@ -24,4 +24,13 @@ import Testing
         #expect(amounts == ["payment": [18_662, 18_662, 18_662], "refund": [3_600, 3_600, 3_600]])
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("report/report.html").path))
     }
+
+    /// The README lists the checks as `--list-checks` prints them, and the run counts as many.
+    @Test func theReadmeListsEveryCheck() throws {
+        let run = try CommandLineRun(["demo", "--list-checks"])
+        #expect(run.status == 0)
+        let listed = run.stdout.split(separator: "\n")
+        #expect(listed.count == 36 && listed.first == "1. REG-001's answer lost (SYSTEM_ERROR): outcome unknown, never re-sent", "\(listed)")
+        #expect(try Readme.block("text", after: "hispay demo --list-checks") + "\n" == run.stdout, "README.md's list of the demo's checks differs from hispay demo --list-checks")
+    }
 }

@@ -47,16 +47,20 @@ import Testing
         #expect(selfCheck.status == 0 && selfCheck.stdout.contains(#""name" : "configuration""#), "\(selfCheck.stdout)")
     }
 
-    /// A missing key file, an unset `env:` variable and a misspelled key in one block — each reported
-    /// with its place, at once; self-check says not ok for the same file.
+    /// A missing key file, a missing certificate, an unset `env:` variable and a misspelled key in one
+    /// block — each reported once with its place, at once; self-check says not ok for the same file.
     @Test func everyProblemIsReportedAtOnceWithItsPlace() throws {
         let broken = Self.good.replacingOccurrences(of: "apiclient_key.pem", with: "missing_key.pem").replacingOccurrences(of: #""mchId""#, with: #""mchid""#)
+            .replacingOccurrences(of: #"["platform.pem"]"#, with: #"["platform.pem", "certs/missing_platform.pem"]"#)
         let url = try config(broken)
         let result = try check(url, environment: [:])
         #expect(result.status != 0)
         let text = result.problems.map { "\($0["path"] ?? ""): \($0["message"] ?? "")" }.joined(separator: "\n")
-        #expect(text.contains("missing_key.pem"), "\(text)")
+        #expect(text.contains("merchants[0].wechatpay.privateKey: names \(directory.path)/missing_key.pem, which cannot be read"), "\(text)")
+        #expect(text.contains("merchants[0].wechatpay.platformCertificates[1]: names \(directory.path)/certs/missing_platform.pem, which cannot be read"), "\(text)")
+        #expect(text.contains("merchants[0].wechatpay.apiV3Key: reads environment variable HISPAY_TEST_APIV3, which is not set"), "\(text)")
         #expect(text.contains("merchants[0].wechatpay.mchid: is not a known key (did you mean mchId?)"), "\(text)")
+        #expect(result.problems.count == 4, "\(text)")
         #expect(result.stderr.contains("merchants[0].wechatpay"), "\(result.stderr)")
         // The misspelling alone: named, with the key meant.
         let misspelled = try check(try config(Self.good.replacingOccurrences(of: #""appId""#, with: #""appid""#)))

@@ -212,5 +212,38 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
         return ConfigBlock(path: path, entries: entries, baseDirectory: baseDirectory, environment: environment, log: log)
     }
 
+    /// What the block refers to that is not there, found without building it — so a check reports
+    /// them all, not only the first a channel stops at: every `env:` variable that is not set, and
+    /// every file a value names (a path with a `/`, or a key or certificate file name) that cannot be
+    /// read. The messages are those of the readers (``string(_:)``, ``fileBytes(_:)``).
+    package func unresolvedReferences() -> [ConfigurationError] {
+        func check(_ value: ConfigValue, at place: String) -> [ConfigurationError] {
+            switch value {
+            case .string(let text) where text.hasPrefix("env:"):
+                let name = String(text.dropFirst(4))
+                guard environment[name]?.isEmpty != false else { return [] }
+                return [ConfigurationError(.missingEnvironmentVariable, "\(place) reads environment variable \(name), which is not set")]
+            case .string(let text) where Self.namesFile(text):
+                let url = text.hasPrefix("/") ? URL(fileURLWithPath: text) : baseDirectory.appendingPathComponent(text)
+                guard !FileManager.default.isReadableFile(atPath: url.path) else { return [] }
+                return [ConfigurationError(.fileUnreadable, "\(place) names \(url.path), which cannot be read")]
+            case .array(let items):
+                return items.enumerated().flatMap { check($1, at: "\(place)[\($0)]") }
+            case .object(let entries):
+                return entries.keys.sorted().flatMap { check(entries[$0]!, at: "\(place).\($0)") }
+            default:
+                return []
+            }
+        }
+        return keys.flatMap { check(entries[$0]!, at: "\(path).\($0)") }
+    }
+
+    /// Whether a value is a file path: not a URL, and with a `/` or a key or certificate file's extension.
+    private static func namesFile(_ text: String) -> Bool {
+        guard !text.contains("://"), !text.contains(" ") else { return false }
+        let extensions = ["pem", "crt", "cer", "der", "key", "pfx", "p12"]
+        return text.contains("/") || extensions.contains { text.lowercased().hasSuffix("." + $0) }
+    }
+
     public var description: String { "ConfigBlock(\(path): \(keys.joined(separator: ", ")))" }
 }

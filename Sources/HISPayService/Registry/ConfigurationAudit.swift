@@ -5,7 +5,7 @@ import HISPayCrypto
 /// Everything a command would meet loading a configuration, found at once (`hispay config-check`):
 /// every channel block of every merchant is built as a payment channel and as a callback verifier —
 /// reading its key and certificate files and `env:` secrets — and each failure is reported with its
-/// JSON path; a key no channel reads is reported with the key probably meant (`mchid` → `mchId`); a
+/// JSON path, with every other file and `env:` variable the block names that is missing; a key no channel reads is reported with the key probably meant (`mchid` → `mchId`); a
 /// certificate file is checked for expiry (a warning within 30 days, an error once expired).
 public enum ConfigurationAudit {
     /// One problem.
@@ -34,7 +34,10 @@ public enum ConfigurationAudit {
         for merchant in configuration.merchants {
             for id in merchant.channels {
                 guard let block = merchant.block(for: id), let descriptor = try? registry.descriptor(for: id) else { continue }
-                findings += audit(block, descriptor: descriptor, merchant: merchant.name, transports: transports)
+                let built = audit(block, descriptor: descriptor, merchant: merchant.name, transports: transports)
+                // A channel stops at its first missing file or variable: the others are found by looking.
+                let missing = block.unresolvedReferences().map { finding($0, in: block) }.filter { found in !built.contains { $0.path == found.path || $0.message == found.message } }
+                findings += built + missing
                 findings += certificates(in: block, now: now)
             }
         }
