@@ -294,5 +294,14 @@ import Testing
         let run = try CommandLineRun(["config-check", "--config", config.path], environment: ["HISPAY_WECHAT_V3_KEY": wechat.apiV3KeyText])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains(#""ok" : true"#))
+        // The README's partners list, in the same file: read as reconciliation reads it, and a broken one refused.
+        let partners = try Readme.block("json", after: "**Resource-pool partners.**", beginningWith: "\"partners\"")
+        let withPartners = example.replacingOccurrences(of: "{\n  \"transport\"", with: "{\n  \(partners),\n  \"transport\"")
+        try Data(withPartners.utf8).write(to: config)
+        let partnered = try CommandLineRun(["config-check", "--config", config.path], environment: ["HISPAY_WECHAT_V3_KEY": wechat.apiV3KeyText])
+        #expect(partnered.status == 0 && withPartners.contains("jk160"), "\(partnered.stdout)\n\(partnered.stderr)")
+        try Data(withPartners.replacingOccurrences(of: #""orderNo": "医院订单号", "#, with: "").utf8).write(to: config)
+        let broken = try CommandLineRun(["config-check", "--config", config.path], environment: ["HISPAY_WECHAT_V3_KEY": wechat.apiV3KeyText])
+        #expect(broken.status != 0 && broken.stderr.contains("partners[0].columns needs orderNo"), "\(broken.stderr)")
     }
 }
