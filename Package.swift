@@ -107,6 +107,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The hospital's prepaid card: a channel the hospital operates, its ledger in the store.
+        .target(
+            name: "HospitalCard",
+            dependencies: ["HISPayCore", "HISPayStore"],
+            swiftSettings: strict
+        ),
         .target(
             name: "Reconciliation",
             dependencies: ["HISPayCore"],
@@ -115,8 +121,8 @@ let package = Package(
         .target(
             name: "HISPayService",
             dependencies: [
-                "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", "HISPayStore", "Reconciliation",
-                .product(name: "Logging", package: "swift-log"),
+                "HISPayCore", "HISPayCrypto", "HISPayCurl", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance", "HospitalCard", "HISPayStore",
+                "Reconciliation", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -133,7 +139,7 @@ let package = Package(
             name: "HISPay",
             dependencies: [
                 "HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayCompression", "WeChatPay", "Alipay", "UnionPay", "MedicalInsurance",
-                "HISPayStore", "Reconciliation", "HISPayService",
+                "HospitalCard", "HISPayStore", "Reconciliation", "HISPayService",
             ],
             swiftSettings: strict
         ),
@@ -269,6 +275,11 @@ let package = Package(
                 "HISPayGateway", "HISPayService", "HISPayCore", "HISPayCrypto", "HISPayCurl", "HISPayStore", "Reconciliation", "HISPayTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HospitalCardTests",
+            dependencies: ["HospitalCard", "HISPayStore", "HISPayCore", "HISPayTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -7,6 +7,7 @@
 @_exported import Alipay
 @_exported import UnionPay
 @_exported import MedicalInsurance
+@_exported import HospitalCard
 @_exported import HISPayStore
 @_exported import Reconciliation
 @_exported import HISPayService

@@ -59,7 +59,7 @@ public struct CardLedger: Sendable {
             }
             try await db.query(
                 "INSERT INTO hispay_card_accounts (merchant, card_no, patient_id, id_number_masked, state, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [.text(merchant), .text(cardNo), .text(patientID), idNumber?.masked.sql ?? .null, .text(CardAccount.State.active.rawValue), .integer(Self.millis(now))])
+                [.text(merchant), .text(cardNo), .text(patientID), (idNumber?.masked).sql, .text(CardAccount.State.active.rawValue), .integer(Self.millis(now))])
         }
         return try await account(cardNo)
     }
@@ -93,6 +93,11 @@ public struct CardLedger: Sendable {
     /// earlier. `check` runs in the transaction, after the card is locked, before the balance check.
     @discardableResult
     func post(_ movement: Movement, check: (@Sendable (any SQLExecutor) async throws -> Void)? = nil) async throws -> CardEntry {
+        try await book(movement, check: check).entry
+    }
+
+    /// ``post(_:check:)``, saying whether the entry is new (false: the key was booked before).
+    func book(_ movement: Movement, check: (@Sendable (any SQLExecutor) async throws -> Void)? = nil) async throws -> (entry: CardEntry, isNew: Bool) {
         guard movement.amount.fen > 0 else { throw CardError(.invalidAmount, "an amount must be more than 0 fen, not \(movement.amount.fen)") }
         let (merchant, now, locks) = (merchant, time.now(), locksRows)
         return try await backend.transaction { db in
@@ -101,7 +106,7 @@ public struct CardLedger: Sendable {
                 guard booked.cardNo == movement.cardNo, booked.kind == movement.kind, booked.amount == movement.amount, booked.orderNo == movement.orderNo else {
                     throw CardError(.numberReused, "\(movement.key) is already booked for \(booked.amount) on card \(booked.cardNo)")
                 }
-                return booked
+                return (booked, false)
             }
             if movement.needsActiveCard, state == .frozen { throw CardError(.frozenCard, "card \(movement.cardNo) is frozen") }
             try await check?(db)
@@ -123,10 +128,11 @@ public struct CardLedger: Sendable {
                     .text(movement.debitAccount), .text(movement.creditAccount), .text(movement.orderNo), movement.refundNo.sql, movement.channel.sql,
                     .integer(Self.millis(now)), .text(BeijingTime.day(now)),
                 ])
-            return CardEntry(
+            let entry = CardEntry(
                 key: movement.key, sequence: rows.first?["seq"]?.integer ?? 0, cardNo: movement.cardNo, kind: movement.kind, amount: movement.amount,
                 debitAccount: movement.debitAccount, creditAccount: movement.creditAccount, orderNo: movement.orderNo, refundNo: movement.refundNo,
                 channel: movement.channel, bookedAt: Date(timeIntervalSince1970: Double(Self.millis(now)) / 1000))
+            return (entry, true)
         }
     }
 
@@ -151,8 +157,7 @@ public struct CardLedger: Sendable {
     public func cardsBalance(before day: String) async throws -> Amount {
         let rows = try await backend.read(
             """
-            SELECT COALESCE(SUM(CASE WHEN credit_account = 'card:' || card_no THEN amount_fen ELSE 0 END), 0)
-                 - COALESCE(SUM(CASE WHEN debit_account = 'card:' || card_no THEN amount_fen ELSE 0 END), 0) AS balance
+            SELECT CAST(COALESCE(SUM(CASE WHEN credit_account = 'card:' || card_no THEN amount_fen WHEN debit_account = 'card:' || card_no THEN -amount_fen ELSE 0 END), 0) AS BIGINT) AS balance
             FROM hispay_card_entries WHERE merchant = ? AND business_day < ?
             """, [.text(merchant), .text(day)])
         return Amount(fen: rows.first?["balance"]?.integer ?? 0)
@@ -229,8 +234,9 @@ public struct CardLedger: Sendable {
 
     /// Credits the top-up paid by `orderNo` on `channel` with what the channel confirmed — once:
     /// the entry's key is the order, so a confirmation seen again returns the first entry. A
-    /// confirmed amount other than the top-up's credits nothing and fails the top-up.
-    func credit(channel: String, orderNo: String, confirmed: Amount, cardNo expected: String? = nil) async throws -> CardEntry {
+    /// confirmed amount other than the top-up's credits nothing and fails the top-up. Says whether
+    /// this call credited it.
+    func credit(channel: String, orderNo: String, confirmed: Amount, cardNo expected: String? = nil) async throws -> (entry: CardEntry, isNew: Bool) {
         guard let topUp = try await topUp(channel: channel, orderNo: orderNo) else {
             throw CardError(.unknownOrder, "\(orderNo) on \(channel) pays for no top-up")
         }
@@ -243,7 +249,7 @@ public struct CardLedger: Sendable {
         let movement = Movement(
             key: "topup:\(channel):\(orderNo)", cardNo: topUp.cardNo, kind: .topUp, amount: topUp.amount, debitAccount: "topup:\(channel)",
             creditAccount: CardEntry.account(ofCard: topUp.cardNo), orderNo: orderNo, channel: channel, needsActiveCard: false)
-        return try await post(movement) { db in
+        return try await book(movement) { db in
             let state = try await Self.topUp(db, merchant: merchant, channel: channel, orderNo: orderNo)?.state
             guard state != .failed else { throw CardError(.topUpNotPaid, "top-up \(orderNo) failed earlier: nothing credited") }
             try await db.query(
@@ -279,8 +285,8 @@ public struct CardLedger: Sendable {
 
     /// The card's balance and what its withdrawals hold, from its entries.
     static let balanceSQL = """
-        SELECT COALESCE(SUM(CASE WHEN credit_account = ? THEN amount_fen WHEN debit_account = ? THEN -amount_fen ELSE 0 END), 0) AS balance,
-               COALESCE(SUM(CASE WHEN kind = 'withdrawalHeld' THEN amount_fen WHEN kind IN ('withdrawal', 'withdrawalReturned') THEN -amount_fen ELSE 0 END), 0) AS held
+        SELECT CAST(COALESCE(SUM(CASE WHEN credit_account = ? THEN amount_fen WHEN debit_account = ? THEN -amount_fen ELSE 0 END), 0) AS BIGINT) AS balance,
+               CAST(COALESCE(SUM(CASE WHEN kind = 'withdrawalHeld' THEN amount_fen WHEN kind IN ('withdrawal', 'withdrawalReturned') THEN -amount_fen ELSE 0 END), 0) AS BIGINT) AS held
         FROM hispay_card_entries WHERE merchant = ? AND card_no = ?
         """
 

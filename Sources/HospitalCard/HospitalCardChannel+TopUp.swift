@@ -19,7 +19,7 @@ extension HospitalCardChannel {
     public func topUpInCash(cardNo: String, receiptNo: String, amount: Amount) async throws -> CardEntry {
         guard settings.topUpChannels.contains("cash") else { throw CardError(.channelNotAllowed, "cash top-ups are not taken (topUpChannels)") }
         _ = try await ledger.recordTopUp(cardNo: cardNo, channel: "cash", orderNo: receiptNo, amount: amount)
-        return try await ledger.credit(channel: "cash", orderNo: receiptNo, confirmed: amount)
+        return try await ledger.credit(channel: "cash", orderNo: receiptNo, confirmed: amount).entry
     }
 
     /// Applies the verified callbacks recorded in `store` since the last call: a payment confirmed
@@ -37,7 +37,8 @@ extension HospitalCardChannel {
                 guard let topUp = try await ledger.topUp(channel: event.channel.rawValue, orderNo: event.outTradeNo), topUp.state == .pending else { continue }
                 if event.kind == .paymentSucceeded, let amount = event.amount {
                     do {
-                        credited.append(try await ledger.credit(channel: topUp.channel, orderNo: topUp.orderNo, confirmed: amount))
+                        let (entry, isNew) = try await ledger.credit(channel: topUp.channel, orderNo: topUp.orderNo, confirmed: amount)
+                        if isNew { credited.append(entry) }
                     } catch let error as CardError where error.code == .topUpNotPaid {
                         continue  // recorded on the top-up, for a person to look at
                     }

@@ -57,7 +57,8 @@ public struct HospitalCardChannel: PaymentChannel {
             return .failure(ChannelStatus(code: CardError.Code.unknownOrder.name, message: "no card payment \(order)"))
         }
         let left = try await refundable(orderNo: orderNo, cardNo: debit.cardNo, excluding: "reverse:\(orderNo)")
-        if left.fen > 0 || (try await ledger.entry(key: "reverse:\(orderNo)")) != nil {
+        let reversed = try await ledger.entry(key: "reverse:\(orderNo)")
+        if left.fen > 0 || reversed != nil {
             _ = try await ledger.post(Self.backToCard(key: "reverse:\(orderNo)", cardNo: debit.cardNo, amount: left, orderNo: orderNo, refundNo: "\(orderNo)#reverse"))
         }
         return .success(Reversal(order: order, refunded: true), ChannelStatus(code: "SUCCESS"))
@@ -121,7 +122,7 @@ public struct HospitalCardChannel: PaymentChannel {
         return try await ledger.post(Self.backToCard(key: key, cardNo: debit.cardNo, amount: amount, orderNo: orderNo, refundNo: refundNo)) { db in
             // Two refunds of one debit at once: the second sees the first under the card's lock.
             let refunded = try await db.query(
-                "SELECT COALESCE(SUM(amount_fen), 0) AS refunded FROM hispay_card_entries WHERE merchant = ? AND order_no = ? AND kind = 'refund'",
+                "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS refunded FROM hispay_card_entries WHERE merchant = ? AND order_no = ? AND kind = 'refund'",
                 [.text(ledger.merchant), .text(orderNo)]
             ).first?["refunded"]?.integer ?? 0
             guard refunded + amount.fen <= debit.amount.fen else {
