@@ -9,6 +9,6 @@ struct HISPayCommand: AsyncParsableCommand {
         commandName: "hispay",
         abstract: "Hospital payments through WeChat Pay, Alipay, UnionPay and medical insurance.",
         version: HISPayVersion.string,
-        subcommands: [SelfCheckCommand.self, ConfigCheckCommand.self, SignCommand.self, NotifyCommand.self, BillCommand.self, SettleCommand.self, EventsCommand.self, ServeCommand.self, ResolveCommand.self, ReconcileCommand.self, SandboxCommand.self, DemoCommand.self]
+        subcommands: [SelfCheckCommand.self, ConfigCheckCommand.self, SignCommand.self, NotifyCommand.self, BillCommand.self, SettleCommand.self, CardCommand.self, EventsCommand.self, ServeCommand.self, ResolveCommand.self, ReconcileCommand.self, SandboxCommand.self, DemoCommand.self]
     )
 }

@@ -1,6 +1,7 @@
 import Alipay
 import Foundation
 import HISPayCore
+import HospitalCard
 import Logging
 import MedicalInsurance
 import Reconciliation
@@ -33,6 +34,7 @@ public struct ChannelRegistry: Sendable {
         AlipayChannel.descriptor,
         UnionPayChannel.descriptor,
         InsuranceChannel.descriptor,
+        HospitalCardChannel.descriptor,
     ])
 
     /// Adds `descriptor`, replacing one registered under the same channel id.

@@ -1,0 +1,107 @@
+import Foundation
+import HISPayCore
+import HISPayStore
+import HISPayTestSupport
+import HospitalCard
+import Testing
+
+/// Issue 25: a withdrawal goes back along the top-ups' own channels, newest first, each refund no
+/// larger than what is left of its top-up; the card is debited for good only for refunds that succeed.
+@Suite struct CardWithdrawalTests {
+    /// A top-up channel that confirms payments and answers refunds as scripted by refund number suffix.
+    struct ScriptedChannel: PaymentChannel {
+        let id: ChannelID
+        /// Refunds of these top-up orders are refused (`failure`), or stay processing (`pending`).
+        var refused: Set<String> = []
+        var processing: Set<String> = []
+        let refunds = Refunds()
+
+        final class Refunds: @unchecked Sendable {
+            private let lock = NSLock()
+            private var made: [RefundRequest] = []
+            func add(_ request: RefundRequest) { lock.withLock { made.append(request) } }
+            var all: [RefundRequest] { lock.withLock { made } }
+        }
+
+        var capabilities: ChannelCapabilities { ChannelCapabilities(operations: [.pay, .query, .refund, .refundQuery], scenes: [.qrCode]) }
+        func pay(_ request: PayRequest) async throws -> Outcome<Payment> { .pending(nil, ChannelStatus()) }
+        func query(_ order: OrderReference) async throws -> Outcome<Payment> {
+            .success(Payment(outTradeNo: order.outTradeNo ?? "", amount: nil), ChannelStatus(code: "SUCCESS"))
+        }
+        func refund(_ request: RefundRequest) async throws -> Outcome<Refund> {
+            refunds.add(request)
+            let order = request.order.outTradeNo ?? ""
+            if refused.contains(order) { return .failure(ChannelStatus(code: "NOT_ENOUGH", message: "基本账户余额不足")) }
+            if processing.contains(order) { return .pending(nil, ChannelStatus(code: "PROCESSING")) }
+            return .success(Refund(outRefundNo: request.outRefundNo, amount: request.refundAmount), ChannelStatus(code: "SUCCESS"))
+        }
+        func queryRefund(_ refund: RefundReference) async throws -> Outcome<Refund> {
+            .success(Refund(outRefundNo: refund.outRefundNo, amount: .zero), ChannelStatus(code: "SUCCESS"))
+        }
+    }
+
+    /// Tops `cardNo` up on `channel` by `fen`, confirmed by the channel's (verified) callback.
+    static func topUp(_ card: HospitalCardChannel, _ store: SQLPaymentStore, _ cardNo: String, _ channel: ChannelID, _ orderNo: String, _ fen: Int64) async throws {
+        _ = try await card.startTopUp(cardNo: cardNo, channel: channel, orderNo: orderNo, amount: Amount(fen: fen))
+        let event = CallbackEvent(kind: .paymentSucceeded, channel: channel, deduplicationKey: "PAID:\(orderNo)", outTradeNo: orderNo, amount: Amount(fen: fen))
+        _ = try await store.record(event, merchant: "main", receivedAt: Date(), quarantineReason: nil)
+        try await card.applyEvents(from: store)
+    }
+
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func threeTopUpsOnTwoChannelsWithOneRefundRefusedLeaveExactlyThatPart(_ dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        let card = HospitalCardChannel(ledger: try await CardLedger(store: store, merchant: "main"))
+        _ = try await card.open(cardNo: "C1001", patientID: "P1001", idNumber: nil)
+        // Oldest first: WeChat Pay ¥300, Alipay ¥200, WeChat Pay ¥100; then ¥450 of fees.
+        try await Self.topUp(card, store, "C1001", .wechatPay, "TU-1", 30_000)
+        try await Task.sleep(for: .milliseconds(5))
+        try await Self.topUp(card, store, "C1001", .alipay, "TU-2", 20_000)
+        try await Task.sleep(for: .milliseconds(5))
+        try await Self.topUp(card, store, "C1001", .wechatPay, "TU-3", 10_000)
+        _ = try await card.debit(cardNo: "C1001", orderNo: "FEE-1", amount: Amount(fen: 45_000))
+        #expect(try await card.balance(cardNo: "C1001").balance == Amount(fen: 15_000))
+        // ¥150 goes back newest first: ¥100 on TU-3 (WeChat Pay), ¥50 on TU-2 (Alipay, which refuses).
+        let wechat = ScriptedChannel(id: .wechatPay)
+        let alipay = ScriptedChannel(id: .alipay, refused: ["TU-2"])
+        let withdrawal = try await card.withdraw(cardNo: "C1001", withdrawalNo: "W1", channels: [.wechatPay: wechat, .alipay: alipay])
+        #expect(withdrawal.parts.map(\.topUpOrderNo) == ["TU-3", "TU-2"])
+        #expect(withdrawal.parts.map(\.amount) == [Amount(fen: 10_000), Amount(fen: 5_000)])
+        #expect(withdrawal.parts.map(\.result) == [.refunded, .refused])
+        #expect(wechat.refunds.all.map(\.refundAmount) == [Amount(fen: 10_000)] && wechat.refunds.all.first?.totalAmount == Amount(fen: 10_000))
+        #expect(alipay.refunds.all.map(\.order.outTradeNo) == ["TU-2"])
+        // The card keeps exactly the refused part, spendable again.
+        let after = try await card.balance(cardNo: "C1001")
+        #expect(after.balance == Amount(fen: 5_000) && after.held == .zero)
+        // The same withdrawal number again is refused; a new one sends the rest back along TU-2.
+        await #expect(throws: CardError.self) { try await card.withdraw(cardNo: "C1001", withdrawalNo: "W1", channels: [.wechatPay: wechat, .alipay: alipay]) }
+        let second = try await card.withdraw(cardNo: "C1001", withdrawalNo: "W2", channels: [.wechatPay: wechat, .alipay: ScriptedChannel(id: .alipay)])
+        #expect(second.parts.map(\.topUpOrderNo) == ["TU-2"] && second.total(.refunded) == Amount(fen: 5_000))
+        #expect(try await card.balance(cardNo: "C1001").balance == .zero)
+        let day = try await card.day(BeijingTime.day(Date()))
+        #expect(day.isBalanced && day.closing == .zero && day.withdrawalsConfirmed == Amount(fen: 15_000), "\(day)")
+    }
+
+    @Test func aProcessingRefundIsHeldUntilTheChannelAnswersAndCashTakesWhatCannotGoBack() async throws {
+        let store = try await TestStores.open(.sqlite)
+        let card = HospitalCardChannel(
+            ledger: try await CardLedger(store: store, merchant: "main"),
+            settings: HospitalCardSettings(refundWindowDays: ["wechatpay": 365, "alipay": 0]))
+        _ = try await card.open(cardNo: "C1002", patientID: "P1002", idNumber: nil)
+        _ = try await card.topUpInCash(cardNo: "C1002", receiptNo: "KIOSK-9", amount: Amount(fen: 1_000))
+        try await Self.topUp(card, store, "C1002", .alipay, "TU-A", 2_000)  // past Alipay's window (0 days here)
+        try await Self.topUp(card, store, "C1002", .wechatPay, "TU-W", 3_000)
+        let wechat = ScriptedChannel(id: .wechatPay, processing: ["TU-W"])
+        let withdrawal = try await card.withdraw(
+            cardNo: "C1002", withdrawalNo: "W9", channels: [.wechatPay: wechat, .alipay: ScriptedChannel(id: .alipay)], now: Date().addingTimeInterval(60))
+        #expect(Set(withdrawal.parts.map(\.result)) == [.held, .cash] && withdrawal.total(.held) == Amount(fen: 3_000) && withdrawal.total(.cash) == Amount(fen: 3_000))
+        let held = try await card.balance(cardNo: "C1002")
+        #expect(held.balance == .zero && held.held == Amount(fen: 3_000))
+        // Not spendable while held.
+        await #expect(throws: CardError.self) { try await card.debit(cardNo: "C1002", orderNo: "FEE-H", amount: Amount(fen: 1)) }
+        let settled = try await card.settleWithdrawals(cardNo: "C1002", channels: [.wechatPay: wechat])
+        #expect(settled.balance == .zero && settled.held == .zero)
+        let day = try await card.day(BeijingTime.day(Date()))
+        #expect(day.isBalanced && day.withdrawals == Amount(fen: 6_000) && day.withdrawalsConfirmed == Amount(fen: 3_000), "\(day)")
+    }
+}

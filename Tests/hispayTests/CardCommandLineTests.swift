@@ -1,0 +1,155 @@
+import Foundation
+import HISPay
+import HISPayTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 25: `hispay card` as processes on a real store — a patient's day against the sandbox and
+/// the gateway, a top-up callback delivered 50 times, a `card pay` killed at any moment.
+@Suite(.serialized) struct CardCommandLineTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hispay-card-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func json(_ run: CommandLineRun) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)\n\(run.stderr)")
+    }
+
+    func balance(_ output: [String: Any]) -> Int? { (output["account"] as? [String: Any])?["balance"] as? Int ?? output["balance"] as? Int }
+
+    /// The sandbox-written profile: the patient tops up by WeChat Pay (its callback through `hispay
+    /// serve`), pays two fees, gets one partly refunded, and is discharged — the balance back to WeChat Pay.
+    @Test func aPatientsStayFromTopUpToWithdrawal() async throws {
+        let config = directory.appendingPathComponent("sandbox/hispay.json")
+        let sandbox = try ServerProcess(["sandbox", "--port", "0", "--write-config", config.path, "--pay-delay", "0.3"])
+        defer { sandbox.stop() }
+        let store = "sqlite:" + directory.appendingPathComponent("store.db").path
+        let gateway = try ServerProcess(["serve", "--create", "--port", "0", "--config", config.path, "--store", store] + InternalToken.arguments)
+        defer { gateway.stop() }
+        let card = ["--config", config.path, "--store", store]
+        // A store that does not exist is not made unless asked.
+        let missing = try CommandLineRun(["card", "balance", "--config", config.path, "--store", "sqlite:" + directory.appendingPathComponent("typo.db").path, "--card", "C1"])
+        #expect(missing.status != 0 && missing.stderr.contains("--create"), "\(missing.stderr)")
+        // The resident ID number comes on stdin and is shown masked only.
+        let opened = try CommandLineRun(executable: CommandLineRun.executable, ["card", "open"] + card + ["--card", "C1", "--patient", "P1", "--id-number-stdin"], input: Data("11010519491231002X\n".utf8))
+        #expect(opened.status == 0 && !opened.stdout.contains("19491231") && opened.stdout.contains("110105********002X"), "\(opened.stdout)\(opened.stderr)")
+        let topUp = try json(try CommandLineRun(["card", "top-up"] + card + ["--card", "C1", "--channel", "wechatpay", "--order", "TU-1", "--amount", "500.00", "--notify-url", gateway.url + "/notify/sandbox/wechatpay"]))
+        #expect((topUp["topUp"] as? [String: Any])?["state"] as? String == "pending" && (topUp["qrCode"] as? String)?.hasPrefix("weixin://") == true)
+        #expect(balance(topUp) == 0)  // not credited on the HIS's word
+        var after: [String: Any] = [:]
+        for _ in 0..<50 {
+            after = try json(try CommandLineRun(["card", "balance"] + card + ["--card", "C1"]))
+            if balance(after) == 50_000 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(balance(after) == 50_000, "the WeChat Pay callback credited the top-up: \(after)")
+        #expect(balance(try json(try CommandLineRun(["card", "pay"] + card + ["--card", "C1", "--order", "FEE-1", "--amount", "120.00"]))) == 38_000)
+        #expect(balance(try json(try CommandLineRun(["card", "pay"] + card + ["--card", "C1", "--order", "FEE-2", "--amount", "80.50"]))) == 29_950)
+        let short = try CommandLineRun(["card", "pay"] + card + ["--card", "C1", "--order", "FEE-3", "--amount", "300.00"])
+        #expect(short.status == 1 && short.stderr.contains("holds ¥299.50, short of ¥300.00"), "\(short.stderr)")
+        #expect(balance(try json(try CommandLineRun(["card", "refund"] + card + ["--order", "FEE-1", "--refund", "FEE-1-R1", "--amount", "20.00"]))) == 31_950)
+        let withdrawal = try json(try CommandLineRun(["card", "withdraw"] + card + ["--card", "C1", "--withdrawal", "W1"]))
+        #expect(withdrawal["refunded"] as? Int == 31_950 && balance(withdrawal) == 0, "\(withdrawal)")
+        // The WeChat Pay sandbox holds the refund against the top-up's order.
+        let day = try json(try CommandLineRun(["card", "statement"] + card + ["--out", directory.appendingPathComponent("card.csv").path]))
+        #expect(day["balanced"] as? Bool == true && day["topUps"] as? Int == 50_000 && day["debits"] as? Int == 20_050 && day["refunds"] as? Int == 2_000)
+        #expect(day["withdrawals"] as? Int == 31_950 && day["closing"] as? Int == 0, "\(day)")
+        let csv = try String(contentsOf: directory.appendingPathComponent("card.csv"), encoding: .utf8)
+        #expect(csv.contains(",C1,withdrawal,TU-1,W1-1,wechatpay,31950") && csv.contains("#total,6,"), "\(csv)")
+    }
+
+    /// The gateway takes the same verified top-up callback 50 times (some at once): the card is credited once.
+    @Test func aTopUpCallbackDeliveredFiftyTimesIsCreditedOnce() async throws {
+        let keys = try WeChatPayTestKeys()
+        let header = try Fixtures.vector("wechat-v3-authorization-header")["vectors"][1]["inputs"]
+        try Data(header["merchant_private_key_pkcs8_pem"].string.utf8).write(to: directory.appendingPathComponent("apiclient_key.pem"))
+        try Data(keys.platformCertificate.pemRepresentation.utf8).write(to: directory.appendingPathComponent("platform.pem"))
+        let config = directory.appendingPathComponent("hispay.json")
+        try Data("""
+            {"merchants": [{"name": "main",
+              "wechatpay": {"mchId": "\(keys.merchantID)", "appId": "wx2421b1c4370ec43b", "merchantSerialNo": "\(header["serial_no"].string)",
+                            "privateKey": "apiclient_key.pem", "apiV3Key": "env:HISPAY_TEST_APIV3", "platformCertificates": ["platform.pem"]},
+              "hospitalcard": {"topUpChannels": ["wechatpay", "cash"]}}]}
+            """.utf8).write(to: config)
+        let environment = ["HISPAY_TEST_APIV3": keys.apiV3KeyText]
+        let store = "sqlite:" + directory.appendingPathComponent("store.db").path
+        let card = ["--config", config.path, "--store", store]
+        #expect(try CommandLineRun(["card", "open", "--create"] + card + ["--card", "C2", "--patient", "P2"], environment: environment).status == 0)
+        // The top-up's payment order, recorded as the HIS placed it (its QR code shown to the patient).
+        let opened = try await SQLPaymentStore.open(store, create: false)
+        _ = try await HospitalCardChannel(ledger: try await CardLedger(store: opened, merchant: "main"))
+            .startTopUp(cardNo: "C2", channel: .wechatPay, orderNo: "TU-2", amount: Amount(fen: 1_230))
+        try await opened.close()
+        let gateway = try ServerProcess(["serve", "--port", "0", "--config", config.path, "--store", store] + InternalToken.arguments, environment: environment)
+        defer { gateway.stop() }
+        let callback = try keys.notification(resource: keys.transactionResource(outTradeNo: "TU-2", total: 1_230), id: "EV-TU-2", timestamp: Date())
+        let client = CurlTransport(configuration: .init(proxy: .direct))
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    try await client.send(HTTPRequest(method: "POST", url: gateway.url + "/notify/main/wechatpay", headers: callback.headers, body: callback.body)).status
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.allSatisfy { $0 == 204 } && statuses.count == 50, "\(statuses)")
+        // Two reads at once (two clerks), then one more: credited once.
+        async let first = CommandLineRun(["card", "balance"] + card + ["--card", "C2"], environment: environment)
+        async let second = CommandLineRun(["card", "balance"] + card + ["--card", "C2"], environment: environment)
+        _ = try await (first, second)
+        let account = try json(try CommandLineRun(["card", "balance"] + card + ["--card", "C2"], environment: environment))
+        #expect(balance(account) == 1_230)
+        #expect((account["entries"] as? [[String: Any]])?.filter { $0["kind"] as? String == "topUp" }.count == 1, "\(account)")
+        // A bad amount, a channel the card does not take, an unknown card: refused, nothing changed.
+        for (arguments, message) in [
+            (["--card", "C2", "--order", "F-0", "--amount", "0"], "more than 0"), (["--card", "C2", "--order", "F-0", "--amount", "-5.00"], "more than 0"),
+            (["--card", "C2", "--order", "F-0", "--amount", "abc"], "not an amount"), (["--card", "C404", "--order", "F-0", "--amount", "1.00"], "there is no card C404"),
+        ] {
+            let refused = try CommandLineRun(["card", "pay"] + card + arguments, environment: environment)
+            #expect(refused.status == 1 && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
+        let alipay = try CommandLineRun(["card", "top-up"] + card + ["--card", "C2", "--channel", "alipay", "--order", "TU-3", "--amount", "1.00"], environment: environment)
+        #expect(alipay.status == 1 && alipay.stderr.contains("not alipay"), "\(alipay.stderr)")
+        #expect(balance(try json(try CommandLineRun(["card", "balance"] + card + ["--card", "C2"], environment: environment))) == 1_230)
+    }
+
+    /// `card pay` killed at random moments (-9), then retried under the same order numbers: every fee
+    /// is debited exactly once and the day balances.
+    @Test func aPaymentKilledAtAnyMomentIsBookedOnceOnRetry() async throws {
+        let config = directory.appendingPathComponent("hispay.json")
+        try Data(#"{"merchants": [{"name": "main", "hospitalcard": {"topUpChannels": ["cash"]}}]}"#.utf8).write(to: config)
+        let store = "sqlite:" + directory.appendingPathComponent("store.db").path
+        let card = ["--config", config.path, "--store", store]
+        #expect(try CommandLineRun(["card", "open", "--create"] + card + ["--card", "C3", "--patient", "P3"]).status == 0)
+        #expect(balance(try json(try CommandLineRun(["card", "top-up"] + card + ["--card", "C3", "--channel", "cash", "--order", "KIOSK-1", "--amount", "100.00"]))) == 10_000)
+        var killed = 0
+        for index in 0..<20 {
+            let process = Process()
+            process.executableURL = CommandLineRun.executable
+            process.arguments = ["card", "pay"] + card + ["--card", "C3", "--order", "FEE-\(index)", "--amount", "1.00"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...120)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed += 1
+            }
+            process.waitUntilExit()
+        }
+        for index in 0..<20 {
+            let retried = try CommandLineRun(["card", "pay"] + card + ["--card", "C3", "--order", "FEE-\(index)", "--amount", "1.00"])
+            #expect(retried.status == 0, "FEE-\(index): \(retried.stderr)")
+        }
+        let account = try json(try CommandLineRun(["card", "balance"] + card + ["--card", "C3"]))
+        #expect(balance(account) == 10_000 - 20 * 100, "\(killed) killed: \(account)")
+        #expect((account["entries"] as? [[String: Any]])?.filter { $0["kind"] as? String == "debit" }.count == 20)
+        let day = try json(try CommandLineRun(["card", "statement"] + card))
+        #expect(day["balanced"] as? Bool == true && day["closing"] as? Int == 8_000, "\(day)")
+    }
+}
