@@ -54,6 +54,7 @@ extension ReconcileCommand {
             var run = NightlyReconciliation(
                 registry: ChannelOption.registry, configuration: configuration, store: store,
                 transports: try CurlTransport.Configuration(settings: configuration.transport))
+            if now != nil { run.time = ShiftedTime(offset: try CLITime.now(now).timeIntervalSinceNow) }
             run.retryEvery = TimeInterval(retryEvery)
             run.giveUpAfter = TimeInterval(giveUpAfter)
             run.cutOff = TimeInterval(cutOff)
@@ -79,4 +80,10 @@ extension ReconcileCommand {
         case .incomplete: throw ExitCode(4)
         }
     }
+}
+
+/// The wall clock moved by `offset`: `reconcile --now` runs as of another moment, its clock running on.
+struct ShiftedTime: TimeSource {
+    let offset: TimeInterval
+    func now() -> Date { Date().addingTimeInterval(offset) }
 }

@@ -43,6 +43,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "Nightly run: sqlite:PATH or postgres://… holding the payment journal and the carry-over.")
     var store: String?
 
+    @Option(help: "Nightly run: the time to run as of, ISO 8601 (default: now) — the clock runs on from it; statements are waited for against it.")
+    var now: String?
+
     @Option(parsing: .unconditional, help: "Nightly run: seconds between attempts while a statement is not out.")
     var retryEvery = 1800
 

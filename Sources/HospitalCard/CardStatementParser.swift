@@ -12,10 +12,11 @@ import HISPayCore
 /// ```
 ///
 /// A debit is a payment of the fee's order, a refund (or reversal) a refund of it — the rows the HIS
-/// ledger holds for its card payments. Top-ups and withdrawals are the card's own movements: they
-/// are on the statement (`topUp`, `withdrawalHeld`, `withdrawal`, `withdrawalReturned`,
-/// `cashWithdrawal`) for the day's balance (``CardDay``) and reach reconciliation as unclassified
-/// rows; the money behind them is reconciled on the channel that carried it.
+/// ledger holds for its card payments, and all that ``parse(_:_:)`` hands reconciliation. Top-ups
+/// and withdrawals are the card's own movements (`topUp`, `withdrawalHeld`, `withdrawal`,
+/// `withdrawalReturned`, `cashWithdrawal`): they are on the statement, and checked by its total
+/// line, for the day's balance (``CardDay``); the money behind them is reconciled on the channel
+/// that carried it (the nightly run's card leg finds each on that channel's statement).
 public struct CardStatementParser: StatementParser {
     static let header = "seq,booked_at,card_no,kind,order_no,refund_no,channel,amount_fen"
 
@@ -79,13 +80,13 @@ public struct CardStatementParser: StatementParser {
 
     public func parse(_ input: StatementInput, _ handle: (StatementRecord) throws -> Void) throws -> StatementTotals {
         var totals = StatementTotals(count: 0, paymentAmount: .zero, refundAmount: .zero, fee: .zero)
-        for (_, record) in try Self.entries(input) {
+        for (_, record) in try Self.entries(input) where record.kind == .payment || record.kind == .refund {
             try handle(record)
             totals.count += 1
-            switch record.kind {
-            case .payment: totals.paymentAmount = try totals.paymentAmount.adding(record.amount)
-            case .refund: totals.refundAmount = try totals.refundAmount.adding(record.amount)
-            default: totals.unclassified += 1
+            if record.kind == .payment {
+                totals.paymentAmount = try totals.paymentAmount.adding(record.amount)
+            } else {
+                totals.refundAmount = try totals.refundAmount.adding(record.amount)
             }
         }
         return totals

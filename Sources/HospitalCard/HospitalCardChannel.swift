@@ -2,11 +2,6 @@ import Foundation
 import HISPayCore
 import HISPayStore
 
-extension ChannelID {
-    /// The hospital's own prepaid card (院内一卡通).
-    public static let hospitalCard = ChannelID("hospitalcard")
-}
-
 /// The hospital's prepaid patient card (院内一卡通) as a payment channel: the hospital operates it,
 /// and its "gateway" is the card ledger (``CardLedger``) in the payment store.
 ///

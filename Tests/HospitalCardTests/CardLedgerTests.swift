@@ -161,7 +161,9 @@ import Testing
         let file = try await card.downloadStatement(try StatementRequest(date: today))
         var records: [StatementRecord] = []
         let totals = try CardStatementParser().parse(StatementInput(data: file.contents)) { records.append($0) }
-        #expect(totals.paymentAmount == Amount(fen: 12_345) && totals.refundAmount == Amount(fen: 2_345) && totals.unclassified == 1)
+        // The debit and the refund, for reconciliation against the HIS; the top-up is the card's own (on its channel).
+        #expect(totals.count == 2 && totals.paymentAmount == Amount(fen: 12_345) && totals.refundAmount == Amount(fen: 2_345))
+        #expect(try CardStatementParser.entries(StatementInput(data: file.contents)).map(\.kind) == [.topUp, .debit, .refund])
         #expect(records.contains { $0.kind == .refund && $0.outTradeNo == "FEE-8" && $0.outRefundNo == "FEE-8-R1" })
         // A statement cut short is refused, not half-read.
         let cut = file.contents.prefix(file.contents.count - 20)

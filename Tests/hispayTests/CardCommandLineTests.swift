@@ -61,6 +61,28 @@ import Glibc
         #expect(day["withdrawals"] as? Int == 31_950 && day["closing"] as? Int == 0, "\(day)")
         let csv = try String(contentsOf: directory.appendingPathComponent("card.csv"), encoding: .utf8)
         #expect(csv.contains(",C1,withdrawal,TU-1,W1-1,wechatpay,31950") && csv.contains("#total,6,"), "\(csv)")
+        // The night: the card's statement against the journal, its day balanced, its top-up and
+        // withdrawal found on WeChat Pay's statement — in the same report as the channels.
+        let today = try #require(day["date"] as? String)
+        let out = directory.appendingPathComponent("night")
+        // As of 10:30 the next day, when WeChat Pay's statement of the day is out.
+        let nextMorning = try #require(BeijingTime.parse(today + " 10:30:00")).addingTimeInterval(86_400)
+        let night = try CommandLineRun(["reconcile", "--config", config.path, "--store", store, "--date", today, "--out", out.path, "--now", BeijingTime.iso8601(nextMorning)])
+        let written = try #require(FileManager.default.contents(atPath: out.appendingPathComponent("report.json").path), "\(night.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: written) as? [String: Any])
+        let section = try #require((report["sections"] as? [[String: Any]])?.first?["report"] as? [String: Any])
+        let cardTotals = try #require((section["platformTotals"] as? [[String: Any]])?.first { $0["channel"] as? String == "hospitalcard" }, "\(section)")
+        #expect(cardTotals["balanced"] as? Bool == true && cardTotals["detail"] == nil, "\(cardTotals)\n\(night.stderr)\n\(section["statements"] ?? "")")
+        #expect((cardTotals["parts"] as? [String: Int]) == ["opening": 0, "topUps": 50_000, "debits": 20_050, "refunds": 2_000, "withdrawals": 31_950, "closing": 0])
+        let totals = try #require(section["totals"] as? [[String: Any]])
+        func matched(_ channel: String, _ kind: String) -> Int? {
+            totals.first { $0["channel"] as? String == channel && $0["kind"] as? String == kind }?["matchedAmount"] as? Int
+        }
+        // Card payments and refunds against the journal; the top-up and the withdrawal on WeChat Pay.
+        #expect(matched("hospitalcard", "payment") == 20_050 && matched("hospitalcard", "refund") == 2_000, "\(totals)")
+        #expect(matched("wechatpay", "payment") == 50_000 && matched("wechatpay", "refund") == 31_950, "\(totals)")
+        #expect((section["discrepancies"] as? [Any])?.isEmpty == true, "\(section["discrepancies"] ?? "")\n\(totals)")
+        #expect(night.status == 0, "\(night.stderr)")
     }
 
     /// The gateway takes the same verified top-up callback 50 times (some at once): the card is credited once.

@@ -81,7 +81,7 @@ import Testing
         let journal = try String(contentsOf: directory.appendingPathComponent("clean/campus/inputs/his-journal.csv"), encoding: .utf8)
         #expect(journal.contains("insurance,payment,\(first),,98.72") && journal.contains("insurance,payment,\(second),,69.20"), "\(journal)")
         let page = try String(contentsOf: directory.appendingPathComponent("clean/report.html"), encoding: .utf8)
-        #expect(page.contains("渠道对总账（医保 3201）") && page.contains(#"data-field="platformTotals.0.balanced">一致"#))
+        #expect(page.contains("渠道对总账（医保 3201、一卡通日结）") && page.contains(#"data-field="platformTotals.0.balanced">一致"#))
 
         // The HIS books the second settlement's fund part one yuan higher than the platform did.
         let opened = try await SQLPaymentStore.open(store)

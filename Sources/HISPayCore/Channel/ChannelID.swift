@@ -15,6 +15,8 @@ public struct ChannelID: Hashable, Sendable, Codable, CustomStringConvertible {
     public static let unionPay = ChannelID("unionpay")
     /// National medical insurance (NHSA) settlement.
     public static let insurance = ChannelID("insurance")
+    /// The hospital's own prepaid patient card (院内一卡通).
+    public static let hospitalCard = ChannelID("hospitalcard")
 
     public var description: String { rawValue }
 

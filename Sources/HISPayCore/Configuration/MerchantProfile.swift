@@ -3,7 +3,7 @@ public struct MerchantProfile: Sendable, CustomStringConvertible {
     /// The standard channels' block keys, in the order they are listed.
     public static let channelKeys: [String] = [
         ChannelID.wechatPay.rawValue, ChannelID.wechatPayV2.rawValue, ChannelID.alipay.rawValue,
-        ChannelID.unionPay.rawValue, ChannelID.insurance.rawValue,
+        ChannelID.unionPay.rawValue, ChannelID.insurance.rawValue, ChannelID.hospitalCard.rawValue,
     ]
 
     public let name: String

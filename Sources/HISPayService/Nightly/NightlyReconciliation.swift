@@ -3,6 +3,7 @@ import HISPayCompression
 import HISPayCore
 import HISPayCrypto
 import HISPayStore
+import HospitalCard
 import MedicalInsurance
 import Reconciliation
 
@@ -30,7 +31,11 @@ public struct NightlyReconciliation: Sendable {
     public var giveUpAfter: TimeInterval = 4 * 3600
     public var cutOff: TimeInterval = 600
     public var language: ReportLanguage = .zh
+    /// The run's clock: when statements are out, when to give up, the report's time.
     public var time: any TimeSource = SystemTimeSource()
+    /// The clock the channels sign and check their messages with: the wall clock, even for a run as
+    /// of another time (`time`), since a channel's answers are stamped now.
+    public var channelTime: any TimeSource = SystemTimeSource()
     /// How the run waits (a test passes a short one).
     public var sleep: @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(for: .milliseconds(Int64($0 * 1000))) }
     /// Where the run says what it is doing (a statement not out yet, the next attempt).
@@ -83,6 +88,13 @@ public struct NightlyReconciliation: Sendable {
                 if let file = day.file { sources.append((.insurance, StatementInput(fileURL: file, businessDate: date))) }
                 insurance = day
             }
+            var platformTotals = insurance?.totals ?? []
+            if profile.channels.contains(.hospitalCard) {
+                let card = try await cardDay(profile, date: date, folder: folder, sources: sources)
+                statements.append(card.statement)
+                if let file = card.file { sources.append((.hospitalCard, StatementInput(fileURL: file, businessDate: date))) }
+                platformTotals += card.totals
+            }
             let reconciled = Set(statements.filter { $0.state != .unavailable }.map(\.channel))
             let (ledger, role): (URL, String)
             if let given = ledgers[profile.name] {
@@ -94,7 +106,7 @@ public struct NightlyReconciliation: Sendable {
             let carryIn = try await carryOver(of: profile.name, on: Self.day(before: date))
             let (section, carry) = try reconcile(
                 reconciler, profile: profile, statements: statements, sources: sources, reconciled: reconciled, ledger: ledger,
-                role: role, carryIn: carryIn, partners: partnerMatch, platformTotals: insurance?.totals ?? [])
+                role: role, carryIn: carryIn, partners: partnerMatch, platformTotals: platformTotals)
             try await store.saveDocument(Self.carryOverDocument, id: "\(profile.name)/\(date)", JSONEncoder.reconciliation.encode(carry))
             sections.append(section)
             carryOvers[profile.name] = carry
@@ -166,7 +178,7 @@ public struct NightlyReconciliation: Sendable {
         let published = start.addingTimeInterval(86_400 + TimeInterval(hour) * 3600)
         let channel: any PaymentChannel
         do {
-            channel = try registry.channel(descriptor.id, merchant: merchant, transports: transports, time: time)
+            channel = try registry.channel(descriptor.id, merchant: merchant, transports: transports, time: channelTime)
         } catch {
             return (GroupReport.Statement(channel: descriptor.id, state: .unavailable, attempts: 0, problem: "\(error)"), nil)
         }
@@ -247,6 +259,34 @@ public struct NightlyReconciliation: Sendable {
         } catch let error as ConfigurationError {
             return unavailable(error.description)
         }
+    }
+
+    /// The card's day of `merchant` (``CardLeg``): its statement saved in `folder/inputs` to be
+    /// reconciled as a channel's, and its verdict checked against the top-up channels' `sources`.
+    private func cardDay(
+        _ merchant: MerchantProfile, date: String, folder: URL, sources: [(channel: ChannelID, input: StatementInput)]
+    ) async throws -> (statement: GroupReport.Statement, file: URL?, totals: [PlatformTotals]) {
+        guard let store = store as? SQLPaymentStore else {
+            return (GroupReport.Statement(channel: .hospitalCard, state: .unavailable, attempts: 1, problem: "the card ledger needs an SQL store"), nil, [])
+        }
+        let settings = try merchant.block(for: .hospitalCard).map { try HospitalCardSettings(block: $0) } ?? HospitalCardSettings()
+        let card = HospitalCardChannel(ledger: try await CardLedger(store: store, merchant: merchant.name, time: channelTime), settings: settings)
+        let entries = try await card.ledger.entries(onDay: date)
+        let (statement, file) = try save(
+            try await card.downloadStatement(try StatementRequest(date: date)).contents, as: "\(date).hospitalcard.csv", channel: .hospitalCard, attempts: 1,
+            folder: folder)
+        var records: [ChannelID: [StatementRecord]?] = [:]
+        for name in Set(entries.compactMap(\.channel)) where name != "cash" {
+            let id = ChannelID(name)
+            guard let source = sources.first(where: { $0.channel == id }) else {
+                records[id] = .some(nil)
+                continue
+            }
+            var rows: [StatementRecord] = []
+            _ = try registry.statementParser(for: id).parse(source.input) { rows.append($0) }
+            records[id] = rows
+        }
+        return (statement, file, [CardLeg.totals(try await card.day(date), entries: entries, statements: records)])
     }
 
     static func day(before date: String) -> String {

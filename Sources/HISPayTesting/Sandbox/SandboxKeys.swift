@@ -169,7 +169,11 @@ public struct SandboxKeys: Sendable {
         ]
         let config: [String: Any] = [
             "transport": ["proxy": "direct"],
-            "merchants": [["name": "sandbox", "wechatpay": wechat, "wechatpayV2": wechatV2, "alipay": alipay, "unionpay": unionpay, "insurance": insurance]],
+            "merchants": [[
+                "name": "sandbox", "wechatpay": wechat, "wechatpayV2": wechatV2, "alipay": alipay, "unionpay": unionpay, "insurance": insurance,
+                // The hospital's own card, topped up on the sandbox's channels (its ledger lives in the store).
+                "hospitalcard": ["topUpChannels": ["wechatpay", "alipay", "unionpay", "cash"]],
+            ]],
         ]
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]).write(to: url)
     }
