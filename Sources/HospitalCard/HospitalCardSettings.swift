@@ -6,7 +6,7 @@ import HISPayCore
 ///
 /// ```json
 /// "hospitalcard": {"topUpChannels": ["wechatpay", "alipay", "unionpay", "cash"],
-///                  "refundWindowDays": {"wechatpay": 365, "alipay": 90, "unionpay": 365}}
+///                  "refundWindowDays": {"wechatpay": 365, "alipay": 90, "unionpay": 330}}
 /// ```
 public struct HospitalCardSettings: Sendable, Hashable {
     /// The channels a top-up may be paid on (`cash`: at the counter or a kiosk).
@@ -14,13 +14,17 @@ public struct HospitalCardSettings: Sendable, Hashable {
     /// Days after its payment that a channel still refunds a top-up.
     public var refundWindowDays: [String: Int]
 
-    /// The windows public sources give: WeChat Pay refunds orders up to one year old
-    /// (pay.weixin.qq.com/doc/v3/merchant/4012791862, 申请退款: "交易时间超过一年的订单无法提交退款");
-    /// Alipay up to the refund period agreed at signing, three months unless agreed otherwise
-    /// (opendocs.alipay.com/open/02ekfk, alipay.trade.refund: "交易超过约定时间（签约时设置的可退款时间）的订单无法进行退款");
-    /// UnionPay ACP returns (退货, txnType 04) up to one year (UnionPay ACP 5.1.0 consumption-return
-    /// rules as public integrations quote them). A hospital whose contract says otherwise sets its own.
-    public static let defaultRefundWindowDays = ["wechatpay": 365, "wechatpayV2": 365, "alipay": 90, "unionpay": 365]
+    /// The windows public sources give, each counted from the top-up's payment:
+    /// - WeChat Pay: 365 days — "交易时间超过一年的订单无法提交退款（按支付成功时间+365天计算）"
+    ///   (pay.weixin.qq.com/doc/v3/merchant/4012556457, 退款申请).
+    /// - Alipay: the refund period agreed at signing — "交易超过约定时间（签约时设置的可退款时间）的订单无法进行退款"
+    ///   (alipay.trade.refund) — three months unless agreed otherwise (developer.aliyun.com/article/711070);
+    ///   Alipay's international documentation says 12 months (docs.antom.com), which is not the domestic
+    ///   contract. 90 days.
+    /// - UnionPay: "退货能对11个月内的消费做" (UnionPay's ACP demo, Form_6_4_Refund, as published in
+    ///   hectorqin/lpays src/libs/upacp_apple_pay/demo/api_05_app/Form_6_4_Refund.php): 330 days.
+    /// A hospital whose contract says otherwise sets its own.
+    public static let defaultRefundWindowDays = ["wechatpay": 365, "wechatpayV2": 365, "alipay": 90, "unionpay": 330]
 
     public init(topUpChannels: [String] = ["wechatpay", "alipay", "unionpay", "cash"], refundWindowDays: [String: Int] = Self.defaultRefundWindowDays) {
         self.topUpChannels = topUpChannels

@@ -174,4 +174,24 @@ import Glibc
         let day = try json(try CommandLineRun(["card", "statement"] + card))
         #expect(day["balanced"] as? Bool == true && day["closing"] as? Int == 8_000, "\(day)")
     }
+
+    /// The card block is checked as the commands read it; the refund windows' defaults are the
+    /// public ones (WeChat Pay 365 days, pay.weixin.qq.com/doc/v3/merchant/4012556457; Alipay 90,
+    /// the domestic default; UnionPay 330, "11个月" in UnionPay's ACP refund demo).
+    @Test func theCardBlockIsCheckedWithTheOtherChannels() throws {
+        #expect(HospitalCardSettings().refundWindowDays == ["wechatpay": 365, "wechatpayV2": 365, "alipay": 90, "unionpay": 330])
+        let config = directory.appendingPathComponent("card.json")
+        for (block, message) in [
+            (#"{"topUpChanels": ["cash"]}"#, "merchants[0].hospitalcard.topUpChanels: is not a known key (did you mean topUpChannels?)"),
+            (#"{"refundWindowDays": {"alipay": -1}}"#, "merchants[0].hospitalcard.refundWindowDays.alipay: must be a number of days"),
+            (#"{"topUpChannels": "cash"}"#, "merchants[0].hospitalcard.topUpChannels: must be a list of channel names"),
+        ] {
+            try Data(#"{"merchants": [{"name": "main", "hospitalcard": \#(block)}]}"#.utf8).write(to: config)
+            let run = try CommandLineRun(["config-check", "--config", config.path])
+            #expect(run.status == 1 && run.stdout.contains(#""path" : ""# + message.prefix { $0 != ":" } + #"""#), "\(block): \(run.stdout)")
+            #expect(run.stderr.contains(message), "\(block): \(run.stderr)")
+        }
+        try Data(#"{"merchants": [{"name": "main", "hospitalcard": {"topUpChannels": ["wechatpay", "cash"], "refundWindowDays": {"alipay": 180}}}]}"#.utf8).write(to: config)
+        #expect(try CommandLineRun(["config-check", "--config", config.path]).status == 0)
+    }
 }
