@@ -180,6 +180,9 @@ extension CardCommand {
         @Option(help: "The withdrawal's number (each refund is numbered from it: W1-1, W1-2…).")
         var withdrawal: String
 
+        @Option(help: "Where the refunds' callbacks go: URL/CHANNEL, e.g. a hispay serve URL ending in /notify/MERCHANT (default: each channel's configured URL).")
+        var notifyBase: String?
+
         struct Output: Encodable {
             struct Part: Encodable {
                 let channel: String
@@ -204,7 +207,11 @@ extension CardCommand {
         func run() async throws {
             let done = try await options.run { card, context in
                 try await card.applyEvents(from: context.store)
-                let result = try await card.withdraw(cardNo: self.card, withdrawalNo: withdrawal, channels: try context.topUpChannels(card.settings))
+                let channels = try context.topUpChannels(card.settings)
+                let notifyURLs = notifyBase.map { base in
+                    Dictionary(uniqueKeysWithValues: channels.keys.map { id in (id, base + "/" + (ChannelOption.registry.descriptors.first { $0.id == id }?.name ?? id.rawValue)) })
+                } ?? [:]
+                let result = try await card.withdraw(cardNo: self.card, withdrawalNo: withdrawal, channels: channels, notifyURLs: notifyURLs)
                 // Every fen of the balance is in exactly one part.
                 let parts = [CardWithdrawal.Part.Result.refunded, .cash, .held, .refused].map { result.total($0).fen }
                 guard parts.reduce(0, +) == result.balance.fen else {

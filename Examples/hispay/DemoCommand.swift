@@ -241,8 +241,11 @@ struct DemoCommand: AsyncParsableCommand {
         let release = try await unionPay.query(.outTradeNo("UPAUTH0002R"))
         day.check(.depositReleased, cancelled.value?.frozen == Amount(fen: 200_000) && release.kind == .success)
 
+        // An inpatient's hospital card: topped up and withdrawn on WeChat Pay.
+        let card = try await cardStay(&day, store: store, wechat: wechat, notify: notify)
+
         // Callbacks arrive through the gateway, each recorded once.
-        let expected: [ChannelID: Int] = [.wechatPay: 5, .alipay: 2, .unionPay: 5]
+        let expected: [ChannelID: Int] = [.wechatPay: 7, .alipay: 2, .unionPay: 5]
         var events: [StoredEvent] = []
         for _ in 0..<100 {
             events = try await store.events(after: 0, limit: 100)
@@ -280,9 +283,12 @@ struct DemoCommand: AsyncParsableCommand {
         }
         // Each channel's statement, parsed by the parser the registry holds for it.
         var sources: [Reconciler.StatementSource] = []
-        for channel in [plain, alipayPlain, unionPayPlain] {
+        var wechatRecords: [StatementRecord] = []
+        for channel in [plain, alipayPlain, unionPayPlain, card] as [any PaymentChannel] {
             let file = try await channel.downloadStatement(try StatementRequest(date: today))
-            sources.append(Reconciler.source(try ChannelOption.registry.statementParser(for: channel.id), StatementInput(data: file.contents, businessDate: today)))
+            let parser = try ChannelOption.registry.statementParser(for: channel.id)
+            sources.append(Reconciler.source(parser, StatementInput(data: file.contents, businessDate: today)))
+            if channel.id == .wechatPay { _ = try parser.parse(StatementInput(data: file.contents, businessDate: today)) { wechatRecords.append($0) } }
         }
         sources.append { handle in for record in insuranceDay.statement { try handle(record) } }
         var ledger = try await JournalLedger.rows(store, merchant: "sandbox", date: today).rows
@@ -290,14 +296,14 @@ struct DemoCommand: AsyncParsableCommand {
         ledger.append(LedgerRecord(channel: .wechatPay, kind: .payment, outTradeNo: "REG-009", amount: Amount(fen: 2_000), time: Date()))  // planted: booked, never paid
         ledger += insuranceDay.ledger
         var (report, carry) = try ChannelOption.registry.reconciler(date: today, cutOff: 0, language: .zh).run(ledger: LedgerRows(ledger), statements: sources)
-        report.platformTotals = insuranceDay.totals
+        // The card's day, and its top-up and withdrawal on WeChat Pay's statement.
+        let cardTotals = CardLeg.totals(try await card.day(today), entries: try await card.ledger.entries(onDay: today), statements: [.wechatPay: wechatRecords])
+        report.platformTotals = insuranceDay.totals + [cardTotals]
         report.context = ReportContext(language: .zh, merchant: "sandbox", channelNames: ChannelOption.registry.displayNames(in: .zh))
         let out = directory.appendingPathComponent("report")
         try ReportFiles.write(report, carryOver: carry, to: out)
         let summary = report.summary
-        day.check(
-            .reconciliationMatched,
-            summary.matched == 21)
+        day.check(.reconciliationMatched, summary.matched == 26)
         day.check(.channelOnlyFound, report.discrepancies.contains { $0.kind == .channelOnly && $0.outTradeNo == "REG-003" })
         day.check(.hisOnlyFound, report.discrepancies.contains { $0.kind == .hisOnly && $0.outTradeNo == "REG-009" })
         day.check(.nothingElse, report.discrepancies.count == 2)
@@ -305,7 +311,8 @@ struct DemoCommand: AsyncParsableCommand {
             .depositsMovedNoMoney,
             report.otherRows.filter { $0.kind == .authorization }.map { $0.outRefundNo ?? $0.outTradeNo }.sorted() == ["UPAUTH0001", "UPAUTH0002", "UPAUTH0002R"]
                 && report.totals.first { $0.channel == .unionPay && $0.kind == .payment }?.hisBuckets.matched.count == 3)
-        say("Reconciliation \(today), WeChat Pay bill, Alipay archive, UnionPay ZM file and the NHSA's 3202 result against the journal: matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
+        day.check(.cardDayBalanced, cardTotals.balanced && cardTotals.detail == nil && cardTotals.parts["closing"] == .zero)
+        say("Reconciliation \(today), WeChat Pay bill, Alipay archive, UnionPay ZM file, the NHSA's 3202 result and the hospital card's day against the journal: matched \(summary.matched), channel-only \(summary.channelOnly), HIS-only \(summary.hisOnly), amount \(summary.amountMismatch), status \(summary.statusMismatch), duplicate \(summary.duplicate)")
         for item in report.discrepancies { say("  \(item.kind) \(item.outTradeNo): \(item.action)") }
         say("Report: \(out.appendingPathComponent("report.html").path)")
     }
@@ -317,7 +324,7 @@ struct DemoCommand: AsyncParsableCommand {
         return logger
     }
 
-    private func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
     private static func first(_ stream: AsyncStream<String>) async -> String {
         for await value in stream { return value }

@@ -11,8 +11,11 @@ extension HospitalCardChannel {
     /// card is debited for good only when the channel confirms it, and a refused refund goes back
     /// on the card — which then keeps exactly the refused part. A refund still processing stays
     /// held until ``settleWithdrawals(cardNo:channels:)`` hears the channel's answer.
-    /// `withdrawalNo` names the withdrawal once: the same number again is refused.
-    public func withdraw(cardNo: String, withdrawalNo: String, channels: [ChannelID: any PaymentChannel], now: Date = Date()) async throws -> CardWithdrawal {
+    /// `withdrawalNo` names the withdrawal once: the same number again is refused. `notifyURLs` says
+    /// where each channel sends its refunds' callbacks (absent: the channel's configured URL).
+    public func withdraw(
+        cardNo: String, withdrawalNo: String, channels: [ChannelID: any PaymentChannel], notifyURLs: [ChannelID: String] = [:], now: Date = Date()
+    ) async throws -> CardWithdrawal {
         let account = try await ledger.account(cardNo)
         guard account.state == .active else { throw CardError(.frozenCard, "card \(cardNo) is frozen") }
         guard try await ledger.entries(cardNo: cardNo).allSatisfy({ !$0.key.hasPrefix("withdrawal:\(withdrawalNo):") }) else {
@@ -54,7 +57,9 @@ extension HospitalCardChannel {
             let outcome: Outcome<Refund>
             do {
                 outcome = try await channel.refund(
-                    RefundRequest(order: .outTradeNo(topUp.orderNo), outRefundNo: refundNo, refundAmount: amount, totalAmount: topUp.amount, reason: "一卡通退款"))
+                    RefundRequest(
+                        order: .outTradeNo(topUp.orderNo), outRefundNo: refundNo, refundAmount: amount, totalAmount: topUp.amount, reason: "一卡通退款",
+                        notifyURL: notifyURLs[ChannelID(topUp.channel)]))
             } catch {
                 outcome = .unknown(ChannelStatus(message: "\(error)"))
             }
