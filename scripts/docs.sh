@@ -4,7 +4,7 @@
 # in .build/plugins/Swift-DocC/outputs/<Module>.doccarchive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-modules=(HISPay HISPayCore HISPayCrypto HISPayCurl HISPayCompression WeChatPay Alipay UnionPay MedicalInsurance
+modules=(HISPay HISPayCore HISPayCrypto HISPayCurl HISPayCompression WeChatPay Alipay UnionPay MedicalInsurance HospitalCard
          HISPayStore HISPayService HISPayGateway Reconciliation HISPayTesting)
 args=()
 for module in "${modules[@]}"; do args+=(--target "$module"); done

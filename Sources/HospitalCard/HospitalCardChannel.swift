@@ -5,14 +5,14 @@ import HISPayStore
 /// The hospital's prepaid patient card (院内一卡通) as a payment channel: the hospital operates it,
 /// and its "gateway" is the card ledger (``CardLedger``) in the payment store.
 ///
-/// Through ``PaymentChannel``: `pay` debits the card presented (the scene is
-/// ``PaymentScene/barcode(authCode:)`` with the card number as the code, as a counter scans it),
+/// Through `PaymentChannel`: `pay` debits the card presented (the scene is
+/// `PaymentScene.barcode(authCode:)` with the card number as the code, as a counter scans it),
 /// answered at once — success, or failure with the refusal's code (`insufficientBalance`,
 /// `frozenCard`, `unknownCard`) and nothing debited; `query`, `refund` (back to the card),
 /// `queryRefund`, `reverse` (the whole debit back) and `downloadStatement` (the day's entries, see
 /// ``CardStatementParser``). The card operations are on this type: open, freeze and unfreeze, top up
 /// (credited only on the channel's word: ``applyEvents(from:)``, ``settleTopUp(_:on:)``), withdraw
-/// (``withdraw(cardNo:withdrawalNo:channels:)``) and the day's balance (``day(_:)``).
+/// (``withdraw(cardNo:withdrawalNo:channels:notifyURLs:now:)``) and the day's balance (``day(_:)``).
 public struct HospitalCardChannel: PaymentChannel {
     public let id = ChannelID.hospitalCard
     public let ledger: CardLedger
