@@ -8,7 +8,8 @@ import HISPayStore
 /// Through `PaymentChannel`: `pay` debits the card presented (the scene is
 /// `PaymentScene.barcode(authCode:)` with the card number as the code, as a counter scans it),
 /// answered at once — success, or failure with the refusal's code (`insufficientBalance`,
-/// `frozenCard`, `unknownCard`) and nothing debited; `query`, `refund` (back to the card),
+/// `frozenCard`, `unknownCard`) and nothing debited; `query` (`SUCCESS`, `REFUND` once refunded in
+/// full, a failure `REVERSED` once reversed), `refund` (back to the card),
 /// `queryRefund`, `reverse` (the whole debit back) and `downloadStatement` (the day's entries, see
 /// ``CardStatementParser``). The card operations are on this type: open, freeze and unfreeze, top up
 /// (credited only on the channel's word: ``applyEvents(from:)``, ``settleTopUp(_:on:)``), withdraw
@@ -44,17 +45,23 @@ public struct HospitalCardChannel: PaymentChannel {
         guard let orderNo = order.outTradeNo, let entry = try await ledger.entry(key: Self.debitKey(orderNo)) else {
             return .failure(ChannelStatus(code: CardError.Code.unknownOrder.name, message: "no card payment \(order)"))
         }
-        return .success(Self.payment(entry), ChannelStatus(code: "SUCCESS"))
+        if try await ledger.entry(key: "reverse:\(orderNo)") != nil {
+            return .failure(ChannelStatus(code: "REVERSED", message: "card payment \(orderNo) was reversed: its amount is back on the card"))
+        }
+        // Paid, and (like WeChat Pay's trade_state REFUND) refunded in full when nothing is left of it.
+        let left = try await refundable(orderNo: orderNo, cardNo: entry.cardNo, excluding: "")
+        return .success(Self.payment(entry), ChannelStatus(code: left == .zero ? "REFUND" : "SUCCESS"))
     }
 
     public func reverse(_ order: OrderReference) async throws -> Outcome<Reversal> {
         guard let orderNo = order.outTradeNo, let debit = try await ledger.entry(key: Self.debitKey(orderNo)) else {
             return .failure(ChannelStatus(code: CardError.Code.unknownOrder.name, message: "no card payment \(order)"))
         }
-        let left = try await refundable(orderNo: orderNo, cardNo: debit.cardNo, excluding: "reverse:\(orderNo)")
-        let reversed = try await ledger.entry(key: "reverse:\(orderNo)")
-        if left.fen > 0 || reversed != nil {
-            _ = try await ledger.post(Self.backToCard(key: "reverse:\(orderNo)", cardNo: debit.cardNo, amount: left, orderNo: orderNo, refundNo: "\(orderNo)#reverse"))
+        let key = "reverse:\(orderNo)"
+        let left = try await refundable(orderNo: orderNo, cardNo: debit.cardNo, excluding: key)
+        let reversedBefore = try await ledger.entry(key: key) != nil
+        if left.fen > 0 || reversedBefore {
+            _ = try await back(debit, key: key, refundNo: "\(orderNo)#reverse", amount: left)
         }
         return .success(Reversal(order: order, refunded: true), ChannelStatus(code: "SUCCESS"))
     }
@@ -114,11 +121,21 @@ public struct HospitalCardChannel: PaymentChannel {
         let key = "refund:\(refundNo)"
         let left = try await refundable(orderNo: orderNo, cardNo: debit.cardNo, excluding: key)
         guard amount <= left else { throw CardError(.refundTooLarge, "\(orderNo) has \(left) left to refund, not \(amount)") }
-        return try await ledger.post(Self.backToCard(key: key, cardNo: debit.cardNo, amount: amount, orderNo: orderNo, refundNo: refundNo)) { db in
-            // Two refunds of one debit at once: the second sees the first under the card's lock.
+        return try await back(debit, key: key, refundNo: refundNo, amount: amount)
+    }
+
+    /// Books `amount` of `debit` back to its card under `key`, checking in the booking transaction
+    /// that the debit's refunds stay within it (two at once: the second sees the first under the
+    /// card's lock).
+    private func back(_ debit: CardEntry, key: String, refundNo: String, amount: Amount) async throws -> CardEntry {
+        let (merchant, orderNo) = (ledger.merchant, debit.orderNo)
+        let movement = CardLedger.Movement(
+            key: key, cardNo: debit.cardNo, kind: .refund, amount: amount, debitAccount: "fees", creditAccount: CardEntry.account(ofCard: debit.cardNo),
+            orderNo: orderNo, refundNo: refundNo, needsActiveCard: false)
+        return try await ledger.post(movement) { db in
             let refunded = try await db.query(
                 "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) AS refunded FROM hispay_card_entries WHERE merchant = ? AND order_no = ? AND kind = 'refund'",
-                [.text(ledger.merchant), .text(orderNo)]
+                [.text(merchant), .text(orderNo)]
             ).first?["refunded"]?.integer ?? 0
             guard refunded + amount.fen <= debit.amount.fen else {
                 throw CardError(.refundTooLarge, "\(orderNo) has \(Amount(fen: debit.amount.fen - refunded)) left to refund, not \(amount)")
@@ -135,12 +152,6 @@ public struct HospitalCardChannel: PaymentChannel {
     }
 
     static func debitKey(_ orderNo: String) -> String { "debit:\(orderNo)" }
-
-    static func backToCard(key: String, cardNo: String, amount: Amount, orderNo: String, refundNo: String) -> CardLedger.Movement {
-        CardLedger.Movement(
-            key: key, cardNo: cardNo, kind: .refund, amount: amount, debitAccount: "fees", creditAccount: CardEntry.account(ofCard: cardNo), orderNo: orderNo,
-            refundNo: refundNo, needsActiveCard: false)
-    }
 
     static func payment(_ entry: CardEntry) -> Payment {
         Payment(outTradeNo: entry.orderNo, transactionID: "CARD\(entry.sequence)", amount: entry.amount, paidAt: entry.bookedAt)

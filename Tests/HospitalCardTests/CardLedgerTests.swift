@@ -169,4 +169,33 @@ import Testing
         let cut = file.contents.prefix(file.contents.count - 20)
         #expect(throws: ChannelError.self) { try CardStatementParser().parse(StatementInput(data: Data(cut))) { _ in } }
     }
+
+    /// A reversal puts the rest of a debit back on the card and the payment then reads as reversed;
+    /// refunds and a reversal of one debit at once never give back more than was debited.
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func refundsAndAReversalAtOnceNeverGiveBackMoreThanTheDebit(_ dialect: SQLDialect) async throws {
+        let card = try await Self.card(dialect)
+        _ = try await card.open(cardNo: "C0009", patientID: "P0009", idNumber: nil)
+        _ = try await card.topUpInCash(cardNo: "C0009", receiptNo: "KIOSK-9", amount: Amount(fen: 10_000))
+        _ = try await card.debit(cardNo: "C0009", orderNo: "FEE-9", amount: Amount(fen: 5_000))
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<10 {
+                group.addTask {
+                    let request = RefundRequest(order: .outTradeNo("FEE-9"), outRefundNo: "FEE-9-R\(index)", refundAmount: Amount(fen: 1_000), totalAmount: Amount(fen: 5_000))
+                    return (try? await card.refund(request).kind) == .success
+                }
+            }
+            group.addTask { (try? await card.reverse(.outTradeNo("FEE-9")).kind) == .success }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.contains(true))
+        let entries = try await card.ledger.entries(cardNo: "C0009")
+        #expect(entries.filter { $0.kind == .refund }.reduce(0) { $0 + $1.amount.fen } <= 5_000, "\(entries.map(\.key))")
+        // After the reversal, whatever the refunds took, the whole debit is back.
+        _ = try await card.reverse(.outTradeNo("FEE-9"))
+        #expect(try await card.balance(cardNo: "C0009").balance == Amount(fen: 10_000))
+        // Reversed — or, when the refunds took it all first, refunded in full.
+        let state = try await card.query(.outTradeNo("FEE-9")).status.code
+        #expect(state == "REVERSED" || (state == "REFUND" && entries.filter { $0.kind == .refund }.count == 5), "\(state ?? "")")
+    }
 }

@@ -142,10 +142,11 @@ import Glibc
 
     /// `card pay` killed at random moments (-9), then retried under the same order numbers: every fee
     /// is debited exactly once and the day balances.
-    @Test func aPaymentKilledAtAnyMomentIsBookedOnceOnRetry() async throws {
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func aPaymentKilledAtAnyMomentIsBookedOnceOnRetry(_ dialect: SQLDialect) async throws {
         let config = directory.appendingPathComponent("hispay.json")
         try Data(#"{"merchants": [{"name": "main", "hospitalcard": {"topUpChannels": ["cash"]}}]}"#.utf8).write(to: config)
-        let store = "sqlite:" + directory.appendingPathComponent("store.db").path
+        let store = try await TestStores.location(dialect)
         let card = ["--config", config.path, "--store", store]
         #expect(try CommandLineRun(["card", "open", "--create"] + card + ["--card", "C3", "--patient", "P3"]).status == 0)
         #expect(balance(try json(try CommandLineRun(["card", "top-up"] + card + ["--card", "C3", "--channel", "cash", "--order", "KIOSK-1", "--amount", "100.00"]))) == 10_000)
