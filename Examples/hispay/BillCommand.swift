@@ -13,7 +13,7 @@ struct BillCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "wechatpay or wechatpay-v2 (the trade bill), alipay (the bill zip archive), unionpay (the file-transfer zip, or its INN…ZM_ file) or insurance (the NHSA's 3202 result, with --date).")
+        @Option(help: "wechatpay or wechatpay-v2 (the trade bill), alipay (the bill zip archive), unionpay (the file-transfer zip, or its INN…ZM_ file), insurance (the NHSA's 3202 result, with --date) or hospitalcard (the card's day statement, `card statement --out`).")
         var channel: ChannelOption
 
         @Option(help: "The statement's business day, yyyy-MM-dd: for the NHSA's 3202 result, and a UnionPay ZM file whose name does not carry it.")

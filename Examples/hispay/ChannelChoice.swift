@@ -11,13 +11,23 @@ enum PaymentChannels: ChannelSubset {
     static func accepts(_ descriptor: ChannelDescriptor) -> Bool { descriptor.makeChannel != nil }
 }
 
+/// The channels whose request signature `hispay sign` shows.
+enum SigningChannels: ChannelSubset {
+    static func accepts(_ descriptor: ChannelDescriptor) -> Bool { descriptor.explainSignature != nil }
+}
+
+/// The channels that send callbacks (`notify verify --channel`).
+enum CallbackChannels: ChannelSubset {
+    static func accepts(_ descriptor: ChannelDescriptor) -> Bool { descriptor.takesCallbacks }
+}
+
 /// The national medical insurance (`settle --channel`).
 enum InsuranceChannels: ChannelSubset {
     static func accepts(_ descriptor: ChannelDescriptor) -> Bool { descriptor.id == .insurance }
 }
 
 /// A channel name in the registry that `Subset` accepts.
-struct ChannelChoice<Subset: ChannelSubset>: ExpressibleByArgument {
+struct ChannelChoice<Subset: ChannelSubset>: ExpressibleByArgument, Hashable {
     let descriptor: ChannelDescriptor
 
     init?(argument: String) {
@@ -30,4 +40,8 @@ struct ChannelChoice<Subset: ChannelSubset>: ExpressibleByArgument {
     /// The name as given on the command line.
     var rawValue: String { descriptor.name }
     var channelID: ChannelID { descriptor.id }
+
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.channelID == rhs.channelID }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(channelID) }
 }

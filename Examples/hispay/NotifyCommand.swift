@@ -24,7 +24,7 @@ struct NotifyCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         @Option(help: "wechatpay (APIv3), wechatpay-v2, alipay, unionpay or insurance (mobile-pay settlement notification).")
-        var channel: ChannelOption
+        var channel: ChannelChoice<CallbackChannels>
 
         @Option(help: "File holding the raw request body exactly as received.")
         var body: String?
@@ -82,7 +82,7 @@ struct NotifyCommand: AsyncParsableCommand {
         /// Verifies every stored callback of a JSON-lines file; a rejected line is reported, not fatal.
         private func runBatch(_ path: String) async throws {
             guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("cannot read \(path)") }
-            var verifiers: [ChannelOption: any CallbackVerifier] = [:]
+            var verifiers: [ChannelChoice<CallbackChannels>: any CallbackVerifier] = [:]
             var number = 0
             let output = JSONOutput.Lines()
             defer { output.flush() }
@@ -94,7 +94,7 @@ struct NotifyCommand: AsyncParsableCommand {
                         throw CLIError("not a JSON object with a body")
                     }
                     let lineChannel = try entry["channel"]?.text.map { name in
-                        guard let option = ChannelOption(rawValue: name) else { throw CLIError("unknown channel \(name)") }
+                        guard let option = ChannelChoice<CallbackChannels>(argument: name) else { throw CLIError("unknown channel \(name)") }
                         return option
                     } ?? channel
                     var headers = HTTPHeaders()
@@ -118,7 +118,7 @@ struct NotifyCommand: AsyncParsableCommand {
         /// The channel's callback verifier from the registry — what `serve` takes callbacks with —
         /// with its configuration loaded once. Logged on stderr: a notice that verified only under
         /// another SM2 ID.
-        private func makeVerifier(_ channel: ChannelOption) throws -> any CallbackVerifier {
+        private func makeVerifier(_ channel: ChannelChoice<CallbackChannels>) throws -> any CallbackVerifier {
             let (merchant, transports) = try global.profile(for: channel.channelID, command: "notify verify")
             return try ChannelOption.registry.verifier(
                 channel.channelID, merchant: merchant, transports: transports, time: ManualTimeSource(try CLITime.now(now)), logger: Logger(label: "hispay.notify"))

@@ -12,7 +12,7 @@ struct SignCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "wechatpay (APIv3), wechatpay-v2, alipay, unionpay or insurance (the mobile-pay envelope).")
-    var channel: ChannelOption
+    var channel: ChannelChoice<SigningChannels>
 
     @Option(help: "APIv3: HTTP method.")
     var method: String?

@@ -12,5 +12,5 @@ extension HospitalCardChannel {
             _ = try HospitalCardSettings(block: setup.block)
             return nil
         },
-        statementParser: CardStatementParser())
+        statementParser: CardStatementParser(), takesCallbacks: false)
 }

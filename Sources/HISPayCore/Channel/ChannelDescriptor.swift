@@ -40,6 +40,8 @@ public struct ChannelDescriptor: Sendable {
     /// parameters); a callback declaring another `Content-Type` is refused by the gateway (415), one
     /// declaring none is taken. Empty: any.
     public var callbackMediaTypes: [String]
+    /// Whether the channel sends callbacks at all (the hospital card does not: its top-ups' channels do).
+    public var takesCallbacks: Bool
 
     public init(
         id: ChannelID, name: String? = nil, summary: String, displayName: LocalizedText? = nil, accountKey: String? = nil,
@@ -47,7 +49,7 @@ public struct ChannelDescriptor: Sendable {
         makeVerifier: (@Sendable (ChannelSetup) throws -> (any CallbackVerifier)?)? = nil,
         statementParser: (any StatementParser)? = nil,
         explainSignature: (@Sendable (ChannelSetup, SignatureInput) throws -> [String: String])? = nil,
-        unmatchedLegAction: LocalizedText? = nil, statementPublicationHour: Int? = nil, callbackMediaTypes: [String] = []
+        unmatchedLegAction: LocalizedText? = nil, statementPublicationHour: Int? = nil, callbackMediaTypes: [String] = [], takesCallbacks: Bool = true
     ) {
         self.id = id
         self.name = name ?? id.rawValue
@@ -61,6 +63,7 @@ public struct ChannelDescriptor: Sendable {
         self.unmatchedLegAction = unmatchedLegAction
         self.statementPublicationHour = statementPublicationHour
         self.callbackMediaTypes = callbackMediaTypes
+        self.takesCallbacks = takesCallbacks
     }
 
     /// Whether a callback whose `Content-Type` header is `contentType` may be this channel's: no
