@@ -16,7 +16,8 @@ import UnixSignals
 /// `GET /events?after=CURSOR` (and the operator `/healthz`, `/readyz`) on the internal one
 /// (`--internal-host`, `--internal-port`) with the bearer token, or, with `--forward`, receives every
 /// event by POST. It also runs the resolver over the store's journal, unless `--no-resolver` or no
-/// block can query (a verify-only node: `hispay resolve` runs it on the intranet side). SIGTERM or SIGINT stops it
+/// block can query (a verify-only node: `hispay resolve` runs it on the intranet side), and, for a
+/// merchant with a `hospitalcard` block, credits the cards' top-ups as their callbacks come in. SIGTERM or SIGINT stops it
 /// gracefully: the listeners stop taking connections and finish the requests in hand.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -151,6 +152,27 @@ struct ServeCommand: AsyncParsableCommand {
         let resolverLog = ResolverLog()
         let resolving = resolverHere ? Task { await Resolver(store: store, channels: paymentChannels).run(every: .seconds(1), report: resolverLog.note) } : nil
         defer { resolving?.cancel() }
+        // Each merchant's hospital cards follow their top-ups' callbacks (and ask the channels about
+        // top-ups whose callback did not come), so a patient's top-up lands when its payment does.
+        var following: [Task<Void, Never>] = []
+        for merchant in configuration.merchants where merchant.block(for: .hospitalCard) != nil {
+            let card = HospitalCardChannel(
+                ledger: try await CardLedger(store: store, merchant: merchant.name),
+                settings: try merchant.block(for: .hospitalCard).map { try HospitalCardSettings(block: $0) } ?? HospitalCardSettings())
+            let channels = paymentChannels[merchant.name] ?? [:]
+            let cardLogger = Logger(label: "hispay.card")
+            following.append(Task {
+                await card.follow(store: store, channels: channels) { result in
+                    switch result {
+                    case .success(let booked):
+                        for entry in booked { cardLogger.info("card \(entry.cardNo) credited \(entry.amount) by top-up \(entry.orderNo) on \(entry.channel ?? "")") }
+                    case .failure(let error):
+                        cardLogger.warning("the cards of \(merchant.name) could not follow their top-ups: \(error)")
+                    }
+                }
+            })
+        }
+        defer { for task in following { task.cancel() } }
         let services = ServiceGroup(configuration: .init(
             services: [channels, his], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

@@ -29,7 +29,8 @@ public struct CardLedger: Sendable {
 
     public let store: SQLPaymentStore
     public let merchant: String
-    let time: any TimeSource
+    /// The clock entries are booked by.
+    public let time: any TimeSource
 
     /// The ledger of `merchant` in `store`, its tables made if the store lacks them.
     public init(store: SQLPaymentStore, merchant: String, time: any TimeSource = SystemTimeSource()) async throws {
@@ -264,6 +265,19 @@ public struct CardLedger: Sendable {
                 "UPDATE hispay_card_topups SET state = 'failed', reason = ? WHERE merchant = ? AND channel = ? AND order_no = ? AND state = 'pending'",
                 [.text(reason), .text(merchant), .text(channel), .text(orderNo)])
         }
+    }
+
+    /// The cards with a withdrawal refund still held, and when the oldest such hold was booked.
+    func heldWithdrawals() async throws -> [(cardNo: String, since: Date)] {
+        let rows = try await backend.read(
+            """
+            SELECT card_no, MIN(booked_at) AS since FROM hispay_card_entries held
+            WHERE merchant = ? AND kind = 'withdrawalHeld' AND NOT EXISTS (
+                SELECT 1 FROM hispay_card_entries done WHERE done.merchant = held.merchant AND done.card_no = held.card_no
+                    AND done.refund_no = held.refund_no AND done.kind IN ('withdrawal', 'withdrawalReturned'))
+            GROUP BY card_no ORDER BY card_no
+            """, [.text(merchant)])
+        return rows.map { ($0["card_no"]?.text ?? "", Self.date($0["since"])) }
     }
 
     // MARK: - Events applied

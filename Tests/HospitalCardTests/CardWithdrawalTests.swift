@@ -104,4 +104,40 @@ import Testing
         let day = try await card.day(BeijingTime.day(Date()))
         #expect(day.isBalanced && day.withdrawals == Amount(fen: 6_000) && day.withdrawalsConfirmed == Amount(fen: 3_000), "\(day)")
     }
+
+    /// What `hispay serve` runs: callbacks applied as they are recorded; a top-up whose callback never
+    /// came, and a withdrawal refund still held, asked about on their channels.
+    @Test func followingCreditsFromCallbacksAndAsksAboutWhatDidNotCome() async throws {
+        let store = try await TestStores.open(.sqlite)
+        let card = HospitalCardChannel(ledger: try await CardLedger(store: store, merchant: "main"))
+        _ = try await card.open(cardNo: "C1003", patientID: "P1003", idNumber: nil)
+        _ = try await card.startTopUp(cardNo: "C1003", channel: .wechatPay, orderNo: "TU-CB", amount: Amount(fen: 1_000))
+        _ = try await card.startTopUp(cardNo: "C1003", channel: .alipay, orderNo: "TU-LOST", amount: Amount(fen: 2_000))
+        _ = try await store.record(
+            CallbackEvent(kind: .paymentSucceeded, channel: .wechatPay, deduplicationKey: "PAID:TU-CB", outTradeNo: "TU-CB", amount: Amount(fen: 1_000)),
+            merchant: "main", receivedAt: Date(), quarantineReason: nil)
+        /// Alipay says TU-LOST is paid when asked (its callback never came).
+        struct Paid: PaymentChannel {
+            let id = ChannelID.alipay
+            var capabilities: ChannelCapabilities { ChannelCapabilities(operations: [.query], scenes: []) }
+            func pay(_ request: PayRequest) async throws -> Outcome<Payment> { .unknown(ChannelStatus()) }
+            func query(_ order: OrderReference) async throws -> Outcome<Payment> {
+                .success(Payment(outTradeNo: order.outTradeNo ?? "", amount: Amount(fen: 2_000)), ChannelStatus(code: "TRADE_SUCCESS"))
+            }
+        }
+        let rounds = Rounds()
+        let following = Task { await card.follow(store: store, channels: [.alipay: Paid()], every: .milliseconds(20), askAfter: 0) { rounds.add($0) } }
+        for _ in 0..<100 where try await card.balance(cardNo: "C1003").balance != Amount(fen: 3_000) { try await Task.sleep(for: .milliseconds(20)) }
+        following.cancel()
+        #expect(try await card.balance(cardNo: "C1003").balance == Amount(fen: 3_000))
+        #expect(try await card.ledger.topUps(cardNo: "C1003").allSatisfy { $0.state == .credited })
+        #expect(rounds.errors.isEmpty, "\(rounds.errors)")
+    }
+
+    final class Rounds: @unchecked Sendable {
+        private let lock = NSLock()
+        private var failures: [String] = []
+        func add(_ result: Result<[CardEntry], any Error>) { if case .failure(let error) = result { lock.withLock { failures.append("\(error)") } } }
+        var errors: [String] { lock.withLock { failures } }
+    }
 }

@@ -41,13 +41,18 @@ import Glibc
         let topUp = try json(try CommandLineRun(["card", "top-up"] + card + ["--card", "C1", "--channel", "wechatpay", "--order", "TU-1", "--amount", "500.00", "--notify-url", gateway.url + "/notify/sandbox/wechatpay"]))
         #expect((topUp["topUp"] as? [String: Any])?["state"] as? String == "pending" && (topUp["qrCode"] as? String)?.hasPrefix("weixin://") == true)
         #expect(balance(topUp) == 0)  // not credited on the HIS's word
-        var after: [String: Any] = [:]
-        for _ in 0..<50 {
-            after = try json(try CommandLineRun(["card", "balance"] + card + ["--card", "C1"]))
-            if balance(after) == 50_000 { break }
+        // `hispay serve` credits the top-up when WeChat Pay's callback comes: read the ledger without applying anything.
+        let watched = try await SQLPaymentStore.open(store, create: false)
+        let ledger = try await CardLedger(store: watched, merchant: "sandbox")
+        var credited = Amount.zero
+        for _ in 0..<50 where credited == .zero {
             try await Task.sleep(for: .milliseconds(100))
+            credited = try await ledger.account("C1").balance
         }
-        #expect(balance(after) == 50_000, "the WeChat Pay callback credited the top-up: \(after)")
+        try await watched.close()
+        #expect(credited == Amount(fen: 50_000), "the gateway credited the top-up on WeChat Pay's callback")
+        let after = try json(try CommandLineRun(["card", "balance"] + card + ["--card", "C1"]))
+        #expect(balance(after) == 50_000 && (after["topUps"] as? [[String: Any]])?.first?["state"] as? String == "credited", "\(after)")
         #expect(balance(try json(try CommandLineRun(["card", "pay"] + card + ["--card", "C1", "--order", "FEE-1", "--amount", "120.00"]))) == 38_000)
         #expect(balance(try json(try CommandLineRun(["card", "pay"] + card + ["--card", "C1", "--order", "FEE-2", "--amount", "80.50"]))) == 29_950)
         let short = try CommandLineRun(["card", "pay"] + card + ["--card", "C1", "--order", "FEE-3", "--amount", "300.00"])
