@@ -23,7 +23,8 @@ public struct CardLedger: Sendable {
         var orderNo: String
         var refundNo: String?
         var channel: String?
-        /// Refused on a frozen card (debits, withdrawals, refunds of withdrawals are not).
+        /// Whether a frozen card refuses it: debits and withdrawals do; what is the patient's money
+        /// coming back to the card (a confirmed top-up, a refund, a refused withdrawal) does not.
         var needsActiveCard: Bool
     }
 
@@ -58,9 +59,14 @@ public struct CardLedger: Sendable {
                     ? CardError(.alreadyOpen, "card \(cardNo) is already open")
                     : CardError(.alreadyOpen, "patient \(patientID) already holds card \(row["card_no"]?.text ?? "")")
             }
-            try await db.query(
-                "INSERT INTO hispay_card_accounts (merchant, card_no, patient_id, id_number_masked, state, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
+            // Two opens at once (two nodes): the second meets the first's row and is refused the same way.
+            let inserted = try await db.query(
+                """
+                INSERT INTO hispay_card_accounts (merchant, card_no, patient_id, id_number_masked, state, opened_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING RETURNING card_no
+                """,
                 [.text(merchant), .text(cardNo), .text(patientID), (idNumber?.masked).sql, .text(CardAccount.State.active.rawValue), .integer(Self.millis(now))])
+            guard !inserted.isEmpty else { throw CardError(.alreadyOpen, "card \(cardNo), or a card of patient \(patientID), is already open") }
         }
         return try await account(cardNo)
     }

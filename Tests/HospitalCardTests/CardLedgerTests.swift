@@ -122,6 +122,27 @@ import Testing
         #expect(try await card.query(.outTradeNo("FEE-3")).kind == .failure)
     }
 
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func tenOpensOfOneCardAtOnceOpenItOnce(_ dialect: SQLDialect) async throws {
+        let card = try await Self.card(dialect)
+        let opened = await withTaskGroup(of: CardError.Code?.self) { group in
+            for _ in 0..<10 {
+                group.addTask {
+                    do {
+                        _ = try await card.open(cardNo: "C0010", patientID: "P0010", idNumber: nil)
+                        return nil
+                    } catch let error as CardError {
+                        return error.code
+                    } catch {
+                        return CardError.Code("\(error)")
+                    }
+                }
+            }
+            return await group.reduce(into: [CardError.Code?]()) { $0.append($1) }
+        }
+        #expect(opened.filter { $0 == nil }.count == 1 && opened.compactMap { $0 }.allSatisfy { $0 == .alreadyOpen }, "\(opened)")
+    }
+
     @Test func aResidentIDNumberIsValidatedAndKeptOnlyMasked() async throws {
         // GB 11643-1999's own example number, and its check character.
         let number = "11010519491231002X"
