@@ -64,7 +64,11 @@ extension HospitalCardChannel {
         let outcome = try await channel.query(.outTradeNo(orderNo))
         switch outcome {
         case .success(let payment, _):
-            _ = try? await ledger.credit(channel: topUp.channel, orderNo: orderNo, confirmed: payment.amount ?? .zero)
+            do {
+                _ = try await ledger.credit(channel: topUp.channel, orderNo: orderNo, confirmed: payment.amount ?? .zero)
+            } catch let error as CardError where error.code == .topUpNotPaid {
+                // Another amount: the top-up is failed with the reason, for a person to look at.
+            }
         case .failure(let status):
             try await ledger.fail(channel: topUp.channel, orderNo: orderNo, reason: "the channel answered \(status)")
         case .pending, .unknown:
