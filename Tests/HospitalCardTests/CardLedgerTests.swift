@@ -71,6 +71,30 @@ import Testing
         #expect(try await card.ledger.topUp(channel: "wechatpay", orderNo: "TOPUP-1")?.state == .credited)
     }
 
+    /// A top-up whose payment is closed, or confirmed for another amount, credits nothing — not even
+    /// when a success for it comes later.
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func aTopUpClosedOrConfirmedForAnotherAmountCreditsNothing(_ dialect: SQLDialect) async throws {
+        let store = try await TestStores.open(dialect)
+        let card = HospitalCardChannel(ledger: try await CardLedger(store: store, merchant: "main"))
+        _ = try await card.open(cardNo: "C0011", patientID: "P0011", idNumber: nil)
+        _ = try await card.startTopUp(cardNo: "C0011", channel: .wechatPay, orderNo: "TU-CLOSED", amount: Amount(fen: 1_000))
+        _ = try await card.startTopUp(cardNo: "C0011", channel: .unionPay, orderNo: "TU-OTHER", amount: Amount(fen: 2_000))
+        func record(_ kind: CallbackEvent.Kind, _ channel: ChannelID, _ order: String, _ fen: Int64?, _ key: String) async throws {
+            _ = try await store.record(
+                CallbackEvent(kind: kind, channel: channel, deduplicationKey: key, outTradeNo: order, amount: fen.map { Amount(fen: $0) }),
+                merchant: "main", receivedAt: Date(), quarantineReason: nil)
+        }
+        try await record(.closed, .wechatPay, "TU-CLOSED", nil, "CLOSED:TU-CLOSED")
+        try await record(.paymentSucceeded, .unionPay, "TU-OTHER", 1_999, "PAID:TU-OTHER")
+        #expect(try await card.applyEvents(from: store).isEmpty)
+        try await record(.paymentSucceeded, .wechatPay, "TU-CLOSED", 1_000, "PAID:TU-CLOSED")
+        #expect(try await card.applyEvents(from: store).isEmpty)
+        #expect(try await card.balance(cardNo: "C0011").balance == .zero)
+        let states = try await card.ledger.topUps(cardNo: "C0011").map { "\($0.orderNo) \($0.state.rawValue) \($0.reason ?? "")" }.sorted()
+        #expect(states == ["TU-CLOSED failed the payment was closed", "TU-OTHER failed the channel confirmed ¥19.99, not the top-up's ¥20.00"], "\(states)")
+    }
+
     @Test(arguments: [SQLDialect.sqlite, .postgres])
     func badInputGetsATypedErrorAndChangesNothing(_ dialect: SQLDialect) async throws {
         let store = try await TestStores.open(dialect)
