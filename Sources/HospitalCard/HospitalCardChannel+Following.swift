@@ -9,7 +9,8 @@ extension HospitalCardChannel {
     /// (``applyEvents(from:)``); a top-up still pending `askAfter` seconds after it was made (its
     /// callback lost, or never sent) is asked about on its channel (``settleTopUp(_:on:)``), and so is
     /// a withdrawal refund still held (``settleWithdrawals(cardNo:channels:)``) — each at most once
-    /// per `askAfter`. `report` gets each round's new entries, or its error (the loop goes on).
+    /// per `askAfter`. `report` gets each round's new entries, or its error (the loop goes on); a
+    /// round cut short by cancellation is not reported.
     public func follow(
         store: any PaymentStore, channels: [ChannelID: any PaymentChannel], every interval: Duration = .seconds(1), askAfter: TimeInterval = 60,
         report: @escaping @Sendable (Result<[CardEntry], any Error>) -> Void = { _ in }
@@ -33,8 +34,10 @@ extension HospitalCardChannel {
                     _ = try await settleWithdrawals(cardNo: cardNo, channels: channels)
                 }
                 report(.success(booked))
-            } catch {
+            } catch where !Task.isCancelled {
                 report(.failure(error))
+            } catch {
+                return  // stopped in the middle of a round: not a failure
             }
             try? await Task.sleep(for: interval)
         }
