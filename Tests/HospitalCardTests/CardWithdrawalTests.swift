@@ -105,6 +105,32 @@ import Testing
         #expect(day.isBalanced && day.withdrawals == Amount(fen: 6_000) && day.withdrawalsConfirmed == Amount(fen: 3_000), "\(day)")
     }
 
+    /// A refund whose sending failed (the connection dropped: the channel may or may not have it) is
+    /// held; when the channel later says it has no such refund, the hold goes back on the card.
+    @Test func aRefundLostOnTheWayIsHeldThenReturnedWhenTheChannelHasNone() async throws {
+        struct Dropped: PaymentChannel {
+            let id = ChannelID.wechatPay
+            var capabilities: ChannelCapabilities { ChannelCapabilities(operations: [.refund, .refundQuery], scenes: []) }
+            func pay(_ request: PayRequest) async throws -> Outcome<Payment> { .unknown(ChannelStatus()) }
+            func query(_ order: OrderReference) async throws -> Outcome<Payment> { .unknown(ChannelStatus()) }
+            func refund(_ request: RefundRequest) async throws -> Outcome<Refund> {
+                throw ChannelError(.transport, channel: id, operation: .refund, reason: "connection reset")
+            }
+            func queryRefund(_ refund: RefundReference) async throws -> Outcome<Refund> {
+                .failure(ChannelStatus(code: "RESOURCE_NOT_EXISTS", message: "退款单不存在", httpStatus: 404))
+            }
+        }
+        let store = try await TestStores.open(.sqlite)
+        let card = HospitalCardChannel(ledger: try await CardLedger(store: store, merchant: "main"))
+        _ = try await card.open(cardNo: "C1004", patientID: "P1004", idNumber: nil)
+        try await Self.topUp(card, store, "C1004", .wechatPay, "TU-D", 4_000)
+        let withdrawal = try await card.withdraw(cardNo: "C1004", withdrawalNo: "W-D", channels: [.wechatPay: Dropped()])
+        #expect(withdrawal.parts.map(\.result) == [.held] && withdrawal.account.held == Amount(fen: 4_000) && withdrawal.account.balance == .zero)
+        let settled = try await card.settleWithdrawals(cardNo: "C1004", channels: [.wechatPay: Dropped()])
+        #expect(settled.balance == Amount(fen: 4_000) && settled.held == .zero)
+        #expect(try await card.day(BeijingTime.day(Date())).isBalanced)
+    }
+
     /// What `hispay serve` runs: callbacks applied as they are recorded; a top-up whose callback never
     /// came, and a withdrawal refund still held, asked about on their channels.
     @Test func followingCreditsFromCallbacksAndAsksAboutWhatDidNotCome() async throws {
