@@ -265,7 +265,7 @@ let package = Package(
             name: "HISPayServiceTests",
             dependencies: [
                 "HISPayService", "HISPayCore", "HISPayCrypto", "HISPayCompression", "HISPayStore", "HISPayTesting", "HISPayTestSupport", "WeChatPay",
-                "Alipay", "UnionPay", "MedicalInsurance", "Reconciliation", .product(name: "Logging", package: "swift-log"),
+                "Alipay", "UnionPay", "MedicalInsurance", "HospitalCard", "Reconciliation", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -24,6 +24,14 @@ public struct CardDay: Sendable, Hashable {
     /// How many entries the day holds.
     public let entryCount: Int
 
+    public init(
+        date: String, opening: Amount, topUps: Amount, debits: Amount, refunds: Amount, withdrawals: Amount, withdrawalsConfirmed: Amount, closing: Amount,
+        entryCount: Int
+    ) {
+        (self.date, self.opening, self.topUps, self.debits, self.refunds) = (date, opening, topUps, debits, refunds)
+        (self.withdrawals, self.withdrawalsConfirmed, self.closing, self.entryCount) = (withdrawals, withdrawalsConfirmed, closing, entryCount)
+    }
+
     /// Whether `opening + topUps − debits + refunds − withdrawals == closing`.
     public var isBalanced: Bool { opening.fen + topUps.fen - debits.fen + refunds.fen - withdrawals.fen == closing.fen }
 }

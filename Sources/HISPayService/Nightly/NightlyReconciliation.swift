@@ -286,7 +286,7 @@ public struct NightlyReconciliation: Sendable {
             _ = try registry.statementParser(for: id).parse(source.input) { rows.append($0) }
             records[id] = rows
         }
-        return (statement, file, [CardLeg.totals(try await card.day(date), entries: entries, statements: records)])
+        return (statement, file, [CardLeg.totals(try await card.day(date), entries: entries, statements: records, cutOff: cutOff)])
     }
 
     static func day(before date: String) -> String {
