@@ -71,10 +71,7 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
         case .string(let text)?:
             guard text.hasPrefix("env:") else { return text }
             let name = String(text.dropFirst(4))
-            guard let value = environment[name], !value.isEmpty else {
-                throw ConfigurationError(
-                    .missingEnvironmentVariable, "\(path).\(key) reads environment variable \(name), which is not set")
-            }
+            guard let value = environment[name], !value.isEmpty else { throw Self.unsetVariable(name, at: "\(path).\(key)") }
             return value
         case .number(let text)?: return text
         case let other?:
@@ -106,15 +103,14 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
 
     /// A required file path, resolved against the config file's directory.
     public func fileURL(_ key: String) throws(ConfigurationError) -> URL {
-        let value = try string(key)
-        return value.hasPrefix("/") ? URL(fileURLWithPath: value) : baseDirectory.appendingPathComponent(value)
+        resolved(try string(key))
     }
 
     /// The bytes of a required file (a key, certificate or PKCS#12).
     public func fileBytes(_ key: String) throws(ConfigurationError) -> [UInt8] {
         let url = try fileURL(key)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ConfigurationError(.fileUnreadable, "\(path).\(key) names \(url.path), which cannot be read")
+            throw Self.unreadable(url, at: "\(path).\(key)")
         }
         return [UInt8](data)
     }
@@ -136,10 +132,8 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
         var values: [T] = []
         for (index, entry) in paths.enumerated() {
             guard case .string(let file) = entry else { throw ConfigurationError(.invalidValue, "\(path).\(key)[\(index)] must be a file path") }
-            let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : baseDirectory.appendingPathComponent(file)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw ConfigurationError(.fileUnreadable, "\(path).\(key)[\(index)] names \(url.path), which cannot be read")
-            }
+            let url = resolved(file)
+            guard let data = FileManager.default.contents(atPath: url.path) else { throw Self.unreadable(url, at: "\(path).\(key)[\(index)]") }
             do { values.append(try transform([UInt8](data))) } catch {
                 throw ConfigurationError(.invalidValue, "\(path).\(key)[\(index)]: \(error)")
             }
@@ -222,11 +216,11 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
             case .string(let text) where text.hasPrefix("env:"):
                 let name = String(text.dropFirst(4))
                 guard environment[name]?.isEmpty != false else { return [] }
-                return [ConfigurationError(.missingEnvironmentVariable, "\(place) reads environment variable \(name), which is not set")]
+                return [Self.unsetVariable(name, at: place)]
             case .string(let text) where Self.namesFile(text):
-                let url = text.hasPrefix("/") ? URL(fileURLWithPath: text) : baseDirectory.appendingPathComponent(text)
+                let url = resolved(text)
                 guard !FileManager.default.isReadableFile(atPath: url.path) else { return [] }
-                return [ConfigurationError(.fileUnreadable, "\(place) names \(url.path), which cannot be read")]
+                return [Self.unreadable(url, at: place)]
             case .array(let items):
                 return items.enumerated().flatMap { check($1, at: "\(place)[\($0)]") }
             case .object(let entries):
@@ -236,6 +230,21 @@ public struct ConfigBlock: Sendable, CustomStringConvertible {
             }
         }
         return keys.flatMap { check(entries[$0]!, at: "\(path).\($0)") }
+    }
+
+    /// A file path of the configuration: absolute, or relative to the configuration file's directory.
+    package func resolved(_ file: String) -> URL {
+        file.hasPrefix("/") ? URL(fileURLWithPath: file) : baseDirectory.appendingPathComponent(file)
+    }
+
+    /// The error of a value naming an `env:` variable that is not set (the variable named, never a value).
+    private static func unsetVariable(_ name: String, at place: String) -> ConfigurationError {
+        ConfigurationError(.missingEnvironmentVariable, "\(place) reads environment variable \(name), which is not set")
+    }
+
+    /// The error of a value naming a file that cannot be read.
+    private static func unreadable(_ url: URL, at place: String) -> ConfigurationError {
+        ConfigurationError(.fileUnreadable, "\(place) names \(url.path), which cannot be read")
     }
 
     /// Whether a value is a file path: not a URL, and with a `/` or a key or certificate file's extension.

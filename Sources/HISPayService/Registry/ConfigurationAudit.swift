@@ -136,7 +136,7 @@ public enum ConfigurationAudit {
             default: continue
             }
             for file in files where !file.hasPrefix("env:") && !file.contains("://") {
-                let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : block.baseDirectory.appendingPathComponent(file)
+                let url = block.resolved(file)
                 guard let data = FileManager.default.contents(atPath: url.path), data.count < 1 << 20 else { continue }
                 for certificate in parse(data) {
                     let end = certificate.notAfter
