@@ -46,39 +46,20 @@ public actor SandboxOrderStore {
     }
 
     /// Gives the simulators back the orders saved in the directory (none when it holds no file).
-    /// Returns how many orders it restored.
-    @discardableResult
-    public func restore() async throws(SandboxKeys.StateError) -> Int {
-        guard let data = FileManager.default.contents(atPath: file.path) else { return 0 }
+    public func restore() async throws(SandboxKeys.StateError) {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return }
         let contents: Contents
         do {
             contents = try JSONDecoder().decode(Contents.self, from: data)
         } catch {
             throw SandboxKeys.StateError(description: "\(file.path) is not the sandbox's order file (move it away to start with no orders)")
         }
-        var count = 0
-        if let saved = contents.wechatPay {
-            await wechatPay.restore(saved)
-            count += saved.orders.count
-        }
-        if let saved = contents.alipay {
-            await alipay?.restore(saved)
-            count += saved.trades.count
-        }
-        if let saved = contents.unionPay {
-            await unionPay?.restore(saved)
-            count += saved.transactions.count
-        }
-        if let saved = contents.insurance {
-            await insurance?.restore(saved)
-            count += saved.settlements.count
-        }
-        if let saved = contents.mobilePay {
-            await mobilePay?.restore(saved)
-            count += saved.orders.count
-        }
+        if let saved = contents.wechatPay { await wechatPay.restore(saved) }
+        if let saved = contents.alipay { await alipay?.restore(saved) }
+        if let saved = contents.unionPay { await unionPay?.restore(saved) }
+        if let saved = contents.insurance { await insurance?.restore(saved) }
+        if let saved = contents.mobilePay { await mobilePay?.restore(saved) }
         lastWritten = data
-        return count
     }
 
     /// Writes the simulators' state, returning once everything changed before the call is on disk.
