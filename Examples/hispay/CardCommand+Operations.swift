@@ -157,7 +157,7 @@ extension CardCommand {
         func run() async throws {
             let amount = try CardCommand.amount(self.amount)
             try await options.run { card, context in
-                guard let debit = try await card.ledger.entry(key: "debit:\(order)") else { throw CLIError("there is no card payment \(order)") }
+                guard let debit = try await card.debitEntry(orderNo: order) else { throw CLIError("there is no card payment \(order)") }
                 let journaled = JournaledChannel(card, store: context.store, merchant: context.merchant.name)
                 let outcome = try await journaled.refund(
                     RefundRequest(order: .outTradeNo(order), outRefundNo: refund, refundAmount: amount, totalAmount: debit.amount, reason: "退费"))
@@ -208,9 +208,8 @@ extension CardCommand {
             let done = try await options.run { card, context in
                 try await card.applyEvents(from: context.store)
                 let channels = try context.topUpChannels(card.settings)
-                let notifyURLs = notifyBase.map { base in
-                    Dictionary(uniqueKeysWithValues: channels.keys.map { id in (id, base + "/" + (ChannelOption.registry.descriptors.first { $0.id == id }?.name ?? id.rawValue)) })
-                } ?? [:]
+                var notifyURLs: [ChannelID: String] = [:]
+                for id in channels.keys { notifyURLs[id] = try notifyBase.map { "\($0)/\(try ChannelOption.registry.descriptor(for: id).name)" } }
                 let result = try await card.withdraw(cardNo: self.card, withdrawalNo: withdrawal, channels: channels, notifyURLs: notifyURLs)
                 // Every fen of the balance is in exactly one part.
                 let parts = [CardWithdrawal.Part.Result.refunded, .cash, .held, .refused].map { result.total($0).fen }

@@ -67,6 +67,15 @@ public struct CardEntry: Sendable, Hashable {
     /// The card's account.
     public static func account(ofCard cardNo: String) -> String { "card:\(cardNo)" }
 
+    /// The key of a fee's debit.
+    static func debitKey(_ orderNo: String) -> String { "debit:\(orderNo)" }
+    /// The key of a refund to the card.
+    static func refundKey(_ refundNo: String) -> String { "refund:\(refundNo)" }
+    /// The key of a debit's reversal.
+    static func reverseKey(_ orderNo: String) -> String { "reverse:\(orderNo)" }
+    /// The key of a top-up's credit: its payment order on its channel.
+    static func topUpKey(channel: String, orderNo: String) -> String { "topup:\(channel):\(orderNo)" }
+
     /// What the entry does to its card's balance: + credit, − debit.
     public var cardEffect: Int64 {
         let card = Self.account(ofCard: cardNo)

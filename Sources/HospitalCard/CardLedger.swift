@@ -254,7 +254,7 @@ public struct CardLedger: Sendable {
         }
         let merchant = merchant
         let movement = Movement(
-            key: "topup:\(channel):\(orderNo)", cardNo: topUp.cardNo, kind: .topUp, amount: topUp.amount, debitAccount: "topup:\(channel)",
+            key: CardEntry.topUpKey(channel: channel, orderNo: orderNo), cardNo: topUp.cardNo, kind: .topUp, amount: topUp.amount, debitAccount: "topup:\(channel)",
             creditAccount: CardEntry.account(ofCard: topUp.cardNo), orderNo: orderNo, channel: channel, needsActiveCard: false)
         return try await book(movement) { db in
             let state = try await Self.topUp(db, merchant: merchant, channel: channel, orderNo: orderNo)?.state

@@ -25,10 +25,11 @@ extension HospitalCardChannel {
                     asked[key] = now
                     return true
                 }
-                for topUp in try await ledger.pendingTopUps() where due("topup:\(topUp.channel):\(topUp.orderNo)", since: topUp.createdAt) {
-                    guard let channel = channels[ChannelID(topUp.channel)] else { continue }
+                for topUp in try await ledger.pendingTopUps() {
+                    let key = CardEntry.topUpKey(channel: topUp.channel, orderNo: topUp.orderNo)
+                    guard due(key, since: topUp.createdAt), let channel = channels[ChannelID(topUp.channel)] else { continue }
                     let settled = try await settleTopUp(topUp.orderNo, on: channel)
-                    if settled.state == .credited, let entry = try await ledger.entry(key: "topup:\(topUp.channel):\(topUp.orderNo)") { booked.append(entry) }
+                    if settled.state == .credited, let entry = try await ledger.entry(key: key) { booked.append(entry) }
                 }
                 for (cardNo, heldSince) in try await ledger.heldWithdrawals() where due("held:\(cardNo)", since: heldSince) {
                     _ = try await settleWithdrawals(cardNo: cardNo, channels: channels)

@@ -18,12 +18,12 @@ extension HospitalCardChannel {
     ) async throws -> CardWithdrawal {
         let account = try await ledger.account(cardNo)
         guard account.state == .active else { throw CardError(.frozenCard, "card \(cardNo) is frozen") }
-        guard try await ledger.entries(cardNo: cardNo).allSatisfy({ !$0.key.hasPrefix("withdrawal:\(withdrawalNo):") }) else {
+        let entries = try await ledger.entries(cardNo: cardNo)
+        guard entries.allSatisfy({ !$0.key.hasPrefix("withdrawal:\(withdrawalNo):") }) else {
             throw CardError(.numberReused, "withdrawal \(withdrawalNo) was already made on card \(cardNo)")
         }
         var left = account.balance.fen
         var parts: [CardWithdrawal.Part] = []
-        let entries = try await ledger.entries(cardNo: cardNo)
         for topUp in try await ledger.topUps(cardNo: cardNo) where topUp.state == .credited && left > 0 {
             // What is left of this top-up: its amount less what withdrawals took from it for good or hold.
             let taken = entries.filter { $0.orderNo == topUp.orderNo && $0.channel == topUp.channel }.reduce(Int64(0)) { sum, entry in

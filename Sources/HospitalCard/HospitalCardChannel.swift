@@ -42,10 +42,10 @@ public struct HospitalCardChannel: PaymentChannel {
     }
 
     public func query(_ order: OrderReference) async throws -> Outcome<Payment> {
-        guard let orderNo = order.outTradeNo, let entry = try await ledger.entry(key: Self.debitKey(orderNo)) else {
+        guard let orderNo = order.outTradeNo, let entry = try await debitEntry(orderNo: orderNo) else {
             return .failure(ChannelStatus(code: CardError.Code.unknownOrder.name, message: "no card payment \(order)"))
         }
-        if try await ledger.entry(key: "reverse:\(orderNo)") != nil {
+        if try await ledger.entry(key: CardEntry.reverseKey(orderNo)) != nil {
             return .failure(ChannelStatus(code: "REVERSED", message: "card payment \(orderNo) was reversed: its amount is back on the card"))
         }
         // Paid, and (like WeChat Pay's trade_state REFUND) refunded in full when nothing is left of it.
@@ -54,10 +54,10 @@ public struct HospitalCardChannel: PaymentChannel {
     }
 
     public func reverse(_ order: OrderReference) async throws -> Outcome<Reversal> {
-        guard let orderNo = order.outTradeNo, let debit = try await ledger.entry(key: Self.debitKey(orderNo)) else {
+        guard let orderNo = order.outTradeNo, let debit = try await debitEntry(orderNo: orderNo) else {
             return .failure(ChannelStatus(code: CardError.Code.unknownOrder.name, message: "no card payment \(order)"))
         }
-        let key = "reverse:\(orderNo)"
+        let key = CardEntry.reverseKey(orderNo)
         let left = try await refundable(orderNo: orderNo, cardNo: debit.cardNo, excluding: key)
         let reversedBefore = try await ledger.entry(key: key) != nil
         if left.fen > 0 || reversedBefore {
@@ -77,7 +77,7 @@ public struct HospitalCardChannel: PaymentChannel {
     }
 
     public func queryRefund(_ refund: RefundReference) async throws -> Outcome<Refund> {
-        guard let entry = try await ledger.entry(key: "refund:\(refund.outRefundNo)") else {
+        guard let entry = try await ledger.entry(key: CardEntry.refundKey(refund.outRefundNo)) else {
             return .failure(ChannelStatus(code: CardError.Code.unknownOrder.name, message: "no card refund \(refund.outRefundNo)"))
         }
         return .success(Refund(outRefundNo: refund.outRefundNo, refundID: "CARD\(entry.sequence)", amount: entry.amount, refundedAt: entry.bookedAt), ChannelStatus(code: "SUCCESS"))
@@ -109,7 +109,7 @@ public struct HospitalCardChannel: PaymentChannel {
     public func debit(cardNo: String, orderNo: String, amount: Amount) async throws -> CardEntry {
         try await ledger.post(
             CardLedger.Movement(
-                key: Self.debitKey(orderNo), cardNo: cardNo, kind: .debit, amount: amount, debitAccount: CardEntry.account(ofCard: cardNo), creditAccount: "fees",
+                key: CardEntry.debitKey(orderNo), cardNo: cardNo, kind: .debit, amount: amount, debitAccount: CardEntry.account(ofCard: cardNo), creditAccount: "fees",
                 orderNo: orderNo, needsActiveCard: true))
     }
 
@@ -117,12 +117,12 @@ public struct HospitalCardChannel: PaymentChannel {
     /// beyond what is left of the debit.
     public func refundToCard(orderNo: String, refundNo: String, amount: Amount) async throws -> CardEntry {
         guard amount.fen > 0 else { throw CardError(.invalidAmount, "a refund must be more than 0 fen, not \(amount.fen)") }
-        guard let debit = try await ledger.entry(key: Self.debitKey(orderNo)) else { throw CardError(.unknownOrder, "no card payment \(orderNo)") }
-        let key = "refund:\(refundNo)"
-        let left = try await refundable(orderNo: orderNo, cardNo: debit.cardNo, excluding: key)
-        guard amount <= left else { throw CardError(.refundTooLarge, "\(orderNo) has \(left) left to refund, not \(amount)") }
-        return try await back(debit, key: key, refundNo: refundNo, amount: amount)
+        guard let debit = try await debitEntry(orderNo: orderNo) else { throw CardError(.unknownOrder, "no card payment \(orderNo)") }
+        return try await back(debit, key: CardEntry.refundKey(refundNo), refundNo: refundNo, amount: amount)
     }
+
+    /// The debit of a fee's order, if the card was charged for it.
+    public func debitEntry(orderNo: String) async throws -> CardEntry? { try await ledger.entry(key: CardEntry.debitKey(orderNo)) }
 
     /// Books `amount` of `debit` back to its card under `key`, checking in the booking transaction
     /// that the debit's refunds stay within it (two at once: the second sees the first under the
@@ -150,8 +150,6 @@ public struct HospitalCardChannel: PaymentChannel {
         let refunded = entries.filter { $0.kind == .refund && $0.key != key }.reduce(0) { $0 + $1.amount.fen }
         return Amount(fen: max(0, debited - refunded))
     }
-
-    static func debitKey(_ orderNo: String) -> String { "debit:\(orderNo)" }
 
     static func payment(_ entry: CardEntry) -> Payment {
         Payment(outTradeNo: entry.orderNo, transactionID: "CARD\(entry.sequence)", amount: entry.amount, paidAt: entry.bookedAt)
