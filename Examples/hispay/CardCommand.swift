@@ -26,16 +26,10 @@ struct CardCommand: AsyncParsableCommand {
             guard let configuration = try global.loadConfiguration() else { throw CLIError("card needs --config FILE") }
             let merchant = try configuration.merchant(named: global.merchant)
             let settings = try merchant.block(for: .hospitalCard).map { try HospitalCardSettings(block: $0) } ?? HospitalCardSettings()
-            let opened = try await StoreOpening.open(store, create: create, creatable: true)
-            do {
+            let transports = try CurlTransport.Configuration(settings: configuration.transport)
+            return try await StoreOpening.using(store, create: create, creatable: true) { opened in
                 let card = HospitalCardChannel(ledger: try await CardLedger(store: opened, merchant: merchant.name), settings: settings)
-                let context = Context(configuration: configuration, merchant: merchant, store: opened, transports: try CurlTransport.Configuration(settings: configuration.transport))
-                let result = try await body(card, context)
-                try await opened.close()
-                return result
-            } catch {
-                try? await opened.close()
-                throw error
+                return try await body(card, Context(configuration: configuration, merchant: merchant, store: opened, transports: transports))
             }
         }
     }

@@ -24,16 +24,11 @@ struct EventsCommand: AsyncParsableCommand {
     func run() async throws {
         guard limit > 0 else { throw CLIError("--limit must be positive, not \(limit)") }
         guard after >= 0 else { throw CLIError("--after is a cursor (0 or more), not \(after)") }
-        let store = try await StoreOpening.open(self.store, create: false, creatable: false)
-        do {
+        try await StoreOpening.using(self.store, create: false, creatable: false) { store in
             let events = quarantined ? try await store.quarantined(after: after, limit: limit) : try await store.events(after: after, limit: limit)
             let output = JSONOutput.Lines()
             defer { output.flush() }
             for event in events { try output.write(GatewayEvent(event)) }
-            try await store.close()
-        } catch {
-            try? await store.close()
-            throw error
         }
     }
 }

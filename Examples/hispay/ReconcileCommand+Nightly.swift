@@ -48,9 +48,7 @@ extension ReconcileCommand {
             ledgers[merchant] = URL(fileURLWithPath: file)
         }
         let partners = try partnerFiles(configuration)
-        let store = try await StoreOpening.open(location, create: false, creatable: false)
-        let night: NightlyReconciliation.Night
-        do {
+        let night = try await StoreOpening.using(location, create: false, creatable: false) { store in
             var run = NightlyReconciliation(
                 registry: ChannelOption.registry, configuration: configuration, store: store,
                 transports: try CurlTransport.Configuration(settings: configuration.transport))
@@ -60,11 +58,7 @@ extension ReconcileCommand {
             run.cutOff = TimeInterval(cutOff)
             run.language = lang.report
             run.log = { FileHandle.standardError.write(Data("hispay reconcile: \($0)\n".utf8)) }
-            night = try await run.run(date: date, merchants: merchants, ledgers: ledgers, partners: partners, directory: URL(fileURLWithPath: out))
-            try await store.close()
-        } catch {
-            try? await store.close()
-            throw error
+            return try await run.run(date: date, merchants: merchants, ledgers: ledgers, partners: partners, directory: URL(fileURLWithPath: out))
         }
         try ReportFiles.write(night.report, carryOvers: night.carryOvers, to: URL(fileURLWithPath: out))
         try JSONOutput.print(NightlyOutput(

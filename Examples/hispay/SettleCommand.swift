@@ -45,13 +45,8 @@ struct SettleCommand: AsyncParsableCommand {
         guard let store else {
             return try await settle(fields, cashID: cashID, merchant: merchant, settings: settings, journal: InMemoryCheckoutJournal())
         }
-        let opened = try await StoreOpening.open(store, create: create, creatable: true)
-        do {
+        try await StoreOpening.using(store, create: create, creatable: true) { opened in
             try await settle(fields, cashID: cashID, merchant: merchant, settings: settings, journal: StoreCheckoutJournal(store: opened, merchant: merchant.name))
-            try await opened.close()
-        } catch {
-            try? await opened.close()
-            throw error
         }
     }
 

@@ -11,4 +11,19 @@ enum StoreOpening {
             throw CLIError(creatable ? "\(error.reason): give --create to make a new one" : "\(error.reason) (check --store)")
         }
     }
+
+    /// Opens the store as ``open(_:create:creatable:)`` does, runs `body` with it and closes it —
+    /// also when `body` throws.
+    static func using<T>(_ location: String, create: Bool, creatable: Bool, _ body: (SQLPaymentStore) async throws -> T) async throws -> T {
+        let store = try await open(location, create: create, creatable: creatable)
+        let result: T
+        do {
+            result = try await body(store)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+        return result
+    }
 }
